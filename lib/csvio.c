@@ -1,0 +1,501 @@
+#include "csvio.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define READ_CHUNK	(256 * 1024)
+
+struct csvio_reader {
+	int fd;
+	char delim;
+	int follow;
+	int eof;		/* read(2) returned 0 */
+	int at_start;		/* BOM not yet checked */
+	size_t max_record;
+
+	char *buf;		/* buf[start..end) holds unconsumed input */
+	size_t cap, start, end;
+	uint64_t base;		/* stream offset of buf[0] */
+	uint64_t line;		/* line number at buf[start] */
+
+	struct csvio_field *f;
+	size_t *soff;		/* per field: scratch offset, or NOT_QUOTED */
+	size_t fcap;
+	char *scratch;		/* unquoted copies of quoted fields */
+	size_t scap;
+};
+
+#define NOT_QUOTED	((size_t)-1)
+
+struct csvio_reader *
+csvio_reader_new(int fd, char delim, size_t max_record)
+{
+	struct csvio_reader *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->fd = fd;
+	r->delim = delim;
+	r->max_record = max_record ? max_record : 1024 * 1024;
+	r->cap = r->max_record + READ_CHUNK;
+	r->buf = malloc(r->cap);
+	r->fcap = 64;
+	r->f = malloc(r->fcap * sizeof(*r->f));
+	r->soff = malloc(r->fcap * sizeof(*r->soff));
+	r->scap = 4096;
+	r->scratch = malloc(r->scap);
+	r->line = 1;
+	r->at_start = 1;
+	if (r->buf == NULL || r->f == NULL || r->soff == NULL ||
+	    r->scratch == NULL) {
+		csvio_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+csvio_reader_free(struct csvio_reader *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r->f);
+	free(r->soff);
+	free(r->scratch);
+	free(r);
+}
+
+void
+csvio_reader_set_follow(struct csvio_reader *r, int follow)
+{
+	r->follow = follow;
+}
+
+void
+csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line)
+{
+	r->start = r->end = 0;
+	r->base = off;
+	r->line = line ? line : 1;
+	r->eof = 0;
+	r->at_start = (off == 0);
+}
+
+uint64_t
+csvio_offset(const struct csvio_reader *r)
+{
+	return r->base + r->start;
+}
+
+const char *
+csvio_strerror(enum csvio_err e)
+{
+	switch (e) {
+	case CSVIO_OK:		return "no error";
+	case CSVIO_ETOOLONG:	return "record too long";
+	case CSVIO_EQUOTE:	return "malformed quoted field";
+	case CSVIO_ETRUNC:	return "input ends inside a quoted field";
+	case CSVIO_EIO:		return "read error";
+	case CSVIO_EINTR:	return "interrupted";
+	case CSVIO_ENOMEM:	return "out of memory";
+	}
+	return "unknown error";
+}
+
+/* Set field nf: p into the read buffer, or soff into scratch. */
+static int
+push_field(struct csvio_reader *r, size_t nf, const char *p, size_t len,
+    size_t soff)
+{
+	if (nf == r->fcap) {
+		size_t ncap = r->fcap * 2;
+		struct csvio_field *nfp = realloc(r->f, ncap * sizeof(*nfp));
+		size_t *nso;
+		if (nfp == NULL)
+			return -1;
+		r->f = nfp;
+		if ((nso = realloc(r->soff, ncap * sizeof(*nso))) == NULL)
+			return -1;
+		r->soff = nso;
+		r->fcap = ncap;
+	}
+	r->f[nf].p = p;
+	r->f[nf].len = len;
+	r->soff[nf] = soff;
+	return 0;
+}
+
+/*
+ * Split one record from p[0..n).  Returns:
+ *   1  a record; *used is its length including the line break
+ *   0  more input is needed (the record is not complete yet)
+ *  -1  malformed: rec->err set, *used is how much to skip to resync
+ * With eof set, the end of p ends the record.
+ */
+static int
+split(struct csvio_reader *r, const char *p, size_t n, int eof,
+    struct csvio_record *rec, size_t *used)
+{
+	const char delim = r->delim;
+	size_t i = 0, nf = 0, sused = 0, fstart;
+	int quoted_any = 0;
+
+	/* Quoted fields are unquoted into scratch; their pointers are fixed
+	 * up at the end, since scratch may move while growing. */
+	for (;;) {
+		fstart = i;
+		if (i < n && p[i] == '"') {
+			/* Quoted field. */
+			size_t sstart = sused;
+			quoted_any = 1;
+			i++;
+			for (;;) {
+				const char *q = i < n ? memchr(p + i, '"', n - i) : NULL;
+				size_t chunk;
+				if (q == NULL) {
+					if (!eof)
+						return 0;
+					rec->err = CSVIO_ETRUNC;
+					*used = n;
+					return -1;
+				}
+				chunk = (size_t)(q - (p + i));
+				if (sused + chunk + 1 > r->scap) {
+					size_t ncap = r->scap;
+					char *ns;
+					while (ncap < sused + chunk + 1)
+						ncap *= 2;
+					if ((ns = realloc(r->scratch, ncap)) == NULL) {
+						rec->err = CSVIO_ENOMEM;
+						*used = 0;
+						return -1;
+					}
+					r->scratch = ns;
+					r->scap = ncap;
+				}
+				memcpy(r->scratch + sused, p + i, chunk);
+				sused += chunk;
+				i += chunk + 1;
+				if (i >= n && !eof)
+					return 0;
+				if (i < n && p[i] == '"') {
+					r->scratch[sused++] = '"';
+					i++;
+					continue;
+				}
+				break;
+			}
+			if (push_field(r, nf, NULL, sused - sstart, sstart) == -1)
+				goto nomem;
+			nf++;
+			if (i >= n) {
+				/* eof right after the closing quote */
+				*used = n;
+				goto done;
+			}
+			if (p[i] == delim) {
+				i++;
+				continue;
+			}
+			if (p[i] == '\n' || p[i] == '\r')
+				goto eol;
+			/* Text after a closing quote. */
+			goto bad_quote;
+		}
+		/* Unquoted field: scan to a delimiter, quote or line break. */
+		while (i < n) {
+			char c = p[i];
+			if (c == delim || c == '\n' || c == '\r' || c == '"')
+				break;
+			i++;
+		}
+		if (i >= n) {
+			if (!eof)
+				return 0;
+			if (push_field(r, nf, p + fstart, i - fstart, NOT_QUOTED) == -1)
+				goto nomem;
+			nf++;
+			*used = n;
+			goto done;
+		}
+		if (p[i] == '"')
+			goto bad_quote;
+		if (push_field(r, nf, p + fstart, i - fstart, NOT_QUOTED) == -1)
+			goto nomem;
+		nf++;
+		if (p[i] == delim) {
+			i++;
+			continue;
+		}
+		goto eol;
+	}
+eol:
+	/* p[i] is CR or LF. */
+	rec->rawlen = i;
+	if (p[i] == '\r') {
+		if (i + 1 >= n && !eof)
+			return 0;	/* is it CRLF? need one more byte */
+		if (i + 1 < n && p[i + 1] == '\n')
+			i++;
+	}
+	*used = i + 1;
+	goto fill;
+done:
+	rec->rawlen = *used;
+fill:
+	rec->raw = p;
+	rec->nf = nf;
+	rec->f = r->f;
+	if (quoted_any) {
+		/* scratch may have moved while growing: point now. */
+		size_t k;
+		for (k = 0; k < nf; k++)
+			if (r->soff[k] != NOT_QUOTED)
+				r->f[k].p = r->scratch + r->soff[k];
+	}
+	rec->err = CSVIO_OK;
+	return 1;
+nomem:
+	rec->err = CSVIO_ENOMEM;
+	*used = 0;
+	return -1;
+bad_quote:
+	/* Resync at the next line break after this point. */
+	while (i < n && p[i] != '\n')
+		i++;
+	if (i >= n && !eof)
+		return 0;
+	rec->err = CSVIO_EQUOTE;
+	rec->raw = p;
+	rec->rawlen = i < n ? i : n;
+	if (rec->rawlen > 0 && p[rec->rawlen - 1] == '\r')
+		rec->rawlen--;
+	*used = i < n ? i + 1 : n;
+	return -1;
+}
+
+static uint64_t
+count_lines(const char *p, size_t n)
+{
+	uint64_t c = 0;
+	const char *e = p + n;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+/* Read more input; returns 1 data, 0 eof, -1 error (rec->err). */
+static int
+fill(struct csvio_reader *r, struct csvio_record *rec)
+{
+	ssize_t got;
+
+	if (r->start > 0 && (r->cap - r->end < READ_CHUNK / 2 ||
+	    r->start == r->end)) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->base += r->start;
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap)
+		return 1;	/* caller detects too long */
+	got = read(r->fd, r->buf + r->end, r->cap - r->end);
+	if (got < 0) {
+		rec->err = errno == EINTR ? CSVIO_EINTR : CSVIO_EIO;
+		return -1;
+	}
+	if (got == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->end += (size_t)got;
+	return 1;
+}
+
+int
+csvio_next(struct csvio_reader *r, struct csvio_record *rec)
+{
+	for (;;) {
+		size_t avail = r->end - r->start, used = 0;
+		const char *p = r->buf + r->start;
+		int rc;
+
+		if (r->at_start && (avail >= 3 || r->eof)) {
+			r->at_start = 0;
+			if (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+				r->start += 3;
+				continue;
+			}
+		}
+		/* Empty lines are not records. */
+		if (avail > 0 && (*p == '\n' || *p == '\r')) {
+			if (*p == '\n')
+				r->line++;
+			r->start++;
+			continue;
+		}
+		if (avail > 0 && !r->at_start) {
+			/* In follow mode a partial record at EOF may still
+			 * grow, so it is never taken as final. */
+			int final = r->eof && !r->follow &&
+			    avail <= r->max_record;
+			rc = split(r, p, avail > r->max_record ? r->max_record : avail,
+			    final, rec, &used);
+			if (rc != 0) {
+				if (rc == -1 && used == 0)
+					return -1;	/* ENOMEM */
+				rec->line = r->line;
+				rec->offset = r->base + r->start;
+				rec->end = rec->offset + used;
+				r->line += count_lines(p, used);
+				r->start += used;
+				return rc;
+			}
+			if (avail >= r->max_record) {
+				/* Too long: skip to the next line break. */
+				const char *nl = memchr(p, '\n', avail);
+				rec->err = CSVIO_ETOOLONG;
+				rec->line = r->line;
+				rec->offset = r->base + r->start;
+				rec->raw = p;
+				rec->rawlen = avail < 64 ? avail : 64;
+				rec->nf = 0;
+				if (nl != NULL) {
+					used = (size_t)(nl - p) + 1;
+				} else {
+					used = avail;
+					if (!r->eof) {
+						/* Keep discarding until a newline. */
+						r->line += count_lines(p, used);
+						r->start += used;
+						for (;;) {
+							int frc = fill(r, rec);
+							const char *q;
+							if (frc <= 0)
+								break;
+							q = memchr(r->buf + r->start, '\n',
+							    r->end - r->start);
+							if (q != NULL) {
+								r->start = (size_t)(q - r->buf) + 1;
+								break;
+							}
+							r->start = r->end;
+						}
+						rec->err = CSVIO_ETOOLONG;
+						rec->end = r->base + r->start;
+						r->line++;
+						return -1;
+					}
+				}
+				r->line += count_lines(p, used);
+				r->start += used;
+				rec->end = r->base + r->start;
+				return -1;
+			}
+		}
+		if (r->eof) {
+			if (r->start == r->end || r->follow) {
+				if (r->follow)
+					r->eof = 0;
+				return 0;
+			}
+		}
+		{
+			int frc = fill(r, rec);
+			if (frc < 0) {
+				rec->line = r->line;
+				rec->nf = 0;
+				rec->raw = NULL;
+				rec->rawlen = 0;
+				return -1;
+			}
+			if (frc == 0 && r->start == r->end) {
+				if (r->follow)
+					r->eof = 0;
+				return 0;
+			}
+			if (frc == 0 && r->follow) {
+				r->eof = 0;
+				return 0;
+			}
+		}
+	}
+}
+
+long
+csvio_find(const struct csvio_record *rec, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < rec->nf; i++)
+		if (rec->f[i].len == n && memcmp(rec->f[i].p, name, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+int
+csvio_needs_quote(const char *s, size_t len, char delim)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == delim || c == '"' || c == '\n' || c == '\r')
+			return 1;
+	}
+	return 0;
+}
+
+int
+csvio_append_field(char *buf, size_t cap, size_t *len, const char *s,
+    size_t slen, char delim)
+{
+	size_t o = *len, i;
+
+	if (!csvio_needs_quote(s, slen, delim)) {
+		if (o + slen > cap)
+			return -1;
+		memcpy(buf + o, s, slen);
+		*len = o + slen;
+		return 0;
+	}
+	if (o + 2 > cap)
+		return -1;
+	buf[o++] = '"';
+	for (i = 0; i < slen; i++) {
+		if (o + 2 > cap)
+			return -1;
+		if (s[i] == '"')
+			buf[o++] = '"';
+		buf[o++] = s[i];
+	}
+	if (o + 1 > cap)
+		return -1;
+	buf[o++] = '"';
+	*len = o;
+	return 0;
+}
+
+int
+csvio_put_field(FILE *fp, const char *s, size_t len, char delim)
+{
+	size_t i;
+
+	if (!csvio_needs_quote(s, len, delim))
+		return fwrite(s, 1, len, fp) == len ? 0 : -1;
+	if (putc('"', fp) == EOF)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' && putc('"', fp) == EOF)
+			return -1;
+		if (putc(s[i], fp) == EOF)
+			return -1;
+	}
+	return putc('"', fp) == EOF ? -1 : 0;
+}

@@ -1,0 +1,376 @@
+/* Tests of lib/csvio.c, including a differential test against libcsv, the
+ * project's reference parser, on generated and fuzzed input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "rng.h"
+
+/* A growing text buffer of rendered records: "[f1][f2]\n" per record,
+ * "!ERR\n" for a bad record. */
+struct out {
+	char *s;
+	size_t n, cap;
+};
+
+static void
+out_add(struct out *o, const char *s, size_t n)
+{
+	if (o->n + n + 1 > o->cap) {
+		o->cap = (o->n + n + 1) * 2 + 64;
+		o->s = realloc(o->s, o->cap);
+		assert_non_null(o->s);
+	}
+	memcpy(o->s + o->n, s, n);
+	o->n += n;
+	o->s[o->n] = '\0';
+}
+
+static int
+fd_of(const char *data, size_t len)
+{
+	FILE *fp = tmpfile();
+	int fd;
+
+	assert_non_null(fp);
+	fd = dup(fileno(fp));
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	fclose(fp);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+/* Render everything csvio reads from data; stops at the first error when
+ * stop_at_error is set.  Returns the number of records. */
+static size_t
+render_csvio(const char *data, size_t len, size_t max, int stop_at_error,
+    struct out *o)
+{
+	int fd = fd_of(data, len);
+	struct csvio_reader *r = csvio_reader_new(fd, ',', max);
+	struct csvio_record rec;
+	size_t nrec = 0, i;
+	int rc;
+
+	assert_non_null(r);
+	while ((rc = csvio_next(r, &rec)) != 0) {
+		if (rc < 0) {
+			const char *e = csvio_strerror(rec.err);
+			out_add(o, "!", 1);
+			out_add(o, e, strlen(e));
+			out_add(o, "\n", 1);
+			assert_true(rec.err != CSVIO_EIO && rec.err != CSVIO_ENOMEM);
+			if (stop_at_error)
+				break;
+			continue;
+		}
+		for (i = 0; i < rec.nf; i++) {
+			out_add(o, "[", 1);
+			out_add(o, rec.f[i].p, rec.f[i].len);
+			out_add(o, "]", 1);
+		}
+		out_add(o, "\n", 1);
+		nrec++;
+	}
+	csvio_reader_free(r);
+	close(fd);
+	return nrec;
+}
+
+/* ---- libcsv side ---- */
+struct lc {
+	struct out o;
+	struct out row;
+};
+
+static void
+lc_field(void *s, size_t n, void *data)
+{
+	struct lc *lc = data;
+
+	out_add(&lc->row, "[", 1);
+	if (n > 0)
+		out_add(&lc->row, s, n);
+	out_add(&lc->row, "]", 1);
+}
+
+static void
+lc_row(int c, void *data)
+{
+	struct lc *lc = data;
+
+	(void)c;
+	out_add(&lc->o, lc->row.s ? lc->row.s : "", lc->row.n);
+	out_add(&lc->o, "\n", 1);
+	lc->row.n = 0;
+}
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Returns 0 when libcsv parsed all of data, -1 at a parse error (rows
+ * completed before it are in lc->o). */
+static int
+render_libcsv(const char *data, size_t len, struct lc *lc)
+{
+	struct csv_parser p;
+	int rc = 0;
+
+	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+	csv_set_space_func(&p, no_space);
+	/* Skip a BOM as csvio does. */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	if (csv_parse(&p, data, len, lc_field, lc_row, lc) != len)
+		rc = -1;
+	else if (csv_fini(&p, lc_field, lc_row, lc) != 0)
+		rc = -1;
+	csv_free(&p);
+	return rc;
+}
+
+static void
+differential(const char *data, size_t len)
+{
+	struct out mine = { 0 };
+	struct lc ref = { { 0 }, { 0 } };
+	int lrc = render_libcsv(data, len, &ref);
+
+	render_csvio(data, len, 0, 1, &mine);
+	if (lrc == 0) {
+		/* Identical records, no error. */
+		if (ref.o.n != mine.n || (mine.n && memcmp(ref.o.s, mine.s, mine.n))) {
+			print_error("input: <%.*s>\nlibcsv: <%s>\ncsvio: <%s>\n",
+			    (int)len, data, ref.o.s ? ref.o.s : "", mine.s ? mine.s : "");
+			fail();
+		}
+	} else {
+		/* libcsv stopped at an error: csvio must agree on every
+		 * record before it and report an error at that record. */
+		size_t k = ref.o.n;
+		if (mine.n < k || (k && memcmp(ref.o.s, mine.s, k)) ||
+		    mine.n == k || mine.s[k] != '!') {
+			print_error("input: <%.*s>\nlibcsv (error): <%s>\ncsvio: <%s>\n",
+			    (int)len, data, ref.o.s ? ref.o.s : "", mine.s ? mine.s : "");
+			fail();
+		}
+	}
+	free(mine.s);
+	free(ref.o.s);
+	free(ref.row.s);
+}
+
+static void
+test_table(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "a,b,c\n", "[a][b][c]\n" },
+		{ "a,b,c", "[a][b][c]\n" },
+		{ "a,b\r\nc,d\r\n", "[a][b]\n[c][d]\n" },
+		{ "\xEF\xBB\xBFh1,h2\n1,2\n", "[h1][h2]\n[1][2]\n" },
+		{ ",,,\n", "[][][][]\n" },
+		{ "\"x,y\",\"say \"\"hi\"\"\"\n", "[x,y][say \"hi\"]\n" },
+		{ "\"multi\nline\",z\n", "[multi\nline][z]\n" },
+		{ "a\n\n\nb\n", "[a]\n[b]\n" },
+		{ "a,\n", "[a][]\n" },
+		{ "\"\"\n", "[]\n" },
+		{ "ab\"c\nok\n", "!malformed quoted field\n[ok]\n" },
+		{ "\"ab\"c,d\nok\n", "!malformed quoted field\n[ok]\n" },
+		{ "ok\n\"unterminated,x\n", "[ok]\n!input ends inside a quoted field\n" },
+		{ " a , b \n", "[ a ][ b ]\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct out o = { 0 };
+		render_csvio(cases[i].in, strlen(cases[i].in), 0, 0, &o);
+		if (o.s == NULL || strcmp(o.s, cases[i].want) != 0) {
+			print_error("case %zu: in <%s>\nwant <%s>\ngot  <%s>\n", i,
+			    cases[i].in, cases[i].want, o.s ? o.s : "");
+			fail();
+		}
+		free(o.s);
+	}
+}
+
+static void
+test_line_numbers_and_offsets(void **state)
+{
+	const char *in = "h\n\"a\nb\",c\nd\n";
+	int fd = fd_of(in, strlen(in));
+	struct csvio_reader *r = csvio_reader_new(fd, ',', 0);
+	struct csvio_record rec;
+
+	(void)state;
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.line, 1);
+	assert_int_equal(rec.offset, 0);
+	assert_int_equal(rec.end, 2);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.offset, 2);
+	assert_int_equal(rec.end, 10);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.line, 4);
+	assert_int_equal(rec.nf, 1);
+	assert_memory_equal(rec.f[0].p, "d", 1);
+	assert_int_equal(csvio_offset(r), strlen(in));
+	assert_int_equal(csvio_next(r, &rec), 0);
+	csvio_reader_free(r);
+	close(fd);
+}
+
+static void
+test_too_long(void **state)
+{
+	size_t big = 300000, i;
+	char *in = malloc(big + 20);
+	struct out o = { 0 };
+
+	(void)state;
+	memcpy(in, "a,b\n", 4);
+	for (i = 4; i < big; i++)
+		in[i] = 'x';
+	memcpy(in + big, "\nc,d\n", 5);
+	render_csvio(in, big + 5, 1000, 0, &o);
+	assert_string_equal(o.s, "[a][b]\n!record too long\n[c][d]\n");
+	free(o.s);
+	free(in);
+}
+
+static void
+test_follow(void **state)
+{
+	int p[2];
+	struct csvio_reader *r;
+	struct csvio_record rec;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	r = csvio_reader_new(p[0], ',', 0);
+	csvio_reader_set_follow(r, 1);
+	assert_int_equal(write(p[1], "a,b\nc,", 6), 6);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.nf, 2);
+	/* "c," is incomplete; with the write end still open read blocks, so
+	 * close it: follow mode must still not consume the partial record. */
+	close(p[1]);
+	assert_int_equal(csvio_next(r, &rec), 0);
+	assert_int_equal(csvio_offset(r), 4);
+	csvio_reader_free(r);
+	close(p[0]);
+}
+
+static void
+test_differential_generated(void **state)
+{
+	/* Valid CSV made of fields that need every kind of quoting. */
+	static const char *atoms[] = { "a", "Indiranagar", "12.50", "", " ",
+	    ",", "\"", "\n", "\r\n", "x y", "₹", "\"\"" };
+	struct rng rng;
+	int iter;
+
+	(void)state;
+	rng_seed(&rng, 42);
+	for (iter = 0; iter < 3000; iter++) {
+		char buf[4096];
+		size_t n = 0;
+		int rows = 1 + (int)rng_below(&rng, 5), r, f;
+		int nf = 1 + (int)rng_below(&rng, 5);
+		for (r = 0; r < rows; r++) {
+			for (f = 0; f < nf; f++) {
+				char field[64];
+				size_t fl = 0;
+				int k, parts = (int)rng_below(&rng, 4);
+				for (k = 0; k < parts; k++) {
+					const char *a = atoms[rng_below(&rng, 12)];
+					size_t al = strlen(a);
+					memcpy(field + fl, a, al);
+					fl += al;
+				}
+				if (f > 0)
+					buf[n++] = ',';
+				/* An empty one-field row would be an empty line. */
+				if (nf == 1 && fl == 0)
+					field[fl++] = 'e';
+				assert_int_equal(csvio_append_field(buf, sizeof(buf),
+				    &n, field, fl, ','), 0);
+			}
+			if (rng_below(&rng, 2))
+				buf[n++] = '\r';
+			buf[n++] = '\n';
+		}
+		differential(buf, n);
+	}
+}
+
+static void
+test_differential_fuzzed(void **state)
+{
+	/* Random bytes from a CSV-heavy alphabet: mostly malformed. */
+	static const char alpha[] = "ab,,\"\"\n\r ";
+	struct rng rng;
+	int iter;
+
+	(void)state;
+	rng_seed(&rng, 7);
+	for (iter = 0; iter < 20000; iter++) {
+		char buf[64];
+		size_t n = 1 + rng_below(&rng, sizeof(buf) - 1), i;
+		for (i = 0; i < n; i++)
+			buf[i] = alpha[rng_below(&rng, sizeof(alpha) - 1)];
+		differential(buf, n);
+	}
+}
+
+static void
+test_writer(void **state)
+{
+	char buf[64];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(csvio_append_field(buf, sizeof(buf), &n, "plain", 5, ','), 0);
+	buf[n++] = ',';
+	assert_int_equal(csvio_append_field(buf, sizeof(buf), &n, "a,\"b\"", 5, ','), 0);
+	assert_int_equal(n, 6 + 9);
+	assert_memory_equal(buf, "plain,\"a,\"\"b\"\"\"", n);
+	n = 60;
+	assert_int_equal(csvio_append_field(buf, sizeof(buf), &n, "toolong", 7, ','), -1);
+	assert_int_equal(n, 60);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_line_numbers_and_offsets),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_follow),
+		cmocka_unit_test(test_differential_generated),
+		cmocka_unit_test(test_differential_fuzzed),
+		cmocka_unit_test(test_writer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
