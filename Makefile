@@ -68,7 +68,7 @@ UNIT_BINS  := $(UNIT_NAMES:%=$(B)/tests/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(HELPER_SRCS))
 
-all: $(BINS)
+all: $(LIBCOMMON) $(BINS)
 
 # ---- objects --------------------------------------------------------------
 $(B)/obj/%.o: %.c

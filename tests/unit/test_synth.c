@@ -1,0 +1,180 @@
+/* Tests of lib/synth.c: the synthetic store keeps the data set's
+ * invariants, is deterministic, and its rows parse as CSV. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "money.h"
+#include "strmap.h"
+#include "synth.h"
+
+static FILE *
+generate(const struct synth_store_opts *o)
+{
+	struct synth_store *s = synth_store_new(o);
+	FILE *fp = tmpfile();
+	char buf[1024];
+	size_t n;
+
+	assert_non_null(s);
+	assert_non_null(fp);
+	fprintf(fp, "%s\n", SYNTH_HEADER);
+	while ((n = synth_store_next(s, buf, sizeof(buf))) > 0) {
+		fwrite(buf, 1, n, fp);
+		fputc('\n', fp);
+	}
+	synth_store_free(s);
+	rewind(fp);
+	return fp;
+}
+
+static int64_t
+num(const struct csvio_record *r, long i, int money)
+{
+	int64_t v;
+
+	if (money)
+		assert_int_equal(money_parse(r->f[i].p, r->f[i].len, &v), 0);
+	else
+		assert_int_equal(int_parse(r->f[i].p, r->f[i].len, &v), 0);
+	return v;
+}
+
+static void
+test_invariants(void **state)
+{
+	struct synth_store_opts o;
+	struct csvio_reader *r;
+	struct csvio_record rec;
+	struct strmap *branches = strmap_new(), *products = strmap_new();
+	FILE *fp;
+	long q = 9, up = 10, ta = 11, di = 12, fa = 13, lp = 14, ts = 1;
+	uint64_t rows = 0;
+	char last[32] = "";
+
+	(void)state;
+	synth_store_defaults(&o);
+	o.rows = 20000;
+	fp = generate(&o);
+	r = csvio_reader_new(fileno(fp), ',', 0);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.nf, 16);
+	while (csvio_next(r, &rec) == 1) {
+		int64_t qty = num(&rec, q, 0), price = num(&rec, up, 1);
+		int64_t total = num(&rec, ta, 1), disc = num(&rec, di, 1);
+		int64_t final = num(&rec, fa, 1);
+		char t[32];
+		assert_int_equal(rec.nf, 16);
+		assert_int_equal(total, qty * price);
+		assert_int_equal(final, total - disc);
+		assert_true(disc >= 0 && disc * 100 <= total * 15 + 50);
+		assert_int_equal(num(&rec, lp, 0), final / 10000);
+		/* Timestamps never go back and the store is open 08-21. */
+		assert_true(rec.f[ts].len == 19);
+		memcpy(t, rec.f[ts].p, 19);
+		t[19] = '\0';
+		assert_true(strcmp(last, t) <= 0);
+		assert_true(strncmp(t + 11, "08", 2) >= 0 && strncmp(t + 11, "21", 2) <= 0);
+		strcpy(last, t);
+		strmap_intern(branches, rec.f[3].p, rec.f[3].len, NULL);
+		strmap_intern(products, rec.f[8].p, rec.f[8].len, NULL);
+		rows++;
+	}
+	assert_int_equal(rows, 20000);
+	assert_int_equal(strmap_count(branches), 5);
+	assert_int_equal(strmap_count(products), 25);
+	assert_true(strmap_find(products, "Basmati Rice, 5kg", 17) >= 0);
+	strmap_free(branches);
+	strmap_free(products);
+	csvio_reader_free(r);
+	fclose(fp);
+}
+
+static void
+test_deterministic_and_dirty(void **state)
+{
+	struct synth_store_opts o;
+	FILE *a, *b;
+	char la[1024], lb[1024];
+	int diff = 0, lines = 0;
+
+	(void)state;
+	synth_store_defaults(&o);
+	o.rows = 500;
+	o.flags = SYNTH_TS_DMY | SYNTH_FLOAT_INTS;
+	o.empty_rows = 3;
+	a = generate(&o);
+	b = generate(&o);
+	while (fgets(la, sizeof(la), a) != NULL) {
+		assert_non_null(fgets(lb, sizeof(lb), b));
+		diff |= strcmp(la, lb);
+		lines++;
+		if (lines == 2) {
+			/* 1000001.0,DD-MM-YYYY HH:MM,... */
+			assert_memory_equal(la, "1000001.0,", 10);
+			assert_true(la[12] == '-' && la[15] == '-' && la[26] == ',');
+		}
+	}
+	assert_int_equal(diff, 0);
+	assert_int_equal(lines, 1 + 500 + 3);
+	assert_string_equal(la, ",,,,,,,,,,,,,,,\n");
+	fclose(a);
+	fclose(b);
+}
+
+static void
+test_invoices(void **state)
+{
+	struct synth_invoice_opts o;
+	struct synth_invoices *s;
+	struct synth_invoice inv;
+	char buf[2048];
+	int n = 0, repeat_name_same_phone = 1;
+	char phone0[16] = "", name0[48] = "";
+
+	(void)state;
+	synth_invoice_defaults(&o);
+	o.invoices = 2000;
+	o.customers = 50;
+	s = synth_invoices_new(&o);
+	while (synth_invoices_next(s, &inv)) {
+		assert_true(synth_invoice_text(s, &inv, buf, sizeof(buf)) > 0);
+		assert_true(synth_invoice_json(s, &inv, buf, sizeof(buf)) > 0);
+		assert_true(inv.nitems >= 1 && inv.nitems <= 32);
+		if (inv.customer == 0) {
+			char name[48];
+			snprintf(name, sizeof(name), "%s %s", inv.first, inv.last);
+			if (phone0[0] == '\0') {
+				strcpy(phone0, inv.phone);
+				strcpy(name0, name);
+			} else if (strcmp(phone0, inv.phone) || strcmp(name0, name)) {
+				repeat_name_same_phone = 0;
+			}
+		}
+		n++;
+	}
+	assert_int_equal(n, 2000);
+	assert_true(phone0[0] != '\0');
+	assert_true(repeat_name_same_phone);
+	synth_invoices_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_invariants),
+		cmocka_unit_test(test_deterministic_and_dirty),
+		cmocka_unit_test(test_invoices),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
