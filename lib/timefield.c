@@ -1,6 +1,7 @@
 #include "timefield.h"
 
 #include <errno.h>
+#include <time.h>
 
 static int
 is_leap(int y)
@@ -79,6 +80,8 @@ tm_parse(const char *s, size_t len, struct li_tm *t)
 				;
 		}
 	}
+	if (p < e && *p == 'Z')
+		p++;	/* RFC 3339 UTC, as the tools write their own times */
 	if (p != e || t->hour > 23 || t->min > 59 || t->sec > 60)
 		goto bad;
 	return 0;
@@ -182,6 +185,26 @@ tm_fmt_iso(const struct li_tm *t, char *b)
 	i = put(b, i, t->sec, 2);
 	b[i] = '\0';
 	return i;
+}
+
+size_t
+tm_fmt_rfc3339(const struct li_tm *t, char *b)
+{
+	size_t i = tm_fmt_iso(t, b);
+
+	b[10] = 'T';
+	b[i++] = 'Z';
+	b[i] = '\0';
+	return i;
+}
+
+size_t
+tm_now_rfc3339(char *b)
+{
+	struct li_tm t;
+
+	tm_from_epoch((int64_t)time(NULL), &t);
+	return tm_fmt_rfc3339(&t, b);
 }
 
 size_t

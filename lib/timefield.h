@@ -12,8 +12,8 @@ struct li_tm {
 };
 
 /* Parse "DD-MM-YYYY HH:MM[:SS]", "YYYY-MM-DD HH:MM[:SS]" (also with '/'
- * for '-' and 'T' for the space) or a bare date.  Fractional seconds are
- * ignored.  The date is checked against the calendar.  Returns 0, or -1
+ * for '-' and 'T' for the space, and an optional trailing 'Z') or a bare
+ * date.  Fractional seconds are ignored.  The date is checked against the calendar.  Returns 0, or -1
  * with errno EINVAL. */
 int tm_parse(const char *s, size_t len, struct li_tm *t);
 
@@ -30,6 +30,9 @@ int tm_yday(const struct li_tm *t);	/* 0 = 1 January */
 /* Output buffers must hold TM_BUFSZ bytes; each returns the length. */
 #define TM_BUFSZ	32
 size_t tm_fmt_iso(const struct li_tm *t, char *buf);	/* YYYY-MM-DD HH:MM:SS */
+size_t tm_fmt_rfc3339(const struct li_tm *t, char *buf);	/* YYYY-MM-DDTHH:MM:SSZ */
+/* The current UTC time as RFC 3339 ("2026-11-23T10:41:07Z"). */
+size_t tm_now_rfc3339(char *buf);
 size_t tm_fmt_date(const struct li_tm *t, char *buf);	/* YYYY-MM-DD */
 size_t tm_fmt_month(const struct li_tm *t, char *buf);	/* YYYY-MM */
 size_t tm_fmt_week(const struct li_tm *t, char *buf);	/* %Y-W%U */

@@ -22,6 +22,7 @@ test_parse_formats(void **state)
 		{ "24-02-2024 18:05", 1, "2024-02-24 18:05:00" },
 		{ "2024-02-24 18:05:09", 1, "2024-02-24 18:05:09" },
 		{ "2024-02-24T18:05:09.123", 1, "2024-02-24 18:05:09" },
+		{ "2026-11-23T10:41:07Z", 1, "2026-11-23 10:41:07" },
 		{ "29/02/2024 00:00", 1, "2024-02-29 00:00:00" },
 		{ "2024-02-24", 1, "2024-02-24 00:00:00" },
 		{ "29-02-2023 10:00", 0, NULL },
@@ -75,6 +76,9 @@ test_against_libc(void **state)
 		assert_string_equal(got, want);
 		strftime(want, sizeof(want), "%Y-%m-%d %H:%M:%S", &g);
 		tm_fmt_iso(&m, got);
+		assert_string_equal(got, want);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &g);
+		tm_fmt_rfc3339(&m, got);
 		assert_string_equal(got, want);
 	}
 }
