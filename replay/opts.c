@@ -163,7 +163,7 @@ defaults(struct replay_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->max_record = 1024 * 1024;
 	o->qos = 1;
-	o->max_inflight = 100;
+	o->max_inflight = 0;	/* by QoS, below */
 	o->time_col = "Timestamp";
 	o->seed = 1;
 	o->count = -1;
@@ -475,6 +475,8 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 			return bad(err, errlen, "invalid address: '%s'",
 			    o->listen);
 	}
+	if (o->max_inflight == 0)
+		o->max_inflight = o->qos == 2 ? 20 : 1000;
 	if (o->synth == RS_STORE && !o->rows_set)
 		o->rows = 25003;
 	if (o->synth == RS_INVOICES && !o->rows_set)
