@@ -62,6 +62,43 @@ replay --synth=invoices --invoices 100 > ex.want
 drain sub-ex till/invoices 1 100 > ex.got
 check_same "example: all 100 arrive" ex.want ex.got
 
+# ---- the broker restarts mid-stream --------------------------------------------
+# A second broker with persistence, so that its queue survives the restart.
+# Whenever the restart falls, every invoice must arrive at least once.
+rport=$(free_port)
+# Run as root, mosquitto drops to its own user: let it reach db/.
+chmod 711 "$WORK" && mkdir db && chmod 777 db
+cat > restart.conf <<EOC
+listener $rport 127.0.0.1
+allow_anonymous true
+max_queued_messages 0
+persistence true
+persistence_location $WORK/db/
+EOC
+"$MOSQUITTO" -c restart.conf > restart.log 2>&1 &
+rpid=$!
+at_exit "kill \$rpid 2>/dev/null"
+wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $rport -t probe -E -W 2"
+mosquitto_sub -h 127.0.0.1 -p $rport -c -i sub-rs -t till/rs -q 1 -E -W 10
+replay --synth=invoices --invoices 6000 --rate 3000 \
+    --mqtt tcp://127.0.0.1:$rport --topic till/rs 2> rs.err &
+pid=$!
+sleep 0.8
+kill $rpid
+wait $rpid
+"$MOSQUITTO" -c restart.conf >> restart.log 2>&1 &
+rpid=$!
+wait $pid
+check "a broker restart: replay reconnects and exits 0" test $? -eq 0
+check_grep "a broker restart is reported" \
+    '^replay: mqtt: connection lost, reconnecting' rs.err
+# At least once: duplicates may come, so read until quiet.
+mosquitto_sub -h 127.0.0.1 -p $rport -c -i sub-rs -t till/rs -q 1 \
+    -C 100000 -W 3 > rs.got 2> /dev/null
+replay --synth=invoices --invoices 6000 | sort -u > rs.want
+sort -u rs.got | comm -23 rs.want - > rs.missing
+check "a broker restart: no invoice lost" test ! -s rs.missing
+
 # ---- credentials and errors -------------------------------------------------
 echo secret > pw
 check "a password file is read" replay --synth=invoices --invoices 3 \
