@@ -81,9 +81,16 @@ static char hw_parse_msg[160];
 static void
 hw_parse_error(const char *msg, const char *file, int lineno)
 {
-	if (hw_parse_msg[0] == '\0')
-		snprintf(hw_parse_msg, sizeof(hw_parse_msg), "%s:%d: %s",
-		    file != NULL ? file : "config", lineno, msg);
+	size_t n;
+
+	if (hw_parse_msg[0] != '\0')
+		return;
+	snprintf(hw_parse_msg, sizeof(hw_parse_msg), "%s:%d: %s",
+	    file != NULL ? file : "config", lineno, msg);
+	/* Our diagnostics end without a period. */
+	n = strlen(hw_parse_msg);
+	if (n > 0 && hw_parse_msg[n - 1] == '.')
+		hw_parse_msg[n - 1] = '\0';
 }
 
 static void
@@ -145,6 +152,10 @@ hw_open(struct hw *h, char *errstr, size_t errlen)
 			if (h->best[role] == -1 || rank < h->best[role])
 				h->best[role] = rank;
 		}
+	}
+	if (hw_parse_msg[0] != '\0') {
+		snprintf(errstr, errlen, "libsensors: %s", hw_parse_msg);
+		return 1;
 	}
 	return 0;
 }

@@ -37,8 +37,10 @@ struct hw {
 };
 
 /* Initialise libsensors with its default configuration and pick the
- * inputs.  Returns 0, or -1 with a reason in errstr when libsensors could
- * not start; h is then usable and reports nothing.  Not fatal. */
+ * inputs.  Returns 0; 1 with the first configuration file error in errstr
+ * (libsensors goes on without that statement); or -1 with a reason in
+ * errstr when libsensors could not start, h then being usable and
+ * reporting nothing.  None of these is fatal. */
 int hw_open(struct hw *h, char *errstr, size_t errlen);
 
 /* Current CPU and GPU temperatures in degrees Celsius, NAN when unknown. */

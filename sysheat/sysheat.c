@@ -373,7 +373,7 @@ open_sensors(struct state *st)
 	char why[512];
 	int n;
 
-	if (hw_open(&st->hw, why, sizeof(why)) == -1 && st->o->verbose)
+	if (hw_open(&st->hw, why, sizeof(why)) != 0 && st->o->verbose)
 		warnx("%s", why);
 	n = nv_open(&st->nv, why, sizeof(why));
 	if (n == -1 && st->o->verbose)
