@@ -130,7 +130,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->interval = 1;
 	o->fmt = OUT_CSV;
 	o->disk = "/";
-	while ((c = getopt_long(argc, argv, "F:i:n:o:qv", longopts, NULL)) !=
+	opterr = 0;	/* our own messages, named like the rest */
+	while ((c = getopt_long(argc, argv, ":F:i:n:o:qv", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'F':
@@ -189,7 +190,20 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_VERSION:
 			printf("sysheat %s\n", LI_VERSION);
 			exit(0);
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				warnx("option '%s' requires an argument",
+				    argv[optind - 1]);
+			else
+				warnx("option requires an argument -- '%c'",
+				    optopt);
+			usage_error();
+			break;
 		default:
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				warnx("invalid option '%s'", argv[optind - 1]);
+			else
+				warnx("invalid option -- '%c'", optopt);
 			usage_error();
 		}
 	}
