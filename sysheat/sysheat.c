@@ -327,8 +327,9 @@ take_sample(struct state *st, struct sample *s)
 		s->gpu_temp = gpu;
 }
 
-/* Write one formatted sample to stdout or the output file; exits 1 on a
- * write error and 0 quietly when the reader of stdout went away. */
+/* Write one formatted sample to stdout (unbuffered) or the output file;
+ * exits 1 on a write error and 0 quietly when the reader of stdout went
+ * away with SIGPIPE ignored. */
 static void
 emit(const struct opts *o, const char *buf, size_t len)
 {
@@ -337,8 +338,10 @@ emit(const struct opts *o, const char *buf, size_t len)
 			err(1, "%s", o->outfile);
 		return;
 	}
-	if ((len > 0 && fwrite(buf, 1, len, stdout) != len) ||
-	    fflush(stdout) == EOF) {
+	/* One write(2) per sample, retried over EINTR (a SIGTERM while the
+	 * pipe is full must not turn into a write error); a line of up to
+	 * PIPE_BUF bytes reaches a FIFO reader in one piece. */
+	if (len > 0 && writeall(STDOUT_FILENO, buf, len) == -1) {
 		if (errno == EPIPE)
 			exit(0);
 		err(1, "stdout");
