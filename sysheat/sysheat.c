@@ -24,7 +24,8 @@
 
 #define MAX_IFACES	16
 #define PRIME_MAX	1.0	/* the first sample's interval, at most */
-#define READ_CAP	(64 * 1024)
+#define READ_CAP	(192 * 1024)	/* room for PS_MAXIF interfaces */
+#define STAT_CAP	4096
 #define OUT_CAP		8192
 
 enum { SRC_STAT, SRC_MEMINFO, SRC_NETDEV, SRC_DISK, NSRC };
@@ -221,15 +222,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 static int
 read_src(struct state *st, int src)
 {
+	/* Only the first line of /proc/stat is needed; on a large machine
+	 * the rest (a line per CPU, the interrupt counts) is long. */
+	size_t cap = src == SRC_STAT ? STAT_CAP : READ_CAP;
 	int trunc;
 
-	if (ps_read_file(st->path[src], st->buf, READ_CAP, &trunc) == -1) {
+	if (ps_read_file(st->path[src], st->buf, cap, &trunc) == -1) {
 		st->fails[src]++;
 		if (!st->warned[src]++ && !st->o->quiet)
 			warn("%s", st->path[src]);
 		return -1;
 	}
-	if (trunc && !st->warned_trunc++ && !st->o->quiet)
+	if (trunc && src != SRC_STAT && !st->warned_trunc++ && !st->o->quiet)
 		warnx("%s: longer than %d bytes, the rest ignored",
 		    st->path[src], READ_CAP);
 	return 0;

@@ -160,6 +160,19 @@ mkdir -p bad/net && cp bad/stat bad/net/dev
 SYSHEAT_PROC=$WORK/bad sysheat -n 1 -i 0.05 >rand.csv 2>rand.err
 check "random /proc: exit 0, one row" test $? -eq 0 -a "$(wc -l <rand.csv)" -eq 2
 
+# Thousands of interfaces (containers): the first 1024 are kept, and that
+# is said once.
+mkdir -p many/net
+cp p/stat p/meminfo many/
+awk 'BEGIN { print "h"; print "h"; for (i = 0; i < 2000; i++)
+    printf "veth%d: 1 0 0 0 0 0 0 0 1 0 0 0 0 0 0 0\n", i }' >many/net/dev
+SYSHEAT_PROC=$WORK/many sysheat -n 2 -i 0.05 >many.csv 2>many.err
+check "2000 interfaces: exit 0, rates known" \
+    test $? -eq 0 -a "$(tail -n 1 many.csv | cut -d, -f7,8)" = "0,0"
+check_same "2000 interfaces: said once" - many.err <<EOF
+sysheat: $WORK/many/net/dev: more than 1024 interfaces, the rest ignored
+EOF
+
 # ---- options and errors ------------------------------------------------
 usage_err() {	# NAME MESSAGE ARGS...: exit 2, MESSAGE, synopsis, Try
 	u_name=$1 u_msg=$2; shift 2
