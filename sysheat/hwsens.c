@@ -226,17 +226,68 @@ hw_put_field(char *row, size_t cap, size_t *len, const char *s)
 	return csvio_append_field(row, cap, len, s, strlen(s), ',');
 }
 
+/* The main input of a feature: its first subfeature (temp1_input for
+ * temp1), else any readable one.  NULL when there is none. */
+static const sensors_subfeature *
+hw_main_input(const sensors_chip_name *chip, const sensors_feature *f)
+{
+	const sensors_subfeature *sf;
+	int sn = 0;
+
+	sf = sensors_get_subfeature(chip, f,
+	    (sensors_subfeature_type)(f->type << 8));
+	if (sf != NULL && (sf->flags & SENSORS_MODE_R))
+		return sf;
+	while ((sf = sensors_get_all_subfeatures(chip, f, &sn)) != NULL)
+		if (sf->flags & SENSORS_MODE_R)
+			return sf;
+	return NULL;
+}
+
+/* Write one --list row.  Returns 0, or -1 on a write error. */
+static int
+hw_list_feature(struct hw *h, const sensors_chip_name *chip,
+    const char *name, const sensors_feature *f, FILE *fp)
+{
+	const sensors_subfeature *sf;
+	const char *use = "";
+	char row[2048], num[64] = "", *label;
+	size_t len = 0;
+	double v;
+	int bad;
+
+	if ((sf = hw_main_input(chip, f)) != NULL) {
+		if (sensors_get_value(chip, sf->number, &v) == 0 &&
+		    isfinite(v))
+			snprintf(num, sizeof(num), "%.3f", v);
+		use = hw_use(h, chip, sf->number);
+	}
+	label = sensors_get_label(chip, f);
+	bad = hw_put_field(row, sizeof(row), &len, name) == -1 ||
+	    hw_put_field(row, sizeof(row), &len, f->name) == -1 ||
+	    hw_put_field(row, sizeof(row), &len,
+	    label != NULL ? label : "") == -1 ||
+	    hw_put_field(row, sizeof(row), &len, hw_type_name(f->type)) ==
+	    -1 ||
+	    hw_put_field(row, sizeof(row), &len, num) == -1 ||
+	    hw_put_field(row, sizeof(row), &len, use) == -1 ||
+	    len + 1 > sizeof(row);
+	free(label);
+	if (bad) {
+		warnx("list: %s: %s: label too long, skipped", name, f->name);
+		return 0;
+	}
+	row[len++] = '\n';
+	return fwrite(row, 1, len, fp) == len ? 0 : -1;
+}
+
 int
 hw_list(struct hw *h, FILE *fp)
 {
 	const sensors_chip_name *chip;
 	const sensors_feature *f;
-	const sensors_subfeature *sf;
-	char name[256], row[2048], num[64], *label;
-	const char *use;
-	size_t len;
-	int cn = 0, fn, sn, bad;
-	double v;
+	char name[256];
+	int cn = 0, fn;
 
 	if (!h->inited)
 		return 0;
@@ -244,46 +295,9 @@ hw_list(struct hw *h, FILE *fp)
 		if (sensors_snprintf_chip_name(name, sizeof(name), chip) < 0)
 			snprintf(name, sizeof(name), "%s", chip->prefix);
 		fn = 0;
-		while ((f = sensors_get_features(chip, &fn)) != NULL) {
-			/* The main input is the feature's first subfeature
-			 * (temp1_input for temp1), else any readable one. */
-			sf = sensors_get_subfeature(chip, f,
-			    (sensors_subfeature_type)(f->type << 8));
-			if (sf == NULL || !(sf->flags & SENSORS_MODE_R)) {
-				sn = 0;
-				while ((sf = sensors_get_all_subfeatures(chip, f,
-				    &sn)) != NULL && !(sf->flags & SENSORS_MODE_R))
-					;
-			}
-			num[0] = '\0';
-			use = "";
-			if (sf != NULL) {
-				if (sensors_get_value(chip, sf->number, &v) == 0 &&
-				    isfinite(v))
-					snprintf(num, sizeof(num), "%.3f", v);
-				use = hw_use(h, chip, sf->number);
-			}
-			label = sensors_get_label(chip, f);
-			len = 0;
-			bad = hw_put_field(row, sizeof(row), &len, name) == -1 ||
-			    hw_put_field(row, sizeof(row), &len, f->name) == -1 ||
-			    hw_put_field(row, sizeof(row), &len,
-			    label != NULL ? label : "") == -1 ||
-			    hw_put_field(row, sizeof(row), &len,
-			    hw_type_name(f->type)) == -1 ||
-			    hw_put_field(row, sizeof(row), &len, num) == -1 ||
-			    hw_put_field(row, sizeof(row), &len, use) == -1 ||
-			    len + 1 > sizeof(row);
-			free(label);
-			if (bad) {
-				warnx("list: %s: %s: label too long, skipped",
-				    name, f->name);
-				continue;
-			}
-			row[len++] = '\n';
-			if (fwrite(row, 1, len, fp) != len)
+		while ((f = sensors_get_features(chip, &fn)) != NULL)
+			if (hw_list_feature(h, chip, name, f, fp) == -1)
 				return -1;
-		}
 	}
 	return 0;
 }

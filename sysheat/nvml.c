@@ -119,13 +119,15 @@ nv_read(struct nv *nv)
 int
 nv_list(struct nv *nv, FILE *fp)
 {
+	char num[64];
 	unsigned i;
 	double v;
 
 	for (i = 0; i < nv->ndev; i++) {
-		v = nv_temp(nv, i);
-		if (isnan(v) ? fprintf(fp, "nvml-gpu%u,gpu,GPU,temp,,gpu\n", i) < 0 :
-		    fprintf(fp, "nvml-gpu%u,gpu,GPU,temp,%.3f,gpu\n", i, v) < 0)
+		num[0] = '\0';
+		if (!isnan(v = nv_temp(nv, i)))
+			snprintf(num, sizeof(num), "%.3f", v);
+		if (fprintf(fp, "nvml-gpu%u,gpu,GPU,temp,%s,gpu\n", i, num) < 0)
 			return -1;
 	}
 	return 0;

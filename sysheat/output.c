@@ -215,8 +215,8 @@ fmt_prom(struct obuf *b, const struct out_ctx *ctx, const struct sample *s)
 	    "Bytes received by the sampled interfaces.\n"
 	    "# TYPE sysheat_network_receive_bytes_total counter\n");
 	if (s->net_totals)
-		ob_printf(b, "sysheat_network_receive_bytes_total %" PRIu64 "\n",
-		    s->rx_total);
+		ob_printf(b, "sysheat_network_receive_bytes_total %" PRIu64
+		    "\n", s->rx_total);
 	ob_printf(b, "# HELP sysheat_network_transmit_bytes_total "
 	    "Bytes transmitted by the sampled interfaces.\n"
 	    "# TYPE sysheat_network_transmit_bytes_total counter\n");

@@ -10,8 +10,8 @@
 
 /* Where a parser stopped liking its input, for a "file:line" diagnostic. */
 struct ps_diag {
-	unsigned long bad;	/* malformed lines seen */
-	unsigned long first_line;	/* 1-based line number of the first one */
+	unsigned long bad;		/* malformed lines seen */
+	unsigned long first_line;	/* 1-based line of the first one */
 };
 
 /* The aggregate "cpu" line of /proc/stat, reduced to the two sums the
@@ -41,7 +41,7 @@ double ps_parse_meminfo(const char *buf, struct ps_diag *d);
  * blocks (proc, sysfs). */
 double ps_disk_pct(const struct statvfs *sv);
 
-#define PS_IFNAMSZ	32	/* longer names are malformed (IFNAMSIZ is 16) */
+#define PS_IFNAMSZ	32	/* longer is malformed (IFNAMSIZ is 16) */
 #define PS_MAXIF	1024	/* interfaces kept per reading */
 
 struct ps_iface {
