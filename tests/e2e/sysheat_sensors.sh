@@ -64,6 +64,16 @@ echo 71500 >"$H/hwmon0/.t" && mv "$H/hwmon0/.t" "$H/hwmon0/temp1_input"
 echo 66000 >"$H/hwmon1/.t" && mv "$H/hwmon1/.t" "$H/hwmon1/temp1_input"
 wait $pid; echo $? >move.rc
 
+# The man page's pipeline, with a CPU hot enough to alert on (when alertd
+# and its rules are there).
+if command -v alertd >/dev/null 2>&1 &&
+    [ -f "$LI_TOP/examples/liveinsight.rules" ]; then
+	echo 85000 >"$H/hwmon0/.t" && mv "$H/hwmon0/.t" "$H/hwmon0/temp1_input"
+	sysheat -n 3 -i 0.1 |
+	    alertd -r "$LI_TOP/examples/liveinsight.rules" >alert.csv 2>alert.err
+	echo $? >alert.rc
+fi
+
 # B: Intel (coretemp: two packages and their cores), no GPU.
 reset
 chip 0 coretemp; temp 0 1 47000 "Package id 0"; temp 0 2 52000 "Core 0"
@@ -146,6 +156,15 @@ check "moving: starts at 55.1,61.0" \
 check "moving: ends at 71.5,66.0" test "$(temps move)" = "71.5,66.0"
 check "moving: nothing else" sh -c \
     "sed 1d move.csv | cut -d, -f2,3 | grep -Ev '^(55.1,61.0|71.5,66.0)\$' | wc -l | grep -qx 0"
+
+if [ -f alert.rc ]; then
+	check "sysheat | alertd: exit 0" test "$(cat alert.rc)" = 0
+	check_grep "sysheat | alertd: 85 C fires cpu_temp critical" \
+	    '^[^,]+,firing,cpu_temp,critical,cpu_temp,85(\.0)?,' alert.csv
+else
+	skip "sysheat | alertd -r examples/liveinsight.rules" \
+	    "alertd or its rules are not merged yet"
+fi
 
 case_ok "coretemp: hottest package, not a core" intel "65.0,"
 case_ok "no package sensor: hottest input, not the nvme" other "43.5,"
