@@ -20,6 +20,7 @@
 #include "nvml.h"
 #include "output.h"
 #include "procstat.h"
+#include "sched.h"
 #include "util.h"
 
 #define MAX_IFACES	16
@@ -446,8 +447,7 @@ main(int argc, char **argv)
 	char host[256], *out = NULL;
 	size_t hlen;
 	const char *proc;
-	double first;
-	long long tick, due_tick;
+	struct sched sc = { 0, 0, 0, 0 };
 	long len;
 	int i, rc = 0;
 
@@ -502,9 +502,11 @@ main(int argc, char **argv)
 	 * schedule from there, so that the timing never drifts. */
 	take_sample(&st, NULL);
 	check_ifaces(&st);
-	first = now_mono() + (o.interval < PRIME_MAX ? o.interval : PRIME_MAX);
-	for (tick = 0; o.count == 0 || (long long)st.samples < o.count;) {
-		if (wait_until(first + (double)tick * o.interval, &st) == -1)
+	sc.first = now_mono() + (o.interval < PRIME_MAX ? o.interval :
+	    PRIME_MAX);
+	sc.interval = o.interval;
+	while (o.count == 0 || (long long)st.samples < o.count) {
+		if (wait_until(sched_due(&sc), &st) == -1)
 			break;
 		take_sample(&st, &s);
 		st.samples++;
@@ -518,14 +520,8 @@ main(int argc, char **argv)
 		}
 		if (sig_stop)
 			break;
-		tick++;
-		/* Past the next tick already: skip to the next one due. */
-		due_tick = (long long)floor((now_mono() - first) / o.interval) +
-		    1;
-		if (due_tick > tick) {
-			st.late += (unsigned long)(due_tick - tick);
-			tick = due_tick;
-		}
+		sched_advance(&sc, now_mono());
+		st.late = sc.skipped;
 	}
 	report(&st);
 out:

@@ -238,6 +238,18 @@ kill -TERM $pid
 wait $pid
 check_grep "SIGUSR1: counters on stderr" '^sysheat: [0-9]+ samples, [0-9]+ late ticks skipped$' usr1.err
 
+# Stopped for 0.6 s: the missed ticks are skipped, not burst, and -v
+# counts them; the run still has exactly its 8 samples.
+: >stop.csv
+sysheat -v -n 8 -i 0.1 >>stop.csv 2>stop.err &
+pid=$!
+wait_for 5 sh -c '[ "$(wc -l <stop.csv)" -ge 3 ]'
+kill -STOP $pid; sleep 0.6; kill -CONT $pid
+wait $pid
+check "stopped: exit 0, 8 rows" test $? -eq 0 -a "$(wc -l <stop.csv)" -eq 9
+check "stopped: at least 4 late ticks skipped" sh -c \
+    "tail -n 1 stop.err | awk '/^sysheat: 8 samples, [0-9]+ late ticks skipped\$/ { exit !(\$4 >= 4) } { exit 1 }'"
+
 # The reader goes away: sysheat ends quietly, nothing hangs.
 timeout 10 sh -c 'sysheat -i 0.05 2>hd.err | head -n 2 >hd.csv'
 check "| head -n 2: ends" test $? -eq 0
