@@ -386,7 +386,12 @@ draw_hbar(struct canvas *cv, int x, int y, int w, int h,
 		    fmt_number(it[i].v, &f, vb, sizeof(vb));
 		if (it[i].v >= 0) {
 			long e8 = chart_scale8(it[i].v, span, barw);
-			long full = e8 / 8, rem = e8 % 8, c;
+			long full, rem, c;
+
+			if (e8 > (long)(barw - z) * 8)	/* rounding of z */
+				e8 = (long)(barw - z) * 8;
+			full = e8 / 8;
+			rem = e8 % 8;
 
 			for (c = 0; c < full; c++)
 				cv_glyph(cv, bx + (int)c, row, G->bar_eighths[8],
@@ -684,7 +689,7 @@ draw_share(struct canvas *cv, int x, int y, int w, int h,
 		if ((int)lw > w - 2 - 1 - pw)
 			lw = (size_t)(w - 2 - 1 - pw);
 	}
-	if ((int)lw < 3) {
+	if (w - 2 - 1 - pw < 3) {
 		snprintf(err, errlen, "%s: too narrow for a share chart (%d "
 		    "columns)", t->name, w);
 		items_free(it, n, owned);
@@ -748,8 +753,11 @@ struct seriesset {
 	struct series s[CHART_MAX_SERIES];
 	size_t ns;
 	enum xkind xk;
-	char **cats;		/* X_CAT: sorted distinct x values (borrowed) */
+	char **cats;		/* X_CAT: distinct x values in axis order
+				 * (borrowed from the table) */
 	size_t ncat;
+	struct strmap *catmap;	/* x value -> id in order of appearance */
+	size_t *rank;		/* id -> place on the axis */
 	int dec;
 	long xc;
 };
@@ -765,6 +773,8 @@ ss_free(struct seriesset *ss)
 		free(ss->s[i].y);
 	}
 	free(ss->cats);
+	free(ss->rank);
+	strmap_free(ss->catmap);
 	memset(ss, 0, sizeof(*ss));
 }
 
@@ -793,9 +803,8 @@ x_pos(const struct seriesset *ss, const struct dtab *t, size_t r, size_t idx)
 	if (ss->xk == X_NUM)
 		return fmt_parse_num(v, &d) == 0 ? d : NAN;
 	{
-		char **hit = bsearch(&v, ss->cats, ss->ncat, sizeof(char *),
-		    cmp_str);
-		return hit ? (double)(hit - ss->cats) : NAN;
+		long id = strmap_find(ss->catmap, v, strlen(v));
+		return id >= 0 ? (double)ss->rank[id] : NAN;
 	}
 }
 
@@ -894,18 +903,32 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 		ss->xk = !any ? X_INDEX : all_time ? X_TIME : all_num ? X_NUM :
 		    X_CAT;
 		if (ss->xk == X_CAT) {
-			size_t nc = 0;
-			ss->cats = malloc((t->nrow - from + 1) * sizeof(char *));
-			if (ss->cats == NULL)
+			/* In order of appearance; sorted when every value
+			 * starts with a digit (dates, weeks, months). */
+			int sorted = 1;
+			if ((ss->catmap = strmap_new()) == NULL)
 				goto nomem;
-			for (r = from; r < t->nrow; r++)
-				ss->cats[nc++] = (char *)dtab_get(t, r,
-				    (size_t)ss->xc);
-			qsort(ss->cats, nc, sizeof(char *), cmp_str);
-			for (i = 0, ss->ncat = 0; i < nc; i++)
-				if (ss->ncat == 0 || strcmp(ss->cats[ss->ncat - 1],
-				    ss->cats[i]) != 0)
-					ss->cats[ss->ncat++] = ss->cats[i];
+			ss->cats = malloc((t->nrow - from + 1) * sizeof(char *));
+			ss->rank = malloc((t->nrow - from + 1) * sizeof(size_t));
+			if (ss->cats == NULL || ss->rank == NULL)
+				goto nomem;
+			for (r = from; r < t->nrow; r++) {
+				const char *v = dtab_get(t, r, (size_t)ss->xc);
+				int ins;
+				if (strmap_intern(ss->catmap, v, strlen(v),
+				    &ins) < 0)
+					goto nomem;
+				if (ins)
+					ss->cats[ss->ncat++] = (char *)v;
+				if (*v < '0' || *v > '9')
+					sorted = 0;
+			}
+			if (sorted)
+				qsort(ss->cats, ss->ncat, sizeof(char *),
+				    cmp_str);
+			for (i = 0; i < ss->ncat; i++)
+				ss->rank[strmap_find(ss->catmap, ss->cats[i],
+				    strlen(ss->cats[i]))] = i;
 		}
 	}
 	/* The series and their points. */
@@ -1044,6 +1067,24 @@ plot_seg(struct plot *p, int x0, int y0, int x1, int y1, int si)
 	}
 }
 
+/* Lines the legend takes to show every name at width w (at most 3). */
+static int
+legend_lines(const struct seriesset *ss, int w)
+{
+	size_t i;
+	int lines = 1, lx = 0;
+
+	for (i = 0; i < ss->ns; i++) {
+		int ew = 2 + (int)u8_width(ss->s[i].name, strlen(ss->s[i].name));
+		if (lx > 0 && lx + ew > w) {
+			lines++;
+			lx = 0;
+		}
+		lx += ew + 2;
+	}
+	return lines > 3 ? 3 : lines;
+}
+
 static int
 draw_line(struct canvas *cv, int x, int y, int w, int h,
     struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
@@ -1090,7 +1131,9 @@ draw_line(struct canvas *cv, int x, int y, int w, int h,
 		xmin = 0;
 		xmax = (double)(ss.ncat > 0 ? ss.ncat - 1 : 0);
 	}
-	legend = ss.ns > 1 && h >= 6 ? 1 : 0;
+	legend = ss.ns > 1 && h >= 6 ? legend_lines(&ss, w) : 0;
+	if (legend > 1 && h - legend < 6)
+		legend = 1;
 	ph = h - 2 - legend;	/* axis row and x labels row */
 	if (ph < 2) {
 		snprintf(err, errlen, "%s: too low for a line chart (%d lines)",
@@ -1114,19 +1157,22 @@ draw_line(struct canvas *cv, int x, int y, int w, int h,
 	}
 	px = x + lw + 1;
 	py = y + legend;
-	/* Legend. */
+	p.braille = G->braille && (env->color || ss.ns == 1);
+	/* Legend, wrapped over its lines. */
 	if (legend) {
-		int lx = x;
-		for (i = 0; i < ss.ns && lx < x + w; i++) {
-			const char *mk = G->braille && env->color ? "━" :
-			    G->marks[i % 6];
-			if (!G->braille)
-				mk = G->marks[i % 6];
-			else if (!env->color)
-				mk = G->marks[i % 6];
-			lx += cv_glyph(cv, lx, y, mk, pal((int)i));
-			lx += cv_put(cv, lx, y, ' ', 0);
-			lx += cv_text(cv, lx, y, x + w - lx, ss.s[i].name,
+		int lx = x, ly = y;
+		for (i = 0; i < ss.ns; i++) {
+			const char *mk = p.braille ? "━" : G->marks[i % 6];
+			int ew = 2 + (int)u8_width(ss.s[i].name,
+			    strlen(ss.s[i].name));
+
+			if (lx > x && lx + ew > x + w && ly + 1 < y + legend) {
+				lx = x;
+				ly++;
+			}
+			lx += cv_glyph(cv, lx, ly, mk, pal((int)i));
+			lx += cv_put(cv, lx, ly, ' ', 0);
+			lx += cv_text(cv, lx, ly, x + w - lx, ss.s[i].name,
 			    strlen(ss.s[i].name), 0);
 			lx += 2;
 		}
@@ -1140,7 +1186,6 @@ draw_line(struct canvas *cv, int x, int y, int w, int h,
 		cv_hline(cv, px, py + zr, pw, G->zero, ST_GREY);
 	}
 	/* The plot. */
-	p.braille = G->braille && (env->color || ss.ns == 1);
 	p.pw = pw;
 	p.ph = ph;
 	p.bits = calloc((size_t)pw * (size_t)ph, 1);
@@ -1398,8 +1443,10 @@ draw_table(struct canvas *cv, int x, int y, int w, int h,
 		    "severity", "alert", "key", "value", "message" };
 		/* Narrow: leave out severity and value (the colour and the
 		 * message tell them), then the key. */
-		static const unsigned wide = 0x7f, mid = 0x5b, narrow = 0x4b;
-		unsigned use = w >= 100 ? wide : w >= 64 ? mid : narrow;
+		static const unsigned wide = 0x7f, mid = 0x5b, narrow = 0x4b,
+		    tiny = 0x0b;
+		unsigned use = w >= 100 ? wide : w >= 64 ? mid : w >= 48 ?
+		    narrow : tiny;
 		ncols = 0;
 		for (i = 0; i < 7; i++) {
 			long c = dtab_col(t, want[i]);
@@ -1514,6 +1561,9 @@ draw_table(struct canvas *cv, int x, int y, int w, int h,
 			for (i = 0; i < ncols; i++) {
 				size_t hl = strlen(t->hdr[cols[i]]);
 				floor = pass == 1 ? (hl > 5 ? (int)hl : 5) : 3;
+				/* An alert's time and status stay whole. */
+				if (alerts && i < 2 && pass == 1)
+					floor = wid[i];
 				if (wid[i] > floor &&
 				    (widest < 0 || wid[i] > wid[widest]))
 					widest = i;

@@ -556,8 +556,9 @@ dash_run(const struct dash_opts *o)
 				tfd = -1;
 				if (o->every <= 0) {
 					/* A last frame with the last data. */
-					if (dash_frame(&d, w, h) == 0)
-						(void)dash_emit(&d, live);
+					if (dash_frame(&d, w, h) == 0 &&
+					    dash_emit(&d, live) == 0)
+						drawn++;
 					goto done;
 				}
 				continue;

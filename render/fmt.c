@@ -112,9 +112,10 @@ fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 
 		if (g.decimals < 0 || g.decimals > 1)
 			g.decimals = fabs(a - nearbyint(a)) < 0.05 ? 0 : 1;
-		if (a >= 999.5 && g.decimals == 0) {
-			k = 0;	/* 999.7 rounds to 1000: say 1k */
-		} else
+		snprintf(num, sizeof(num), "%.*f", g.decimals, a);
+		if (strtod(num, NULL) >= 1000)
+			k = 0;	/* 999.97 rounds to 1000: say 1k */
+		else
 			return fmt_number(v, &g, buf, cap);
 	}
 	for (;;) {

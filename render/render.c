@@ -188,6 +188,8 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 		cv_text(cv, 0, 0, w, s->title, strlen(s->title), ST_BOLD);
 		top = 1;
 	}
+	if (s->kind == CH_KPI && h - top > 5)
+		h = top + 5;	/* a card: 3 lines of digits in a box */
 	used = chart_draw(cv, 0, top, w, h - top, s, t, env, errbuf,
 	    sizeof(errbuf));
 	if (used < 0) {
