@@ -200,43 +200,68 @@ dash_uncache(struct dash *d)
 	d->ncache = 0;
 }
 
+/* Append " · piece" to the top line's right part when it fits in w. */
+static void
+hdr_add(char *buf, size_t cap, size_t *n, int w, const char *piece)
+{
+	char tmp[256];
+	int k;
+
+	k = snprintf(tmp, sizeof(tmp), "%s%s%s", *n ? " " : "",
+	    *n ? G->dot : "", *n ? " " : "");
+	if (k < 0)
+		return;
+	snprintf(tmp + k, sizeof(tmp) - (size_t)k, "%s", piece);
+	if ((int)(u8_width(buf, *n) + u8_width(tmp, strlen(tmp))) > w ||
+	    *n + strlen(tmp) >= cap)
+		return;
+	memcpy(buf + *n, tmp, strlen(tmp) + 1);
+	*n += strlen(tmp);
+}
+
 static void
 dash_header(struct dash *d, int w, int hidden)
 {
 	struct canvas *cv = d->cv;
 	const struct tick *t = &d->tick;
-	char right[256];
+	char right[512], piece[128];
 	const char *title = d->l->title ? d->l->title : "LiveInsight";
 	size_t n = 0;
-	int used;
+	int used, room;
 
+	right[0] = '\0';
 	cv_hline(cv, 0, 0, w, " ", ST_REV);
 	used = cv_text(cv, 1, 0, w / 2, title, strlen(title), ST_REV | ST_BOLD);
+	room = w - used - 4;
+	/* The most useful first: what is left out must not push it out. */
 	if (t->seen) {
-		n += (size_t)snprintf(right + n, sizeof(right) - n,
-		    "tick %s %s %s rows", t->tick, G->dot, t->rows);
-		if (*t->rejected && strcmp(t->rejected, "0") != 0)
-			n += (size_t)snprintf(right + n, sizeof(right) - n,
-			    " %s %s rejected", G->dot, t->rejected);
-		if (*t->lag)
-			n += (size_t)snprintf(right + n, sizeof(right) - n,
-			    " %s lag %ss", G->dot, t->lag);
-		if (strlen(t->time) >= 19 && t->time[10] == 'T')
-			n += (size_t)snprintf(right + n, sizeof(right) - n,
-			    " %s %.8s", G->dot, t->time + 11);
+		snprintf(piece, sizeof(piece), "tick %s", t->tick);
+		hdr_add(right, sizeof(right), &n, room, piece);
+		snprintf(piece, sizeof(piece), "%s rows", t->rows);
+		hdr_add(right, sizeof(right), &n, room, piece);
+		if (*t->rejected && strcmp(t->rejected, "0") != 0) {
+			snprintf(piece, sizeof(piece), "%s rejected",
+			    t->rejected);
+			hdr_add(right, sizeof(right), &n, room, piece);
+		}
+		if (*t->lag) {
+			snprintf(piece, sizeof(piece), "lag %ss", t->lag);
+			hdr_add(right, sizeof(right), &n, room, piece);
+		}
+		if (strlen(t->time) >= 19 && t->time[10] == 'T') {
+			snprintf(piece, sizeof(piece), "%.8s", t->time + 11);
+			hdr_add(right, sizeof(right), &n, room, piece);
+		}
 	} else
-		n += (size_t)snprintf(right + n, sizeof(right) - n,
-		    "waiting for ticks");
-	if (hidden)
-		n += (size_t)snprintf(right + n, sizeof(right) - n,
-		    " %s %d row%s hidden", G->dot, hidden,
+		hdr_add(right, sizeof(right), &n, room, "waiting for ticks");
+	if (hidden) {
+		snprintf(piece, sizeof(piece), "%d row%s hidden", hidden,
 		    hidden == 1 ? "" : "s");
-	if (d->keyboard && n + 10 < sizeof(right))
-		n += (size_t)snprintf(right + n, sizeof(right) - n,
-		    " %s q quits", G->dot);
-	if (n >= sizeof(right))
-		n = sizeof(right) - 1;
-	cv_rtext(cv, w - 1, 0, w - used - 3, right, n, ST_REV);
+		hdr_add(right, sizeof(right), &n, room, piece);
+	}
+	if (d->keyboard)
+		hdr_add(right, sizeof(right), &n, room, "q quits");
+	cv_rtext(cv, w - 1, 0, room, right, n, ST_REV);
 }
 
 static void
