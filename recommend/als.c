@@ -1,0 +1,432 @@
+/* Alternating least squares, explicit (Spark's ALS-WR: lambda scaled by
+ * each row's rating count) and implicit (Hu, Koren and Volinsky), with an
+ * optional non-negativity constraint.
+ *
+ * Each half-iteration solves every row of one side from the other side's
+ * factors.  A row's normal equations are built from rank-1 updates over the
+ * items it rated only (packed lower triangle, k(k+1)/2 entries), four items
+ * at a time so that each entry is loaded and stored once per four updates;
+ * implicit mode starts from Y'Y, built once per half-iteration.  The rows
+ * are split over threads in contiguous ranges of balanced work, fixed for
+ * the run; a persistent pool meets at a barrier after each half.  Every
+ * row's arithmetic depends only on its own data, so the factors come out
+ * bit-identical for any thread count. */
+#include "rec.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+#include "util.h"
+
+#define MAX_THREADS	256
+#define ROW_COST	8	/* a solve costs about as much as this many updates */
+
+/* ==== dense kernels ====================================================== */
+
+#define PK(j)	((size_t)(j) * ((j) + 1) / 2)
+
+int
+als_cholesky_solve(double *A, double *b, int k)
+{
+	int j, l, m;
+
+	for (j = 0; j < k; j++) {
+		double *rj = A + PK(j);
+		for (l = 0; l <= j; l++) {
+			const double *rl = A + PK(l);
+			double s = rj[l];
+			for (m = 0; m < l; m++)
+				s -= rj[m] * rl[m];
+			if (l < j) {
+				rj[l] = s / rl[l];
+			} else {
+				if (!(s > 0) || !isfinite(s))
+					return -1;
+				rj[j] = sqrt(s);
+			}
+		}
+	}
+	for (j = 0; j < k; j++) {
+		const double *rj = A + PK(j);
+		double s = b[j];
+		for (m = 0; m < j; m++)
+			s -= rj[m] * b[m];
+		b[j] = s / rj[j];
+	}
+	for (j = k - 1; j >= 0; j--) {
+		double s = b[j];
+		for (m = j + 1; m < k; m++)
+			s -= A[PK(m) + (size_t)j] * b[m];
+		b[j] = s / A[PK(j) + (size_t)j];
+	}
+	return 0;
+}
+
+int
+als_nnls(const double *A, const double *b, double *x, int k, double *work)
+{
+	double *F = work, *g = work + (size_t)k * k;
+	int i, j, sweep;
+
+	for (i = 0; i < k; i++) {
+		for (j = 0; j <= i; j++)
+			F[(size_t)i * k + j] = F[(size_t)j * k + i] =
+			    A[PK(i) + (size_t)j];
+		x[i] = 0;
+		g[i] = -b[i];	/* gradient A x - b at x = 0 */
+	}
+	for (sweep = 1; sweep <= 2000; sweep++) {
+		double change = 0, size = 0;
+		for (j = 0; j < k; j++) {
+			const double *col = F + (size_t)j * k;
+			double nx, d;
+			if (!(col[j] > 0))
+				continue;
+			nx = x[j] - g[j] / col[j];
+			if (nx < 0)
+				nx = 0;
+			d = nx - x[j];
+			if (d == 0)
+				continue;
+			x[j] = nx;
+			for (i = 0; i < k; i++)
+				g[i] += d * col[i];
+			if (fabs(d) > change)
+				change = fabs(d);
+		}
+		for (j = 0; j < k; j++)
+			if (x[j] > size)
+				size = x[j];
+		if (change <= 1e-12 * (1 + size))
+			return sweep;
+	}
+	return sweep - 1;
+}
+
+/* A += w_p v_p v_p' and b += c_p v_p for four vectors at once. */
+static inline void
+upd4(double *restrict A, double *restrict b, int k, const double *v0,
+    const double *v1, const double *v2, const double *v3, const double *w,
+    const double *c)
+{
+	double *row = A;
+	int j, l;
+
+	for (j = 0; j < k; j++) {
+		double a0 = w[0] * v0[j], a1 = w[1] * v1[j];
+		double a2 = w[2] * v2[j], a3 = w[3] * v3[j];
+		for (l = 0; l <= j; l++)
+			row[l] += a0 * v0[l] + a1 * v1[l] + a2 * v2[l] +
+			    a3 * v3[l];
+		row += j + 1;
+		b[j] += c[0] * v0[j] + c[1] * v1[j] + c[2] * v2[j] +
+		    c[3] * v3[j];
+	}
+}
+
+static inline void
+upd1(double *restrict A, double *restrict b, int k, const double *v,
+    double w, double c)
+{
+	double *row = A;
+	int j, l;
+
+	for (j = 0; j < k; j++) {
+		double a = w * v[j];
+		for (l = 0; l <= j; l++)
+			row[l] += a * v[l];
+		row += j + 1;
+		b[j] += c * v[j];
+	}
+}
+
+/* Y'Y of all n rows of Y (packed). */
+static void
+gram(double *G, const double *Y, size_t n, int k)
+{
+	static const double one[4] = { 1, 1, 1, 1 }, zero[4] = { 0, 0, 0, 0 };
+	double bz[REC_MAX_RANK];
+	size_t r;
+
+	memset(G, 0, PK(k) * sizeof(*G));
+	memset(bz, 0, sizeof(bz));
+	for (r = 0; r + 4 <= n; r += 4)
+		upd4(G, bz, k, Y + r * k, Y + (r + 1) * k, Y + (r + 2) * k,
+		    Y + (r + 3) * k, one, zero);
+	for (; r < n; r++)
+		upd1(G, bz, k, Y + r * k, 1, 0);
+}
+
+/* ==== the solver pool ==================================================== */
+
+struct side {
+	const struct rec_csr *m;	/* the rows solved */
+	const double *src;		/* the other side's factors */
+	size_t nsrc;
+	double *dst;
+	uint32_t bounds[MAX_THREADS + 1];
+};
+
+struct pool {
+	const struct als_params *p;
+	struct side side[2];	/* 0: items from users, 1: users from items */
+	int nthreads;
+	pthread_barrier_t bar;
+	pthread_mutex_t gate_mu;	/* workers wait here until all exist */
+	pthread_cond_t gate_cv;
+	int gate;			/* 0 wait, 1 go, -1 give up */
+	uint64_t failed[MAX_THREADS];
+};
+
+struct worker {
+	struct pool *pool;
+	int t;
+	int rc;
+};
+
+static void
+solve_rows(struct pool *pl, const struct side *s, int t, double *A,
+    double *b, const double *G, double *work)
+{
+	const struct als_params *p = pl->p;
+	const int k = p->rank;
+	const size_t np = PK(k);
+	const double *Y = s->src;
+	uint32_t row;
+
+	for (row = s->bounds[t]; row < s->bounds[t + 1]; row++) {
+		uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1], q;
+		const uint32_t *idx = s->m->idx;
+		const double *val = s->m->val;
+		double *x = s->dst + (size_t)row * k;
+		double w[4], c[4], n = 0;
+		int j;
+
+		if (p->implicit)
+			memcpy(A, G, np * sizeof(*A));
+		else
+			memset(A, 0, np * sizeof(*A));
+		memset(b, 0, (size_t)k * sizeof(*b));
+		for (q = p0; q + 4 <= p1; q += 4) {
+			for (j = 0; j < 4; j++) {
+				double r = val[q + (uint64_t)j];
+				if (p->implicit) {
+					w[j] = p->alpha * fabs(r);
+					c[j] = r > 0 ? 1 + w[j] : 0;
+					n += r > 0;
+				} else {
+					w[j] = 1;
+					c[j] = r;
+				}
+			}
+			upd4(A, b, k, Y + (size_t)idx[q] * k,
+			    Y + (size_t)idx[q + 1] * k,
+			    Y + (size_t)idx[q + 2] * k,
+			    Y + (size_t)idx[q + 3] * k, w, c);
+		}
+		for (; q < p1; q++) {
+			double r = val[q];
+			if (p->implicit) {
+				double c1 = p->alpha * fabs(r);
+				upd1(A, b, k, Y + (size_t)idx[q] * k, c1,
+				    r > 0 ? 1 + c1 : 0);
+				n += r > 0;
+			} else {
+				upd1(A, b, k, Y + (size_t)idx[q] * k, 1, r);
+			}
+		}
+		if (!p->implicit)
+			n = (double)(p1 - p0);
+		if (!p->implicit && p1 == p0) {
+			memset(x, 0, (size_t)k * sizeof(*x));
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			A[PK(j) + (size_t)j] += p->lambda * n;
+		if (p->nonneg) {
+			als_nnls(A, b, x, k, work);
+		} else if (als_cholesky_solve(A, b, k) == 0) {
+			memcpy(x, b, (size_t)k * sizeof(*x));
+		} else {
+			memset(x, 0, (size_t)k * sizeof(*x));
+			pl->failed[t]++;
+		}
+	}
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *wk = arg;
+	struct pool *pl = wk->pool;
+	const int k = pl->p->rank;
+	double *A, *b, *G, *work;
+	int it, h, gate;
+
+	pthread_mutex_lock(&pl->gate_mu);
+	while (pl->gate == 0)
+		pthread_cond_wait(&pl->gate_cv, &pl->gate_mu);
+	gate = pl->gate;
+	pthread_mutex_unlock(&pl->gate_mu);
+	if (gate < 0)
+		return NULL;
+	A = malloc(PK(k) * sizeof(*A));
+	b = malloc((size_t)k * sizeof(*b));
+	G = malloc(PK(k) * sizeof(*G));
+	work = malloc((size_t)k * (k + 1) * sizeof(*work));
+	wk->rc = A && b && G && work ? 0 : -1;
+	/* Everyone must reach every barrier, even after a failed malloc:
+	 * the outcome is checked once all are done. */
+	for (it = 0; it < pl->p->iters; it++) {
+		for (h = 0; h < 2; h++) {
+			const struct side *s = &pl->side[h];
+			if (wk->rc == 0) {
+				if (pl->p->implicit)
+					gram(G, s->src, s->nsrc, k);
+				solve_rows(pl, s, wk->t, A, b, G, work);
+			}
+			pthread_barrier_wait(&pl->bar);
+		}
+	}
+	free(A);
+	free(b);
+	free(G);
+	free(work);
+	return NULL;
+}
+
+/* Contiguous row ranges of about equal work (ratings plus a solve each). */
+static void
+partition(struct side *s, int nt)
+{
+	const struct rec_csr *m = s->m;
+	uint64_t total = m->ptr[m->nrows] + (uint64_t)m->nrows * ROW_COST;
+	uint32_t row = 0;
+	int t;
+
+	s->bounds[0] = 0;
+	for (t = 1; t < nt; t++) {
+		uint64_t want = total * (uint64_t)t / (uint64_t)nt;
+		while (row < m->nrows &&
+		    m->ptr[row] + (uint64_t)row * ROW_COST < want)
+			row++;
+		s->bounds[t] = row;
+	}
+	s->bounds[nt] = m->nrows;
+}
+
+void
+als_init(const struct als_params *p, uint32_t nusers, uint32_t nitems,
+    double *U, double *V)
+{
+	struct rng rng;
+	size_t r, n = (size_t)nusers + nitems;
+	int j, k = p->rank;
+
+	rng_seed(&rng, p->seed);
+	for (r = 0; r < n; r++) {
+		double *x = r < nusers ? U + r * k : V + (r - nusers) * k;
+		double s = 0;
+		for (j = 0; j < k; j++) {
+			x[j] = rng_normal(&rng);
+			s += x[j] * x[j];
+		}
+		s = sqrt(s);
+		for (j = 0; j < k; j++) {
+			x[j] /= s;
+			if (p->nonneg)
+				x[j] = fabs(x[j]);
+		}
+	}
+}
+
+int
+als_train(const struct als_params *p, const struct rec_csr *byuser,
+    const struct rec_csr *byitem, double *U, double *V,
+    struct als_stats *st, char *err, size_t errlen)
+{
+	struct pool pl;
+	struct worker wk[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int nt = p->threads, t, started = 0, rc = -1, e = 0;
+	double t0;
+
+	memset(st, 0, sizeof(*st));
+	if (p->rank < 1 || p->rank > REC_MAX_RANK) {
+		snprintf(err, errlen, "rank %d out of range 1-%d", p->rank,
+		    REC_MAX_RANK);
+		return -1;
+	}
+	if (nt < 1)
+		nt = 1;
+	if (nt > MAX_THREADS)
+		nt = MAX_THREADS;
+	/* No more threads than rows to share. */
+	if ((uint32_t)nt > byuser->nrows)
+		nt = byuser->nrows > 0 ? (int)byuser->nrows : 1;
+	memset(&pl, 0, sizeof(pl));
+	pl.p = p;
+	pl.nthreads = nt;
+	pl.side[0].m = byitem;
+	pl.side[0].src = U;
+	pl.side[0].nsrc = byuser->nrows;
+	pl.side[0].dst = V;
+	pl.side[1].m = byuser;
+	pl.side[1].src = V;
+	pl.side[1].nsrc = byitem->nrows;
+	pl.side[1].dst = U;
+	partition(&pl.side[0], nt);
+	partition(&pl.side[1], nt);
+	if ((e = pthread_barrier_init(&pl.bar, NULL, (unsigned)nt)) != 0) {
+		snprintf(err, errlen, "threads: %s", strerror(e));
+		return -1;
+	}
+	pthread_mutex_init(&pl.gate_mu, NULL);
+	pthread_cond_init(&pl.gate_cv, NULL);
+	t0 = now_mono();
+	for (t = 0; t < nt; t++) {
+		wk[t].pool = &pl;
+		wk[t].t = t;
+		wk[t].rc = 0;
+	}
+	for (t = 1; t < nt; t++) {
+		if ((e = pthread_create(&tid[t], NULL, worker_run, &wk[t]))
+		    != 0)
+			break;
+		started++;
+	}
+	/* The barrier counts nt, so the pool cannot run short-handed: the
+	 * workers wait at the gate until every one of them exists. */
+	pthread_mutex_lock(&pl.gate_mu);
+	pl.gate = started == nt - 1 ? 1 : -1;
+	pthread_cond_broadcast(&pl.gate_cv);
+	pthread_mutex_unlock(&pl.gate_mu);
+	if (started < nt - 1) {
+		snprintf(err, errlen, "threads: %s", strerror(e));
+		for (t = 1; t <= started; t++)
+			pthread_join(tid[t], NULL);
+		goto out;
+	}
+	worker_run(&wk[0]);
+	for (t = 1; t < nt; t++)
+		pthread_join(tid[t], NULL);
+	st->train_s = now_mono() - t0;
+	st->per_iter_s = p->iters > 0 ? st->train_s / p->iters : 0;
+	for (t = 0; t < nt; t++) {
+		if (wk[t].rc != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		st->failed_solves += pl.failed[t];
+	}
+	rc = 0;
+out:
+	pthread_barrier_destroy(&pl.bar);
+	pthread_mutex_destroy(&pl.gate_mu);
+	pthread_cond_destroy(&pl.gate_cv);
+	return rc;
+}
