@@ -32,36 +32,40 @@
 int
 als_cholesky_solve(double *A, double *b, int k)
 {
+	double inv[REC_MAX_RANK];
 	int j, l, m;
 
+	/* Row j of L overwrites row j of A (packed, lower); the reciprocals
+	 * of the diagonal turn the divisions into multiplications. */
 	for (j = 0; j < k; j++) {
-		double *rj = A + PK(j);
-		for (l = 0; l <= j; l++) {
-			const double *rl = A + PK(l);
-			double s = rj[l];
+		double *restrict rj = A + PK(j), s;
+		for (l = 0; l < j; l++) {
+			const double *restrict rl = A + PK(l);
+			s = rj[l];
 			for (m = 0; m < l; m++)
 				s -= rj[m] * rl[m];
-			if (l < j) {
-				rj[l] = s / rl[l];
-			} else {
-				if (!(s > 0) || !isfinite(s))
-					return -1;
-				rj[j] = sqrt(s);
-			}
+			rj[l] = s * inv[l];
 		}
+		s = rj[j];
+		for (m = 0; m < j; m++)
+			s -= rj[m] * rj[m];
+		if (!(s > 0) || !isfinite(s))
+			return -1;
+		rj[j] = sqrt(s);
+		inv[j] = 1 / rj[j];
 	}
 	for (j = 0; j < k; j++) {
 		const double *rj = A + PK(j);
 		double s = b[j];
 		for (m = 0; m < j; m++)
 			s -= rj[m] * b[m];
-		b[j] = s / rj[j];
+		b[j] = s * inv[j];
 	}
 	for (j = k - 1; j >= 0; j--) {
 		double s = b[j];
 		for (m = j + 1; m < k; m++)
 			s -= A[PK(m) + (size_t)j] * b[m];
-		b[j] = s / A[PK(j) + (size_t)j];
+		b[j] = s * inv[j];
 	}
 	return 0;
 }
@@ -107,58 +111,151 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 	return sweep - 1;
 }
 
+/* On x86-64 the accumulation kernels are also built for AVX2 and picked at
+ * run time (GCC/Clang function multi-versioning).  Floating-point
+ * contraction is off in ISO C mode and AVX2 brings no FMA here, so both
+ * versions compute bit-identical results: only the vector width differs. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
+#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef VEC_CLONES
+#define VEC_CLONES
+#endif
+
+/* The normal equations are accumulated in a padded lower triangle: row j
+ * holds PADLEN(j) = j + 1 rounded up to 4 entries, so that every inner loop
+ * runs over whole blocks of 4 that the compiler turns into vector code at
+ * -O2 (entries past the diagonal are never read).  Factors are stored with
+ * a stride of k rounded up to 4, zero-padded, to match. */
+#define PADLEN(j)	(((j) + 4) & ~3)
+#define KPAD(k)		(((k) + 3) & ~3)
+
+static size_t
+padsize(int k)
+{
+	size_t n = 0;
+	int j;
+
+	for (j = 0; j < k; j++)
+		n += (size_t)PADLEN(j);
+	return n;
+}
+
 /* A += w_p v_p v_p' and b += c_p v_p for four vectors at once. */
 static inline void
-upd4(double *restrict A, double *restrict b, int k, const double *v0,
-    const double *v1, const double *v2, const double *v3, const double *w,
+upd4(double *restrict A, double *restrict b, int k,
+    const double *restrict v0, const double *restrict v1,
+    const double *restrict v2, const double *restrict v3, const double *w,
     const double *c)
 {
-	double *row = A;
-	int j, l;
+	double *restrict row = A;
+	int j, l, m;
 
 	for (j = 0; j < k; j++) {
 		double a0 = w[0] * v0[j], a1 = w[1] * v1[j];
 		double a2 = w[2] * v2[j], a3 = w[3] * v3[j];
-		for (l = 0; l <= j; l++)
-			row[l] += a0 * v0[l] + a1 * v1[l] + a2 * v2[l] +
-			    a3 * v3[l];
-		row += j + 1;
+		int len = PADLEN(j);
+		for (l = 0; l < len; l += 4)
+			for (m = 0; m < 4; m++)
+				row[l + m] += a0 * v0[l + m] + a1 * v1[l + m] +
+				    a2 * v2[l + m] + a3 * v3[l + m];
+		row += len;
 		b[j] += c[0] * v0[j] + c[1] * v1[j] + c[2] * v2[j] +
 		    c[3] * v3[j];
 	}
 }
 
 static inline void
-upd1(double *restrict A, double *restrict b, int k, const double *v,
+upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
     double w, double c)
 {
-	double *row = A;
-	int j, l;
+	double *restrict row = A;
+	int j, l, m;
 
 	for (j = 0; j < k; j++) {
 		double a = w * v[j];
-		for (l = 0; l <= j; l++)
-			row[l] += a * v[l];
-		row += j + 1;
+		int len = PADLEN(j);
+		for (l = 0; l < len; l += 4)
+			for (m = 0; m < 4; m++)
+				row[l + m] += a * v[l + m];
+		row += len;
 		b[j] += c * v[j];
 	}
 }
 
-/* Y'Y of all n rows of Y (packed). */
+/* The padded triangle P as a packed one. */
 static void
+unpad(double *restrict A, const double *restrict P, int k)
+{
+	int j, l;
+
+	for (j = 0; j < k; j++) {
+		for (l = 0; l <= j; l++)
+			A[PK(j) + (size_t)l] = P[l];
+		P += PADLEN(j);
+	}
+}
+
+/* The rank-1 updates of one row's ratings: explicit (weight 1, b += r v)
+ * or implicit (weight alpha |r|, b += (1 + alpha r) v when r > 0).  Sets
+ * *cnt to the count of ratings that enter the regularisation. */
+VEC_CLONES static void
+accumulate(double *restrict P, double *restrict b, int k, const double *Y,
+    const uint32_t *idx, const double *val, uint64_t n, int implicit,
+    double alpha, double *cnt)
+{
+	const size_t kp = (size_t)KPAD(k);
+	double w[4], c[4], cn = 0;
+	uint64_t q;
+	int j;
+
+	for (q = 0; q + 4 <= n; q += 4) {
+		for (j = 0; j < 4; j++) {
+			double r = val[q + (uint64_t)j];
+			if (implicit) {
+				w[j] = alpha * fabs(r);
+				c[j] = r > 0 ? 1 + w[j] : 0;
+				cn += r > 0;
+			} else {
+				w[j] = 1;
+				c[j] = r;
+			}
+		}
+		upd4(P, b, k, Y + (size_t)idx[q] * kp,
+		    Y + (size_t)idx[q + 1] * kp, Y + (size_t)idx[q + 2] * kp,
+		    Y + (size_t)idx[q + 3] * kp, w, c);
+	}
+	for (; q < n; q++) {
+		double r = val[q];
+		if (implicit) {
+			double c1 = alpha * fabs(r);
+			upd1(P, b, k, Y + (size_t)idx[q] * kp, c1,
+			    r > 0 ? 1 + c1 : 0);
+			cn += r > 0;
+		} else {
+			upd1(P, b, k, Y + (size_t)idx[q] * kp, 1, r);
+		}
+	}
+	*cnt = implicit ? cn : (double)n;
+}
+
+/* Y'Y of all n rows of Y (stride KPAD(k)), padded. */
+VEC_CLONES static void
 gram(double *G, const double *Y, size_t n, int k)
 {
 	static const double one[4] = { 1, 1, 1, 1 }, zero[4] = { 0, 0, 0, 0 };
 	double bz[REC_MAX_RANK];
-	size_t r;
+	size_t r, kp = (size_t)KPAD(k);
 
-	memset(G, 0, PK(k) * sizeof(*G));
+	memset(G, 0, padsize(k) * sizeof(*G));
 	memset(bz, 0, sizeof(bz));
 	for (r = 0; r + 4 <= n; r += 4)
-		upd4(G, bz, k, Y + r * k, Y + (r + 1) * k, Y + (r + 2) * k,
-		    Y + (r + 3) * k, one, zero);
+		upd4(G, bz, k, Y + r * kp, Y + (r + 1) * kp, Y + (r + 2) * kp,
+		    Y + (r + 3) * kp, one, zero);
 	for (; r < n; r++)
-		upd1(G, bz, k, Y + r * k, 1, 0);
+		upd1(G, bz, k, Y + r * kp, 1, 0);
 }
 
 /* ==== the solver pool ==================================================== */
@@ -189,62 +286,35 @@ struct worker {
 };
 
 static void
-solve_rows(struct pool *pl, const struct side *s, int t, double *A,
-    double *b, const double *G, double *work)
+solve_rows(struct pool *pl, const struct side *s, int t, double *P,
+    double *A, double *b, const double *G, double *work)
 {
 	const struct als_params *p = pl->p;
 	const int k = p->rank;
-	const size_t np = PK(k);
+	const size_t kp = (size_t)KPAD(k), np = padsize(k);
 	const double *Y = s->src;
 	uint32_t row;
 
 	for (row = s->bounds[t]; row < s->bounds[t + 1]; row++) {
-		uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1], q;
+		uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1];
 		const uint32_t *idx = s->m->idx;
 		const double *val = s->m->val;
-		double *x = s->dst + (size_t)row * k;
-		double w[4], c[4], n = 0;
+		double *x = s->dst + (size_t)row * kp;
+		double n;
 		int j;
 
-		if (p->implicit)
-			memcpy(A, G, np * sizeof(*A));
-		else
-			memset(A, 0, np * sizeof(*A));
-		memset(b, 0, (size_t)k * sizeof(*b));
-		for (q = p0; q + 4 <= p1; q += 4) {
-			for (j = 0; j < 4; j++) {
-				double r = val[q + (uint64_t)j];
-				if (p->implicit) {
-					w[j] = p->alpha * fabs(r);
-					c[j] = r > 0 ? 1 + w[j] : 0;
-					n += r > 0;
-				} else {
-					w[j] = 1;
-					c[j] = r;
-				}
-			}
-			upd4(A, b, k, Y + (size_t)idx[q] * k,
-			    Y + (size_t)idx[q + 1] * k,
-			    Y + (size_t)idx[q + 2] * k,
-			    Y + (size_t)idx[q + 3] * k, w, c);
-		}
-		for (; q < p1; q++) {
-			double r = val[q];
-			if (p->implicit) {
-				double c1 = p->alpha * fabs(r);
-				upd1(A, b, k, Y + (size_t)idx[q] * k, c1,
-				    r > 0 ? 1 + c1 : 0);
-				n += r > 0;
-			} else {
-				upd1(A, b, k, Y + (size_t)idx[q] * k, 1, r);
-			}
-		}
-		if (!p->implicit)
-			n = (double)(p1 - p0);
 		if (!p->implicit && p1 == p0) {
-			memset(x, 0, (size_t)k * sizeof(*x));
+			memset(x, 0, kp * sizeof(*x));
 			continue;
 		}
+		if (p->implicit)
+			memcpy(P, G, np * sizeof(*P));
+		else
+			memset(P, 0, np * sizeof(*P));
+		memset(b, 0, (size_t)k * sizeof(*b));
+		accumulate(P, b, k, Y, idx + p0, val + p0, p1 - p0,
+		    p->implicit, p->alpha, &n);
+		unpad(A, P, k);
 		for (j = 0; j < k; j++)
 			A[PK(j) + (size_t)j] += p->lambda * n;
 		if (p->nonneg) {
@@ -264,7 +334,7 @@ worker_run(void *arg)
 	struct worker *wk = arg;
 	struct pool *pl = wk->pool;
 	const int k = pl->p->rank;
-	double *A, *b, *G, *work;
+	double *P, *A, *b, *G, *work;
 	int it, h, gate;
 
 	pthread_mutex_lock(&pl->gate_mu);
@@ -274,11 +344,12 @@ worker_run(void *arg)
 	pthread_mutex_unlock(&pl->gate_mu);
 	if (gate < 0)
 		return NULL;
+	P = malloc(padsize(k) * sizeof(*P));
 	A = malloc(PK(k) * sizeof(*A));
 	b = malloc((size_t)k * sizeof(*b));
-	G = malloc(PK(k) * sizeof(*G));
+	G = malloc(padsize(k) * sizeof(*G));
 	work = malloc((size_t)k * (k + 1) * sizeof(*work));
-	wk->rc = A && b && G && work ? 0 : -1;
+	wk->rc = P && A && b && G && work ? 0 : -1;
 	/* Everyone must reach every barrier, even after a failed malloc:
 	 * the outcome is checked once all are done. */
 	for (it = 0; it < pl->p->iters; it++) {
@@ -287,11 +358,12 @@ worker_run(void *arg)
 			if (wk->rc == 0) {
 				if (pl->p->implicit)
 					gram(G, s->src, s->nsrc, k);
-				solve_rows(pl, s, wk->t, A, b, G, work);
+				solve_rows(pl, s, wk->t, P, A, b, G, work);
 			}
 			pthread_barrier_wait(&pl->bar);
 		}
 	}
+	free(P);
 	free(A);
 	free(b);
 	free(G);
@@ -353,6 +425,8 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 	struct worker wk[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int nt = p->threads, t, started = 0, rc = -1, e = 0;
+	double *Up = NULL, *Vp = NULL;
+	size_t kp, r;
 	double t0;
 
 	memset(st, 0, sizeof(*st));
@@ -371,18 +445,35 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 	memset(&pl, 0, sizeof(pl));
 	pl.p = p;
 	pl.nthreads = nt;
+	kp = (size_t)KPAD(p->rank);
+	Up = calloc((size_t)byuser->nrows * kp + 1, sizeof(*Up));
+	Vp = calloc((size_t)byitem->nrows * kp + 1, sizeof(*Vp));
+	if (Up == NULL || Vp == NULL) {
+		free(Up);
+		free(Vp);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (r = 0; r < byuser->nrows; r++)
+		memcpy(Up + r * kp, U + r * (size_t)p->rank,
+		    (size_t)p->rank * sizeof(*U));
+	for (r = 0; r < byitem->nrows; r++)
+		memcpy(Vp + r * kp, V + r * (size_t)p->rank,
+		    (size_t)p->rank * sizeof(*V));
 	pl.side[0].m = byitem;
-	pl.side[0].src = U;
+	pl.side[0].src = Up;
 	pl.side[0].nsrc = byuser->nrows;
-	pl.side[0].dst = V;
+	pl.side[0].dst = Vp;
 	pl.side[1].m = byuser;
-	pl.side[1].src = V;
+	pl.side[1].src = Vp;
 	pl.side[1].nsrc = byitem->nrows;
-	pl.side[1].dst = U;
+	pl.side[1].dst = Up;
 	partition(&pl.side[0], nt);
 	partition(&pl.side[1], nt);
 	if ((e = pthread_barrier_init(&pl.bar, NULL, (unsigned)nt)) != 0) {
 		snprintf(err, errlen, "threads: %s", strerror(e));
+		free(Up);
+		free(Vp);
 		return -1;
 	}
 	pthread_mutex_init(&pl.gate_mu, NULL);
@@ -423,8 +514,16 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 		}
 		st->failed_solves += pl.failed[t];
 	}
+	for (r = 0; r < byuser->nrows; r++)
+		memcpy(U + r * (size_t)p->rank, Up + r * kp,
+		    (size_t)p->rank * sizeof(*U));
+	for (r = 0; r < byitem->nrows; r++)
+		memcpy(V + r * (size_t)p->rank, Vp + r * kp,
+		    (size_t)p->rank * sizeof(*V));
 	rc = 0;
 out:
+	free(Up);
+	free(Vp);
 	pthread_barrier_destroy(&pl.bar);
 	pthread_mutex_destroy(&pl.gate_mu);
 	pthread_cond_destroy(&pl.gate_cv);
