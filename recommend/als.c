@@ -23,7 +23,7 @@
 #include "util.h"
 
 #define MAX_THREADS	256
-#define ROW_COST	8	/* a solve costs about as much as this many updates */
+#define ROW_COST	24	/* a solve costs about as much as this many updates */
 
 /* ==== dense kernels ====================================================== */
 
@@ -32,40 +32,39 @@
 int
 als_cholesky_solve(double *A, double *b, int k)
 {
-	double inv[REC_MAX_RANK];
-	int j, l, m;
+	double inv[REC_MAX_RANK], c[REC_MAX_RANK];
+	int i, j, l;
 
-	/* Row j of L overwrites row j of A (packed, lower); the reciprocals
-	 * of the diagonal turn the divisions into multiplications. */
+	/* Right-looking: after column j is scaled, the trailing update's
+	 * multiply-subtracts are independent of each other, so they pipeline
+	 * instead of waiting on one long chain of dependent additions. */
 	for (j = 0; j < k; j++) {
-		double *restrict rj = A + PK(j), s;
-		for (l = 0; l < j; l++) {
-			const double *restrict rl = A + PK(l);
-			s = rj[l];
-			for (m = 0; m < l; m++)
-				s -= rj[m] * rl[m];
-			rj[l] = s * inv[l];
-		}
-		s = rj[j];
-		for (m = 0; m < j; m++)
-			s -= rj[m] * rj[m];
-		if (!(s > 0) || !isfinite(s))
+		double *restrict rj = A + PK(j), d = rj[j];
+		if (!(d > 0) || !isfinite(d))
 			return -1;
-		rj[j] = sqrt(s);
-		inv[j] = 1 / rj[j];
+		d = sqrt(d);
+		rj[j] = d;
+		inv[j] = 1 / d;
+		for (i = j + 1; i < k; i++)
+			c[i] = A[PK(i) + (size_t)j] *= inv[j];
+		for (i = j + 1; i < k; i++) {
+			double *restrict ri = A + PK(i), lij = c[i];
+			for (l = j + 1; l <= i; l++)
+				ri[l] -= lij * c[l];
+		}
 	}
+	/* L y = b, by columns. */
 	for (j = 0; j < k; j++) {
-		const double *rj = A + PK(j);
-		double s = b[j];
-		for (m = 0; m < j; m++)
-			s -= rj[m] * b[m];
-		b[j] = s * inv[j];
+		b[j] *= inv[j];
+		for (i = j + 1; i < k; i++)
+			b[i] -= A[PK(i) + (size_t)j] * b[j];
 	}
+	/* L' x = y, by rows of L. */
 	for (j = k - 1; j >= 0; j--) {
-		double s = b[j];
-		for (m = j + 1; m < k; m++)
-			s -= A[PK(m) + (size_t)j] * b[m];
-		b[j] = s * inv[j];
+		const double *rj = A + PK(j);
+		b[j] *= inv[j];
+		for (i = 0; i < j; i++)
+			b[i] -= rj[i] * b[j];
 	}
 	return 0;
 }
