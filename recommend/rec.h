@@ -286,8 +286,9 @@ long long rec_gen_ratings(const struct rec_gen_opts *o, FILE *fp, FILE *tfp);
 /* Invoice documents from lib/synth.h as a BSON archive (bson) or as JSON
  * lines (json; the invoice document's form with Items as item -> quantity,
  * or with array_items the till's JSON form with Items as a list of names).
+ * With segments > 0, customers also share tastes by segment (gen.c).
  * Returns 0, or -1 on a write error or ENOMEM. */
 int rec_gen_invoices(uint64_t seed, uint64_t invoices, int customers,
-    int json, int array_items, FILE *fp);
+    int segments, int json, int array_items, FILE *fp);
 
 #endif

@@ -37,6 +37,7 @@ enum {
 	/* gen (tests and benchmarks) */
 	O_G_USERS, O_G_ITEMS, O_G_COUNT, O_G_SIGMA, O_G_MU, O_G_CLIP,
 	O_G_SKEW, O_G_TESTOUT, O_G_CUSTOMERS, O_G_BSON, O_G_TILL, O_G_NOHDR,
+	O_G_SEGMENTS,
 };
 
 static const struct option longopts[] = {
@@ -80,6 +81,7 @@ static const struct option longopts[] = {
 	{ "g-items",		required_argument,	NULL, O_G_ITEMS },
 	{ "g-mu",		required_argument,	NULL, O_G_MU },
 	{ "g-no-header",	no_argument,		NULL, O_G_NOHDR },
+	{ "g-segments",		required_argument,	NULL, O_G_SEGMENTS },
 	{ "g-sigma",		required_argument,	NULL, O_G_SIGMA },
 	{ "g-skew",		required_argument,	NULL, O_G_SKEW },
 	{ "g-test-out",		required_argument,	NULL, O_G_TESTOUT },
@@ -144,7 +146,7 @@ struct opts {
 	/* gen */
 	struct rec_gen_opts g;
 	const char *g_test_out;
-	int g_customers, g_bson, g_till;
+	int g_customers, g_bson, g_till, g_segments;
 };
 
 static void
@@ -508,6 +510,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_G_NOHDR:
 			o->g.header = 0;
+			break;
+		case O_G_SEGMENTS:
+			o->g_segments = (int)num_arg("--g-segments", optarg, 0,
+			    1000);
 			break;
 		default:
 			usage();
@@ -909,7 +915,8 @@ cmd_gen(const struct opts *o)
 			close_out(tfp, o->g_test_out);
 	} else if (strcmp(what, "invoices") == 0) {
 		if (rec_gen_invoices(o->g.seed ? o->g.seed : 1, o->g.ratings,
-		    o->g_customers, !o->g_bson, o->g_till, fp) == -1)
+		    o->g_customers, o->g_segments, !o->g_bson, o->g_till,
+		    fp) == -1)
 			errx(1, "gen: %s: write error", out);
 	} else {
 		errx(2, "gen: unknown kind '%s'", what);
