@@ -261,8 +261,10 @@ rec_data_sort(struct rec_data *d)
 {
 	size_t k;
 
-	if (d->sorted)
+	if (d->sorted || d->n == 0) {
+		d->sorted = 1;
 		return;
+	}
 	qsort(d->r, d->n, sizeof(*d->r), cmp_rating);
 	/* The table's indices changed: rebuild it. */
 	if (d->hcap > 0) {

@@ -33,7 +33,7 @@ enum {
 	O_ARCHIVE = 256, O_JSON, O_RATINGS, O_USER, O_ITEM, O_RATING,
 	O_HEADER, O_NOHEADER, O_AGG, O_MAXUSERS, O_MAXITEMS, O_MAXRATINGS,
 	O_MAXREJECTS, O_IMPLICIT, O_NONNEG, O_TEST, O_TESTFRAC, O_COLD,
-	O_OWNED, O_WIDE, O_HELP, O_VERSION,
+	O_OWNED, O_WIDE, O_HELP, O_VERSION, O_TESTFMT,
 	/* gen (tests and benchmarks) */
 	O_G_USERS, O_G_ITEMS, O_G_COUNT, O_G_SIGMA, O_G_MU, O_G_CLIP,
 	O_G_SKEW, O_G_TESTOUT, O_G_CUSTOMERS, O_G_BSON, O_G_TILL, O_G_NOHDR,
@@ -67,6 +67,7 @@ static const struct option longopts[] = {
 	{ "ratings",		required_argument,	NULL, O_RATINGS },
 	{ "seed",		required_argument,	NULL, 's' },
 	{ "test",		required_argument,	NULL, O_TEST },
+	{ "test-format",	required_argument,	NULL, O_TESTFMT },
 	{ "test-fraction",	required_argument,	NULL, O_TESTFRAC },
 	{ "threads",		required_argument,	NULL, 't' },
 	{ "user",		required_argument,	NULL, O_USER },
@@ -111,7 +112,7 @@ opt_mask(int c)
 		return M_FIT | M_GEN;
 	case 'm':
 		return M_FIT | M_TOP | M_SIMILAR;
-	case O_TEST: case O_COLD: case 'k':
+	case O_TEST: case O_COLD: case 'k': case O_TESTFMT:
 		return M_EVAL;
 	case O_TESTFRAC:
 		return M_EVAL | M_GEN;
@@ -132,6 +133,7 @@ struct opts {
 	int have_input;
 	const char *model;
 	const char *test_path;
+	int test_fmt;		/* -1: as the input */
 	double test_frac;
 	int have_frac;
 	enum rec_agg agg;
@@ -200,6 +202,9 @@ help(void)
 	    "  -m, --model FILE      model file to write (train) or read\n"
 	    "Evaluation (eval):\n"
 	    "  --test FILE           held-out data, same format as the input\n"
+	    "  --test-format bson|json|csv\n"
+	    "                        format of --test (default: the input's,\n"
+	    "                        csv with -m and no input)\n"
 	    "  --test-fraction F     else hold out this fraction (0.2)\n"
 	    "  -k N                  ranking cut-off (default 10)\n"
 	    "  --cold-start drop|nan unknown users/items (coldStartStrategy)\n"
@@ -287,6 +292,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->p.seed = 1;
 	o->p.threads = ncpu > 0 ? (int)(ncpu > 256 ? 256 : ncpu) : 1;
 	o->test_frac = 0.2;
+	o->test_fmt = -1;
 	o->k = 10;
 	o->g.users = 100;
 	o->g.items = 100;
@@ -430,6 +436,19 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_TEST:
 			o->test_path = optarg;
+			break;
+		case O_TESTFMT:
+			if (strcmp(optarg, "bson") == 0)
+				o->test_fmt = REC_FMT_BSON;
+			else if (strcmp(optarg, "json") == 0)
+				o->test_fmt = REC_FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				o->test_fmt = REC_FMT_CSV;
+			else {
+				warnx("--test-format: '%s' is not bson, json or "
+				    "csv", optarg);
+				usage();
+			}
 			break;
 		case O_TESTFRAC:
 			o->test_frac = real_arg("--test-fraction", optarg, 0,
@@ -580,6 +599,10 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->in.max_record = 0;
 	o->test = o->in;
 	o->test.path = o->test_path;
+	if (o->test_fmt >= 0)
+		o->test.fmt = (enum rec_format)o->test_fmt;
+	else if (!o->have_input)
+		o->test.fmt = REC_FMT_CSV;
 }
 
 /* ==== train and eval ===================================================== */

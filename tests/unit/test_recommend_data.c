@@ -363,6 +363,7 @@ test_archive(void **state)
 	assert_int_equal(rec_gen_invoices(5, 200, 30, 0, 0, 0, fp), 0);
 	fclose(fp);
 	path = write_file("a.bson", buf, len);
+	free(buf);
 	d = read_as(REC_FMT_BSON, path, 0, &rc, err, sizeof(err));
 	assert_int_equal(rc, 0);
 	/* Visit rates are lognormal: not every customer came. */
