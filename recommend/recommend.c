@@ -37,7 +37,7 @@ enum {
 	/* gen (tests and benchmarks) */
 	O_G_USERS, O_G_ITEMS, O_G_COUNT, O_G_SIGMA, O_G_MU, O_G_CLIP,
 	O_G_SKEW, O_G_TESTOUT, O_G_CUSTOMERS, O_G_BSON, O_G_TILL, O_G_NOHDR,
-	O_G_SEGMENTS,
+	O_G_SEGMENTS, O_G_RANK,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +82,7 @@ static const struct option longopts[] = {
 	{ "g-items",		required_argument,	NULL, O_G_ITEMS },
 	{ "g-mu",		required_argument,	NULL, O_G_MU },
 	{ "g-no-header",	no_argument,		NULL, O_G_NOHDR },
+	{ "g-rank",		required_argument,	NULL, O_G_RANK },
 	{ "g-segments",		required_argument,	NULL, O_G_SEGMENTS },
 	{ "g-sigma",		required_argument,	NULL, O_G_SIGMA },
 	{ "g-skew",		required_argument,	NULL, O_G_SKEW },
@@ -529,6 +530,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_G_NOHDR:
 			o->g.header = 0;
+			break;
+		case O_G_RANK:
+			o->g.rank = (uint32_t)num_arg("--g-rank", optarg, 1,
+			    REC_MAX_RANK);
 			break;
 		case O_G_SEGMENTS:
 			o->g_segments = (int)num_arg("--g-segments", optarg, 0,
