@@ -244,28 +244,44 @@ rec_data_add(struct rec_data *d, const char *user, size_t ulen,
 	return 0;
 }
 
-static int
-cmp_rating(const void *a, const void *b)
-{
-	const struct rec_rating *x = a, *y = b;
-
-	if (x->u != y->u)
-		return x->u < y->u ? -1 : 1;
-	if (x->i != y->i)
-		return x->i < y->i ? -1 : 1;
-	return 0;
-}
-
-void
+/* Sort the pairs by (user, item) with two stable counting sorts (by item,
+ * then by user): linear in the pairs, as the ids are dense. */
+int
 rec_data_sort(struct rec_data *d)
 {
-	size_t k;
+	size_t nu = strmap_count(d->users), ni = strmap_count(d->items), k;
+	struct rec_rating *tmp = NULL;
+	size_t *cnt = NULL;
 
 	if (d->sorted || d->n == 0) {
 		d->sorted = 1;
-		return;
+		return 0;
 	}
-	qsort(d->r, d->n, sizeof(*d->r), cmp_rating);
+	tmp = malloc(d->n * sizeof(*tmp));
+	cnt = malloc(((nu > ni ? nu : ni) + 1) * sizeof(*cnt));
+	if (tmp == NULL || cnt == NULL) {
+		/* Out of memory: d stays unsorted and usable. */
+		free(tmp);
+		free(cnt);
+		errno = ENOMEM;
+		return -1;
+	}
+	memset(cnt, 0, (ni + 1) * sizeof(*cnt));
+	for (k = 0; k < d->n; k++)
+		cnt[d->r[k].i + 1]++;
+	for (k = 0; k < ni; k++)
+		cnt[k + 1] += cnt[k];
+	for (k = 0; k < d->n; k++)
+		tmp[cnt[d->r[k].i]++] = d->r[k];
+	memset(cnt, 0, (nu + 1) * sizeof(*cnt));
+	for (k = 0; k < d->n; k++)
+		cnt[tmp[k].u + 1]++;
+	for (k = 0; k < nu; k++)
+		cnt[k + 1] += cnt[k];
+	for (k = 0; k < d->n; k++)
+		d->r[cnt[tmp[k].u]++] = tmp[k];
+	free(tmp);
+	free(cnt);
 	/* The table's indices changed: rebuild it. */
 	if (d->hcap > 0) {
 		memset(d->hkey, 0, d->hcap * sizeof(*d->hkey));
@@ -279,6 +295,7 @@ rec_data_sort(struct rec_data *d)
 		}
 	}
 	d->sorted = 1;
+	return 0;
 }
 
 int
@@ -315,8 +332,8 @@ rec_data_split(const struct rec_data *d, double frac, uint64_t seed,
 	tr->agg = te->agg = d->agg;
 	tr->records = tr->n;
 	te->records = te->n;
-	rec_data_sort(tr);
-	rec_data_sort(te);
+	if (rec_data_sort(tr) == -1 || rec_data_sort(te) == -1)
+		goto fail;
 	*trainp = tr;
 	*testp = te;
 	return 0;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ dot(const double *a, const double *b, int k)
 /* Insert (item, score) into the best-first list out[0..*n) of capacity cap;
  * an equal score goes after the ones already there (lower ids first, as
  * items arrive in id order). */
-static void
+static inline void
 keep_best(struct rec_scored *out, size_t *n, size_t cap, uint32_t item,
     double score)
 {
@@ -45,23 +46,38 @@ keep_best(struct rec_scored *out, size_t *n, size_t cap, uint32_t item,
 
 size_t
 rec_top_n(const struct rec_model *m, uint32_t u, size_t n, int include_owned,
-    double *scratch, struct rec_scored *out)
+    double *restrict s, struct rec_scored *out)
 {
 	const int k = (int)m->rank;
 	const double *x = m->U + (size_t)u * k;
+	const size_t ni = m->nitems;
 	uint64_t q = m->own_ptr[u], qend = m->own_ptr[u + 1];
-	size_t got = 0;
-	uint32_t i;
+	size_t got = 0, i;
+	int f;
 
-	for (i = 0; i < m->nitems; i++)
-		scratch[i] = dot(x, m->V + (size_t)i * k, k);
-	for (i = 0; i < m->nitems; i++) {
-		/* The user's items are sorted: walk them alongside. */
-		while (q < qend && m->own_idx[q] < i)
-			q++;
-		if (!include_owned && q < qend && m->own_idx[q] == i)
+	if (n == 0)
+		return 0;
+	/* Scores by rows of V', in the same order of additions as a dot
+	 * product, but vectorised across items. */
+	for (i = 0; i < ni; i++)
+		s[i] = 0;
+	for (f = 0; f < k; f++) {
+		const double *restrict vt = m->VT + (size_t)f * ni;
+		double xf = x[f];
+		for (i = 0; i < ni; i++)
+			s[i] += xf * vt[i];
+	}
+	if (!include_owned) {
+		/* The user's own items are sorted: mark them unwanted. */
+		for (; q < qend; q++)
+			s[m->own_idx[q]] = NAN;
+	}
+	for (i = 0; i < ni; i++) {
+		if (got == n && !(s[i] > out[n - 1].score))
+			continue;	/* also skips the NaN marks */
+		if (isnan(s[i]))
 			continue;
-		keep_best(out, &got, n, i, scratch[i]);
+		keep_best(out, &got, n, (uint32_t)i, s[i]);
 	}
 	return got;
 }
@@ -186,18 +202,75 @@ cmp_pop(const void *a, const void *b)
 	return x->item < y->item ? -1 : x->item > y->item;
 }
 
+/* Ranking evaluation of the users [u0, u1) on one thread: per-user
+ * metrics into res (8 per user: the model's four, the baseline's four). */
+struct eval_job {
+	const struct rec_model *m;
+	const uint64_t *rptr;
+	uint32_t *ridx;
+	const struct pop *pop;
+	size_t k;
+	uint32_t u0, u1;
+	double *res;
+	int rc;
+};
+
+static void *
+eval_run(void *arg)
+{
+	struct eval_job *j = arg;
+	const struct rec_model *m = j->m;
+	uint32_t *list = malloc((j->k + 1) * sizeof(*list));
+	struct rec_scored *top = malloc((j->k + 1) * sizeof(*top));
+	double *scratch = malloc(((size_t)m->nitems + 1) * sizeof(*scratch));
+	uint32_t u;
+
+	j->rc = -1;
+	if (list == NULL || top == NULL || scratch == NULL)
+		goto out;
+	for (u = j->u0; u < j->u1; u++) {
+		uint32_t *rel = j->ridx + j->rptr[u];
+		size_t nrel = (size_t)(j->rptr[u + 1] - j->rptr[u]), n, c;
+		const uint32_t *own = m->own_idx + m->own_ptr[u];
+		size_t nown = (size_t)(m->own_ptr[u + 1] - m->own_ptr[u]);
+		double *r = j->res + (size_t)u * 8;
+
+		if (nrel == 0)
+			continue;
+		qsort(rel, nrel, sizeof(*rel), cmp_u32);
+		n = rec_top_n(m, u, j->k, 0, scratch, top);
+		for (c = 0; c < n; c++)
+			list[c] = top[c].item;
+		rec_rank_metrics(list, n, j->k, rel, nrel, &r[0], &r[1], &r[2],
+		    &r[3]);
+		for (c = 0, n = 0; c < m->nitems && n < j->k; c++)
+			if (!has(own, nown, j->pop[c].item))
+				list[n++] = j->pop[c].item;
+		rec_rank_metrics(list, n, j->k, rel, nrel, &r[4], &r[5], &r[6],
+		    &r[7]);
+	}
+	j->rc = 0;
+out:
+	free(list);
+	free(top);
+	free(scratch);
+	return NULL;
+}
+
 int
 rec_evaluate(const struct rec_model *m, const struct rec_test *t, size_t k,
-    int cold_nan, struct rec_metrics *o)
+    int cold_nan, int threads, struct rec_metrics *o)
 {
-	uint64_t *rptr = NULL;
-	uint32_t *ridx = NULL, *list = NULL, *fill = NULL;
+	struct eval_job job[64];
+	pthread_t tid[64];
+	int started[64];
+	uint64_t *rptr = NULL, *fill = NULL;
+	uint32_t *ridx = NULL;
 	struct pop *pop = NULL;
-	struct rec_scored *top = NULL;
-	double *scratch = NULL, se = 0, ae = 0;
+	double *res = NULL, se = 0, ae = 0, sum[8];
 	size_t j;
 	uint32_t u;
-	int rc = -1;
+	int nt, x, rc = -1;
 
 	memset(o, 0, sizeof(*o));
 	o->rows = t->n;
@@ -218,15 +291,13 @@ rec_evaluate(const struct rec_model *m, const struct rec_test *t, size_t k,
 	if (cold_nan && o->cold_rows > 0)
 		o->rmse = o->mae = NAN;
 
-	/* The relevant items of each user, as sorted rows. */
+	/* The relevant items of each user, as rows. */
 	rptr = calloc((size_t)m->nusers + 1, sizeof(*rptr));
 	fill = calloc((size_t)m->nusers + 1, sizeof(*fill));
 	ridx = malloc((t->n + 1) * sizeof(*ridx));
 	pop = malloc(((size_t)m->nitems + 1) * sizeof(*pop));
-	list = malloc((k + 1) * sizeof(*list));
-	top = malloc((k + 1) * sizeof(*top));
-	scratch = malloc(((size_t)m->nitems + 1) * sizeof(*scratch));
-	if (!rptr || !fill || !ridx || !pop || !list || !top || !scratch)
+	res = calloc((size_t)m->nusers * 8 + 1, sizeof(*res));
+	if (!rptr || !fill || !ridx || !pop || !res)
 		goto out;
 	for (j = 0; j < t->n; j++)
 		if (t->u[j] >= 0 && t->i[j] >= 0)
@@ -245,44 +316,51 @@ rec_evaluate(const struct rec_model *m, const struct rec_test *t, size_t k,
 		pop[m->own_idx[j]].users++;
 	qsort(pop, m->nitems, sizeof(*pop), cmp_pop);
 
+	nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+	if ((uint32_t)nt > m->nusers)
+		nt = m->nusers > 0 ? (int)m->nusers : 1;
+	for (x = 0; x < nt; x++) {
+		job[x].m = m;
+		job[x].rptr = rptr;
+		job[x].ridx = ridx;
+		job[x].pop = pop;
+		job[x].k = k;
+		job[x].u0 = (uint32_t)((uint64_t)m->nusers * x / nt);
+		job[x].u1 = (uint32_t)((uint64_t)m->nusers * (x + 1) / nt);
+		job[x].res = res;
+		job[x].rc = -1;
+		/* A thread that cannot start is run here instead. */
+		started[x] = x > 0 &&
+		    pthread_create(&tid[x], NULL, eval_run, &job[x]) == 0;
+	}
+	eval_run(&job[0]);
+	for (x = 1; x < nt; x++) {
+		if (started[x])
+			pthread_join(tid[x], NULL);
+		else
+			eval_run(&job[x]);
+	}
+	for (x = 0; x < nt; x++)
+		if (job[x].rc != 0)
+			goto out;
+	memset(sum, 0, sizeof(sum));
 	for (u = 0; u < m->nusers; u++) {
-		const uint32_t *rel = ridx + rptr[u];
-		size_t nrel = (size_t)(rptr[u + 1] - rptr[u]), n, c;
-		const uint32_t *own = m->own_idx + m->own_ptr[u];
-		size_t nown = (size_t)(m->own_ptr[u + 1] - m->own_ptr[u]);
-		double p, r, ap, nd;
-
-		if (nrel == 0)
+		if (rptr[u + 1] == rptr[u])
 			continue;
-		qsort(ridx + rptr[u], nrel, sizeof(*ridx), cmp_u32);
 		o->rank_users++;
-		n = rec_top_n(m, u, k, 0, scratch, top);
-		for (c = 0; c < n; c++)
-			list[c] = top[c].item;
-		rec_rank_metrics(list, n, k, rel, nrel, &p, &r, &ap, &nd);
-		o->precision += p;
-		o->recall += r;
-		o->map += ap;
-		o->ndcg += nd;
-		for (c = 0, n = 0; c < m->nitems && n < k; c++)
-			if (!has(own, nown, pop[c].item))
-				list[n++] = pop[c].item;
-		rec_rank_metrics(list, n, k, rel, nrel, &p, &r, &ap, &nd);
-		o->b_precision += p;
-		o->b_recall += r;
-		o->b_map += ap;
-		o->b_ndcg += nd;
+		for (x = 0; x < 8; x++)
+			sum[x] += res[(size_t)u * 8 + x];
 	}
 	if (o->rank_users > 0) {
 		double d = (double)o->rank_users;
-		o->precision /= d;
-		o->recall /= d;
-		o->map /= d;
-		o->ndcg /= d;
-		o->b_precision /= d;
-		o->b_recall /= d;
-		o->b_map /= d;
-		o->b_ndcg /= d;
+		o->precision = sum[0] / d;
+		o->recall = sum[1] / d;
+		o->map = sum[2] / d;
+		o->ndcg = sum[3] / d;
+		o->b_precision = sum[4] / d;
+		o->b_recall = sum[5] / d;
+		o->b_map = sum[6] / d;
+		o->b_ndcg = sum[7] / d;
 	}
 	rc = 0;
 out:
@@ -290,9 +368,7 @@ out:
 	free(fill);
 	free(ridx);
 	free(pop);
-	free(list);
-	free(top);
-	free(scratch);
+	free(res);
 	if (rc == -1)
 		errno = ENOMEM;
 	return rc;

@@ -154,6 +154,7 @@ rec_model_free(struct rec_model *m)
 	free(m->own_idx);
 	strmap_free(m->umap);
 	strmap_free(m->imap);
+	free(m->VT);
 	free(m);
 }
 
@@ -173,6 +174,15 @@ rec_model_index(struct rec_model *m)
 		if (strmap_intern(m->imap, m->item[j], strlen(m->item[j]),
 		    NULL) < 0)
 			return -1;
+	if ((m->VT = malloc(((size_t)m->nitems * m->rank + 1) *
+	    sizeof(*m->VT))) == NULL)
+		return -1;
+	for (j = 0; j < m->nitems; j++) {
+		uint32_t f;
+		for (f = 0; f < m->rank; f++)
+			m->VT[(size_t)f * m->nitems + j] =
+			    m->V[j * m->rank + f];
+	}
 	return 0;
 }
 

@@ -63,8 +63,9 @@ int rec_data_add(struct rec_data *d, const char *user, size_t ulen,
     const char *first, const char *last, const char *item, size_t ilen,
     double v, char *err, size_t errlen);
 
-/* Sort the pairs by (user, item) id.  Call before using d->r in order. */
-void rec_data_sort(struct rec_data *d);
+/* Sort the pairs by (user, item) id (linear time).  Call before using d->r
+ * in order.  Returns 0, or -1 on ENOMEM (d is then unchanged). */
+int rec_data_sort(struct rec_data *d);
 
 /* Split d's pairs into two new data sets: a pair goes to the test side when
  * a hash of (seed, user key, item key) falls below frac, so the split does
@@ -182,6 +183,7 @@ struct rec_model {
 	uint64_t *own_ptr;	/* training items of each user (CSR) */
 	uint32_t *own_idx;
 	struct strmap *umap, *imap;	/* built by rec_model_index() */
+	double *VT;		/* V transposed (rank x items), likewise */
 };
 
 /* A model from training data d and its factors (copied).  NULL on ENOMEM. */
@@ -204,7 +206,8 @@ int rec_model_save(const struct rec_model *m, const char *path, char *err,
 struct rec_model *rec_model_load(const char *path, uint64_t max_bytes,
     char *err, size_t errlen);
 
-/* Build the user and item lookup maps.  Returns 0 or -1 (ENOMEM). */
+/* Build the user and item lookup maps and the transposed item factors
+ * that scoring uses.  Returns 0 or -1 (ENOMEM). */
 int rec_model_index(struct rec_model *m);
 
 uint32_t rec_crc32(uint32_t crc, const void *buf, size_t len);
@@ -218,7 +221,8 @@ struct rec_scored {
 
 /* The n best items for user u by U_u . V_i, best first (ties: lower item id
  * first), skipping the user's training items unless include_owned.  Returns
- * how many were written to out (at most n).  scratch holds nitems scores. */
+ * how many were written to out (at most n).  scratch holds nitems scores.
+ * Needs rec_model_index(). */
 size_t rec_top_n(const struct rec_model *m, uint32_t u, size_t n,
     int include_owned, double *scratch, struct rec_scored *out);
 
@@ -253,9 +257,11 @@ struct rec_metrics {
  * cold_nan), and precision/recall/MAP/NDCG at k for the model and for the
  * most-popular baseline.  Relevant items of a user are the user's held-out
  * items that the model knows; candidates are all items the user did not
- * have in training.  Returns 0 or -1 (ENOMEM). */
+ * have in training.  Users are ranked on up to threads threads; the sums
+ * are taken in user order, so the figures do not depend on the count.
+ * Returns 0 or -1 (ENOMEM). */
 int rec_evaluate(const struct rec_model *m, const struct rec_test *t,
-    size_t k, int cold_nan, struct rec_metrics *out);
+    size_t k, int cold_nan, int threads, struct rec_metrics *out);
 
 /* Ranking metrics of one ranked list (exposed for tests): hits of rec[0..n)
  * against the sorted relevant set rel[0..nrel). */

@@ -626,7 +626,8 @@ load_input(const struct opts *o, const struct rec_input *in)
 		warnx("%s: %llu records rejected",
 		    strcmp(in->path, "-") == 0 ? "stdin" : in->path,
 		    (unsigned long long)d->rejected);
-	rec_data_sort(d);
+	if (rec_data_sort(d) == -1)
+		err(1, "out of memory");
 	return d;
 }
 
@@ -775,7 +776,7 @@ cmd_eval(const struct opts *o)
 		errx(1, "%s: no test ratings", o->test_path != NULL ?
 		    o->test_path : "test split");
 	if (rec_test_map(m, test, &t) == -1 ||
-	    rec_evaluate(m, &t, o->k, o->cold_nan, &mt) == -1)
+	    rec_evaluate(m, &t, o->k, o->cold_nan, o->p.threads, &mt) == -1)
 		err(1, "out of memory");
 	train_users = m->nusers;
 	train_items = m->nitems;

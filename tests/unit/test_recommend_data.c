@@ -537,7 +537,7 @@ test_evaluate(void **state)
 	rec_data_add(test, "u0", 2, 0, 0, "i9", 2, 4, err, sizeof(err));
 	rec_data_sort(test);
 	assert_int_equal(rec_test_map(m, test, &t), 0);
-	assert_int_equal(rec_evaluate(m, &t, 1, 0, &mt), 0);
+	assert_int_equal(rec_evaluate(m, &t, 1, 0, 2, &mt), 0);
 	assert_int_equal(mt.rows, 4);
 	assert_int_equal(mt.cold_rows, 2);
 	assert_int_equal(mt.scored_rows, 2);
@@ -548,10 +548,10 @@ test_evaluate(void **state)
 	 * Popularity: i0 (2 users) is owned, then i1: relevant too. */
 	assert_true(mt.precision == 1 && mt.recall == 0.5);
 	assert_true(mt.b_precision == 1 && mt.b_recall == 0.5);
-	assert_int_equal(rec_evaluate(m, &t, 2, 0, &mt), 0);
+	assert_int_equal(rec_evaluate(m, &t, 2, 0, 2, &mt), 0);
 	assert_true(mt.precision == 1 && mt.recall == 1 && mt.map == 1);
 	assert_true(mt.b_precision == 1 && mt.b_recall == 1);
-	assert_int_equal(rec_evaluate(m, &t, 1, 1, &mt), 0);
+	assert_int_equal(rec_evaluate(m, &t, 1, 1, 2, &mt), 0);
 	assert_true(isnan(mt.rmse) && isnan(mt.mae));
 	rec_test_free(&t);
 	rec_data_free(test);
