@@ -262,6 +262,14 @@ sh "$LI_TOP/examples/sysheat-textfile.sh" "$WORK/textfile" 2>ex.err
 check "examples/sysheat-textfile.sh: exit 0" test $? -eq 0
 check_grep "examples/sysheat-textfile.sh: writes the metrics" \
     '^sysheat_cpu_usage_ratio [0-9.e-]+$' textfile/sysheat.prom
+if command -v render >/dev/null 2>&1; then
+	sysheat -n 5 -i 0.1 | render spark --value cpu_pct,mem_pct --suffix % >spark.out
+	check "sysheat | render spark: exit 0" test $? -eq 0
+	check_grep "sysheat | render spark: cpu_pct" '^cpu_pct +[0-9.]+%' spark.out
+	check_grep "sysheat | render spark: mem_pct" '^mem_pct +[0-9.]+%' spark.out
+else
+	skip "sysheat | render spark" "render not merged"
+fi
 if command -v alertd >/dev/null 2>&1 &&
     [ -f "$LI_TOP/examples/liveinsight.rules" ]; then
 	timeout 20 sh -c "sysheat -n 3 -i 0.1 | alertd -r '$LI_TOP/examples/liveinsight.rules' >al.out"
