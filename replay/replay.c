@@ -29,7 +29,7 @@
 #define MAX_ROW_WARNINGS	50
 #define ROWBUF			8192	/* one synthesised row or invoice */
 
-enum { RUN_OK = 0, RUN_DONE, RUN_FAIL };
+enum { RUN_OK = 0, RUN_DONE, RUN_FAIL, RUN_SKIP };
 
 struct shufrec {
 	size_t off, len;
@@ -323,12 +323,12 @@ csv_header(struct ctx *c, const struct csvio_record *rec, const char *name)
 		warnx("%s: header differs from the first input's: file skipped",
 		    name);
 		c->failed = 1;
-		return RUN_DONE;	/* for this file */
+		return RUN_SKIP;
 	}
 	return RUN_OK;
 }
 
-/* Stream one CSV input.  RUN_DONE from csv_header skips only the file. */
+/* Stream one CSV input. */
 static int
 csv_input(struct ctx *c, int fd, const char *name)
 {
@@ -363,8 +363,7 @@ csv_input(struct ctx *c, int fd, const char *name)
 		}
 		if (first) {
 			first = 0;
-			if ((rc = csv_header(c, &rec, name)) == RUN_DONE &&
-			    !sig_stop) {
+			if ((rc = csv_header(c, &rec, name)) == RUN_SKIP) {
 				rc = RUN_OK;
 				break;
 			}
@@ -437,11 +436,19 @@ files_pass(struct ctx *c)
 			c->failed = 1;
 			continue;
 		}
-		regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (fstat(fd, &st) == -1) {
+			warn("%s", path);
+			c->failed = 1;
+			if (fd != STDIN_FILENO)
+				close(fd);
+			continue;
+		}
+		regular = S_ISREG(st.st_mode);
+		if (S_ISDIR(st.st_mode)) {
 			warnx("%s: is a directory", path);
 			c->failed = 1;
-			close(fd);
+			if (fd != STDIN_FILENO)
+				close(fd);
 			continue;
 		}
 		if ((rc = sink_rc(c, sink_set_batch(c->sink, c->batch_ok &&

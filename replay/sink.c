@@ -409,8 +409,19 @@ sink_finish(struct sink *s)
 		return SINK_OK;
 	if ((rc = flush_out(s)) != SINK_OK)
 		return rc;
-	if (s->kind == K_TCP)
+	if (s->kind == K_TCP) {
+		/* Close gracefully: wait (a little) for the client to close
+		 * its end, so that unread bytes of ours never turn into a
+		 * reset that could discard rows it has not read yet. */
+		char junk[512];
+		double end = now_mono() + 2;
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 		(void)shutdown(s->fd, SHUT_WR);
+		while (!sig_stop && now_mono() < end &&
+		    poll(&pfd, 1, (int)((end - now_mono()) * 1000) + 1) > 0 &&
+		    recv(s->fd, junk, sizeof(junk), 0) > 0)
+			;
+	}
 	return SINK_OK;
 }
 
