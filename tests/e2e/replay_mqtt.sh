@@ -99,6 +99,49 @@ replay --synth=invoices --invoices 6000 | sort -u > rs.want
 sort -u rs.got | comm -23 rs.want - > rs.missing
 check "a broker restart: no invoice lost" test ! -s rs.missing
 
+# ---- TLS with --cafile ------------------------------------------------------
+if command -v openssl > /dev/null 2>&1; then
+	mkdir tls && chmod 755 tls
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout tls/ca.key \
+	    -out tls/ca.crt -days 2 -subj /CN=li-test-ca 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -keyout tls/srv.key \
+	    -out tls/srv.csr -subj /CN=127.0.0.1 2>/dev/null
+	echo 'subjectAltName=IP:127.0.0.1' > tls/ext
+	openssl x509 -req -in tls/srv.csr -CA tls/ca.crt -CAkey tls/ca.key \
+	    -CAcreateserial -out tls/srv.crt -days 2 -extfile tls/ext 2>/dev/null
+	chmod 644 tls/*
+	tport=$(free_port)
+	cat > tls.conf <<EOC
+listener $tport 127.0.0.1
+allow_anonymous true
+max_queued_messages 0
+cafile $WORK/tls/ca.crt
+certfile $WORK/tls/srv.crt
+keyfile $WORK/tls/srv.key
+EOC
+	"$MOSQUITTO" -c tls.conf > tls.log 2>&1 &
+	tpid=$!
+	at_exit "kill \$tpid 2>/dev/null"
+	tsub() {
+		mosquitto_sub -h 127.0.0.1 -p $tport --cafile tls/ca.crt \
+		    -c -i sub-tls -t till/tls -q 1 "$@"
+	}
+	wait_for 10 tsub -E -W 2
+	replay --synth=invoices --invoices 300 --mqtt mqtts://127.0.0.1:$tport \
+	    --topic till/tls --cafile tls/ca.crt
+	check "TLS with --cafile: exit 0" test $? -eq 0
+	tsub -C 300 -W 20 > tls.got
+	replay --synth=invoices --invoices 300 > tls.want
+	check_same "TLS: all 300 arrive" tls.want tls.got
+	replay --synth=invoices --invoices 3 --mqtt ssl://127.0.0.1:$tport \
+	    --topic till/tls 2> tls.err
+	check "TLS without the CA: exit 1" test $? -eq 1
+	check_grep "TLS without the CA is reported" \
+	    "^replay: mqtt: ssl://127.0.0.1:$tport: connect failed: " tls.err
+else
+	skip "TLS tests" "openssl is not installed"
+fi
+
 # ---- credentials and errors -------------------------------------------------
 echo secret > pw
 check "a password file is read" replay --synth=invoices --invoices 3 \
