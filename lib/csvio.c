@@ -13,6 +13,7 @@ struct csvio_reader {
 	int follow;
 	int eof;		/* read(2) returned 0 */
 	int at_start;		/* BOM not yet checked */
+	int skipping;		/* discarding the rest of a too-long record */
 	size_t max_record;
 
 	char *buf;		/* buf[start..end) holds unconsumed input */
@@ -81,6 +82,7 @@ csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line)
 	r->base = off;
 	r->line = line ? line : 1;
 	r->eof = 0;
+	r->skipping = 0;
 	r->at_start = (off == 0);
 }
 
@@ -88,6 +90,12 @@ uint64_t
 csvio_offset(const struct csvio_reader *r)
 {
 	return r->base + r->start;
+}
+
+uint64_t
+csvio_line(const struct csvio_reader *r)
+{
+	return r->line;
 }
 
 const char *
@@ -101,6 +109,7 @@ csvio_strerror(enum csvio_err e)
 	case CSVIO_EIO:		return "read error";
 	case CSVIO_EINTR:	return "interrupted";
 	case CSVIO_ENOMEM:	return "out of memory";
+	case CSVIO_EAGAIN:	return "no data available";
 	}
 	return "unknown error";
 }
@@ -307,7 +316,9 @@ fill(struct csvio_reader *r, struct csvio_record *rec)
 		return 1;	/* caller detects too long */
 	got = read(r->fd, r->buf + r->end, r->cap - r->end);
 	if (got < 0) {
-		rec->err = errno == EINTR ? CSVIO_EINTR : CSVIO_EIO;
+		rec->err = errno == EINTR ? CSVIO_EINTR :
+		    errno == EAGAIN || errno == EWOULDBLOCK ? CSVIO_EAGAIN :
+		    CSVIO_EIO;
 		return -1;
 	}
 	if (got == 0) {
@@ -326,6 +337,32 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 		const char *p = r->buf + r->start;
 		int rc;
 
+		if (r->skipping) {
+			const char *nl = avail ? memchr(p, '\n', avail) : NULL;
+			if (nl != NULL) {
+				r->start += (size_t)(nl - p) + 1;
+				r->line++;
+				r->skipping = 0;
+				continue;
+			}
+			r->start = r->end;
+			rc = fill(r, rec);
+			if (rc < 0) {
+				rec->line = r->line;
+				rec->nf = 0;
+				rec->raw = NULL;
+				rec->rawlen = 0;
+				return -1;
+			}
+			if (rc == 0) {
+				if (r->follow)
+					r->eof = 0;
+				else
+					r->skipping = 0;
+				return 0;
+			}
+			continue;
+		}
 		if (r->at_start && (avail >= 3 || r->eof)) {
 			r->at_start = 0;
 			if (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
@@ -358,7 +395,8 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 				return rc;
 			}
 			if (avail >= r->max_record) {
-				/* Too long: skip to the next line break. */
+				/* Too long: report it now and discard up to
+				 * the next line break, here or in later calls. */
 				const char *nl = memchr(p, '\n', avail);
 				rec->err = CSVIO_ETOOLONG;
 				rec->line = r->line;
@@ -366,33 +404,8 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 				rec->raw = p;
 				rec->rawlen = avail < 64 ? avail : 64;
 				rec->nf = 0;
-				if (nl != NULL) {
-					used = (size_t)(nl - p) + 1;
-				} else {
-					used = avail;
-					if (!r->eof) {
-						/* Keep discarding until a newline. */
-						r->line += count_lines(p, used);
-						r->start += used;
-						for (;;) {
-							int frc = fill(r, rec);
-							const char *q;
-							if (frc <= 0)
-								break;
-							q = memchr(r->buf + r->start, '\n',
-							    r->end - r->start);
-							if (q != NULL) {
-								r->start = (size_t)(q - r->buf) + 1;
-								break;
-							}
-							r->start = r->end;
-						}
-						rec->err = CSVIO_ETOOLONG;
-						rec->end = r->base + r->start;
-						r->line++;
-						return -1;
-					}
-				}
+				used = nl != NULL ? (size_t)(nl - p) + 1 : avail;
+				r->skipping = nl == NULL;
 				r->line += count_lines(p, used);
 				r->start += used;
 				rec->end = r->base + r->start;
