@@ -70,6 +70,28 @@ strmap_free(struct strmap *m)
 	free(m);
 }
 
+/* Equality of two byte strings of length len, inline for short keys
+ * (the common case: names, codes), memcmp for the rest. */
+static inline int
+key_eq(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y, x2, y2;
+
+	if (len > 16)
+		return memcmp(a, b, len) == 0;
+	if (len >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + len - 8, 8);
+		memcpy(&y2, b + len - 8, 8);
+		return ((x ^ y) | (x2 ^ y2)) == 0;
+	}
+	while (len-- > 0)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
 static long
 lookup(const struct strmap *m, const char *key, size_t len, uint64_t h,
     size_t *slot)
@@ -83,7 +105,7 @@ lookup(const struct strmap *m, const char *key, size_t len, uint64_t h,
 			return -1;
 		}
 		if (m->ent[id].hash == h && m->ent[id].len == len &&
-		    memcmp(m->keys + m->ent[id].off, key, len) == 0) {
+		    key_eq(m->keys + m->ent[id].off, key, len)) {
 			*slot = i;
 			return id;
 		}

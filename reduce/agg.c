@@ -372,12 +372,14 @@ table_grow(struct table *t)
 	return 0;
 }
 
-static uint64_t
+static inline uint64_t
 keys_hash(const uint32_t *ids, size_t k)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL;
 	size_t i;
 
+	if (k == 2)
+		return mix64(((uint64_t)ids[0] << 32 | ids[1]) * h);
 	for (i = 0; i < k; i++)
 		h = mix64(h ^ (ids[i] + 0x632be59bd9b4e019ULL * (i + 1)));
 	return h;
@@ -453,9 +455,11 @@ group_get(struct table *t, const uint32_t *ids)
 	if (t->nslots > 0) {
 		mask = t->nslots - 1;
 		for (i = (size_t)h & mask; t->slots[i] != 0; i = (i + 1) & mask) {
-			size_t cand = t->slots[i] - 1;
-			if (memcmp(t->gkeys + cand * t->k, ids,
-			    t->k * sizeof(*ids)) == 0)
+			size_t cand = t->slots[i] - 1, j;
+			const uint32_t *ck = t->gkeys + cand * t->k;
+			for (j = 0; j < t->k && ck[j] == ids[j]; j++)
+				;
+			if (j == t->k)
 				return (long)cand;
 		}
 	}
@@ -536,8 +540,16 @@ parse_time(struct agg *a, const char *p, size_t n)
 	struct tcache *c = &a->tc;
 	int h = 0, mi = 0, s = 0, k;
 	struct li_tm tm;
+	uint64_t w0, w1;
+	uint16_t x0, x1;
 
-	if (c->valid && n >= 10 && memcmp(p, c->date, 10) == 0 &&
+	if (n >= 10) {
+		memcpy(&w0, p, 8);
+		memcpy(&w1, c->date, 8);
+		memcpy(&x0, p + 8, 2);
+		memcpy(&x1, c->date + 8, 2);
+	}
+	if (c->valid && n >= 10 && w0 == w1 && x0 == x1 &&
 	    (n == 10 || n == 16 || n == 19) &&
 	    (n == 10 || p[10] == ' ' || p[10] == 'T')) {
 		if (n >= 16) {
@@ -1102,8 +1114,8 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 		len += (size_t)got;
 	buf[len] = '\0';
 	/* The last line is "crc32,XXXXXXXX": the checksum of all before it. */
-	if (len < 16 || buf[len - 1] != '\n' ||
-	    (tail = buf + len - 16, memcmp(tail, "crc32,", 6) != 0) ||
+	if (len < 15 || buf[len - 1] != '\n' ||
+	    (tail = buf + len - 15, memcmp(tail, "crc32,", 6) != 0) ||
 	    (tail > buf && tail[-1] != '\n')) {
 		snprintf(err, errlen, "%s: corrupt checkpoint (no checksum)",
 		    path);
@@ -1132,7 +1144,7 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 		lineno = rec.line;
 		if (n < 0)
 			goto bad;
-		if (ended)
+		if (ended || field_is(&f[0], "crc32"))
 			break;	/* the crc line */
 		if (state == 0) {
 			int64_t v;

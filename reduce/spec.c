@@ -119,10 +119,11 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 			snprintf(err, errlen, "%s() takes no column", fname);
 			return -1;
 		}
-	} else if (take_name(m->col, lp + 1, rp, "column", err, errlen) == -1) {
+	} else if (q == rp) {
 		snprintf(err, errlen, "%s() needs a column", fname);
 		return -1;
-	}
+	} else if (take_name(m->col, lp + 1, rp, "column", err, errlen) == -1)
+		return -1;
 	q = skip_ws(rp + 1, e);
 	if (q < e) {
 		const char *t = e;
