@@ -64,10 +64,7 @@ test_every_length(void **state)
 			k[pos] = 'q';
 			assert_int_equal(strmap_find(m, k, len), base);
 		}
-		pos = len - 1;
-		k[pos] = 'r';
-		assert_true(strmap_find(m, k, len) > base);
-		k[pos] = 's';
+		k[len - 1] = 's';
 		assert_int_equal(strmap_find(m, k, len), -1);
 	}
 	strmap_free(m);
