@@ -242,6 +242,12 @@ split(struct csvio_reader *r, const char *p, size_t n, int eof,
 					if (!eof)
 						return 0;
 					rec->err = CSVIO_ETRUNC;
+					rec->raw = p;
+					rec->rawlen = n;
+					while (rec->rawlen > 0 &&
+					    (p[rec->rawlen - 1] == '\n' ||
+					    p[rec->rawlen - 1] == '\r'))
+						rec->rawlen--;
 					*used = n;
 					return -1;
 				}

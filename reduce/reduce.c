@@ -602,8 +602,9 @@ do_run(struct opts *o, const struct spec *sp)
 	tick(&R);
 	if (!o->quiet && (o->verbose || R.shown > 0) &&
 	    agg_rejected(R.agg) > 0)
-		warnx("%s: %llu rows rejected", R.name,
-		    (unsigned long long)agg_rejected(R.agg));
+		warnx("%s: %llu row%s rejected", R.name,
+		    (unsigned long long)agg_rejected(R.agg),
+		    agg_rejected(R.agg) == 1 ? "" : "s");
 	if (R.rejfp != NULL && fclose(R.rejfp) == EOF)
 		err(1, "%s", o->rejects);
 	restore_fd(&R);

@@ -486,6 +486,27 @@ test_nonblocking_pipe(void **state)
 }
 
 static void
+test_truncated_raw(void **state)
+{
+	/* A record cut inside quotes at the end still shows its bytes. */
+	const char *in = "ok\n\"abc,d\r\n";
+	int fd = fd_of(in, strlen(in));
+	struct csvio_reader *r = csvio_reader_new(fd, ',', 0);
+	struct csvio_record rec;
+
+	(void)state;
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(csvio_next(r, &rec), -1);
+	assert_int_equal(rec.err, CSVIO_ETRUNC);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.rawlen, 6);
+	assert_memory_equal(rec.raw, "\"abc,d", 6);
+	assert_int_equal(csvio_next(r, &rec), 0);
+	csvio_reader_free(r);
+	close(fd);
+}
+
+static void
 test_writer(void **state)
 {
 	char buf[64];
@@ -516,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_differential_big),
 		cmocka_unit_test(test_differential_fuzzed_long),
 		cmocka_unit_test(test_nonblocking_pipe),
+		cmocka_unit_test(test_truncated_raw),
 		cmocka_unit_test(test_writer),
 	};
 
