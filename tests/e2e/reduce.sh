@@ -280,5 +280,13 @@ check "rerun on a finished checkpoint counts nothing twice" diff -r p1 p1b
 # ---- --help, --version, the man page's pipeline --------------------------
 check_grep "--help" '^Usage: reduce' "$(reduce --help >help.out; echo help.out)"
 synthgen 100000 | reduce -o snap100k >/dev/null
-check_grep "man page pipeline: 100000 rows" '^[0-9.]*,[0-9]*,100000,5,' snap100k/kpis.csv
+check_grep "synthetic 100000 rows" '^[0-9.]*,[0-9]*,100000,5,' snap100k/kpis.csv
+if command -v replay >/dev/null 2>&1; then
+	replay --synth --rows 100000 | reduce -o snapreplay >/dev/null
+	check_grep "man page pipeline: replay | reduce" '^[0-9.]*,[0-9]*,100000,5,' snapreplay/kpis.csv
+else
+	skip "man page pipeline: replay | reduce" "replay not built here"
+fi
+reduce -s "$LI_TOP/examples/reduce-hourly.spec" -o snapex in.csv >/dev/null 2>&1
+check "man page example: the hourly spec" test -s snapex/hourly.csv
 done_testing
