@@ -23,17 +23,27 @@ strmap_hash(const char *key, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)key;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+	uint64_t w = 0;
 
-	while (len >= 8) {
-		uint64_t w;
+	while (len > 8) {
 		memcpy(&w, p, 8);
 		h = (h ^ (w * 0xc4ceb9fe1a85ec53ULL)) * 0x100000001b3ULL;
 		h ^= h >> 29;
 		p += 8;
 		len -= 8;
 	}
-	while (len-- > 0)
-		h = (h ^ *p++) * 0x100000001b3ULL;
+	/* The last 1 to 8 bytes in one word, from two overlapping loads
+	 * (the length is mixed in already, so no byte is lost). */
+	if (len >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + len - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else if (len > 0)
+		w = (uint64_t)p[0] << 16 | (uint64_t)p[len / 2] << 8 | p[len - 1];
+	else
+		w = 0;
+	h = (h ^ (w * 0xc4ceb9fe1a85ec53ULL)) * 0x100000001b3ULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;

@@ -69,7 +69,12 @@ struct table {
 	size_t dcap;
 	uint32_t *slots;	/* k >= 2: group + 1, open addressing */
 	size_t nslots;
+	uint32_t *mat;		/* k == 2, small ids: [id0 * mcols + id1] */
+	size_t mrows, mcols;
+	int nomat;		/* ids grew too large for mat */
 };
+
+#define MAT_MAX		(1U << 20)	/* cells of the k == 2 matrix */
 
 /* Derived fields of the last date seen. */
 struct tcache {
@@ -287,6 +292,7 @@ agg_free(struct agg *a)
 		free(t->cells);
 		free(t->dmap);
 		free(t->slots);
+		free(t->mat);
 		for (j = 0; j < t->m; j++)
 			free(t->ms[j].set.slot);
 	}
@@ -405,6 +411,9 @@ slots_rehash(struct table *t, size_t n)
 	return 0;
 }
 
+static long group_hash(struct table *t, const uint32_t *ids);
+static int mat_put(struct table *t, const uint32_t *ids, long g);
+
 /* A new group with key ids; returns its index or -1 (ENOMEM). */
 static long
 group_new(struct table *t, const uint32_t *ids)
@@ -421,20 +430,35 @@ group_new(struct table *t, const uint32_t *ids)
 	return (long)g;
 }
 
-/* The group of key ids, made when new; -1 on ENOMEM. */
-static long
+static long group_make(struct table *t, const uint32_t *ids);
+
+/* The group of key ids, made when new; -1 on ENOMEM.  The lookups of one
+ * and two keys are inline; anything new goes through group_make. */
+static inline long
 group_get(struct table *t, const uint32_t *ids)
 {
-	size_t mask, i;
-	uint64_t h;
-	long g;
-
 	if (t->k == 0)
 		return 0;
 	if (t->k == 1) {
+		if (ids[0] < t->dcap && t->dmap[ids[0]] != 0)
+			return (long)t->dmap[ids[0]] - 1;
+	} else if (t->k == 2 && !t->nomat) {
+		if (ids[0] < t->mrows && ids[1] < t->mcols) {
+			uint32_t g = t->mat[ids[0] * t->mcols + ids[1]];
+			if (g != 0)
+				return (long)g - 1;
+		}
+	}
+	return group_make(t, ids);
+}
+
+static __attribute__((noinline)) long
+group_make(struct table *t, const uint32_t *ids)
+{
+	long g;
+
+	if (t->k == 1) {
 		uint32_t id = ids[0];
-		if (id < t->dcap && t->dmap[id] != 0)
-			return (long)t->dmap[id] - 1;
 		if (id >= t->dcap) {
 			size_t nc = t->dcap ? t->dcap : 16;
 			uint32_t *nd;
@@ -451,6 +475,55 @@ group_get(struct table *t, const uint32_t *ids)
 		t->dmap[id] = (uint32_t)g + 1;
 		return g;
 	}
+	if (t->k == 2 && !t->nomat) {
+		if ((g = group_hash(t, ids)) >= 0 && mat_put(t, ids, g) == -1)
+			return -1;
+		return g;
+	}
+	return group_hash(t, ids);
+}
+
+/* Keep the k == 2 matrix in step: put group g at ids, growing it while it
+ * stays small; past MAT_MAX cells the hash table alone serves. */
+static int
+mat_put(struct table *t, const uint32_t *ids, long g)
+{
+	if (ids[0] >= t->mrows || ids[1] >= t->mcols) {
+		size_t nr = t->mrows ? t->mrows : 8, nc = t->mcols ? t->mcols : 8;
+		size_t r, q;
+		uint32_t *nm;
+		while (nr <= ids[0])
+			nr *= 2;
+		while (nc <= ids[1])
+			nc *= 2;
+		if (nr * nc > MAT_MAX) {
+			free(t->mat);
+			t->mat = NULL;
+			t->nomat = 1;
+			return 0;
+		}
+		if ((nm = calloc(nr * nc, sizeof(*nm))) == NULL)
+			return -1;
+		for (r = 0; r < t->mrows; r++)
+			for (q = 0; q < t->mcols; q++)
+				nm[r * nc + q] = t->mat[r * t->mcols + q];
+		free(t->mat);
+		t->mat = nm;
+		t->mrows = nr;
+		t->mcols = nc;
+	}
+	t->mat[ids[0] * t->mcols + ids[1]] = (uint32_t)g + 1;
+	return 0;
+}
+
+/* The group of key ids (k >= 2) in the hash table, made when new. */
+static long
+group_hash(struct table *t, const uint32_t *ids)
+{
+	size_t mask, i;
+	uint64_t h;
+	long g;
+
 	h = keys_hash(ids, t->k);
 	if (t->nslots > 0) {
 		mask = t->nslots - 1;
