@@ -8,8 +8,9 @@
 #
 #   make bench BENCH=reduce [ROWS=10000000] [PEER_ROWS=1000000]
 #
-# reduce runs on ROWS rows; the peers (much slower) on the first PEER_ROWS
-# of the same data, and rows/s are compared.  DuckDB comes from npm
+# reduce and DuckDB (the fastest peer) run on ROWS rows (DUCK_ROWS to
+# change DuckDB's); the slower peers on the first PEER_ROWS of the same
+# data, and rows/s are compared.  DuckDB comes from npm
 # (@duckdb/node-api) in $LI_BENCH_CACHE (default ~/.cache/liveinsight-bench);
 # a peer that is not installed is skipped, visibly.
 LC_ALL=C; export LC_ALL
@@ -17,6 +18,8 @@ set -u
 ROWS=${ROWS:-10000000}
 PEER_ROWS=${PEER_ROWS:-1000000}
 [ "$PEER_ROWS" -gt "$ROWS" ] && PEER_ROWS=$ROWS
+DUCK_ROWS=${DUCK_ROWS:-$ROWS}
+[ "$DUCK_ROWS" -gt "$ROWS" ] && DUCK_ROWS=$ROWS
 CACHE=${LI_BENCH_CACHE:-$HOME/.cache/liveinsight-bench}
 PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/li-bench-reduce.XXXXXX") || exit 1
@@ -26,7 +29,7 @@ BIG=$T/big.csv SMALL=$T/small.csv
 echo "generating $ROWS rows (synthgen, lib/synth.h) ..."
 synthgen "$ROWS" >"$BIG" || exit 1
 head -n $((PEER_ROWS + 1)) "$BIG" >"$SMALL"
-echo "data: $(wc -c <"$BIG") bytes, $ROWS rows; peers read the first $PEER_ROWS rows"
+echo "data: $(wc -c <"$BIG") bytes, $ROWS rows; DuckDB reads $DUCK_ROWS, the other peers the first $PEER_ROWS"
 
 # run NAME ROWS CMD: time CMD (a shell command line), remember rows/s.
 run() {
@@ -75,7 +78,12 @@ for (const [f, s] of Object.entries(q))
   await c.run(`COPY (${s}) TO '${out}/${f}.csv' (HEADER)`);
 JS
 	mkdir -p "$T/duckdb"
-	run "duckdb" "$PEER_ROWS" "cat '$SMALL' | node '$CACHE/reduce-bench-duckdb.mjs' '$T/duckdb'"
+	head -n $((DUCK_ROWS + 1)) "$BIG" >"$T/duck.csv"
+	if [ "$DUCK_ROWS" != "$ROWS" ] && [ "$DUCK_ROWS" != "$PEER_ROWS" ]; then
+		reduce --no-sync -q -o "$T/rd" "$T/duck.csv" >/dev/null
+	fi
+	run "duckdb" "$DUCK_ROWS" "cat '$T/duck.csv' | node '$CACHE/reduce-bench-duckdb.mjs' '$T/duckdb'"
+	rm -f "$T/duck.csv"
 	PEERS="$PEERS duckdb"
 else
 	echo "duckdb: skipped (npm install --prefix $CACHE @duckdb/node-api)"
@@ -219,9 +227,11 @@ fi
 # Totals are compared after rounding to paise; "float" marks a peer whose
 # printed values needed that rounding.
 verdict() {
-	f=$T/$1/branch_sales.csv
+	f=$T/$1/branch_sales.csv ref=$T/rs
+	[ "$2" = "$ROWS" ] && ref=$T/r
+	[ -d "$T/rd" ] && [ "$2" = "$DUCK_ROWS" ] && ref=$T/rd
 	[ -s "$f" ] || { echo "no output"; return; }
-	awk -F, -v want="$T/rs/branch_sales.csv" '
+	awk -F, -v want="$ref/branch_sales.csv" '
 	BEGIN { while ((getline l < want) > 0) { split(l, a, ","); if (a[1] != "BranchName") ref[a[1]] = a[2] } }
 	{ k = $1; gsub(/"/, "", k); if (!(k in ref)) next; v = $NF; seen[k] = 1
 	  if (v !~ /^-?[0-9]+\.[0-9][0-9]$/ && v !~ /^-?[0-9]+$/) fl = 1
@@ -241,7 +251,7 @@ while read -r name rows s kb rate; do
 	reduce|reduce\(file\)|reduce@peer) x="" v="exact (integer paise)" ;;
 	cat\|wc-l) x=$(awk -v a="$rr" -v b="$rate" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }') v="-" ;;
 	*) x=$(awk -v a="$rr" -v b="$rate" 'BEGIN { if (b > 0) printf "%.1fx faster", a / b; else print "-" }')
-	   v=$(verdict "$name") ;;
+	   v=$(verdict "$name" "$rows") ;;
 	esac
 	printf '%-14s %10s %8s %9s %12s %10s  %s\n' "$name" "$rows" "$s" "$kb" "$rate" "$x" "$v"
 done <"$T/results"
