@@ -79,6 +79,7 @@ struct run {
 	unsigned long long shown;
 	unsigned long long tickno;
 	uint64_t written_rows, written_rej;	/* at the last snapshot */
+	uint64_t written_off;			/* input offset then */
 	int written;
 	uint64_t since_tick;
 	double next_tick;
@@ -200,10 +201,14 @@ static void
 tick(struct run *R)
 {
 	uint64_t rows = agg_rows(R->agg), rej = agg_rejected(R->agg);
+	uint64_t off = R->rd ? csvio_offset(R->rd) : 0;
 	char ts[TM_BUFSZ], errb[4200];
 	int64_t last;
 
-	if (!R->written || rows != R->written_rows || rej != R->written_rej) {
+	/* Nothing new (no row, and the input has not moved, as it does over
+	 * a header after rotation): the files stay as they are. */
+	if (!R->written || rows != R->written_rows || rej != R->written_rej ||
+	    off != R->written_off) {
 		if (agg_write_snapshot(R->agg, R->o.outdir, R->o.nosync, errb,
 		    sizeof(errb)) == -1)
 			err(1, "%s", errb);
@@ -212,6 +217,7 @@ tick(struct run *R)
 		R->written = 1;
 		R->written_rows = rows;
 		R->written_rej = rej;
+		R->written_off = off;
 	}
 	tm_now_rfc3339(ts);
 	printf("%llu,%s,%llu,%llu,", ++R->tickno, ts, (unsigned long long)rows,

@@ -235,9 +235,9 @@ verdict() {
 	BEGIN { while ((getline l < want) > 0) { split(l, a, ","); if (a[1] != "BranchName") ref[a[1]] = a[2] } }
 	{ k = $1; gsub(/"/, "", k); if (!(k in ref)) next; v = $NF; seen[k] = 1
 	  if (v !~ /^-?[0-9]+\.[0-9][0-9]$/ && v !~ /^-?[0-9]+$/) fl = 1
-	  if (sprintf("%.2f", v) != ref[k]) bad++ }
+	  if (sprintf("%.2f", v) != ref[k]) { bad++; ex = k " " v " vs " ref[k] } }
 	END { for (k in ref) if (!(k in seen)) miss++
-	      if (bad || miss) printf "WRONG (%d of 5 branch totals differ)\n", bad + miss
+	      if (bad || miss) printf "WRONG (%d of 5 differ%s)\n", bad + miss, ex != "" ? "; " ex : ""
 	      else if (fl) print "right after rounding (float sums)"
 	      else print "exact" }' "$f"
 }
