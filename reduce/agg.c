@@ -26,11 +26,22 @@ enum src_kind {
 static const char *const kind_names[] = { "", "Date", "Hour", "DayOfWeek",
     "TimeSlot", "Week", "Month" };
 
+/* A direct-mapped cache in front of a source's interner for keys of up
+ * to 16 bytes: the length and two overlapping 8-byte words hold the whole
+ * key, so a hit needs no hash of the bytes and no compare of them. */
+#define IC_BITS		8
+struct ic_ent {
+	uint64_t w0, w1;
+	uint32_t len;		/* key length + 1; 0 is empty */
+	uint32_t id;
+};
+
 struct src {
 	char name[SPEC_MAXNAME];
 	enum src_kind kind;
 	struct strmap *map;
 	long col;		/* input column (KS_COL) */
+	struct ic_ent *ic;	/* 1 << IC_BITS entries */
 };
 
 /* An input column read as a number. */
@@ -197,7 +208,9 @@ find_src(struct agg *a, const char *name)
 	snprintf(a->src[a->nsrc].name, SPEC_MAXNAME, "%s", name);
 	a->src[a->nsrc].kind = KS_COL;
 	a->src[a->nsrc].col = -1;
-	if ((a->src[a->nsrc].map = strmap_new()) == NULL)
+	if ((a->src[a->nsrc].map = strmap_new()) == NULL ||
+	    (a->src[a->nsrc].ic = calloc(1U << IC_BITS,
+	    sizeof(struct ic_ent))) == NULL)
 		return -1;
 	return (int)a->nsrc++;
 }
@@ -284,8 +297,10 @@ agg_free(struct agg *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->nsrc; i++)
+	for (i = 0; i < a->nsrc; i++) {
 		strmap_free(a->src[i].map);
+		free(a->src[i].ic);
+	}
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
 		free(t->gkeys);
@@ -556,6 +571,44 @@ intern(struct agg *a, int si, const char *s, size_t n)
 	return strmap_intern(a->src[si].map, s, n, NULL);
 }
 
+/* Intern a field through the source's cache. */
+static inline long
+intern_cached(struct agg *a, int si, const char *s, size_t n)
+{
+	struct src *src = &a->src[si];
+	struct ic_ent *e;
+	uint64_t w0, w1 = 0;
+	long id;
+
+	if (n > 16)
+		return strmap_intern(src->map, s, n, NULL);
+	if (n >= 8) {
+		memcpy(&w0, s, 8);
+		memcpy(&w1, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		w0 = (uint64_t)hi << 32 | lo;
+	} else if (n > 0) {
+		const unsigned char *u = (const unsigned char *)s;
+		w0 = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 |
+		    (uint64_t)u[n - 1] << 16;
+	} else
+		w0 = 0;
+	e = &src->ic[((w0 * 0x9e3779b97f4a7c15ULL) ^ (w1 * 0xc2b2ae3d27d4eb4fULL) ^
+	    ((uint64_t)n << 57)) >> (64 - IC_BITS)];
+	if (e->len == n + 1 && e->w0 == w0 && e->w1 == w1)
+		return e->id;
+	if ((id = strmap_intern(src->map, s, n, NULL)) < 0)
+		return -1;
+	e->w0 = w0;
+	e->w1 = w1;
+	e->len = (uint32_t)n + 1;
+	e->id = (uint32_t)id;
+	return id;
+}
+
 /* Fill the derived ids for the date part; -1 on ENOMEM. */
 static int
 tcache_date(struct agg *a, const struct li_tm *tm, const char *p, size_t dlen)
@@ -733,7 +786,7 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		long id;
 		switch (s->kind) {
 		case KS_COL:
-			id = intern(a, (int)i, f[s->col].p, f[s->col].len);
+			id = intern_cached(a, (int)i, f[s->col].p, f[s->col].len);
 			if (id < 0)
 				return oom(a, why, whylen);
 			a->kid[i] = (uint32_t)id;

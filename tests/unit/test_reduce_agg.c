@@ -451,6 +451,76 @@ test_snapshot_files(void **state)
 	agg_free(a);
 }
 
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void
+test_many_keys(void **state)
+{
+	/* Keys of every length 0..24 that differ in one byte, each seen a
+	 * known number of times: the interner's cache must never mix two. */
+	struct agg *a = engine("k.csv: K -> n=count()\n");
+	char *keys[600], *csv, *want, *got;
+	size_t nk = 0, i, len, pos, cap = 1 << 20, n = 0, w = 0;
+
+	(void)state;
+	csv = malloc(cap);
+	want = malloc(cap);
+	for (len = 0; len <= 24; len++)
+		for (pos = 0; pos < (len ? len : 1); pos++) {
+			char *k = malloc(len + 1);
+			memset(k, 'a', len);
+			if (len > 0)
+				k[pos] = 'b';
+			k[len] = '\0';
+			keys[nk++] = k;
+		}
+	n += (size_t)sprintf(csv + n, "K,x\n");
+	for (i = 0; i < 4000; i++) {
+		const char *k = keys[(i * 7) % nk];
+		n += (size_t)sprintf(csv + n, "%s,1\n", *k ? k : "\"\"");
+	}
+	feed(a, csv, NULL, 0);
+	qsort(keys, nk, sizeof(keys[0]), cmp_str);
+	w += (size_t)sprintf(want + w, "K,n\n");
+	/* Count by brute force in the original order. */
+	{
+		char *orig[600];
+		size_t on = 0, j;
+		for (len = 0; len <= 24; len++)
+			for (pos = 0; pos < (len ? len : 1); pos++) {
+				char *k = malloc(len + 1);
+				memset(k, 'a', len);
+				if (len > 0)
+					k[pos] = 'b';
+				k[len] = '\0';
+				orig[on++] = k;
+			}
+		for (i = 0; i < nk; i++) {
+			size_t cnt = 0;
+			for (j = 0; j < 4000; j++)
+				if (strcmp(orig[(j * 7) % on], keys[i]) == 0)
+					cnt++;
+			if (cnt > 0)
+				w += (size_t)sprintf(want + w, "%s,%zu\n",
+				    keys[i], cnt);
+		}
+		for (j = 0; j < on; j++)
+			free(orig[j]);
+	}
+	got = csv_of(a, 0);
+	assert_string_equal(got, want);
+	free(got);
+	for (i = 0; i < nk; i++)
+		free(keys[i]);
+	free(csv);
+	free(want);
+	agg_free(a);
+}
+
 int
 main(void)
 {
@@ -463,6 +533,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corruption),
 		cmocka_unit_test(test_snapshot_files),
+		cmocka_unit_test(test_many_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
