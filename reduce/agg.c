@@ -118,6 +118,7 @@ struct agg {
 	int64_t cur_time;	/* of the row being added */
 	int cur_hour;
 	int has_last;
+	int overflow;		/* a sum saturated */
 	struct tcache tc;
 	uint32_t kid[MAXSRC];
 	int64_t v[MAXSRC];
@@ -565,6 +566,20 @@ group_hash(struct table *t, const uint32_t *ids)
 
 /* ==== rows =============================================================== */
 
+/* A sum past the 64-bit range stays at its end, and is reported. */
+static int64_t
+saturate(struct agg *a, int64_t added)
+{
+	a->overflow = 1;
+	return added > 0 ? INT64_MAX : INT64_MIN;
+}
+
+int
+agg_overflowed(const struct agg *a)
+{
+	return a->overflow;
+}
+
 static long
 intern(struct agg *a, int si, const char *s, size_t n)
 {
@@ -819,7 +834,9 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 			switch (m->func) {
 			case SF_SUM:
 			case SF_MEAN:
-				c->sum += a->v[m->vi];
+				if (__builtin_add_overflow(c->sum, a->v[m->vi],
+				    &c->sum))
+					c->sum = saturate(a, a->v[m->vi]);
 				c->cnt++;
 				break;
 			case SF_COUNT:
@@ -1182,7 +1199,8 @@ field_is(const struct csvio_field *f, const char *s)
 /* Merge cell src into dst for measure m (distinct counts come from the
  * member lines instead). */
 static void
-cell_merge(const struct meas *m, struct cell *dst, const struct cell *src)
+cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
+    const struct cell *src)
 {
 	switch (m->func) {
 	case SF_MIN:
@@ -1199,7 +1217,8 @@ cell_merge(const struct meas *m, struct cell *dst, const struct cell *src)
 	case SF_REJECTED:
 		break;
 	default:
-		dst->sum += src->sum;
+		if (__builtin_add_overflow(dst->sum, src->sum, &dst->sum))
+			dst->sum = saturate(a, src->sum);
 		dst->cnt += src->cnt;
 		break;
 	}
@@ -1352,8 +1371,10 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 				    field_i64(&cf[2], &c.min) == -1 ||
 				    field_i64(&cf[3], &c.max) == -1 || c.cnt < 0)
 					goto bad;
-				cell_merge(&t->ms[j], &t->cells[(size_t)g * t->m + j],
-				    &c);
+				if (c.cnt > INT64_MAX / 4)
+					goto bad;
+				cell_merge(a, &t->ms[j],
+				    &t->cells[(size_t)g * t->m + j], &c);
 			}
 			if (gn == gmapcap) {
 				size_t nc = gmapcap ? gmapcap * 2 : 64;

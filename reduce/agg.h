@@ -44,6 +44,9 @@ int agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 void agg_count_reject(struct agg *a);
 
 uint64_t agg_rows(const struct agg *a);
+/* 1 when a sum went past the 64-bit range of hundredths (about 9.2e16)
+ * and was held at its end. */
+int agg_overflowed(const struct agg *a);
 uint64_t agg_rejected(const struct agg *a);
 /* The timestamp of the last accepted row, in seconds as if UTC; returns
  * 0 when there is none yet, else 1. */

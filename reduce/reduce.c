@@ -527,6 +527,9 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		if (agg_load(a, argv[i], NULL, errb, sizeof(errb)) == -1)
 			errx(1, "%s", errb);
+	if (agg_overflowed(a))
+		warnx("merge: a sum went past +-92233720368547758.07 and was "
+		    "held there");
 	if (agg_write_snapshot(a, o->outdir, o->nosync, errb,
 	    sizeof(errb)) == -1)
 		err(1, "%s", errb);
@@ -606,6 +609,9 @@ do_run(struct opts *o, const struct spec *sp)
 		}
 	}
 	tick(&R);
+	if (agg_overflowed(R.agg))
+		warnx("%s: a sum went past +-92233720368547758.07 and was "
+		    "held there", R.name);
 	if (!o->quiet && (o->verbose || R.shown > 0) &&
 	    agg_rejected(R.agg) > 0)
 		warnx("%s: %llu row%s rejected", R.name,

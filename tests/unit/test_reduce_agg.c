@@ -451,6 +451,24 @@ test_snapshot_files(void **state)
 	agg_free(a);
 }
 
+static void
+test_overflow(void **state)
+{
+	/* Sums saturate at the 64-bit end, flagged, never wrap. */
+	struct agg *a = engine("k.csv: -> T=sum(V), M=max(V)\n");
+	char *s;
+
+	(void)state;
+	feed(a, "V\n90000000000000000.00\n90000000000000000.00\n"
+	    "-1.00\n", NULL, 0);
+	assert_int_equal(agg_overflowed(a), 1);
+	s = csv_of(a, 0);
+	assert_string_equal(s, "T,M\n92233720368547757.07,"
+	    "90000000000000000.00\n");
+	free(s);
+	agg_free(a);
+}
+
 static int
 cmp_str(const void *x, const void *y)
 {
@@ -534,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_corruption),
 		cmocka_unit_test(test_snapshot_files),
 		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
