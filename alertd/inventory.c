@@ -273,8 +273,10 @@ inv_usage_end(struct inventory *inv, double now, double window_s)
 
 		/* Units sold went down: the counts restarted; so does the
 		 * history. */
-		if (it->have_cur && it->sold < it->cur.sold)
+		if (it->have_cur && it->sold < it->cur.sold) {
 			it->nhist = 0;
+			it->have_cur = 0;
+		}
 		if (it->have_cur && it->cur.t > now)
 			continue;
 		if (it->have_cur && (it->nhist == 0 ||
