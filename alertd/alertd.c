@@ -45,7 +45,7 @@ struct input {
 	int fd, is_stdin, ticks_only, done, oflags;
 	struct csvio_reader *r;
 	enum { IN_UNKNOWN, IN_SAMPLE, IN_TICK } kind;
-	long col_time, col_tick;
+	long col_time, col_tick, col_lag;
 	size_t nf;
 	long *rule_col;		/* per rule: sample column, or -1 */
 	char **hdr;		/* column names */
@@ -86,6 +86,7 @@ static size_t ntables;
 static struct inventory *inv;
 static struct hooks *hooks;
 static double clock_now;	/* input clock: latest time seen */
+static double last_sales_t = NAN;	/* newest sale, from the last tick */
 static int clock_known;
 static unsigned long snap_gen, snap_reads, snap_malformed, events;
 static unsigned long sample_inputs;
@@ -360,9 +361,13 @@ expand_message(const struct alert *a, const char *status, char *buf,
 				sub = a->s.sev == 2 ? "critical" : "warning";
 			else if (IS("status"))
 				sub = status;
-			else if (IS("threshold"))
-				sub = fmt_num(a->s.sev == 2 ? a->thr_c :
+			else if (IS("threshold")) {
+				const struct test *t = a->s.sev == 2 ?
+				    &r->crit : &r->warn;
+				sub = t->kind == TEST_RANGE ? t->text + 1 :
+				    fmt_num(a->s.sev == 2 ? a->thr_c :
 				    a->thr_w, tmp, sizeof(tmp));
+			}
 #undef IS
 			if (sub != NULL) {
 				o += (size_t)snprintf(buf + o, cap - o, "%s",
@@ -807,8 +812,10 @@ unknown:
 			unknown_all(ri);
 }
 
+/* Re-read the snapshot and evaluate its rules.  sales_t is the time of the
+ * newest sale it holds, when known (else NAN: the clock's time is used). */
 static void
-read_snapshot(void)
+read_snapshot(double sales_t)
 {
 	size_t i;
 
@@ -821,7 +828,9 @@ read_snapshot(void)
 	for (i = 0; i < nrules; i++)
 		if (rules[i].src == SRC_ROW || rules[i].src == SRC_AGG)
 			eval_row_rule(i);
-	if (inv != NULL && (!opt.input_clock || clock_known))
+	if (inv != NULL && !isnan(sales_t))
+		eval_inventory(sales_t);
+	else if (inv != NULL && (!opt.input_clock || clock_known))
 		eval_inventory(now_clock());
 }
 
@@ -881,6 +890,7 @@ classify(struct input *in, const struct csvio_record *rec)
 	in->nf = rec->nf;
 	in->col_time = csvio_find(rec, "time");
 	in->col_tick = csvio_find(rec, "tick");
+	in->col_lag = csvio_find(rec, "lag_s");
 	if (in->col_tick >= 0 && in->col_time >= 0) {
 		in->kind = IN_TICK;
 		return;
@@ -947,6 +957,7 @@ bad:
 		struct alert *a;
 		double tw, tc;
 		long c = in->rule_col[i];
+		int lv;
 
 		if (r->src != SRC_SAMPLE)
 			continue;
@@ -960,14 +971,15 @@ bad:
 		memcpy(buf, rec->f[c].p, rec->f[c].len);
 		buf[rec->f[c].len] = '\0';
 		parse_double(buf, -1e300, 1e300, &v);
-		set_level(a, rule_level(r, v, NULL, 0, &tw, &tc), v, tw, tc);
+		lv = rule_level(r, v, NULL, 0, &tw, &tc);
+		set_level(a, lv, v, tw, tc);
 	}
 }
 
 static void
 on_tick(struct input *in, const struct csvio_record *rec)
 {
-	double t;
+	double t, sales_t;
 	int64_t tick;
 
 	if (rec->nf != in->nf) {
@@ -988,10 +1000,27 @@ on_tick(struct input *in, const struct csvio_record *rec)
 		    rec->f[in->col_time].len), rec->f[in->col_time].p);
 		return;
 	}
+	/* The newest sale reduce has seen is lag_s before the tick: sales
+	 * velocity is measured on that clock, the store's own. */
+	sales_t = NAN;
+	if (in->col_lag >= 0 && rec->f[in->col_lag].len > 0) {
+		char buf[64];
+		size_t n = rec->f[in->col_lag].len;
+		double lag;
+
+		if (n >= sizeof(buf) || (memcpy(buf, rec->f[in->col_lag].p, n),
+		    buf[n] = '\0', parse_double(buf, -1e12, 1e12, &lag)) == -1) {
+			malformed(in, rec->line, "bad lag_s '%.*s'",
+			    (int)(n > 40 ? 40 : n), rec->f[in->col_lag].p);
+			return;
+		}
+		sales_t = t - lag;
+		last_sales_t = sales_t;
+	}
 	in->records++;
 	if (opt.input_clock)
 		advance_clock(t);
-	read_snapshot();
+	read_snapshot(sales_t);
 }
 
 static void
@@ -1507,13 +1536,13 @@ main(int argc, char *argv[])
 		check_stdout();
 	}
 	if (!opt.once) {
-		read_snapshot();
+		read_snapshot(NAN);
 		step_all();
 	}
 	run_loop();
 	if (opt.once) {
 		/* The newest snapshot, as cron would see it. */
-		read_snapshot();
+		read_snapshot(last_sales_t);
 		rc = once_report();
 	}
 	if (opt.verbose)

@@ -271,14 +271,13 @@ inv_usage_end(struct inventory *inv, double now, double window_s)
 		struct inv_item *it = &inv->items[i];
 		double gap = window_s > 0 ? window_s / 16 : 0;
 
-		/* Units sold went down: the counts restarted; so does the
-		 * history. */
-		if (it->have_cur && it->sold < it->cur.sold) {
+		/* Units sold went down (the counts restarted) or time went
+		 * back (another clock): the history starts over. */
+		if (it->have_cur && (it->sold < it->cur.sold ||
+		    now < it->cur.t)) {
 			it->nhist = 0;
 			it->have_cur = 0;
 		}
-		if (it->have_cur && it->cur.t > now)
-			continue;
 		if (it->have_cur && (it->nhist == 0 ||
 		    it->cur.t - it->hist[it->nhist - 1].t >= gap)) {
 			if (it->nhist == INV_OBS) {
