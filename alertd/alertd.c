@@ -72,6 +72,8 @@ struct table {
 	size_t nrows;
 	int ok;			/* read this time */
 	int missing_warned;
+	struct stat st;		/* of the file last read */
+	unsigned long gen;	/* snapshot generation when last read */
 };
 
 static struct rule *rules;
@@ -556,14 +558,28 @@ table_read(struct table *t)
 	size_t cap = 0, i;
 	int fd, rc;
 
-	table_clear(t);
+	struct stat st;
+
 	snprintf(path, sizeof(path), "%s/%s", opt.dir, t->name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		table_clear(t);
 		if (!t->missing_warned)
 			warn("%s", path);
 		t->missing_warned = 1;
 		return;
 	}
+	/* reduce replaces each file by rename: the same inode, size and
+	 * mtime is the same file, already read. */
+	if (fstat(fd, &st) == 0 && t->ok && st.st_ino == t->st.st_ino &&
+	    st.st_dev == t->st.st_dev && st.st_size == t->st.st_size &&
+	    st.st_mtim.tv_sec == t->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == t->st.st_mtim.tv_nsec) {
+		close(fd);
+		return;
+	}
+	table_clear(t);
+	t->st = st;
+	t->gen = snap_gen;
 	t->missing_warned = 0;
 	if ((r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
 		err(ex_fail(), "malloc");
@@ -641,10 +657,13 @@ cell_num(const struct table *t, size_t row, long col, double *v)
 
 	if (parse_double(s, -1e300, 1e300, v) == 0)
 		return 0;
-	snap_malformed++;
-	if (!opt.quiet)
-		warnx("%s/%s: row %zu: bad %s '%.40s'", opt.dir, t->name,
-		    row + 2, t->hdr[col], s);
+	/* Reported once per file read, not on every tick. */
+	if (t->gen == snap_gen) {
+		snap_malformed++;
+		if (!opt.quiet)
+			warnx("%s/%s: row %zu: bad %s '%.40s'", opt.dir,
+			    t->name, row + 2, t->hdr[col], s);
+	}
 	return -1;
 }
 
