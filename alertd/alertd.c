@@ -45,7 +45,7 @@ struct input {
 	int fd, is_stdin, ticks_only, done, oflags;
 	struct csvio_reader *r;
 	enum { IN_UNKNOWN, IN_SAMPLE, IN_TICK } kind;
-	long col_time, col_tick, col_lag;
+	long col_time, col_tick, col_lag, col_rows;
 	size_t nf;
 	long *rule_col;		/* per rule: sample column, or -1 */
 	char **hdr;		/* column names */
@@ -74,6 +74,7 @@ struct table {
 	int missing_warned;
 	struct stat st;		/* of the file last read */
 	unsigned long gen;	/* snapshot generation when last read */
+	int optional;		/* not there is fine: no warning */
 };
 
 static struct rule *rules;
@@ -91,6 +92,9 @@ static double clock_now;	/* input clock: latest time seen */
 static double last_sales_t = NAN;	/* newest sale, from the last tick */
 static int clock_known;
 static unsigned long snap_gen, snap_reads, snap_malformed, events;
+static unsigned long stale_ticks;
+static int snap_startup;	/* the read at start: reduce may not have
+				 * written the snapshot yet */
 static unsigned long sample_inputs;
 static volatile sig_atomic_t got_chld;
 
@@ -563,9 +567,9 @@ table_read(struct table *t)
 	snprintf(path, sizeof(path), "%s/%s", opt.dir, t->name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		table_clear(t);
-		if (!t->missing_warned)
+		if (!t->missing_warned && !t->optional && !snap_startup)
 			warn("%s", path);
-		t->missing_warned = 1;
+		t->missing_warned = !snap_startup;
 		return;
 	}
 	/* reduce replaces each file by rename: the same inode, size and
@@ -767,7 +771,7 @@ out:
 /* Feed product_inventory_usage.csv to the inventory, then evaluate the
  * inventory rules. */
 static void
-eval_inventory(double now)
+eval_inventory(double now, int observe)
 {
 	struct table *t = table_find("product_inventory_usage.csv");
 	long cb, cp, cs;
@@ -791,15 +795,18 @@ eval_inventory(double now)
 		if (rules[ri].src == SRC_INVENTORY && rules[ri].window_s > 0 &&
 		    (minwin == 0 || rules[ri].window_s < minwin))
 			minwin = rules[ri].window_s;
-	inv_usage_begin(inv);
-	for (i = 0; i < t->nrows; i++) {
-		if (cell_num(t, i, cs, &v) == -1)
-			continue;
-		if (inv_usage_row(inv, cb >= 0 ? t->cells[i * t->ncols + cb] :
-		    NULL, t->cells[i * t->ncols + cp], v) == -1)
-			err(ex_fail(), "malloc");
+	if (observe) {
+		inv_usage_begin(inv);
+		for (i = 0; i < t->nrows; i++) {
+			if (cell_num(t, i, cs, &v) == -1)
+				continue;
+			if (inv_usage_row(inv, cb >= 0 ?
+			    t->cells[i * t->ncols + cb] : NULL,
+			    t->cells[i * t->ncols + cp], v) == -1)
+				err(ex_fail(), "malloc");
+		}
+		inv_usage_end(inv, now, minwin);
 	}
-	inv_usage_end(inv, now, minwin);
 	for (ri = 0; ri < nrules; ri++) {
 		const struct rule *r = &rules[ri];
 		if (r->src != SRC_INVENTORY)
@@ -810,18 +817,32 @@ eval_inventory(double now)
 			double vel, days, tw, tc;
 			int lv;
 
-			if (inv_velocity(it, r->window_s, r->span_s, &vel) ==
-			    -1) {
+			if (!it->have_cur) {
 				a->level = -1;
 				a->have = 1;
 				continue;
 			}
-			days = inv_days_left(it->stock, it->sold, vel);
+			if (it->stock - it->sold <= 0) {
+				/* Sold out: no velocity needed. */
+				days = 0;
+				snprintf(a->info, sizeof(a->info),
+				    "sold out: %s sold of %s",
+				    fmt_num(it->sold, p, sizeof(p)),
+				    fmt_num(it->stock, q, sizeof(q)));
+			} else if (inv_velocity(it, r->window_s, r->span_s,
+			    &vel) == -1) {
+				a->level = -1;
+				a->have = 1;
+				continue;
+			} else {
+				days = inv_days_left(it->stock, it->sold, vel);
+				snprintf(a->info, sizeof(a->info),
+				    "%s left, %s a day",
+				    fmt_num(it->stock - it->sold, p, sizeof(p)),
+				    fmt_num(vel, q, sizeof(q)));
+			}
 			lv = rule_level(r, days, NULL, 0, &tw, &tc);
 			set_level(a, lv, days, tw, tc);
-			snprintf(a->info, sizeof(a->info),
-			    "%s left, %s a day", fmt_num(it->stock - it->sold,
-			    p, sizeof(p)), fmt_num(vel, q, sizeof(q)));
 		}
 	}
 	return;
@@ -831,12 +852,43 @@ unknown:
 			unknown_all(ri);
 }
 
+/* 1 when the snapshot read is the one tick line announced (rows accepted
+ * so far; -1 when unknown): kpis.csv's Transactions count matches, and
+ * kpis.csv was not replaced while the other files were read.  reduce does
+ * not wait for its readers, so a reader behind it may find a newer
+ * snapshot than the tick it is reading: its sales time does not fit that
+ * snapshot, and the inventory must not take it as an observation. */
+static int
+snapshot_matches(long long rows)
+{
+	struct table *t = table_find("kpis.csv");
+	char path[4096];
+	struct stat st;
+	double v;
+	long c;
+
+	if (rows < 0 || t == NULL || !t->ok || t->nrows != 1 ||
+	    (c = table_col(t, "Transactions")) < 0 ||
+	    parse_double(t->cells[c], 0, 1e18, &v) == -1)
+		return 1;
+	if (v != (double)rows)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", opt.dir, t->name);
+	if (stat(path, &st) == -1 || st.st_ino != t->st.st_ino ||
+	    st.st_mtim.tv_sec != t->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != t->st.st_mtim.tv_nsec)
+		return 0;
+	return 1;
+}
+
 /* Re-read the snapshot and evaluate its rules.  sales_t is the time of the
- * newest sale it holds, when known (else NAN: the clock's time is used). */
+ * newest sale it holds, when known (else NAN: the clock's time is used);
+ * rows is the tick's count of rows (-1 when unknown). */
 static void
-read_snapshot(double sales_t)
+read_snapshot(double sales_t, long long rows)
 {
 	size_t i;
+	int observe;
 
 	if (opt.dir == NULL)
 		return;
@@ -844,13 +896,15 @@ read_snapshot(double sales_t)
 	snap_reads++;
 	for (i = 0; i < ntables; i++)
 		table_read(&tables[i]);
+	if (!(observe = snapshot_matches(rows)))
+		stale_ticks++;
 	for (i = 0; i < nrules; i++)
 		if (rules[i].src == SRC_ROW || rules[i].src == SRC_AGG)
 			eval_row_rule(i);
 	if (inv != NULL && !isnan(sales_t))
-		eval_inventory(sales_t);
+		eval_inventory(sales_t, observe);
 	else if (inv != NULL && (!opt.input_clock || clock_known))
-		eval_inventory(now_clock());
+		eval_inventory(now_clock(), observe);
 }
 
 /*=== inputs ====================================================================*/
@@ -910,6 +964,7 @@ classify(struct input *in, const struct csvio_record *rec)
 	in->col_time = csvio_find(rec, "time");
 	in->col_tick = csvio_find(rec, "tick");
 	in->col_lag = csvio_find(rec, "lag_s");
+	in->col_rows = csvio_find(rec, "rows");
 	if (in->col_tick >= 0 && in->col_time >= 0) {
 		in->kind = IN_TICK;
 		return;
@@ -999,7 +1054,8 @@ static void
 on_tick(struct input *in, const struct csvio_record *rec)
 {
 	double t, sales_t;
-	int64_t tick;
+	int64_t tick, r64;
+	long long rows;
 
 	if (rec->nf != in->nf) {
 		malformed(in, rec->line, "%zu fields, want %zu", rec->nf,
@@ -1036,10 +1092,14 @@ on_tick(struct input *in, const struct csvio_record *rec)
 		sales_t = t - lag;
 		last_sales_t = sales_t;
 	}
+	rows = -1;
+	if (in->col_rows >= 0 && int_parse(rec->f[in->col_rows].p,
+	    rec->f[in->col_rows].len, &r64) == 0 && r64 >= 0)
+		rows = r64;
 	in->records++;
 	if (opt.input_clock)
 		advance_clock(t);
-	read_snapshot(sales_t);
+	read_snapshot(sales_t, rows);
 }
 
 static void
@@ -1070,8 +1130,9 @@ input_read(struct input *in)
 			return;
 		}
 		if (rc == -1) {
-			if (rec.err == CSVIO_EIO && (errno == EAGAIN ||
-			    errno == EWOULDBLOCK))
+			/* No more input now (CSVIO_EIO with EAGAIN, or
+			 * CSVIO_EAGAIN in newer csvio): wait for poll. */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
 			if (rec.err == CSVIO_EINTR)
 				return;
@@ -1278,15 +1339,21 @@ once_report(void)
 
 /*=== main ======================================================================*/
 
+/* Read NAME on each tick.  An optional file may be missing silently. */
 static void
-add_table(const char *name)
+add_table(const char *name, int optional)
 {
-	if (table_find(name) != NULL)
+	struct table *t;
+
+	if ((t = table_find(name)) != NULL) {
+		t->optional &= optional;
 		return;
+	}
 	tables = realloc(tables, (ntables + 1) * sizeof(*tables));
 	if (tables == NULL)
 		err(ex_fail(), "realloc");
 	memset(&tables[ntables], 0, sizeof(tables[0]));
+	tables[ntables].optional = optional;
 	tables[ntables++].name = estrdup(name);
 }
 
@@ -1299,8 +1366,9 @@ report_counts(void)
 		warnx("%s: %lu records, %lu malformed", inputs[i].name,
 		    inputs[i].records, inputs[i].malformed);
 	if (opt.dir != NULL)
-		warnx("%s: %lu snapshot reads, %lu malformed rows", opt.dir,
-		    snap_reads, snap_malformed);
+		warnx("%s: %lu snapshot reads, %lu malformed rows, %lu newer "
+		    "than their tick", opt.dir, snap_reads, snap_malformed,
+		    stale_ticks);
 	warnx("%lu events", events);
 	if (hooks != NULL)
 		warnx("hooks: %lu run, %lu failed, %lu timed out, %lu dropped",
@@ -1514,9 +1582,11 @@ main(int argc, char *argv[])
 		/* Rules whose source is not given (no -d, no --stock) stay
 		 * idle, so one rules file serves every pipeline. */
 		if (rules[i].src == SRC_ROW || rules[i].src == SRC_AGG)
-			add_table(rules[i].file);
-		if (rules[i].src == SRC_INVENTORY)
-			add_table(rules[i].file);
+			add_table(rules[i].file, 0);
+		if (rules[i].src == SRC_INVENTORY) {
+			add_table(rules[i].file, 0);
+			add_table("kpis.csv", 1);	/* see snapshot_matches */
+		}
 	}
 	if (opt.stock != NULL) {
 		if ((inv = inv_new()) == NULL)
@@ -1555,13 +1625,15 @@ main(int argc, char *argv[])
 		check_stdout();
 	}
 	if (!opt.once) {
-		read_snapshot(NAN);
+		snap_startup = 1;
+		read_snapshot(NAN, -1);
+		snap_startup = 0;
 		step_all();
 	}
 	run_loop();
 	if (opt.once) {
 		/* The newest snapshot, as cron would see it. */
-		read_snapshot(last_sales_t);
+		read_snapshot(last_sales_t, -1);
 		rc = once_report();
 	}
 	if (opt.verbose)
