@@ -17,6 +17,7 @@
 
 #include "canvas.h"
 #include "data.h"
+#include "fmt.h"
 #include "layout.h"
 #include "util.h"
 
@@ -245,7 +246,23 @@ dash_header(struct dash *d, int w, int hidden)
 			hdr_add(right, sizeof(right), &n, room, piece);
 		}
 		if (*t->lag) {
-			snprintf(piece, sizeof(piece), "lag %ss", t->lag);
+			double lag;
+			if (fmt_parse_num(t->lag, &lag) == 0 && lag >= 0) {
+				if (lag < 60)
+					snprintf(piece, sizeof(piece),
+					    "lag %.1fs", lag);
+				else if (lag < 3600)
+					snprintf(piece, sizeof(piece),
+					    "lag %.0fm", lag / 60);
+				else if (lag < 86400)
+					snprintf(piece, sizeof(piece),
+					    "lag %.0fh", lag / 3600);
+				else
+					snprintf(piece, sizeof(piece),
+					    "lag %.0fd", lag / 86400);
+			} else
+				snprintf(piece, sizeof(piece), "lag %s",
+				    t->lag);
 			hdr_add(right, sizeof(right), &n, room, piece);
 		}
 		if (strlen(t->time) >= 19 && t->time[10] == 'T') {
