@@ -429,17 +429,52 @@ draw_hbar(struct canvas *cv, int x, int y, int w, int h,
 
 /* ---- vertical bars ------------------------------------------------------ */
 
+/* The label of tick v: short ("1.5M") unless two ticks would read the
+ * same, then in full with the decimals the step needs. */
+static size_t
+tick_text(double v, double step, const struct fmt_num *f, int full, char *b,
+    size_t cap)
+{
+	struct fmt_num g = *f;
+
+	if (fabs(v) < step / 1e6)
+		v = 0;
+	if (!full)
+		return fmt_compact(v, f, b, cap);
+	g.decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	if (g.decimals > 6)
+		g.decimals = 6;
+	return fmt_number(v, &g, b, cap);
+}
+
+/* 1 when short tick labels of lo..hi by step would repeat. */
+static int
+ticks_full(double lo, double hi, double step, const struct fmt_num *f)
+{
+	char a[FMT_BUFSZ], b[FMT_BUFSZ];
+	double v;
+
+	a[0] = '\0';
+	for (v = lo; v <= hi + step / 2; v += step) {
+		tick_text(v, step, f, 0, b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			return 1;
+		memcpy(a, b, sizeof(a));
+	}
+	return 0;
+}
+
 /* Width of the value axis labels for ticks lo..hi by step. */
 static int
 axis_labels(double lo, double hi, double step, const struct fmt_num *f)
 {
 	char b[FMT_BUFSZ];
 	double v;
-	int w = 1;
+	int w = 1, full = ticks_full(lo, hi, step, f);
 	size_t k;
 
 	for (v = lo; v <= hi + step / 2; v += step) {
-		k = fmt_compact(fabs(v) < step / 1e6 ? 0 : v, f, b, sizeof(b));
+		k = tick_text(v, step, f, full, b, sizeof(b));
 		if ((int)u8_width(b, k) > w)
 			w = (int)u8_width(b, k);
 	}
@@ -454,7 +489,7 @@ draw_vaxis(struct canvas *cv, int x, int y, int lw, int ph, double lo,
 {
 	char b[FMT_BUFSZ];
 	double v;
-	int r, last = -10;
+	int r, last = -10, full = ticks_full(lo, hi, step, f);
 	size_t k;
 
 	for (r = 0; r < ph; r++)
@@ -465,7 +500,7 @@ draw_vaxis(struct canvas *cv, int x, int y, int lw, int ph, double lo,
 			continue;
 		if (r == ph - 1 && r - last < 2 && last >= 0)
 			continue;
-		k = fmt_compact(fabs(v) < step / 1e6 ? 0 : v, f, b, sizeof(b));
+		k = tick_text(v, step, f, full, b, sizeof(b));
 		cv_rtext(cv, x + lw, y + r, lw, b, k, ST_GREY);
 		last = r;
 	}
