@@ -466,7 +466,7 @@ dash_run(const struct dash_opts *o)
 	int w, h, tfd = -1, kfd = -1, live, rc = 0, skipping = 0;
 	long drawn = 0;
 	struct rusage r0, r1;
-	double next = 0;
+	double next = 0, every = o->every;
 
 	d.o = o;
 	if ((d.l = layout_load(o->layout, errbuf, sizeof(errbuf))) == NULL) {
@@ -512,11 +512,23 @@ dash_run(const struct dash_opts *o)
 	/* Live. */
 	live = 1;
 	tfd = open_ticks(o);
-	if (tfd != STDIN_FILENO && isatty(STDIN_FILENO)) {
+	/* Keys from the terminal the frames go to: stdin, or /dev/tty when
+	 * stdin carries the ticks. */
+	if (tfd != STDIN_FILENO && isatty(STDIN_FILENO))
 		kfd = STDIN_FILENO;
+	else if (isatty(STDOUT_FILENO))
+		kfd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (kfd >= 0) {
 		term_keyboard(kfd);
 		d.keyboard = term_kbd >= 0;
+		if (!d.keyboard && kfd != STDIN_FILENO) {
+			close(kfd);
+			kfd = -1;
+		}
 	}
+	/* Nothing to wait for: redraw every second. */
+	if (tfd < 0 && every <= 0)
+		every = 1;
 	if (sig_install() == -1)
 		err(1, "sigaction");
 	signal(SIGPIPE, SIG_IGN);
@@ -535,9 +547,9 @@ dash_run(const struct dash_opts *o)
 				h = o->height;
 			redraw = 1;
 		}
-		if (o->every > 0 && now_mono() >= next) {
+		if (every > 0 && now_mono() >= next) {
 			redraw = 1;
-			next = now_mono() + o->every;
+			next = now_mono() + every;
 		}
 		if (redraw || drawn == 0) {
 			if (dash_frame(&d, w, h) == -1)
@@ -551,7 +563,7 @@ dash_run(const struct dash_opts *o)
 		}
 		if (sig_stop)
 			break;
-		if (tfd < 0 && o->every <= 0 && kfd < 0) {
+		if (tfd < 0 && every <= 0 && kfd < 0) {
 			/* Nothing will ever make another frame. */
 			break;
 		}
@@ -563,7 +575,7 @@ dash_run(const struct dash_opts *o)
 			p[np].fd = kfd;
 			p[np++].events = POLLIN;
 		}
-		if (o->every > 0) {
+		if (every > 0) {
 			double dt = next - now_mono();
 			timeout = dt > 0 ? (int)ceil(dt * 1000) : 0;
 		}
@@ -596,7 +608,7 @@ dash_run(const struct dash_opts *o)
 				if (tfd != STDIN_FILENO)
 					close(tfd);
 				tfd = -1;
-				if (o->every <= 0) {
+				if (every <= 0) {
 					/* A last frame with the last data. */
 					if (dash_frame(&d, w, h) == 0 &&
 					    dash_emit(&d, live) == 0)
@@ -628,13 +640,15 @@ dash_run(const struct dash_opts *o)
 					err(1, "stdout");
 				}
 				drawn++;
-				if (o->every > 0)
-					next = now_mono() + o->every;
+				if (every > 0)
+					next = now_mono() + every;
 			}
 		}
 	}
 done:
 	term_restore();
+	if (kfd >= 0 && kfd != STDIN_FILENO)
+		close(kfd);
 	if (o->verbose)
 		fprintf(stderr, "render: %ld frames\n", drawn);
 out:

@@ -128,7 +128,20 @@ else
 	shot ascii
 fi
 
-# 5. SIGTERM from elsewhere.
+# 5. Ticks on stdin from a pipe: the keys come from the terminal.
+start pipe 100 30 C.UTF-8 "{ echo tick,time,rows,rejected,lag_s; echo 7,2026-11-23T10:41:07Z,70,0,; sleep 2; } | render dash --layout '$L' --dir snap"
+if await pipe "tick 7 · 70 rows"; then
+	check "keys are read from the terminal" await pipe "q quits"
+	tm send-keys -t pipe q
+	check "'q' quits a piped dashboard" await pipe "^EXIT=0"
+	check "the cursor is shown after q (piped)" \
+	    test "$(tm display -p -t pipe '#{cursor_flag}')" = 1
+else
+	check "the piped dashboard starts" false
+	shot pipe
+fi
+
+# 6. SIGTERM from elsewhere.
 start term 100 30 C.UTF-8 "render dash --layout '$L' --dir snap --every 1 </dev/null & echo \$! >pid; wait \$!"
 if await term "waiting for ticks" && wait_for 5 test -s pid; then
 	kill -TERM "$(cat pid)"
