@@ -84,11 +84,13 @@ chart_hbar(struct canvas *cv, int x, int y, int w, int h,
 			rem = e8 % 8;
 
 			for (c = 0; c < full; c++)
-				cv_glyph(cv, bx + (int)c, row, G->bar_eighths[8],
+				cv_glyph(cv, bx + (int)c, row,
+				    G->bar_eighths[8],
 				    st);
 			cells = (int)full;
 			if (*G->bar_eighths[rem]) {
-				cv_glyph(cv, bx + cells, row, G->bar_eighths[rem],
+				cv_glyph(cv, bx + cells, row,
+				    G->bar_eighths[rem],
 				    st);
 				cells++;
 			}
@@ -196,11 +198,13 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 
 			for (r = 0; r < full; r++)
 				for (c = 0; c < bw; c++)
-					cv_glyph(cv, bx + c, y + 1 + baserow - 1 -
+					cv_glyph(cv, bx + c,
+					    y + 1 + baserow - 1 -
 					    r, G->col_eighths[8], st);
 			if (rem)
 				for (c = 0; c < bw; c++)
-					cv_glyph(cv, bx + c, y + 1 + baserow - 1 -
+					cv_glyph(cv, bx + c,
+					    y + 1 + baserow - 1 -
 					    full, G->col_eighths[rem], st);
 			vy = y + 1 + baserow - 1 - full - (rem ? 1 : 0);
 		} else {
@@ -209,7 +213,8 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 
 			for (r = 0; r < cells; r++)
 				for (c = 0; c < bw; c++)
-					cv_glyph(cv, bx + c, y + 1 + baserow + r,
+					cv_glyph(cv, bx + c,
+					    y + 1 + baserow + r,
 					    G->col_eighths[8], st);
 			vy = y + 1 + baserow - 1;
 		}
@@ -372,7 +377,8 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		if (rem && env->color)
 			cv_glyph(cv, bx + (int)full, row, G->bar_eighths[rem],
 			    chart_pal((int)i));
-		k = (size_t)snprintf(pb, sizeof(pb), "%ld.%ld%%", tenths[i] / 10,
+		k = (size_t)snprintf(pb, sizeof(pb), "%ld.%ld%%",
+		    tenths[i] / 10,
 		    tenths[i] % 10);
 		cv_rtext(cv, bx + barw + (barw > 0) + pw, row, pw, pb, k,
 		    ST_BOLD);

@@ -604,7 +604,8 @@ dash_run(const struct dash_opts *o)
 			}
 			if (n <= 0) {	/* the ticks are over */
 				if (n < 0)
-					warn("%s", o->ticks ? o->ticks : "stdin");
+					warn("%s",
+					    o->ticks ? o->ticks : "stdin");
 				if (tfd != STDIN_FILENO)
 					close(tfd);
 				tfd = -1;

@@ -76,7 +76,8 @@ dtab_num(const struct dtab *t, size_t row, size_t col, double *v,
 
 		snprintf(shown, sizeof(shown), "%.*s%s", (int)n, s,
 		    s[n] ? "..." : "");
-		snprintf(err, errlen, "%s:%llu: column '%s': not a number: '%s'",
+		snprintf(err, errlen,
+		    "%s:%llu: column '%s': not a number: '%s'",
 		    t->name, (unsigned long long)t->line[row], t->hdr[col],
 		    shown);
 	}
@@ -136,7 +137,8 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 		if (tail && rec.line == 1)
 			continue;	/* the partial line we landed in */
 		if (rec.nf != t->ncol) {
-			snprintf(err, errlen, "%s:%llu: %zu field%s, the header "
+			snprintf(err, errlen,
+			    "%s:%llu: %zu field%s, the header "
 			    "has %zu", t->name, (unsigned long long)rec.line,
 			    rec.nf, rec.nf == 1 ? "" : "s", t->ncol);
 			return -1;
@@ -371,7 +373,8 @@ dtab_read_path(const char *path, const char *name, size_t keep_last,
 	for (;;) {
 		if (keep_last == 0 || !S_ISREG(st.st_mode) ||
 		    st.st_size <= 2 * tail) {
-			if (lseek(fd, 0, SEEK_SET) == -1 && S_ISREG(st.st_mode)) {
+			if (lseek(fd, 0, SEEK_SET) == -1 &&
+			    S_ISREG(st.st_mode)) {
 				snprintf(err, errlen, "%s: %s", name,
 				    strerror(errno));
 				goto fail;

@@ -113,7 +113,8 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 			return -1;
 		}
 		for (k = 0; k < nv; k++)
-			if (chart_need_col(t, names[k], &vcs[k], err, errlen) == -1)
+			if (chart_need_col(t, names[k], &vcs[k], err,
+			    errlen) == -1)
 				return -1;
 	} else {
 		if ((vcs[0] = chart_first_col(t, 1, -1)) < 0) {
@@ -174,11 +175,13 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 		if (ss->xk == X_CAT) {
 			/* In order of appearance; sorted when every value
 			 * starts with a digit (dates, weeks, months). */
+			size_t nr = t->nrow - from + 1;
 			int sorted = 1;
+
 			if ((ss->catmap = strmap_new()) == NULL)
 				goto nomem;
-			ss->cats = malloc((t->nrow - from + 1) * sizeof(char *));
-			ss->rank = malloc((t->nrow - from + 1) * sizeof(size_t));
+			ss->cats = malloc(nr * sizeof(char *));
+			ss->rank = malloc(nr * sizeof(size_t));
 			if (ss->cats == NULL || ss->rank == NULL)
 				goto nomem;
 			for (r = from; r < t->nrow; r++) {
@@ -216,14 +219,17 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 				}
 			if (se == NULL) {
 				if (ss->ns == CHART_MAX_SERIES) {
-					snprintf(err, errlen, "%s: more than %d "
-					    "series", t->name, CHART_MAX_SERIES);
+					snprintf(err, errlen, "%s: more than "
+					    "%d series", t->name,
+					    CHART_MAX_SERIES);
 					goto fail;
 				}
 				se = &ss->s[ss->ns++];
 				se->name = strdup(nm);
-				se->x = malloc((t->nrow - from) * sizeof(double));
-				se->y = malloc((t->nrow - from) * sizeof(double));
+				se->x = malloc((t->nrow - from) *
+				    sizeof(double));
+				se->y = malloc((t->nrow - from) *
+				    sizeof(double));
 				if (!se->name || !se->x || !se->y)
 					goto nomem;
 			}
@@ -344,7 +350,8 @@ legend_lines(const struct seriesset *ss, int w)
 	int lines = 1, lx = 0;
 
 	for (i = 0; i < ss->ns; i++) {
-		int ew = 2 + (int)u8_width(ss->s[i].name, strlen(ss->s[i].name));
+		int ew = 2 + (int)u8_width(ss->s[i].name,
+		    strlen(ss->s[i].name));
 		if (lx > 0 && lx + ew > w) {
 			lines++;
 			lx = 0;
@@ -502,7 +509,8 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				    0x2800u + p.bits[at], chart_pal(p.ser[at]));
 			else
 				cv_glyph(cv, px + (int)i, py + (int)j,
-				    G->marks[p.ser[at] % 6], chart_pal(p.ser[at]));
+				    G->marks[p.ser[at] % 6],
+				    chart_pal(p.ser[at]));
 		}
 	/* X labels: first, last, and more between where they fit. */
 	{
@@ -622,7 +630,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 				    chart_pal((int)i) | ST_BOLD);
 				k = (size_t)snprintf(cap, sizeof(cap),
 				    "  min %s  max %s", b[1], b[2]);
-				cv_text(cv, cx, row, x + w - cx, cap, k, ST_DIM);
+				cv_text(cv, cx, row, x + w - cx, cap, k,
+				    ST_DIM);
 			} else
 				cv_text(cv, cx + 2, row, x + w - cx - 2,
 				    "no values yet", 13, ST_DIM);
@@ -663,7 +672,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 			    (srows * 8 - 1)) : srows * 4;
 			if (srows == 1) {
 				int lv = (e8 - 1) * G->nspark / 8;
-				cv_glyph(cv, col, row, G->spark[lv], chart_pal((int)i));
+				cv_glyph(cv, col, row, G->spark[lv],
+				    chart_pal((int)i));
 				continue;
 			}
 			for (r = 0; r < srows; r++) {

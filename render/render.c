@@ -282,8 +282,8 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "never") == 0)
 				color = 0;
 			else {
-				warnx("--color: auto, always or never, not '%s'",
-				    optarg);
+				warnx("--color: auto, always or never, "
+				    "not '%s'", optarg);
 				usage();
 			}
 			break;
@@ -315,8 +315,8 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "none") == 0)
 				env.grouping = FMT_NONE;
 			else {
-				warnx("--grouping: western, indian or none, not "
-				    "'%s'", optarg);
+				warnx("--grouping: western, indian or "
+				    "none, not '%s'", optarg);
 				usage();
 			}
 			break;

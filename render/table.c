@@ -23,14 +23,16 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 	int rc = -1, alerts = s->kind == CH_ALERTS;
 
 	if (s->columns) {
-		if ((ncols = chart_split_names(s->columns, buf, sizeof(buf), names,
+		if ((ncols = chart_split_names(s->columns, buf, sizeof(buf),
+		    names,
 		    64)) < 1) {
 			snprintf(err, errlen, "%s: bad column list '%s'",
 			    t->name, s->columns);
 			return -1;
 		}
 		for (i = 0; i < ncols; i++)
-			if (chart_need_col(t, names[i], &cols[i], err, errlen) == -1)
+			if (chart_need_col(t, names[i], &cols[i], err,
+			    errlen) == -1)
 				return -1;
 	} else if (alerts) {
 		static const char *const want[] = { "time", "status",
@@ -75,20 +77,21 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			goto out;
 		}
 		for (r = 0; r < n; r++) {
-			int k = dtab_num(t, order[r], (size_t)vc, &v, err, errlen);
+			int k = dtab_num(t, order[r], (size_t)vc, &v, err,
+			    errlen);
 			if (k < 0) {
 				free(it);
 				goto out;
 			}
 			it[r].v = k == 1 ? -INFINITY : v;
-			it[r].label = (const char *)(order + r);	/* tag */
 			it[r].label = NULL;
 		}
 		/* Sort indices by value with a stable insertion sort. */
 		for (r = 1; r < n; r++) {
 			size_t o = order[r], q = r;
 			double vv = it[r].v;
-			while (q > 0 && (s->sort == SORT_ASC ? it[q - 1].v > vv :
+			while (q > 0 &&
+			    (s->sort == SORT_ASC ? it[q - 1].v > vv :
 			    it[q - 1].v < vv)) {
 				it[q] = it[q - 1];
 				order[q] = order[q - 1];
@@ -327,7 +330,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 	if (s->label) {	/* a card per row: label column, value column */
 		if (chart_label_value(s, t, &lc, &vcs[0], err, errlen) == -1)
 			return -1;
-		for (r = chart_first_row(s, t); r < t->nrow && n < CHART_MAX_CARDS;
+		for (r = chart_first_row(s, t); r < t->nrow &&
+		    n < CHART_MAX_CARDS;
 		    r++, n++) {
 			labels[n] = dtab_get(t, r, (size_t)lc);
 			if ((k = dtab_num(t, r, (size_t)vcs[0], &vals[n], err,
@@ -339,7 +343,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 	} else {	/* a card per value column, from the last row */
 		int nv;
 		if (s->value) {
-			if ((nv = chart_split_names(s->value, buf, sizeof(buf), names,
+			if ((nv = chart_split_names(s->value, buf, sizeof(buf),
+			    names,
 			    CHART_MAX_CARDS)) < 1) {
 				snprintf(err, errlen, "%s: bad value column "
 				    "list '%s'", t->name, s->value);

@@ -119,7 +119,8 @@ test_scale8(void **state)
 		int w;
 		long want;
 	} cases[] = {
-		{ 100, 100, 40, 320 }, { 50, 100, 40, 160 }, { 25, 100, 40, 80 },
+		{ 100, 100, 40, 320 }, { 50, 100, 40, 160 }, { 25, 100, 40,
+		    80 },
 		{ 1, 3, 10, 27 }, { 0, 100, 40, 0 }, { -5, 100, 40, 0 },
 		{ 200, 100, 40, 320 }, { 5, 0, 40, 0 },
 	};
@@ -156,7 +157,8 @@ test_control_chars(void **state)
 	(void)state;
 	cv_text(cv, 0, 0, 20, hostile, strlen(hostile), 0);
 	assert_null(strchr(line_of(cv, 0), '\033'));
-	assert_string_equal(line_of(cv, 0), "a\xef\xbf\xbd[2Jb\xef\xbf\xbd" "c");
+	assert_string_equal(line_of(cv, 0),
+	    "a\xef\xbf\xbd[2Jb\xef\xbf\xbd" "c");
 	cv_free(cv);
 }
 
