@@ -90,6 +90,53 @@ term_start(int alt_screen, int lines)
 	sb_free(&b);
 }
 
+static volatile sig_atomic_t sig_tstp;	/* Ctrl-Z: suspend */
+
+static void
+on_tstp(int sig)
+{
+	(void)sig;
+	sig_tstp = 1;
+}
+
+static void
+term_catch_tstp(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tstp;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTSTP, &sa, NULL);
+}
+
+static void term_keyboard(int fd);
+
+/* Ctrl-Z: put the terminal back and stop; when continued, take it again
+ * (the caller redraws the whole screen). */
+static void
+term_suspend(void)
+{
+	int kbd = term_kbd;
+	static const char show[] = "\033[0m\033[?25h";
+
+	if (kbd >= 0) {
+		tcsetattr(kbd, TCSANOW, &term_saved);
+		term_kbd = -1;
+	}
+	(void)writeall(STDOUT_FILENO, show, sizeof(show) - 1);
+	if (term_alt)
+		(void)writeall(STDOUT_FILENO, "\033[?1049l", 8);
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);		/* stops here until SIGCONT */
+	term_catch_tstp();
+	if (kbd >= 0 && tcgetpgrp(kbd) == getpgrp())
+		term_keyboard(kbd);
+	if (term_alt)
+		(void)writeall(STDOUT_FILENO, "\033[?1049h", 8);
+	(void)writeall(STDOUT_FILENO, "\033[?25l\033[H\033[2J", 13);
+}
+
 /* Raw keyboard, so that 'q' quits without Enter. */
 static void
 term_keyboard(int fd)
@@ -518,6 +565,13 @@ dash_run(const struct dash_opts *o)
 		kfd = STDIN_FILENO;
 	else if (isatty(STDOUT_FILENO))
 		kfd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	/* Not in the foreground (started with &): no keys, and no
+	 * tcsetattr, which would stop us with SIGTTOU. */
+	if (kfd >= 0 && tcgetpgrp(kfd) != getpgrp()) {
+		if (kfd != STDIN_FILENO)
+			close(kfd);
+		kfd = -1;
+	}
 	if (kfd >= 0) {
 		term_keyboard(kfd);
 		d.keyboard = term_kbd >= 0;
@@ -532,12 +586,18 @@ dash_run(const struct dash_opts *o)
 	if (sig_install() == -1)
 		err(1, "sigaction");
 	signal(SIGPIPE, SIG_IGN);
+	term_catch_tstp();
 	term_start(o->alt_screen, h);
 	next = now_mono();
 	for (;;) {
 		struct pollfd p[2];
 		int np = 0, timeout = -1, redraw = 0;
 
+		if (sig_tstp) {
+			sig_tstp = 0;
+			term_suspend();
+			sig_winch = 1;	/* the size may have changed too */
+		}
 		if (sig_winch) {
 			sig_winch = 0;
 			term_size(STDOUT_FILENO, &w, &h);

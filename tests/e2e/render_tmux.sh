@@ -151,4 +151,23 @@ if await term "waiting for ticks" && wait_for 5 test -s pid; then
 else
 	check "the dashboard starts for SIGTERM" false
 fi
+
+# 7. SIGTSTP (Ctrl-Z) puts the terminal back while stopped, SIGCONT takes
+# it again.  set -m: render in a process group of its own, as a shell
+# with job control starts it (SIGTSTP does not stop an orphaned group).
+cursor() { tm display -p -t "$1" '#{cursor_flag}'; }
+is_cursor() { test "$(cursor "$1")" = "$2"; }
+start tstp 100 30 C.UTF-8 "set -m; render dash --layout '$L' --dir snap --every 1 </dev/null & echo \$! >pid2; sleep 600"
+if await tstp "waiting for ticks" && wait_for 5 test -s pid2; then
+	kill -TSTP "$(cat pid2)"
+	check "stopped, the cursor is shown" wait_for 5 is_cursor tstp 1
+	kill -CONT "$(cat pid2)"
+	check "continued, the cursor is hidden again" \
+	    wait_for 5 is_cursor tstp 0
+	check "continued, the frame is drawn again" await tstp "Revenue by branch"
+	kill -TERM "$(cat pid2)"
+	check "and SIGTERM still ends it" wait_for 5 sh -c "! kill -0 $(cat pid2)"
+else
+	check "the dashboard starts for SIGTSTP" false
+fi
 done_testing
