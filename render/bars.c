@@ -292,8 +292,14 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		it[groups - 1].label = owned == 1 ? it[groups - 1].label :
 		    "Other";
 		if (owned == 1) {
+			char *o = strdup("Other");
+			if (o == NULL) {
+				snprintf(err, errlen, "out of memory");
+				chart_items_free(it, n, owned);
+				return -1;
+			}
 			free((char *)it[groups - 1].label);
-			it[groups - 1].label = strdup("Other");
+			it[groups - 1].label = o;
 		}
 	}
 	/* Percentages in tenths that add up to exactly 100.0 (largest

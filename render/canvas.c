@@ -85,10 +85,7 @@ sb_printf(struct strbuf *b, const char *fmt, ...)
 void
 sb_free(struct strbuf *b)
 {
-	if (b->cap != (size_t)-1)
-		free(b->p);
-	else
-		free(b->p);
+	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
 }

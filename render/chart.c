@@ -280,7 +280,11 @@ chart_items(const struct chart_spec *s, const struct dtab *t, struct item **out,
 	/* Labels of row numbers live in the map: copy them out. */
 	if (lc < 0) {
 		for (r = 0; r < n; r++)
-			it[r].label = strdup(it[r].label);
+			if ((it[r].label = strdup(it[r].label)) == NULL) {
+				while (r > 0)
+					free((char *)it[--r].label);
+				goto nomem;
+			}
 	}
 	strmap_free(m);
 	*out = it;

@@ -77,21 +77,47 @@ x_pos(const struct seriesset *ss, const struct dtab *t, size_t r, size_t idx)
 	}
 }
 
-/* Sort a series by x, keeping y with it. */
-static void
+/* Sort a series by x, keeping y with it (stable: the order of the rows
+ * for equal x). */
+struct xy {
+	double x, y;
+	size_t i;
+};
+
+static int
+cmp_xy(const void *a, const void *b)
+{
+	const struct xy *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return (p->i > q->i) - (p->i < q->i);
+}
+
+static int
 series_sort(struct series *se)
 {
-	size_t i, j;
+	struct xy *v;
+	size_t i;
 
-	for (i = 1; i < se->n; i++) {	/* insertion: usually sorted */
-		double xx = se->x[i], yy = se->y[i];
-		for (j = i; j > 0 && se->x[j - 1] > xx; j--) {
-			se->x[j] = se->x[j - 1];
-			se->y[j] = se->y[j - 1];
-		}
-		se->x[j] = xx;
-		se->y[j] = yy;
+	for (i = 1; i < se->n && se->x[i - 1] <= se->x[i]; i++)
+		;
+	if (i >= se->n)
+		return 0;	/* sorted already, as snapshots are */
+	if ((v = malloc(se->n * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		v[i].x = se->x[i];
+		v[i].y = se->y[i];
+		v[i].i = i;
 	}
+	qsort(v, se->n, sizeof(*v), cmp_xy);
+	for (i = 0; i < se->n; i++) {
+		se->x[i] = v[i].x;
+		se->y[i] = v[i].y;
+	}
+	free(v);
+	return 0;
 }
 
 static int
@@ -244,7 +270,8 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 	}
 	if (sc >= 0)
 		for (i = 0; i < ss->ns; i++)
-			series_sort(&ss->s[i]);
+			if (series_sort(&ss->s[i]) == -1)
+				goto nomem;
 	return 0;
 nomem:
 	snprintf(err, errlen, "%s: out of memory", t->name);

@@ -10,6 +10,24 @@
 
 #define TABLE_GAP	2
 
+struct rowval {
+	double v;		/* NaN: unknown */
+	size_t row;
+};
+
+/* By value, unknown last, then by row: a stable order. */
+static int
+cmp_rowval(const void *a, const void *b)
+{
+	const struct rowval *x = a, *y = b;
+
+	if (isnan(x->v) != isnan(y->v))
+		return isnan(x->v) ? 1 : -1;
+	if (!isnan(x->v) && x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
 int
 chart_table(struct canvas *cv, int x, int y, int w, int h,
     struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
@@ -70,9 +88,10 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 	for (r = from; r < t->nrow; r++)
 		order[n++] = r;
 	if (vc >= 0 && s->sort != SORT_NONE) {
-		struct item *it = malloc((n + 1) * sizeof(*it));
+		struct rowval *rv = malloc((n + 1) * sizeof(*rv));
 		double v;
-		if (it == NULL) {
+
+		if (rv == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
@@ -80,27 +99,17 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			int k = dtab_num(t, order[r], (size_t)vc, &v, err,
 			    errlen);
 			if (k < 0) {
-				free(it);
+				free(rv);
 				goto out;
 			}
-			it[r].v = k == 1 ? -INFINITY : v;
-			it[r].label = NULL;
+			/* Unknown values go last either way. */
+			rv[r].v = k == 1 ? NAN : s->sort == SORT_ASC ? v : -v;
+			rv[r].row = order[r];
 		}
-		/* Sort indices by value with a stable insertion sort. */
-		for (r = 1; r < n; r++) {
-			size_t o = order[r], q = r;
-			double vv = it[r].v;
-			while (q > 0 &&
-			    (s->sort == SORT_ASC ? it[q - 1].v > vv :
-			    it[q - 1].v < vv)) {
-				it[q] = it[q - 1];
-				order[q] = order[q - 1];
-				q--;
-			}
-			it[q].v = vv;
-			order[q] = o;
-		}
-		free(it);
+		qsort(rv, n, sizeof(*rv), cmp_rowval);
+		for (r = 0; r < n; r++)
+			order[r] = rv[r].row;
+		free(rv);
 	}
 	if (s->reverse || alerts)
 		for (r = 0; r < n / 2; r++) {

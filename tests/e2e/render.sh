@@ -72,6 +72,18 @@ LC_ALL=C render hbar -w 40 long.csv >long.out
 check "ASCII: non-ASCII shown as ?, columns kept" grep -q '^????????? *#' long.out
 check "ASCII: a cut label ends in ~" grep -q '^A very long ~ #' long.out
 
+# Tables sort by value, stably, unknown values last; labels of rows
+# with no text column are row numbers.
+printf 'K,V\na,2\nb,\nc,1\nd,2\n' >s.csv
+LC_ALL=C render table --sort --value V s.csv >s.out
+printf 'K  V\n-  -\na  2\nd  2\nc  1\nb\n' >s.want
+check_same "a table sorted by value, unknown last" s.want s.out
+LC_ALL=C render table --sort=asc --value V --top 2 s.csv >s.out
+printf 'K  V\n-  -\nc  1\na  2\n' >s.want
+check_same "ascending, top 2" s.want s.out
+printf 'V\n5\n10\n' | LC_ALL=C render hbar -w 30 >s.out
+check_grep "rows without labels are numbered" '^2 #+ 10$' s.out
+
 # Colour: never to a pipe under auto; always when asked, except NO_COLOR.
 LC_ALL=$U render hbar p.csv >c.out
 check "no colour to a pipe" sh -c '! grep -q "$(printf "\033")" c.out'
