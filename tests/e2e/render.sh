@@ -200,4 +200,17 @@ check_grep "--frames reports CPU per frame" \
 check_grep "a frame per tick and a last one" "^render: 4 frames$" tk.err
 check_grep "the tick shows in the top line" \
     "tick 2 · 250 rows · 2 rejected · 10:41:08" tk.out
+# Ticks from a FIFO: render waits for reduce to open it, and ends when it
+# closes it.
+mkfifo tf
+( exec 3>tf; sleep 0.3; echo 1,2026-11-23T10:41:07Z,10,0,0.1 >&3
+  sleep 0.3; echo 2,2026-11-23T10:41:08Z,20,0,0.1 >&3 ) &
+LC_ALL=$U timeout 10 render dash --layout p.layout --dir snap --ticks tf \
+    -w 80 -H 10 -v >tf.out 2>tf.err
+check "a FIFO's end ends the dashboard" test $? -eq 0
+check_grep "a frame per tick from a FIFO" "^render: 4 frames$" tf.err
+check_grep "the last tick is shown" "tick 2 · 20 rows" tf.out
+wait
+check_fail "a missing tick FIFO" 1 render dash --layout p.layout --dir snap \
+    --ticks nosuch
 done_testing

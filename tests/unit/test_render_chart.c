@@ -368,6 +368,26 @@ test_keep_last(void **state)
 	dtab_free(t);
 }
 
+static void
+test_output_live(void **state)
+{
+	struct canvas *cv = cv_new(6, 2);
+	struct strbuf sb = { 0 };
+
+	(void)state;
+	cv_text(cv, 0, 0, 6, "ab", 2, ST_BOLD);
+	cv_text(cv, 0, 1, 6, "cdefgh", 6, 0);
+	/* Live: each line cleared to its end unless full, CR LF between
+	 * lines and none after the last; attributes reset at line ends. */
+	assert_int_equal(cv_output(cv, &sb, 1, 1), 0);
+	assert_string_equal(sb.p, "\033[0;1mab\033[0m\033[K\r\ncdefgh");
+	sb.len = 0;
+	assert_int_equal(cv_output(cv, &sb, 0, 0), 0);
+	assert_string_equal(sb.p, "ab\ncdefgh\n");
+	sb_free(&sb);
+	cv_free(cv);
+}
+
 int
 main(void)
 {
@@ -384,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_layout_errors),
 		cmocka_unit_test(test_layout_ok),
 		cmocka_unit_test(test_keep_last),
+		cmocka_unit_test(test_output_live),
 	};
 	return cmocka_run_group_tests(tests, setup_utf8, NULL);
 }
