@@ -203,6 +203,7 @@ struct loaded {
 
 struct dash {
 	const struct dash_opts *o;
+	struct chart_env env;	/* o->env with the layout's grouping */
 	struct layout *l;
 	struct canvas *cv;
 	struct loaded cache[LAYOUT_MAX_PANELS];
@@ -355,7 +356,7 @@ dash_panel(struct dash *d, struct chart_spec *s, int x, int y, int w, int h)
 		cv_wrap(cv, ix, iy, iw, ih, ld->err, ST_RED);
 		return;
 	}
-	if (chart_draw(cv, ix, iy, iw, ih, s, ld->t, &d->o->env, err,
+	if (chart_draw(cv, ix, iy, iw, ih, s, ld->t, &d->env, err,
 	    sizeof(err)) < 0) {
 		/* Clear what the chart drew before it failed. */
 		int r;
@@ -520,6 +521,9 @@ dash_run(const struct dash_opts *o)
 		warnx("%s", errbuf);
 		return 2;
 	}
+	d.env = o->env;
+	if (d.l->grouping >= 0 && !o->grouping_set)
+		d.env.grouping = (enum fmt_grouping)d.l->grouping;
 	term_size(STDOUT_FILENO, &w, &h);
 	if (o->width)
 		w = o->width;

@@ -217,6 +217,25 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		return 0;
 	if ((p = next_word(p, word, sizeof(word), 0, err, errlen)) == NULL)
 		return -1;
+	if (strcmp(word, "grouping") == 0) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((p = next_word(p, val, sizeof(val), 0, err,
+		    errlen)) == NULL)
+			return -1;
+		if (strcmp(val, "western") == 0)
+			l->grouping = FMT_WESTERN;
+		else if (strcmp(val, "indian") == 0)
+			l->grouping = FMT_INDIAN;
+		else if (strcmp(val, "none") == 0)
+			l->grouping = FMT_NONE;
+		else {
+			snprintf(err, errlen, "grouping: western, indian or "
+			    "none, not '%.64s'", val);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(word, "title") == 0) {
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -257,8 +276,8 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		l->rows[l->nrows - 1].n++;
 	} else {
 		snprintf(err, errlen,
-		    "unknown keyword '%.64s' (row, title or a "
-		    "chart: bar, hbar, share, line, spark, table, kpi, alerts)",
+		    "unknown keyword '%.64s' (row, title, "
+		    "grouping or a chart: bar, hbar, share, line, spark, table, kpi, alerts)",
 		    word);
 		return -1;
 	}
@@ -321,6 +340,7 @@ layout_parse(const char *text, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", name);
 		return NULL;
 	}
+	l->grouping = -1;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);

@@ -279,8 +279,8 @@ test_layout_errors(void **state)
 		const char *text, *want;
 	} cases[] = {
 		{ "row\nbogus file=x\n", "L:2: unknown keyword 'bogus' (row, "
-		    "title or a chart: bar, hbar, share, line, spark, table, "
-		    "kpi, alerts)" },
+		    "title, grouping or a chart: bar, hbar, share, line, spark, "
+		    "table, kpi, alerts)" },
 		{ "hbar label=a\n", "L:1: hbar: file= is missing" },
 		{ "hbar file=a.csv colour=red\n", "L:1: hbar: unknown key "
 		    "'colour'" },
@@ -291,6 +291,8 @@ test_layout_errors(void **state)
 		{ "hbar file=a top=0\n", "L:1: hbar: top: not a number from 1 "
 		    "to 10000: '0'" },
 		{ "title x\n", "L: no panels" },
+		{ "grouping roman\nkpi file=k\n", "L:1: grouping: western, "
+		    "indian or none, not 'roman'" },
 		{ "hbar file\n", "L:1: expected key=value, got 'file'" },
 	};
 	size_t i;
@@ -314,6 +316,7 @@ test_layout_ok(void **state)
 	static const char text[] =
 	    "# a comment\n"
 	    "title \"Shop floor\"\n"
+	    "grouping indian\n"
 	    "row height=6\n"
 	    "kpi file=kpis.csv value=TotalRevenue title=\"Total \\\"all\\\"\" "
 	    "prefix=₹\n"
@@ -327,6 +330,7 @@ test_layout_ok(void **state)
 	(void)state;
 	assert_non_null(l);
 	assert_string_equal(l->title, "Shop floor");
+	assert_int_equal(l->grouping, FMT_INDIAN);
 	assert_int_equal(l->nrows, 2);
 	assert_int_equal(l->npanels, 3);
 	assert_int_equal(l->rows[0].height, 6);
