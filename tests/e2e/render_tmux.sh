@@ -80,7 +80,7 @@ if await dash "waiting for ticks"; then
 	printf 'TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows\n5472496.50,13805,9500,5,576.05,3\n' >snap/.kpis.tmp
 	mv snap/.kpis.tmp snap/kpis.csv
 	echo "2,2026-11-23T10:41:08Z,1300,1,0.2" >&3
-	check "a tick shows the new snapshot" await dash "▲ +1k"
+	check "a tick shows the new snapshot" await dash "▲ +1K"
 	check "rejected rows show in the top line" await dash "1 rejected"
 	# A resize redraws at the new size (SIGWINCH).
 	tm resize-window -t dash -x 80 -y 24
