@@ -178,6 +178,18 @@ check "dash --once exits 0 with a broken panel" test $? -eq 0
 check_grep "the good panel is drawn" "Koramangala ███" p.out
 check_grep "a missing file is shown in its box" "│ nope.csv: No such file or directory *│" p.out
 check_grep "a missing column is shown in its box" "│ branch_sales.csv: no column 'Nope' *│" p.out
+printf 'BranchName,TotalRevenue\nA,1\nB\n' >snap/ragged.csv
+printf 'BranchName,TotalRevenue\nA,1\nB,lots\n' >snap/nan.csv
+printf 'row\nhbar file=ragged.csv\nhbar file=nan.csv value=TotalRevenue\nhbar file=branch_sales.csv\n' \
+    >bad.layout
+LC_ALL=$U render dash --layout bad.layout --dir snap --once -w 150 -H 8 >b.out
+check "dash --once exits 0 with bad CSV in panels" test $? -eq 0
+check_grep "a ragged file is shown in its box" \
+    "│ ragged.csv:3: 1 field, the header has 2 *│" b.out
+check_grep "a bad number is shown in its box" \
+    "│ nan.csv:3: column 'TotalRevenue': not a  *│" b.out
+check_grep "the message wraps in its box" "│ number: 'lots'  *│" b.out
+check_grep "the good panel beside them is drawn" "Koramangala ███" b.out
 
 # Write errors exit 1.
 render hbar p.csv >/dev/full 2>full.txt; rc=$?
