@@ -14,6 +14,7 @@
 #include "rec.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,6 +27,19 @@
 #define ROW_COST	24	/* a solve costs about as much as this many updates */
 
 /* ==== dense kernels ====================================================== */
+
+/* On x86-64 the dense kernels are also built for AVX2 and picked at
+ * run time (GCC/Clang function multi-versioning).  Floating-point
+ * contraction is off in ISO C mode and AVX2 brings no FMA here, so both
+ * versions compute bit-identical results: only the vector width differs. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
+#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef VEC_CLONES
+#define VEC_CLONES
+#endif
 
 #define PK(j)	((size_t)(j) * ((j) + 1) / 2)
 
@@ -69,6 +83,69 @@ als_cholesky_solve(double *A, double *b, int k)
 	return 0;
 }
 
+VEC_CLONES void
+als_cholesky_solve4(double *restrict A, double *restrict b, int k, int *bad)
+{
+	double inv[REC_MAX_RANK][SOLVE_W], c[REC_MAX_RANK][SOLVE_W];
+	int i, j, l, w;
+
+	/* als_cholesky_solve's operations, lane by lane: the same results. */
+	for (j = 0; j < k; j++) {
+		double *dj = A + (PK(j) + (size_t)j) * SOLVE_W;
+		int ok[SOLVE_W];
+		for (w = 0; w < SOLVE_W; w++) {
+			ok[w] = dj[w] > 0 && dj[w] <= DBL_MAX;
+			bad[w] |= !ok[w];
+		}
+		/* Branch-free, so that the lanes' roots and reciprocals are
+		 * one vector instruction each. */
+		for (w = 0; w < SOLVE_W; w++)
+			dj[w] = sqrt(ok[w] ? dj[w] : 1.0);
+		for (w = 0; w < SOLVE_W; w++)
+			inv[j][w] = 1 / dj[w];
+		for (i = j + 1; i < k; i++) {
+			double *e = A + (PK(i) + (size_t)j) * SOLVE_W;
+			for (w = 0; w < SOLVE_W; w++)
+				c[i][w] = e[w] *= inv[j][w];
+		}
+		for (i = j + 1; i < k; i++) {
+			double *ri = A + PK(i) * SOLVE_W;
+			for (l = j + 1; l <= i; l++)
+				for (w = 0; w < SOLVE_W; w++)
+					ri[(size_t)l * SOLVE_W + (size_t)w] -=
+					    c[i][w] * c[l][w];
+		}
+	}
+	/* The substitutions work on a local copy, which the compiler can
+	 * see does not alias A. */
+	for (j = 0; j < k; j++)
+		for (w = 0; w < SOLVE_W; w++)
+			c[j][w] = b[(size_t)j * SOLVE_W + (size_t)w];
+	for (j = 0; j < k; j++) {
+		double y[SOLVE_W];
+		for (w = 0; w < SOLVE_W; w++)
+			y[w] = c[j][w] *= inv[j][w];
+		for (i = j + 1; i < k; i++) {
+			const double *e = A + (PK(i) + (size_t)j) * SOLVE_W;
+			for (w = 0; w < SOLVE_W; w++)
+				c[i][w] -= e[w] * y[w];
+		}
+	}
+	for (j = k - 1; j >= 0; j--) {
+		const double *rj = A + PK(j) * SOLVE_W;
+		double y[SOLVE_W];
+		for (w = 0; w < SOLVE_W; w++)
+			y[w] = c[j][w] *= inv[j][w];
+		for (i = 0; i < j; i++)
+			for (w = 0; w < SOLVE_W; w++)
+				c[i][w] -= rj[(size_t)i * SOLVE_W + (size_t)w] *
+				    y[w];
+	}
+	for (j = 0; j < k; j++)
+		for (w = 0; w < SOLVE_W; w++)
+			b[(size_t)j * SOLVE_W + (size_t)w] = c[j][w];
+}
+
 int
 als_nnls(const double *A, const double *b, double *x, int k, double *work)
 {
@@ -109,19 +186,6 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 	}
 	return sweep - 1;
 }
-
-/* On x86-64 the accumulation kernels are also built for AVX2 and picked at
- * run time (GCC/Clang function multi-versioning).  Floating-point
- * contraction is off in ISO C mode and AVX2 brings no FMA here, so both
- * versions compute bit-identical results: only the vector width differs. */
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
-#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef VEC_CLONES
-#define VEC_CLONES
-#endif
 
 /* The normal equations are accumulated in a padded lower triangle: row j
  * holds PADLEN(j) = j + 1 rounded up to 4 entries, so that every inner loop
@@ -284,45 +348,92 @@ struct worker {
 	int rc;
 };
 
-static void
-solve_rows(struct pool *pl, const struct side *s, int t, double *P,
-    double *A, double *b, const double *G, double *work)
+/* The normal equations of one row, packed (A) with its right-hand side (b)
+ * and the regularisation added.  P is scratch.  Returns 0, or 1 for an
+ * explicit row without ratings (its factors are zero). */
+static int
+build_row(const struct pool *pl, const struct side *s, uint32_t row,
+    double *P, double *A, double *b, const double *G)
 {
 	const struct als_params *p = pl->p;
 	const int k = p->rank;
-	const size_t kp = (size_t)KPAD(k), np = padsize(k);
-	const double *Y = s->src;
+	uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1];
+	double n;
+	int j;
+
+	if (!p->implicit && p1 == p0)
+		return 1;
+	if (p->implicit)
+		memcpy(P, G, padsize(k) * sizeof(*P));
+	else
+		memset(P, 0, padsize(k) * sizeof(*P));
+	memset(b, 0, (size_t)k * sizeof(*b));
+	accumulate(P, b, k, s->src, s->m->idx + p0, s->m->val + p0, p1 - p0,
+	    p->implicit, p->alpha, &n);
+	unpad(A, P, k);
+	for (j = 0; j < k; j++)
+		A[PK(j) + (size_t)j] += p->lambda * n;
+	return 0;
+}
+
+/* Rows in groups of SOLVE_W: their systems are interleaved lane by lane
+ * and solved together (als_cholesky_solve4), which hides the latency of
+ * the square roots and divisions; non-negative rows go one at a time. */
+static void
+solve_rows(struct pool *pl, const struct side *s, int t, double *P,
+    double *A, double *b, const double *G, double *work, double *A4,
+    double *b4)
+{
+	const struct als_params *p = pl->p;
+	const int k = p->rank;
+	const size_t kp = (size_t)KPAD(k), na = PK(k);
+	const uint32_t end = s->bounds[t + 1];
 	uint32_t row;
 
-	for (row = s->bounds[t]; row < s->bounds[t + 1]; row++) {
-		uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1];
-		const uint32_t *idx = s->m->idx;
-		const double *val = s->m->val;
-		double *x = s->dst + (size_t)row * kp;
-		double n;
-		int j;
-
-		if (!p->implicit && p1 == p0) {
-			memset(x, 0, kp * sizeof(*x));
-			continue;
+	if (p->nonneg) {
+		for (row = s->bounds[t]; row < end; row++) {
+			double *x = s->dst + (size_t)row * kp;
+			if (build_row(pl, s, row, P, A, b, G) != 0)
+				memset(x, 0, kp * sizeof(*x));
+			else
+				als_nnls(A, b, x, k, work);
 		}
-		if (p->implicit)
-			memcpy(P, G, np * sizeof(*P));
-		else
-			memset(P, 0, np * sizeof(*P));
-		memset(b, 0, (size_t)k * sizeof(*b));
-		accumulate(P, b, k, Y, idx + p0, val + p0, p1 - p0,
-		    p->implicit, p->alpha, &n);
-		unpad(A, P, k);
-		for (j = 0; j < k; j++)
-			A[PK(j) + (size_t)j] += p->lambda * n;
-		if (p->nonneg) {
-			als_nnls(A, b, x, k, work);
-		} else if (als_cholesky_solve(A, b, k) == 0) {
-			memcpy(x, b, (size_t)k * sizeof(*x));
-		} else {
-			memset(x, 0, (size_t)k * sizeof(*x));
-			pl->failed[t]++;
+		return;
+	}
+	for (row = s->bounds[t]; row < end; row += SOLVE_W) {
+		int skip[SOLVE_W], bad[SOLVE_W], w, j;
+		size_t e;
+
+		for (w = 0; w < SOLVE_W; w++) {
+			bad[w] = 0;
+			skip[w] = row + (uint32_t)w >= end ||
+			    build_row(pl, s, row + (uint32_t)w, P, A, b, G) != 0;
+			if (skip[w]) {
+				/* An identity system keeps the lane finite. */
+				for (e = 0; e < na; e++)
+					A4[e * SOLVE_W + (size_t)w] = 0;
+				for (j = 0; j < k; j++) {
+					A4[(PK(j) + (size_t)j) * SOLVE_W +
+					    (size_t)w] = 1;
+					b4[(size_t)j * SOLVE_W + (size_t)w] = 0;
+				}
+				continue;
+			}
+			for (e = 0; e < na; e++)
+				A4[e * SOLVE_W + (size_t)w] = A[e];
+			for (j = 0; j < k; j++)
+				b4[(size_t)j * SOLVE_W + (size_t)w] = b[j];
+		}
+		als_cholesky_solve4(A4, b4, k, bad);
+		for (w = 0; w < SOLVE_W && row + (uint32_t)w < end; w++) {
+			double *x = s->dst + (size_t)(row + (uint32_t)w) * kp;
+			if (skip[w] || bad[w]) {
+				memset(x, 0, kp * sizeof(*x));
+				pl->failed[t] += bad[w];
+				continue;
+			}
+			for (j = 0; j < k; j++)
+				x[j] = b4[(size_t)j * SOLVE_W + (size_t)w];
 		}
 	}
 }
@@ -333,7 +444,7 @@ worker_run(void *arg)
 	struct worker *wk = arg;
 	struct pool *pl = wk->pool;
 	const int k = pl->p->rank;
-	double *P, *A, *b, *G, *work;
+	double *P, *A, *b, *G, *work, *A4, *b4;
 	int it, h, gate;
 
 	pthread_mutex_lock(&pl->gate_mu);
@@ -348,7 +459,9 @@ worker_run(void *arg)
 	b = malloc((size_t)k * sizeof(*b));
 	G = malloc(padsize(k) * sizeof(*G));
 	work = malloc((size_t)k * (k + 1) * sizeof(*work));
-	wk->rc = P && A && b && G && work ? 0 : -1;
+	A4 = malloc(PK(k) * SOLVE_W * sizeof(*A4));
+	b4 = malloc((size_t)k * SOLVE_W * sizeof(*b4));
+	wk->rc = P && A && b && G && work && A4 && b4 ? 0 : -1;
 	/* Everyone must reach every barrier, even after a failed malloc:
 	 * the outcome is checked once all are done. */
 	for (it = 0; it < pl->p->iters; it++) {
@@ -357,7 +470,8 @@ worker_run(void *arg)
 			if (wk->rc == 0) {
 				if (pl->p->implicit)
 					gram(G, s->src, s->nsrc, k);
-				solve_rows(pl, s, wk->t, P, A, b, G, work);
+				solve_rows(pl, s, wk->t, P, A, b, G, work, A4,
+				    b4);
 			}
 			pthread_barrier_wait(&pl->bar);
 		}
@@ -367,6 +481,8 @@ worker_run(void *arg)
 	free(b);
 	free(G);
 	free(work);
+	free(A4);
+	free(b4);
 	return NULL;
 }
 

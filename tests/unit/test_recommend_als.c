@@ -63,6 +63,48 @@ test_cholesky(void **state)
 	}
 }
 
+/* Four systems interleaved give each lane the scalar solver's bits; a
+ * lane that is not positive definite is flagged without disturbing the
+ * others. */
+static void
+test_cholesky4(void **state)
+{
+	static const int ks[] = { 1, 3, 10, 16 };
+	struct rng rng;
+	size_t t;
+
+	rng_seed(&rng, 12);
+	for (t = 0; t < sizeof(ks) / sizeof(*ks); t++) {
+		int k = ks[t], w, bad[SOLVE_W] = { 0 };
+		size_t np = PK(k), e;
+		double P[SOLVE_W][16 * 17 / 2], F[16 * 16], x[SOLVE_W][16];
+		double A4[16 * 17 / 2 * SOLVE_W], b4[16 * SOLVE_W];
+		int j;
+
+		for (w = 0; w < SOLVE_W; w++) {
+			random_spd(&rng, k, P[w], F);
+			if (w == 2)
+				P[w][0] = -1;	/* not positive definite */
+			for (j = 0; j < k; j++)
+				x[w][j] = b4[j * SOLVE_W + w] =
+				    rng_normal(&rng);
+			for (e = 0; e < np; e++)
+				A4[e * SOLVE_W + (size_t)w] = P[w][e];
+		}
+		als_cholesky_solve4(A4, b4, k, bad);
+		for (w = 0; w < SOLVE_W; w++) {
+			assert_int_equal(bad[w], w == 2);
+			assert_int_equal(als_cholesky_solve(P[w], x[w], k),
+			    w == 2 ? -1 : 0);
+			if (w == 2)
+				continue;
+			for (j = 0; j < k; j++)
+				assert_memory_equal(&x[w][j],
+				    &b4[j * SOLVE_W + w], sizeof(double));
+		}
+	}
+}
+
 static void
 test_cholesky_not_spd(void **state)
 {
@@ -424,6 +466,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cholesky),
+		cmocka_unit_test(test_cholesky4),
 		cmocka_unit_test(test_cholesky_not_spd),
 		cmocka_unit_test(test_nnls),
 		cmocka_unit_test(test_explicit_fixed_point),
