@@ -143,8 +143,9 @@ struct opts {
 	size_t k, n;
 	int cold_nan;
 	int include_owned, wide;
-	const char **users;
+	const char **users;	/* top --user, in order */
 	size_t nusers;
+	const char *arg[2];	/* similar's item; gen's kind and output */
 	int verbose, quiet;
 	/* gen */
 	struct rec_gen_opts g;
@@ -591,17 +592,16 @@ parse_args(int argc, char **argv, struct opts *o)
 			warnx("similar: give exactly one item");
 			usage();
 		}
-		o->users[0] = argv[0];
+		o->arg[0] = argv[0];
 	} else if (o->cmd == C_GEN) {
 		if (argc != 1 && argc != 2)
 			usage();
-		o->users[0] = argv[0];
-		o->users[1] = argc == 2 ? argv[1] : "-";
+		o->arg[0] = argv[0];
+		o->arg[1] = argc == 2 ? argv[1] : "-";
 	} else if (argc != 0) {
 		warnx("unexpected argument '%s'", argv[0]);
 		usage();
 	}
-	o->in.max_record = 0;
 	o->test = o->in;
 	o->test.path = o->test_path;
 	if (o->test_fmt >= 0)
@@ -884,7 +884,7 @@ static int
 cmd_similar(const struct opts *o)
 {
 	struct rec_model *m = load_model(o->model);
-	const char *item = o->users[0];
+	const char *item = o->arg[0];
 	struct rec_scored *top = malloc((o->n + 1) * sizeof(*top));
 	long i = strmap_find(m->imap, item, strlen(item));
 	size_t n, j;
@@ -932,7 +932,7 @@ close_out(FILE *fp, const char *path)
 static int
 cmd_gen(const struct opts *o)
 {
-	const char *what = o->users[0], *out = o->users[1];
+	const char *what = o->arg[0], *out = o->arg[1];
 	FILE *fp = open_out(out), *tfp = NULL;
 
 	if (strcmp(what, "ratings") == 0) {
