@@ -156,8 +156,14 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 		for (j = 0; j <= i; j++)
 			F[(size_t)i * k + j] = F[(size_t)j * k + i] =
 			    A[PK(i) + (size_t)j];
-		x[i] = 0;
-		g[i] = -b[i];	/* gradient A x - b at x = 0 */
+		if (!(x[i] > 0))
+			x[i] = 0;	/* also NaN */
+	}
+	for (i = 0; i < k; i++) {
+		/* The gradient A x - b at the start. */
+		g[i] = -b[i];
+		for (j = 0; j < k; j++)
+			g[i] += F[(size_t)i * k + j] * x[j];
 	}
 	for (sweep = 1; sweep <= 2000; sweep++) {
 		double change = 0, size = 0;

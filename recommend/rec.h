@@ -168,8 +168,9 @@ int als_cholesky_solve(double *A, double *b, int k);
 void als_cholesky_solve4(double *A, double *b, int k, int *bad);
 
 /* min 0.5 x'Ax - b'x subject to x >= 0, A packed as above (unchanged), by
- * cyclic projected coordinate descent from x = 0; work holds k * (k + 1)
- * doubles.  Returns the sweeps used. */
+ * cyclic projected coordinate descent starting from x (clamped to x >= 0;
+ * ALS passes the row's previous factors); work holds k * (k + 1) doubles.
+ * Returns the sweeps used. */
 int als_nnls(const double *A, const double *b, double *x, int k,
     double *work);
 
