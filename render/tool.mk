@@ -1,0 +1,4 @@
+TOOLS += render
+render_SRCS := render/render.c render/canvas.c render/chart.c render/dash.c \
+	render/data.c render/fmt.c render/layout.c
+render_LDLIBS :=
