@@ -612,6 +612,12 @@ parse_args(int argc, char **argv, struct opts *o)
 
 /* ==== train and eval ===================================================== */
 
+static const char *
+input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
+}
+
 static struct rec_data *
 load_input(const struct opts *o, const struct rec_input *in)
 {
@@ -623,8 +629,7 @@ load_input(const struct opts *o, const struct rec_input *in)
 	if (rec_read(in, d, errbuf, sizeof(errbuf)) == -1)
 		errx(1, "%s", errbuf);
 	if (d->rejected > 0 && !o->quiet)
-		warnx("%s: %llu records rejected",
-		    strcmp(in->path, "-") == 0 ? "stdin" : in->path,
+		warnx("%s: %llu records rejected", input_name(in->path),
 		    (unsigned long long)d->rejected);
 	if (rec_data_sort(d) == -1)
 		err(1, "out of memory");
@@ -710,7 +715,7 @@ cmd_train(const struct opts *o)
 	struct rec_data *d = load_input(o, &o->in);
 	struct rec_model *m;
 
-	check_trainable(d, o->in.path);
+	check_trainable(d, input_name(o->in.path));
 	m = fit(o, d);
 	save(o, m);
 	rec_model_free(m);
@@ -759,7 +764,7 @@ cmd_eval(const struct opts *o)
 			all = NULL;
 			test = load_input(o, &o->test);
 		} else {
-			check_trainable(all, o->in.path);
+			check_trainable(all, input_name(o->in.path));
 			if (rec_data_split(all, o->test_frac, o->p.seed, &train,
 			    &test) == -1)
 				err(1, "out of memory");
@@ -774,7 +779,7 @@ cmd_eval(const struct opts *o)
 	}
 	if (test->n == 0)
 		errx(1, "%s: no test ratings", o->test_path != NULL ?
-		    o->test_path : "test split");
+		    input_name(o->test_path) : "test split");
 	if (rec_test_map(m, test, &t) == -1 ||
 	    rec_evaluate(m, &t, o->k, o->cold_nan, o->p.threads, &mt) == -1)
 		err(1, "out of memory");
