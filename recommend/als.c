@@ -212,28 +212,37 @@ padsize(int k)
 	return n;
 }
 
-/* A += w_p v_p v_p' and b += c_p v_p for four vectors at once. */
+/* A += w_p v_p v_p' and b += c_p v_p for four vectors at once (w_p = 1
+ * when not weighted).  b has KPAD(k) entries: its update runs over whole
+ * blocks of 4 too (the zero padding of v keeps its tail zero). */
 static inline void
 upd4(double *restrict A, double *restrict b, int k,
     const double *restrict v0, const double *restrict v1,
     const double *restrict v2, const double *restrict v3, const double *w,
-    const double *c)
+    const double *c, int weighted)
 {
 	double *restrict row = A;
-	int j, l, m;
+	int j, l, m, kp = KPAD(k);
 
 	for (j = 0; j < k; j++) {
-		double a0 = w[0] * v0[j], a1 = w[1] * v1[j];
-		double a2 = w[2] * v2[j], a3 = w[3] * v3[j];
+		double a0 = v0[j], a1 = v1[j], a2 = v2[j], a3 = v3[j];
 		int len = PADLEN(j);
+		if (weighted) {
+			a0 *= w[0];
+			a1 *= w[1];
+			a2 *= w[2];
+			a3 *= w[3];
+		}
 		for (l = 0; l < len; l += 4)
 			for (m = 0; m < 4; m++)
 				row[l + m] += a0 * v0[l + m] + a1 * v1[l + m] +
 				    a2 * v2[l + m] + a3 * v3[l + m];
 		row += len;
-		b[j] += c[0] * v0[j] + c[1] * v1[j] + c[2] * v2[j] +
-		    c[3] * v3[j];
 	}
+	for (l = 0; l < kp; l += 4)
+		for (m = 0; m < 4; m++)
+			b[l + m] += c[0] * v0[l + m] + c[1] * v1[l + m] +
+			    c[2] * v2[l + m] + c[3] * v3[l + m];
 }
 
 static inline void
@@ -241,7 +250,7 @@ upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
     double w, double c)
 {
 	double *restrict row = A;
-	int j, l, m;
+	int j, l, m, kp = KPAD(k);
 
 	for (j = 0; j < k; j++) {
 		double a = w * v[j];
@@ -250,8 +259,10 @@ upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
 			for (m = 0; m < 4; m++)
 				row[l + m] += a * v[l + m];
 		row += len;
-		b[j] += c * v[j];
 	}
+	for (l = 0; l < kp; l += 4)
+		for (m = 0; m < 4; m++)
+			b[l + m] += c * v[l + m];
 }
 
 /* The padded triangle P as a packed one. */
@@ -276,25 +287,33 @@ accumulate(double *restrict P, double *restrict b, int k, const double *Y,
     double alpha, double *cnt)
 {
 	const size_t kp = (size_t)KPAD(k);
-	double w[4], c[4], cn = 0;
+	double w[4] = { 1, 1, 1, 1 }, c[4], cn = 0;
 	uint64_t q;
 	int j;
 
-	for (q = 0; q + 4 <= n; q += 4) {
-		for (j = 0; j < 4; j++) {
-			double r = val[q + (uint64_t)j];
-			if (implicit) {
+	/* Two loops, so that each inlined update is specialised. */
+	if (implicit) {
+		for (q = 0; q + 4 <= n; q += 4) {
+			for (j = 0; j < 4; j++) {
+				double r = val[q + (uint64_t)j];
 				w[j] = alpha * fabs(r);
 				c[j] = r > 0 ? 1 + w[j] : 0;
 				cn += r > 0;
-			} else {
-				w[j] = 1;
-				c[j] = r;
 			}
+			upd4(P, b, k, Y + (size_t)idx[q] * kp,
+			    Y + (size_t)idx[q + 1] * kp,
+			    Y + (size_t)idx[q + 2] * kp,
+			    Y + (size_t)idx[q + 3] * kp, w, c, 1);
 		}
-		upd4(P, b, k, Y + (size_t)idx[q] * kp,
-		    Y + (size_t)idx[q + 1] * kp, Y + (size_t)idx[q + 2] * kp,
-		    Y + (size_t)idx[q + 3] * kp, w, c);
+	} else {
+		for (q = 0; q + 4 <= n; q += 4) {
+			for (j = 0; j < 4; j++)
+				c[j] = val[q + (uint64_t)j];
+			upd4(P, b, k, Y + (size_t)idx[q] * kp,
+			    Y + (size_t)idx[q + 1] * kp,
+			    Y + (size_t)idx[q + 2] * kp,
+			    Y + (size_t)idx[q + 3] * kp, w, c, 0);
+		}
 	}
 	for (; q < n; q++) {
 		double r = val[q];
@@ -322,7 +341,7 @@ gram(double *G, const double *Y, size_t n, int k)
 	memset(bz, 0, sizeof(bz));
 	for (r = 0; r + 4 <= n; r += 4)
 		upd4(G, bz, k, Y + r * kp, Y + (r + 1) * kp, Y + (r + 2) * kp,
-		    Y + (r + 3) * kp, one, zero);
+		    Y + (r + 3) * kp, one, zero, 0);
 	for (; r < n; r++)
 		upd1(G, bz, k, Y + r * kp, 1, 0);
 }
@@ -373,7 +392,7 @@ build_row(const struct pool *pl, const struct side *s, uint32_t row,
 		memcpy(P, G, padsize(k) * sizeof(*P));
 	else
 		memset(P, 0, padsize(k) * sizeof(*P));
-	memset(b, 0, (size_t)k * sizeof(*b));
+	memset(b, 0, (size_t)KPAD(k) * sizeof(*b));
 	accumulate(P, b, k, s->src, s->m->idx + p0, s->m->val + p0, p1 - p0,
 	    p->implicit, p->alpha, &n);
 	unpad(A, P, k);
@@ -462,7 +481,7 @@ worker_run(void *arg)
 		return NULL;
 	P = malloc(padsize(k) * sizeof(*P));
 	A = malloc(PK(k) * sizeof(*A));
-	b = malloc((size_t)k * sizeof(*b));
+	b = malloc((size_t)KPAD(k) * sizeof(*b));
 	G = malloc(padsize(k) * sizeof(*G));
 	work = malloc((size_t)k * (k + 1) * sizeof(*work));
 	A4 = malloc(PK(k) * SOLVE_W * sizeof(*A4));
