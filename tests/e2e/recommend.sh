@@ -266,7 +266,12 @@ awk -F, 'NR == 1 { print "customer;product;qty"; next }
 check "man: the original's Spark settings" $R eval --ratings \
     ratings-semi.csv -d ';' --user customer --item product --rating qty \
     --rank 10 --iters 10 --lambda 0.01
-$R train --archive invoices.bson --implicit -m model.bin
+cp inv.jsonl invoices.jsonl
+check "man: train from JSON lines" $R train --json invoices.jsonl --implicit \
+    -m model.bin
+check "man: top for one customer" $R top -m model.bin --user 7432435622
+check_grep "man: that customer is in the synthetic data" '^7432435622,1,' \
+    "$WORK/.out"
 check "man: similar items" $R similar -m model.bin -n 3 pizza
 
 done_testing
