@@ -6,17 +6,18 @@
  * factors.  A row's normal equations are built from rank-1 updates over the
  * items it rated only (packed lower triangle, k(k+1)/2 entries), four items
  * at a time so that each entry is loaded and stored once per four updates;
- * implicit mode starts from Y'Y, built once per half-iteration.  The rows
- * are split over threads in contiguous ranges of balanced work, fixed for
- * the run; a persistent pool meets at a barrier after each half.  Every
- * row's arithmetic depends only on its own data, so the factors come out
- * bit-identical for any thread count. */
+ * implicit mode starts from Y'Y, built once per half-iteration.  A
+ * persistent pool of threads takes chunks of rows from a shared counter and
+ * meets at a barrier after each half.  Every row's arithmetic depends only
+ * on its own data, never on the thread that solves it, so the factors come
+ * out bit-identical for any thread count. */
 #include "rec.h"
 
 #include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@
 #include "util.h"
 
 #define MAX_THREADS	256
-#define ROW_COST	24	/* a solve costs about as much as this many updates */
+#define CHUNK		32	/* rows a thread takes at a time */
 
 /* ==== dense kernels ====================================================== */
 
@@ -353,7 +354,7 @@ struct side {
 	const double *src;		/* the other side's factors */
 	size_t nsrc;
 	double *dst;
-	uint32_t bounds[MAX_THREADS + 1];
+	atomic_uint *next;	/* per iteration: the next chunk to take */
 };
 
 struct pool {
@@ -405,18 +406,17 @@ build_row(const struct pool *pl, const struct side *s, uint32_t row,
  * and solved together (als_cholesky_solve4), which hides the latency of
  * the square roots and divisions; non-negative rows go one at a time. */
 static void
-solve_rows(struct pool *pl, const struct side *s, int t, double *P,
-    double *A, double *b, const double *G, double *work, double *A4,
-    double *b4)
+solve_rows(struct pool *pl, const struct side *s, int t, uint32_t start,
+    uint32_t end, double *P, double *A, double *b, const double *G,
+    double *work, double *A4, double *b4)
 {
 	const struct als_params *p = pl->p;
 	const int k = p->rank;
 	const size_t kp = (size_t)KPAD(k), na = PK(k);
-	const uint32_t end = s->bounds[t + 1];
 	uint32_t row;
 
 	if (p->nonneg) {
-		for (row = s->bounds[t]; row < end; row++) {
+		for (row = start; row < end; row++) {
 			double *x = s->dst + (size_t)row * kp;
 			if (build_row(pl, s, row, P, A, b, G) != 0)
 				memset(x, 0, kp * sizeof(*x));
@@ -425,7 +425,7 @@ solve_rows(struct pool *pl, const struct side *s, int t, double *P,
 		}
 		return;
 	}
-	for (row = s->bounds[t]; row < end; row += SOLVE_W) {
+	for (row = start; row < end; row += SOLVE_W) {
 		int skip[SOLVE_W], bad[SOLVE_W], w, j;
 		size_t e;
 
@@ -492,11 +492,22 @@ worker_run(void *arg)
 	for (it = 0; it < pl->p->iters; it++) {
 		for (h = 0; h < 2; h++) {
 			const struct side *s = &pl->side[h];
-			if (wk->rc == 0) {
-				if (pl->p->implicit)
-					gram(G, s->src, s->nsrc, k);
-				solve_rows(pl, s, wk->t, P, A, b, G, work, A4,
-				    b4);
+			atomic_uint *next = &s->next[it];
+			unsigned c;
+			if (wk->rc == 0 && pl->p->implicit)
+				gram(G, s->src, s->nsrc, k);
+			/* Chunks of rows go to whichever thread is free: a
+			 * row's result does not depend on who solves it, and a
+			 * thread the system holds back does not hold up the
+			 * others.  A thread without memory takes none. */
+			while (wk->rc == 0 && (c = atomic_fetch_add_explicit(
+			    next, 1, memory_order_relaxed)) <
+			    (s->m->nrows + CHUNK - 1) / CHUNK) {
+				uint32_t r0 = c * CHUNK;
+				uint32_t r1 = s->m->nrows - r0 < CHUNK ?
+				    s->m->nrows : r0 + CHUNK;
+				solve_rows(pl, s, wk->t, r0, r1, P, A, b, G,
+				    work, A4, b4);
 			}
 			pthread_barrier_wait(&pl->bar);
 		}
@@ -509,26 +520,6 @@ worker_run(void *arg)
 	free(A4);
 	free(b4);
 	return NULL;
-}
-
-/* Contiguous row ranges of about equal work (ratings plus a solve each). */
-static void
-partition(struct side *s, int nt)
-{
-	const struct rec_csr *m = s->m;
-	uint64_t total = m->ptr[m->nrows] + (uint64_t)m->nrows * ROW_COST;
-	uint32_t row = 0;
-	int t;
-
-	s->bounds[0] = 0;
-	for (t = 1; t < nt; t++) {
-		uint64_t want = total * (uint64_t)t / (uint64_t)nt;
-		while (row < m->nrows &&
-		    m->ptr[row] + (uint64_t)row * ROW_COST < want)
-			row++;
-		s->bounds[t] = row;
-	}
-	s->bounds[nt] = m->nrows;
 }
 
 void
@@ -608,10 +599,24 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 	pl.side[1].src = Vp;
 	pl.side[1].nsrc = byitem->nrows;
 	pl.side[1].dst = Up;
-	partition(&pl.side[0], nt);
-	partition(&pl.side[1], nt);
+	pl.side[0].next = calloc((size_t)p->iters + 1, sizeof(atomic_uint));
+	pl.side[1].next = calloc((size_t)p->iters + 1, sizeof(atomic_uint));
+	if (pl.side[0].next == NULL || pl.side[1].next == NULL) {
+		free(pl.side[0].next);
+		free(pl.side[1].next);
+		free(Up);
+		free(Vp);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (t = 0; t < p->iters; t++) {
+		atomic_init(&pl.side[0].next[t], 0);
+		atomic_init(&pl.side[1].next[t], 0);
+	}
 	if ((e = pthread_barrier_init(&pl.bar, NULL, (unsigned)nt)) != 0) {
 		snprintf(err, errlen, "threads: %s", strerror(e));
+		free(pl.side[0].next);
+		free(pl.side[1].next);
 		free(Up);
 		free(Vp);
 		return -1;
@@ -662,6 +667,8 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 		    (size_t)p->rank * sizeof(*V));
 	rc = 0;
 out:
+	free(pl.side[0].next);
+	free(pl.side[1].next);
 	free(Up);
 	free(Vp);
 	pthread_barrier_destroy(&pl.bar);
