@@ -602,6 +602,16 @@ parse_args(int argc, char **argv, struct opts *o)
 		warnx("unexpected argument '%s'", argv[0]);
 		usage();
 	}
+	if (o->in.header == 0) {
+		long long pos;
+		const char *col[3] = { o->in.ucol, o->in.icol, o->in.rcol };
+		for (j = 0; j < 3; j++)
+			if (parse_long(col[j], 1, 100000, &pos) == -1) {
+				warnx("--no-header: column '%s' must be a "
+				    "position", col[j]);
+				usage();
+			}
+	}
 	o->test = o->in;
 	o->test.path = o->test_path;
 	if (o->test_fmt >= 0)

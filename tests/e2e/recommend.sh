@@ -238,6 +238,10 @@ check_same_text_head "a bad rank: message" \
     "recommend: --rank: '0' is not a number in 1-256"
 check_fail "a bad --cold-start exits 2" 2 $R eval --ratings ratings.csv \
     --cold-start keep
+check_fail "--no-header with a column name exits 2" 2 $R train --ratings \
+    ratings.tsv -d tab --no-header --user customer -m x.bin
+check_same_text_head "--no-header with a column name: message" \
+    "recommend: --no-header: column 'customer' must be a position"
 check_fail "two inputs exit 2" 2 $R train --ratings ratings.csv --json \
     inv.jsonl -m x.bin
 check_fail "a write error exits 1" 1 sh -c "$R top -m bson.bin > /dev/full"
