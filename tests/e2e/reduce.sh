@@ -157,13 +157,17 @@ reduce --no-sync --tick 0.2 -o idle idle.fifo >idle.out 2>&1 &
 pid=$!
 exec 3>idle.fifo
 head -n 3 in.csv >&3
+wait_for 10 grep -q ',2,0,' idle.out
+ino1=$(ls -i idle/branch_sales.csv 2>/dev/null)
 sleep 1.3
+ino2=$(ls -i idle/branch_sales.csv 2>/dev/null)
 exec 3>&-
 wait $pid
 rc=$?
 check "idle FIFO: exit 0 at its end" test "$rc" -eq 0
 check "idle FIFO: ticks while idle" sh -c "test \$(grep -c '^[0-9]*,.*,2,0,' idle.out) -ge 4"
 check_grep "idle FIFO: snapshot written" '^Indiranagar,15999.00$' idle/branch_sales.csv
+check "idle FIFO: idle ticks rewrite no file" test -n "$ino1" -a "$ino1" = "$ino2"
 
 # ---- bad input -----------------------------------------------------------
 {
@@ -215,6 +219,15 @@ check_same "bad rows: good rows still counted" kpi.want badsnap/kpis.csv
 reduce --no-sync -o many many.csv >/dev/null 2>err.out
 check "rate limit: 10 rejects shown, then a note and the count" sh -c \
     "test \$(wc -l <err.out) -eq 12 && sed -n 11p err.out | grep -qx 'reduce: many.csv: more rejects not shown' && sed -n 12p err.out | grep -qx 'reduce: many.csv: 15 rows rejected'"
+
+reduce --no-sync -v -o many many.csv >/dev/null 2>err.out
+check "-v: every reject shown, then the count" sh -c \
+    "test \$(wc -l <err.out) -eq 16 && sed -n 16p err.out | grep -qx 'reduce: many.csv: 15 rows rejected'"
+{ head -n 2 in.csv; sed -n 2p in.csv | sed 's/Smartphone/Smartphone with a very long name indeed, a very long name indeed, a very long name indeed, a very long name indeed/'; } >long.csv
+reduce --no-sync --max-record 200 -o long long.csv >/dev/null 2>err.out
+printf '%s\n' 'reduce: long.csv:3: record too long' 'reduce: long.csv: 1 row rejected' >err.want
+check_same "--max-record: a longer row is rejected" err.want err.out
+check_fail "--max-record too small: exit 2" 2 reduce --max-record 10 -o x in.csv
 
 # Empty input, header only, BOM and CRLF.
 : >empty.csv
