@@ -122,6 +122,13 @@ check_same "example spec: weekday.csv" days.want custom/weekday.csv
 reduce --no-sync -q -a 'x.csv: PaymentType -> n=count()' -a 'y.csv: -> r=rejected()' -o cli in.csv >/dev/null
 printf 'PaymentType,n\nCard,1\nCash,1\nUPI,2\nWallet,1\n' >x.want
 check_same "-a aggregates" x.want cli/x.csv
+cp in.csv sales.csv
+reduce -q -a 'pay.csv: PaymentType,TimeSlot -> n=count(), avg=mean(FinalAmount)' \
+    -o paysnap sales.csv >/dev/null
+printf '%s\n' PaymentType,TimeSlot,n,avg Card,Evening,1,298.50 \
+    Cash,Afternoon,1,1233.10 UPI,Morning,1,15999.00 UPI,Night,1,2374.05 \
+    Wallet,Morning,1,649.00 >pay.want
+check_same "man page example: -a with two keys and a mean" pay.want paysnap/pay.csv
 check "-a replaces the default" sh -c 'test "$(cd cli && ls | tr "\n" " ")" = "x.csv y.csv "'
 
 # ---- exact money on a synthetic stream, plain and shuffled ---------------
