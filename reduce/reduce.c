@@ -53,7 +53,7 @@ static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
-    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT...\n"
+    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n";
 
 struct opts {
@@ -112,7 +112,8 @@ help(void)
 	    "      --checkpoint PATH  save state and input position every tick;\n"
 	    "                         resume from PATH when it exists\n"
 	    "  -f, --follow           keep reading FILE as it grows (tail -F)\n"
-	    "      --merge            merge checkpoints into one snapshot\n"
+	    "      --merge            merge checkpoints (or DIR/state.ckpt) into one\n"
+	    "                         snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
 	    "  -q, --quiet            no reject messages on stderr\n"
@@ -524,9 +525,19 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 
 	if (a == NULL)
 		err(1, "malloc");
-	for (i = 0; i < argc; i++)
-		if (agg_load(a, argv[i], NULL, errb, sizeof(errb)) == -1)
+	for (i = 0; i < argc; i++) {
+		/* A directory stands for the state.ckpt inside it. */
+		char path[4096];
+		struct stat st;
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if ((size_t)snprintf(path, sizeof(path), "%s/state.ckpt",
+			    argv[i]) >= sizeof(path))
+				errx(1, "%s: name too long", argv[i]);
+		} else
+			snprintf(path, sizeof(path), "%s", argv[i]);
+		if (agg_load(a, path, NULL, errb, sizeof(errb)) == -1)
 			errx(1, "%s", errb);
+	}
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");

@@ -279,6 +279,11 @@ reduce --no-sync -q -o p1 --checkpoint p1.ckpt part1.csv >/dev/null
 reduce --no-sync -q -o p2 --checkpoint p2.ckpt part2.csv >/dev/null
 check "merge: exit 0" reduce --no-sync --merge -o merged --checkpoint m.ckpt p1.ckpt p2.ckpt
 check "merge of two halves equals the whole run" diff -r got merged
+mkdir -p da db
+reduce --no-sync -q -o da --checkpoint da/state.ckpt part1.csv >/dev/null
+reduce --no-sync -q -o db --checkpoint db/state.ckpt part2.csv >/dev/null
+reduce --no-sync --merge -o mergeddirs da db
+check "merge by directories (man page example)" diff -r got mergeddirs
 check "merge of a merged checkpoint" reduce --no-sync --merge -o merged2 m.ckpt
 check "merged checkpoint reproduces the snapshot" diff -r got merged2
 sed '6s/[0-9]/&&/' p1.ckpt >corrupt.ckpt
