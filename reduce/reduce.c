@@ -307,8 +307,10 @@ open_input(struct run *R)
 	R->regular = S_ISREG(R->st.st_mode);
 	if (R->o.follow && !R->regular)
 		errx(1, "%s: follow mode needs a regular file", R->name);
-	if (!R->regular) {
-		/* Never block in read(2): ticks must come on time. */
+	if (!R->regular && !isatty(R->fd)) {
+		/* Never block in read(2): ticks must come on time.  (Not on a
+		 * terminal, whose flags the shell shares: were reduce killed,
+		 * O_NONBLOCK would stay behind.) */
 		R->fd_flags = fcntl(R->fd, F_GETFL);
 		if (R->fd_flags != -1 && !(R->fd_flags & O_NONBLOCK) &&
 		    fcntl(R->fd, F_SETFL, R->fd_flags | O_NONBLOCK) == 0)
