@@ -623,9 +623,16 @@ static void
 show(char *why, size_t whylen, const char *what, const char *col,
     const struct csvio_field *f)
 {
-	int n = f->len > 40 ? 40 : (int)f->len;
+	char v[41];
+	size_t n = f->len > 40 ? 40 : f->len, i;
 
-	snprintf(why, whylen, "%s in %s: \"%.*s\"%s", what, col, n, f->p,
+	/* At most 40 bytes, control characters shown as '?', so one reject
+	 * stays one line of stderr. */
+	for (i = 0; i < n; i++)
+		v[i] = (unsigned char)f->p[i] < 0x20 || f->p[i] == 0x7f ?
+		    '?' : f->p[i];
+	v[n] = '\0';
+	snprintf(why, whylen, "%s in %s: \"%s\"%s", what, col, v,
 	    f->len > 40 ? "..." : "");
 }
 
