@@ -247,6 +247,23 @@ test_missing_column(void **state)
 	agg_free(b);
 }
 
+static void
+test_header_column_wins(void **state)
+{
+	/* A "Week" column in the input is used as it is, not derived. */
+	struct agg *a = engine("w.csv: Week -> n=count()\n");
+	char *s;
+
+	(void)state;
+	feed(a, "Timestamp,Week\n2024-01-07 10:00:00,custom\n"
+	    "not a time,custom\n", NULL, 0);
+	s = csv_of(a, 0);
+	assert_string_equal(s, "Week,n\ncustom,2\n");
+	free(s);
+	assert_int_equal(agg_rejected(a), 0);
+	agg_free(a);
+}
+
 static const char spec_all[] =
     "s.csv: Branch,Month -> T=sum(Price), N=count(), Lo=min(Price), "
     "Hi=max(Price), M=mean(Price), D=distinct(Item)\n"
@@ -551,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_empty_state),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_missing_column),
+		cmocka_unit_test(test_header_column_wins),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corruption),
