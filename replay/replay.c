@@ -726,7 +726,8 @@ main(int argc, char *argv[])
 	free(c.sbuf);
 	free(c.sv);
 	free(pw);
-	if (close_stdout() == -1 && errno != EPIPE) {
+	if (close_stdout() == -1 && errno != EPIPE && errno != EBADF &&
+	    !c.failed) {
 		warn("stdout");
 		c.failed = 1;
 	}
