@@ -80,10 +80,11 @@ rpid=$!
 at_exit "kill \$rpid 2>/dev/null"
 wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $rport -t probe -E -W 2"
 mosquitto_sub -h 127.0.0.1 -p $rport -c -i sub-rs -t till/rs -q 1 -E -W 10
-replay --synth=invoices --invoices 6000 --rate 3000 \
+replay -v --synth=invoices --invoices 6000 --rate 3000 \
     --mqtt tcp://127.0.0.1:$rport --topic till/rs 2> rs.err &
 pid=$!
-sleep 0.8
+wait_for 10 grep -q 'mqtt: connected' rs.err
+sleep 0.5
 kill $rpid
 wait $rpid
 "$MOSQUITTO" -c restart.conf >> restart.log 2>&1 &
