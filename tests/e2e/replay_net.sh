@@ -66,6 +66,10 @@ check_same "--reopen: the first reader gets its rows" first.want re1.out
 check_same "--reopen: the next reader gets the header and the rest" \
     second.want re2.out
 
+yes 'old content' | head -n 5000 > regular.txt
+replay gap.csv -o regular.txt
+check_same "-o on an existing file truncates and writes it" gap.csv regular.txt
+
 mkfifo ex.fifo
 replay --clean all.csv -o ex.fifo &
 pid=$!
