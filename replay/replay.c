@@ -82,7 +82,7 @@ help(void)
 {
 	usage(stdout);
 	fputs(
-"Stream CSV rows (or lines) at a controlled pace, like a live till.\n"
+"\nStream CSV rows (or lines) at a controlled pace, like a live till.\n"
 "\n"
 "Input:\n"
 "      --lines             plain lines, no header (default: CSV records)\n"
