@@ -10,6 +10,9 @@ if ! command -v mosquitto > /dev/null 2>&1 &&
 	exit 0
 fi
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+# Run as root, mosquitto drops to its own user: let it reach the files it
+# reads and writes here (TLS keys, a password file, a persistence dir).
+chmod 711 "$WORK"
 
 port=$(free_port)
 cat > mosquitto.conf <<EOC
@@ -66,8 +69,7 @@ check_same "example: all 100 arrive" ex.want ex.got
 # A second broker with persistence, so that its queue survives the restart.
 # Whenever the restart falls, every invoice must arrive at least once.
 rport=$(free_port)
-# Run as root, mosquitto drops to its own user: let it reach db/.
-chmod 711 "$WORK" && mkdir db && chmod 777 db
+mkdir db && chmod 777 db
 cat > restart.conf <<EOC
 listener $rport 127.0.0.1
 allow_anonymous true
