@@ -164,7 +164,9 @@ deliver(struct ctx *c, const char *p, size_t len, double ev)
 		while ((now = now_mono()) < due) {
 			if (sig_stop)
 				return RUN_DONE;
-			sleep_sec(due - now);
+			if ((rc = sink_rc(c, sink_wait(c->sink, due - now))) !=
+			    RUN_OK)
+				return rc;
 		}
 	}
 	if (sig_stop)
