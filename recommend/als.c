@@ -4,7 +4,7 @@
  *
  * Each half-iteration solves every row of one side from the other side's
  * factors.  A row's normal equations are built from rank-1 updates over the
- * items it rated only (packed lower triangle, k(k+1)/2 entries), four items
+ * items it rated only (kernel.c: a padded lower triangle), four items
  * at a time so that each entry is loaded and stored once per four updates;
  * implicit mode starts from Y'Y, built once per half-iteration.  A
  * persistent pool of threads takes chunks of rows from a shared counter and
