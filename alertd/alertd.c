@@ -1596,9 +1596,11 @@ main(int argc, char *argv[])
 	}
 	if (opt.dir != NULL) {
 		struct stat st;
-		if (stat(opt.dir, &st) == -1)
+		/* Missing is fine: reduce, started beside us, makes it. */
+		int src = stat(opt.dir, &st);
+		if (src == -1 && errno != ENOENT)
 			err(ex_fail(), "%s", opt.dir);
-		if (!S_ISDIR(st.st_mode))
+		if (src == 0 && !S_ISDIR(st.st_mode))
 			errx(ex_fail(), "%s: not a directory", opt.dir);
 	}
 	if ((alert_map = strmap_new()) == NULL)
