@@ -156,6 +156,35 @@ check_fail "--exec-timeout=0: exit 2" 2 alertd -r "$R" --exec true --exec-timeou
 check_fail "-F xml: exit 2" 2 alertd -r "$R" -F xml
 check_fail "bad option under --once: exit 3" 3 alertd --once -r "$R" --bogus
 check_fail "-i missing file: exit 1" 1 alertd -r "$R" -i no-such.csv
+# The rule examples of the man page parse.
+sed -n '/^\.Ss Examples of rules/,/^\.Ed/p' "$LI_TOP/man/alertd.1" |
+    sed -e '1,2d' -e '$d' -e 's/\\-/-/g' >man.rules
+check "the man page has rule examples" test "$(wc -l <man.rules)" -ge 5
+alertd -r man.rules --stock "$LI_TOP/examples/stock.csv" </dev/null >out 2>err
+check "the man page's rule examples parse" test $? -eq 0
+
+# The wall clock: events stamped now; SIGTERM ends the run cleanly.
+mkfifo live
+exec 3<>live
+alertd -r "$R" -i live >out 2>err 3>&- &
+pid=$!
+at_exit "kill $pid 2>/dev/null"
+head -n 1 "$S" >&3
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),90,,1,1,1,," >&3
+wait_for 5 grep -q critical out
+check_grep "wall clock: the event has the time now" \
+    "^$(date -u +%Y-%m-%d)T[0-9:]+Z,firing,cpu_temp,critical,cpu_temp,90,cpu_temp 90 > 80\$" out
+kill -TERM $pid
+wait $pid
+check "SIGTERM: exit 0" test $? -eq 0
+check "SIGTERM: quiet" test ! -s err
+exec 3>&-
+
+# A reader that goes away: a quiet end.
+alertd -r "$R" --clock=input <"$S" 2>err | head -n 2 >out
+check "| head -n 2: two lines" test "$(wc -l <out)" -eq 2
+check "| head -n 2: quiet" test ! -s err
+
 alertd --version >out
 echo "alertd 0.1.0" >want
 check_same "--version" want out
