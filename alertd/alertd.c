@@ -1583,7 +1583,7 @@ main(int argc, char *argv[])
 		 * idle, so one rules file serves every pipeline. */
 		if (rules[i].src == SRC_ROW || rules[i].src == SRC_AGG)
 			add_table(rules[i].file, 0);
-		if (rules[i].src == SRC_INVENTORY) {
+		if (rules[i].src == SRC_INVENTORY && opt.stock != NULL) {
 			add_table(rules[i].file, 0);
 			add_table("kpis.csv", 1);	/* see snapshot_matches */
 		}
