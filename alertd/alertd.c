@@ -290,7 +290,6 @@ json_event(struct hook_event *ev, int finite, double value)
 	json_str(b, cap, &n, ev->key);
 	LIT(",\"value\":");
 	if (finite) {
-		snprintf(num, sizeof(num), "%.17g", value);
 		LIT(fmt_num(value, num, sizeof(num)));
 	} else {
 		LIT("null");

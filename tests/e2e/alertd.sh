@@ -140,6 +140,31 @@ printf 'when,what\n1,2\n' | alertd -r "$R" >out 2>err
 echo "alertd: stdin:1: not a header of samples (time,...) or tick lines (tick,time,...): input ignored" >want
 check_same "an unknown header is reported" want err
 
+# Hostile input: a 100 KB line, binary bytes, a truncated last line.
+{
+	head -n 3 "$S"
+	awk 'BEGIN { s = "2026-11-23T10:00:09Z,"; for (i = 0; i < 100000; i++) s = s "9"; print s }'
+	printf '\001\377\000garbage\n'
+	tail -n +4 "$S" | head -n 7
+	printf '2026-11-23T10:00:46Z,99'
+} >hostile.csv
+alertd -r "$R" --clock=input -v <hostile.csv >out 2>err
+check "hostile input: exit 0" test $? -eq 0
+check_grep "hostile input: a long line is refused" '^alertd: stdin:4: record too long$' err
+check_grep "hostile input: binary bytes are a malformed line" '^alertd: stdin:5: ' err
+check_grep "hostile input: the truncated last line is malformed" '^alertd: stdin:13: 2 fields, want 8$' err
+check_grep "hostile input: counted" '^alertd: stdin: 9 records, 3 malformed$' err
+check_grep "hostile input: the good lines still alert" ',resolved,cpu_temp,warning,cpu_temp,64,' out
+awk 'BEGIN { s = "x sample cpu_temp warn>1 message="; for (i = 0; i < 5000; i++) s = s "a"; print s }' >long.rules
+alertd -r long.rules </dev/null 2>err
+check "a rule line over 4096 bytes: exit 2" test $? -eq 2
+echo "alertd: long.rules:1: line too long (max 4096 bytes)" >want
+check_same "a rule line over 4096 bytes: message" want err
+printf 'x sample cpu_temp warn>1 message="%s"\n' "$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "m" }')" >msg.rules
+alertd -r msg.rules </dev/null 2>err
+echo "alertd: msg.rules:1: message= too long (max 255 bytes)" >want
+check_same "a message over 255 bytes: message" want err
+
 # Write errors and usage.
 alertd -r "$R" --clock=input <"$S" >/dev/full 2>err
 check "> /dev/full: exit 1" test $? -eq 1
