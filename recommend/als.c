@@ -6,16 +6,18 @@
  * factors.  A row's normal equations are built from rank-1 updates over the
  * items it rated only (packed lower triangle, k(k+1)/2 entries), four items
  * at a time so that each entry is loaded and stored once per four updates;
- * implicit mode starts from Y'Y, built once per half-iteration.  The rows
- * are split over threads in contiguous ranges of balanced work, fixed for
- * the run; a persistent pool meets at a barrier after each half.  Every
- * row's arithmetic depends only on its own data, so the factors come out
- * bit-identical for any thread count. */
+ * implicit mode starts from Y'Y, built once per half-iteration.  A
+ * persistent pool of threads takes chunks of rows from a shared counter and
+ * meets at a barrier after each half.  Every row's arithmetic depends only
+ * on its own data, never on the thread that solves it, so the factors come
+ * out bit-identical for any thread count. */
 #include "rec.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +25,22 @@
 #include "util.h"
 
 #define MAX_THREADS	256
-#define ROW_COST	24	/* a solve costs about as much as this many updates */
+#define CHUNK		32	/* rows a thread takes at a time */
 
 /* ==== dense kernels ====================================================== */
+
+/* On x86-64 the dense kernels are also built for AVX2 and picked at
+ * run time (GCC/Clang function multi-versioning).  Floating-point
+ * contraction is off in ISO C mode and AVX2 brings no FMA here, so both
+ * versions compute bit-identical results: only the vector width differs. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
+#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef VEC_CLONES
+#define VEC_CLONES
+#endif
 
 #define PK(j)	((size_t)(j) * ((j) + 1) / 2)
 
@@ -69,6 +84,69 @@ als_cholesky_solve(double *A, double *b, int k)
 	return 0;
 }
 
+VEC_CLONES void
+als_cholesky_solve4(double *restrict A, double *restrict b, int k, int *bad)
+{
+	double inv[REC_MAX_RANK][SOLVE_W], c[REC_MAX_RANK][SOLVE_W];
+	int i, j, l, w;
+
+	/* als_cholesky_solve's operations, lane by lane: the same results. */
+	for (j = 0; j < k; j++) {
+		double *dj = A + (PK(j) + (size_t)j) * SOLVE_W;
+		int ok[SOLVE_W];
+		for (w = 0; w < SOLVE_W; w++) {
+			ok[w] = dj[w] > 0 && dj[w] <= DBL_MAX;
+			bad[w] |= !ok[w];
+		}
+		/* Branch-free, so that the lanes' roots and reciprocals are
+		 * one vector instruction each. */
+		for (w = 0; w < SOLVE_W; w++)
+			dj[w] = sqrt(ok[w] ? dj[w] : 1.0);
+		for (w = 0; w < SOLVE_W; w++)
+			inv[j][w] = 1 / dj[w];
+		for (i = j + 1; i < k; i++) {
+			double *e = A + (PK(i) + (size_t)j) * SOLVE_W;
+			for (w = 0; w < SOLVE_W; w++)
+				c[i][w] = e[w] *= inv[j][w];
+		}
+		for (i = j + 1; i < k; i++) {
+			double *ri = A + PK(i) * SOLVE_W;
+			for (l = j + 1; l <= i; l++)
+				for (w = 0; w < SOLVE_W; w++)
+					ri[(size_t)l * SOLVE_W + (size_t)w] -=
+					    c[i][w] * c[l][w];
+		}
+	}
+	/* The substitutions work on a local copy, which the compiler can
+	 * see does not alias A. */
+	for (j = 0; j < k; j++)
+		for (w = 0; w < SOLVE_W; w++)
+			c[j][w] = b[(size_t)j * SOLVE_W + (size_t)w];
+	for (j = 0; j < k; j++) {
+		double y[SOLVE_W];
+		for (w = 0; w < SOLVE_W; w++)
+			y[w] = c[j][w] *= inv[j][w];
+		for (i = j + 1; i < k; i++) {
+			const double *e = A + (PK(i) + (size_t)j) * SOLVE_W;
+			for (w = 0; w < SOLVE_W; w++)
+				c[i][w] -= e[w] * y[w];
+		}
+	}
+	for (j = k - 1; j >= 0; j--) {
+		const double *rj = A + PK(j) * SOLVE_W;
+		double y[SOLVE_W];
+		for (w = 0; w < SOLVE_W; w++)
+			y[w] = c[j][w] *= inv[j][w];
+		for (i = 0; i < j; i++)
+			for (w = 0; w < SOLVE_W; w++)
+				c[i][w] -= rj[(size_t)i * SOLVE_W + (size_t)w] *
+				    y[w];
+	}
+	for (j = 0; j < k; j++)
+		for (w = 0; w < SOLVE_W; w++)
+			b[(size_t)j * SOLVE_W + (size_t)w] = c[j][w];
+}
+
 int
 als_nnls(const double *A, const double *b, double *x, int k, double *work)
 {
@@ -79,8 +157,14 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 		for (j = 0; j <= i; j++)
 			F[(size_t)i * k + j] = F[(size_t)j * k + i] =
 			    A[PK(i) + (size_t)j];
-		x[i] = 0;
-		g[i] = -b[i];	/* gradient A x - b at x = 0 */
+		if (!(x[i] > 0))
+			x[i] = 0;	/* also NaN */
+	}
+	for (i = 0; i < k; i++) {
+		/* The gradient A x - b at the start. */
+		g[i] = -b[i];
+		for (j = 0; j < k; j++)
+			g[i] += F[(size_t)i * k + j] * x[j];
 	}
 	for (sweep = 1; sweep <= 2000; sweep++) {
 		double change = 0, size = 0;
@@ -110,19 +194,6 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 	return sweep - 1;
 }
 
-/* On x86-64 the accumulation kernels are also built for AVX2 and picked at
- * run time (GCC/Clang function multi-versioning).  Floating-point
- * contraction is off in ISO C mode and AVX2 brings no FMA here, so both
- * versions compute bit-identical results: only the vector width differs. */
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
-#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef VEC_CLONES
-#define VEC_CLONES
-#endif
-
 /* The normal equations are accumulated in a padded lower triangle: row j
  * holds PADLEN(j) = j + 1 rounded up to 4 entries, so that every inner loop
  * runs over whole blocks of 4 that the compiler turns into vector code at
@@ -142,28 +213,37 @@ padsize(int k)
 	return n;
 }
 
-/* A += w_p v_p v_p' and b += c_p v_p for four vectors at once. */
+/* A += w_p v_p v_p' and b += c_p v_p for four vectors at once (w_p = 1
+ * when not weighted).  b has KPAD(k) entries: its update runs over whole
+ * blocks of 4 too (the zero padding of v keeps its tail zero). */
 static inline void
 upd4(double *restrict A, double *restrict b, int k,
     const double *restrict v0, const double *restrict v1,
     const double *restrict v2, const double *restrict v3, const double *w,
-    const double *c)
+    const double *c, int weighted)
 {
 	double *restrict row = A;
-	int j, l, m;
+	int j, l, m, kp = KPAD(k);
 
 	for (j = 0; j < k; j++) {
-		double a0 = w[0] * v0[j], a1 = w[1] * v1[j];
-		double a2 = w[2] * v2[j], a3 = w[3] * v3[j];
+		double a0 = v0[j], a1 = v1[j], a2 = v2[j], a3 = v3[j];
 		int len = PADLEN(j);
+		if (weighted) {
+			a0 *= w[0];
+			a1 *= w[1];
+			a2 *= w[2];
+			a3 *= w[3];
+		}
 		for (l = 0; l < len; l += 4)
 			for (m = 0; m < 4; m++)
 				row[l + m] += a0 * v0[l + m] + a1 * v1[l + m] +
 				    a2 * v2[l + m] + a3 * v3[l + m];
 		row += len;
-		b[j] += c[0] * v0[j] + c[1] * v1[j] + c[2] * v2[j] +
-		    c[3] * v3[j];
 	}
+	for (l = 0; l < kp; l += 4)
+		for (m = 0; m < 4; m++)
+			b[l + m] += c[0] * v0[l + m] + c[1] * v1[l + m] +
+			    c[2] * v2[l + m] + c[3] * v3[l + m];
 }
 
 static inline void
@@ -171,7 +251,7 @@ upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
     double w, double c)
 {
 	double *restrict row = A;
-	int j, l, m;
+	int j, l, m, kp = KPAD(k);
 
 	for (j = 0; j < k; j++) {
 		double a = w * v[j];
@@ -180,8 +260,10 @@ upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
 			for (m = 0; m < 4; m++)
 				row[l + m] += a * v[l + m];
 		row += len;
-		b[j] += c * v[j];
 	}
+	for (l = 0; l < kp; l += 4)
+		for (m = 0; m < 4; m++)
+			b[l + m] += c * v[l + m];
 }
 
 /* The padded triangle P as a packed one. */
@@ -206,25 +288,33 @@ accumulate(double *restrict P, double *restrict b, int k, const double *Y,
     double alpha, double *cnt)
 {
 	const size_t kp = (size_t)KPAD(k);
-	double w[4], c[4], cn = 0;
+	double w[4] = { 1, 1, 1, 1 }, c[4], cn = 0;
 	uint64_t q;
 	int j;
 
-	for (q = 0; q + 4 <= n; q += 4) {
-		for (j = 0; j < 4; j++) {
-			double r = val[q + (uint64_t)j];
-			if (implicit) {
+	/* Two loops, so that each inlined update is specialised. */
+	if (implicit) {
+		for (q = 0; q + 4 <= n; q += 4) {
+			for (j = 0; j < 4; j++) {
+				double r = val[q + (uint64_t)j];
 				w[j] = alpha * fabs(r);
 				c[j] = r > 0 ? 1 + w[j] : 0;
 				cn += r > 0;
-			} else {
-				w[j] = 1;
-				c[j] = r;
 			}
+			upd4(P, b, k, Y + (size_t)idx[q] * kp,
+			    Y + (size_t)idx[q + 1] * kp,
+			    Y + (size_t)idx[q + 2] * kp,
+			    Y + (size_t)idx[q + 3] * kp, w, c, 1);
 		}
-		upd4(P, b, k, Y + (size_t)idx[q] * kp,
-		    Y + (size_t)idx[q + 1] * kp, Y + (size_t)idx[q + 2] * kp,
-		    Y + (size_t)idx[q + 3] * kp, w, c);
+	} else {
+		for (q = 0; q + 4 <= n; q += 4) {
+			for (j = 0; j < 4; j++)
+				c[j] = val[q + (uint64_t)j];
+			upd4(P, b, k, Y + (size_t)idx[q] * kp,
+			    Y + (size_t)idx[q + 1] * kp,
+			    Y + (size_t)idx[q + 2] * kp,
+			    Y + (size_t)idx[q + 3] * kp, w, c, 0);
+		}
 	}
 	for (; q < n; q++) {
 		double r = val[q];
@@ -252,7 +342,7 @@ gram(double *G, const double *Y, size_t n, int k)
 	memset(bz, 0, sizeof(bz));
 	for (r = 0; r + 4 <= n; r += 4)
 		upd4(G, bz, k, Y + r * kp, Y + (r + 1) * kp, Y + (r + 2) * kp,
-		    Y + (r + 3) * kp, one, zero);
+		    Y + (r + 3) * kp, one, zero, 0);
 	for (; r < n; r++)
 		upd1(G, bz, k, Y + r * kp, 1, 0);
 }
@@ -264,7 +354,7 @@ struct side {
 	const double *src;		/* the other side's factors */
 	size_t nsrc;
 	double *dst;
-	uint32_t bounds[MAX_THREADS + 1];
+	atomic_uint *next;	/* per iteration: the next chunk to take */
 };
 
 struct pool {
@@ -284,45 +374,91 @@ struct worker {
 	int rc;
 };
 
-static void
-solve_rows(struct pool *pl, const struct side *s, int t, double *P,
-    double *A, double *b, const double *G, double *work)
+/* The normal equations of one row, packed (A) with its right-hand side (b)
+ * and the regularisation added.  P is scratch.  Returns 0, or 1 for an
+ * explicit row without ratings (its factors are zero). */
+static int
+build_row(const struct pool *pl, const struct side *s, uint32_t row,
+    double *P, double *A, double *b, const double *G)
 {
 	const struct als_params *p = pl->p;
 	const int k = p->rank;
-	const size_t kp = (size_t)KPAD(k), np = padsize(k);
-	const double *Y = s->src;
+	uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1];
+	double n;
+	int j;
+
+	if (!p->implicit && p1 == p0)
+		return 1;
+	if (p->implicit)
+		memcpy(P, G, padsize(k) * sizeof(*P));
+	else
+		memset(P, 0, padsize(k) * sizeof(*P));
+	memset(b, 0, (size_t)KPAD(k) * sizeof(*b));
+	accumulate(P, b, k, s->src, s->m->idx + p0, s->m->val + p0, p1 - p0,
+	    p->implicit, p->alpha, &n);
+	unpad(A, P, k);
+	for (j = 0; j < k; j++)
+		A[PK(j) + (size_t)j] += p->lambda * n;
+	return 0;
+}
+
+/* Rows in groups of SOLVE_W: their systems are interleaved lane by lane
+ * and solved together (als_cholesky_solve4), which hides the latency of
+ * the square roots and divisions; non-negative rows go one at a time. */
+static void
+solve_rows(struct pool *pl, const struct side *s, int t, uint32_t start,
+    uint32_t end, double *P, double *A, double *b, const double *G,
+    double *work, double *A4, double *b4)
+{
+	const struct als_params *p = pl->p;
+	const int k = p->rank;
+	const size_t kp = (size_t)KPAD(k), na = PK(k);
 	uint32_t row;
 
-	for (row = s->bounds[t]; row < s->bounds[t + 1]; row++) {
-		uint64_t p0 = s->m->ptr[row], p1 = s->m->ptr[row + 1];
-		const uint32_t *idx = s->m->idx;
-		const double *val = s->m->val;
-		double *x = s->dst + (size_t)row * kp;
-		double n;
-		int j;
-
-		if (!p->implicit && p1 == p0) {
-			memset(x, 0, kp * sizeof(*x));
-			continue;
+	if (p->nonneg) {
+		for (row = start; row < end; row++) {
+			double *x = s->dst + (size_t)row * kp;
+			if (build_row(pl, s, row, P, A, b, G) != 0)
+				memset(x, 0, kp * sizeof(*x));
+			else
+				als_nnls(A, b, x, k, work);
 		}
-		if (p->implicit)
-			memcpy(P, G, np * sizeof(*P));
-		else
-			memset(P, 0, np * sizeof(*P));
-		memset(b, 0, (size_t)k * sizeof(*b));
-		accumulate(P, b, k, Y, idx + p0, val + p0, p1 - p0,
-		    p->implicit, p->alpha, &n);
-		unpad(A, P, k);
-		for (j = 0; j < k; j++)
-			A[PK(j) + (size_t)j] += p->lambda * n;
-		if (p->nonneg) {
-			als_nnls(A, b, x, k, work);
-		} else if (als_cholesky_solve(A, b, k) == 0) {
-			memcpy(x, b, (size_t)k * sizeof(*x));
-		} else {
-			memset(x, 0, (size_t)k * sizeof(*x));
-			pl->failed[t]++;
+		return;
+	}
+	for (row = start; row < end; row += SOLVE_W) {
+		int skip[SOLVE_W], bad[SOLVE_W], w, j;
+		size_t e;
+
+		for (w = 0; w < SOLVE_W; w++) {
+			bad[w] = 0;
+			skip[w] = row + (uint32_t)w >= end ||
+			    build_row(pl, s, row + (uint32_t)w, P, A, b, G) != 0;
+			if (skip[w]) {
+				/* An identity system keeps the lane finite. */
+				for (e = 0; e < na; e++)
+					A4[e * SOLVE_W + (size_t)w] = 0;
+				for (j = 0; j < k; j++) {
+					A4[(PK(j) + (size_t)j) * SOLVE_W +
+					    (size_t)w] = 1;
+					b4[(size_t)j * SOLVE_W + (size_t)w] = 0;
+				}
+				continue;
+			}
+			for (e = 0; e < na; e++)
+				A4[e * SOLVE_W + (size_t)w] = A[e];
+			for (j = 0; j < k; j++)
+				b4[(size_t)j * SOLVE_W + (size_t)w] = b[j];
+		}
+		als_cholesky_solve4(A4, b4, k, bad);
+		for (w = 0; w < SOLVE_W && row + (uint32_t)w < end; w++) {
+			double *x = s->dst + (size_t)(row + (uint32_t)w) * kp;
+			if (skip[w] || bad[w]) {
+				memset(x, 0, kp * sizeof(*x));
+				pl->failed[t] += bad[w];
+				continue;
+			}
+			for (j = 0; j < k; j++)
+				x[j] = b4[(size_t)j * SOLVE_W + (size_t)w];
 		}
 	}
 }
@@ -333,7 +469,7 @@ worker_run(void *arg)
 	struct worker *wk = arg;
 	struct pool *pl = wk->pool;
 	const int k = pl->p->rank;
-	double *P, *A, *b, *G, *work;
+	double *P, *A, *b, *G, *work, *A4, *b4;
 	int it, h, gate;
 
 	pthread_mutex_lock(&pl->gate_mu);
@@ -345,19 +481,33 @@ worker_run(void *arg)
 		return NULL;
 	P = malloc(padsize(k) * sizeof(*P));
 	A = malloc(PK(k) * sizeof(*A));
-	b = malloc((size_t)k * sizeof(*b));
+	b = malloc((size_t)KPAD(k) * sizeof(*b));
 	G = malloc(padsize(k) * sizeof(*G));
 	work = malloc((size_t)k * (k + 1) * sizeof(*work));
-	wk->rc = P && A && b && G && work ? 0 : -1;
+	A4 = malloc(PK(k) * SOLVE_W * sizeof(*A4));
+	b4 = malloc((size_t)k * SOLVE_W * sizeof(*b4));
+	wk->rc = P && A && b && G && work && A4 && b4 ? 0 : -1;
 	/* Everyone must reach every barrier, even after a failed malloc:
 	 * the outcome is checked once all are done. */
 	for (it = 0; it < pl->p->iters; it++) {
 		for (h = 0; h < 2; h++) {
 			const struct side *s = &pl->side[h];
-			if (wk->rc == 0) {
-				if (pl->p->implicit)
-					gram(G, s->src, s->nsrc, k);
-				solve_rows(pl, s, wk->t, P, A, b, G, work);
+			atomic_uint *next = &s->next[it];
+			unsigned c;
+			if (wk->rc == 0 && pl->p->implicit)
+				gram(G, s->src, s->nsrc, k);
+			/* Chunks of rows go to whichever thread is free: a
+			 * row's result does not depend on who solves it, and a
+			 * thread the system holds back does not hold up the
+			 * others.  A thread without memory takes none. */
+			while (wk->rc == 0 && (c = atomic_fetch_add_explicit(
+			    next, 1, memory_order_relaxed)) <
+			    (s->m->nrows + CHUNK - 1) / CHUNK) {
+				uint32_t r0 = c * CHUNK;
+				uint32_t r1 = s->m->nrows - r0 < CHUNK ?
+				    s->m->nrows : r0 + CHUNK;
+				solve_rows(pl, s, wk->t, r0, r1, P, A, b, G,
+				    work, A4, b4);
 			}
 			pthread_barrier_wait(&pl->bar);
 		}
@@ -367,27 +517,9 @@ worker_run(void *arg)
 	free(b);
 	free(G);
 	free(work);
+	free(A4);
+	free(b4);
 	return NULL;
-}
-
-/* Contiguous row ranges of about equal work (ratings plus a solve each). */
-static void
-partition(struct side *s, int nt)
-{
-	const struct rec_csr *m = s->m;
-	uint64_t total = m->ptr[m->nrows] + (uint64_t)m->nrows * ROW_COST;
-	uint32_t row = 0;
-	int t;
-
-	s->bounds[0] = 0;
-	for (t = 1; t < nt; t++) {
-		uint64_t want = total * (uint64_t)t / (uint64_t)nt;
-		while (row < m->nrows &&
-		    m->ptr[row] + (uint64_t)row * ROW_COST < want)
-			row++;
-		s->bounds[t] = row;
-	}
-	s->bounds[nt] = m->nrows;
 }
 
 void
@@ -467,10 +599,24 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 	pl.side[1].src = Vp;
 	pl.side[1].nsrc = byitem->nrows;
 	pl.side[1].dst = Up;
-	partition(&pl.side[0], nt);
-	partition(&pl.side[1], nt);
+	pl.side[0].next = calloc((size_t)p->iters + 1, sizeof(atomic_uint));
+	pl.side[1].next = calloc((size_t)p->iters + 1, sizeof(atomic_uint));
+	if (pl.side[0].next == NULL || pl.side[1].next == NULL) {
+		free(pl.side[0].next);
+		free(pl.side[1].next);
+		free(Up);
+		free(Vp);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (t = 0; t < p->iters; t++) {
+		atomic_init(&pl.side[0].next[t], 0);
+		atomic_init(&pl.side[1].next[t], 0);
+	}
 	if ((e = pthread_barrier_init(&pl.bar, NULL, (unsigned)nt)) != 0) {
 		snprintf(err, errlen, "threads: %s", strerror(e));
+		free(pl.side[0].next);
+		free(pl.side[1].next);
 		free(Up);
 		free(Vp);
 		return -1;
@@ -521,6 +667,8 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 		    (size_t)p->rank * sizeof(*V));
 	rc = 0;
 out:
+	free(pl.side[0].next);
+	free(pl.side[1].next);
 	free(Up);
 	free(Vp);
 	pthread_barrier_destroy(&pl.bar);

@@ -233,24 +233,15 @@ open_input(const struct rec_input *in, char *err, size_t errlen)
 	return fd;
 }
 
-/* Read exactly len bytes; returns the count read (short at end of input)
- * or -1. */
+/* Read up to len bytes from a buffered stream; returns the count read
+ * (short at end of input) or -1 on a read error. */
 static ssize_t
-read_full(int fd, void *buf, size_t len)
+read_full(FILE *fp, void *buf, size_t len)
 {
-	size_t got = 0;
+	size_t got = fread(buf, 1, len, fp);
 
-	while (got < len) {
-		ssize_t r = read(fd, (char *)buf + got, len - got);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		got += (size_t)r;
-	}
+	if (got < len && ferror(fp))
+		return -1;
 	return (ssize_t)got;
 }
 
@@ -267,16 +258,24 @@ read_bson(const struct rec_input *in, int fd, struct rec_data *d, char *err,
 	uint8_t *buf = NULL;
 	uint64_t off = 0, docno = 0;
 	char why[REC_ERRLEN];
-	int rc = -1;
+	FILE *fp;
+	int rc = -1, dupfd;
 
+	/* A stream of its own, so that closing it leaves fd to the caller. */
+	if ((dupfd = dup(fd)) == -1 || (fp = fdopen(dupfd, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		if (dupfd != -1)
+			close(dupfd);
+		return -1;
+	}
 	if ((buf = malloc(max)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
-		return -1;
+		goto out;
 	}
 	for (;;) {
 		uint8_t lenb[4];
 		uint32_t len;
-		ssize_t r = read_full(fd, lenb, 4);
+		ssize_t r = read_full(fp, lenb, 4);
 		bson_t doc;
 		size_t erroff;
 		int x;
@@ -309,7 +308,7 @@ read_bson(const struct rec_input *in, int fd, struct rec_data *d, char *err,
 			break;
 		}
 		memcpy(buf, lenb, 4);
-		r = read_full(fd, buf + 4, len - 4);
+		r = read_full(fp, buf + 4, len - 4);
 		if (r < 0) {
 			snprintf(err, errlen, "%s: %s", name, strerror(errno));
 			goto out;
@@ -345,6 +344,7 @@ read_bson(const struct rec_input *in, int fd, struct rec_data *d, char *err,
 	rc = 0;
 out:
 	free(buf);
+	fclose(fp);
 	return rc;
 }
 

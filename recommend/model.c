@@ -496,7 +496,9 @@ rec_model_decode(const unsigned char *buf, size_t len, char *err,
 		if (take32(&in, &c) == -1 || c > m->nnz - q)
 			goto bad;
 		while (c-- > 0) {
-			if (take32(&in, &x) == -1 || x >= m->nitems)
+			/* Each customer's items: valid and ascending. */
+			if (take32(&in, &x) == -1 || x >= m->nitems ||
+			    (q > m->own_ptr[j] && x <= m->own_idx[q - 1]))
 				goto bad;
 			m->own_idx[q++] = x;
 		}

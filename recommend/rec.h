@@ -160,9 +160,17 @@ int als_train(const struct als_params *p, const struct rec_csr *byuser,
  * Returns 0, or -1 when A is not positive definite. */
 int als_cholesky_solve(double *A, double *b, int k);
 
+/* als_cholesky_solve on SOLVE_W systems at once, interleaved: element e
+ * of system w is A[e * SOLVE_W + w], b likewise.  Each lane gets exactly
+ * the results als_cholesky_solve would; bad[w] is set to 1 for a system
+ * that is not positive definite (its lane's results are then garbage). */
+#define SOLVE_W	4
+void als_cholesky_solve4(double *A, double *b, int k, int *bad);
+
 /* min 0.5 x'Ax - b'x subject to x >= 0, A packed as above (unchanged), by
- * cyclic projected coordinate descent from x = 0; work holds k * (k + 1)
- * doubles.  Returns the sweeps used. */
+ * cyclic projected coordinate descent starting from x (clamped to x >= 0;
+ * ALS passes the row's previous factors); work holds k * (k + 1) doubles.
+ * Returns the sweeps used. */
 int als_nnls(const double *A, const double *b, double *x, int k,
     double *work);
 

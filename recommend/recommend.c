@@ -143,8 +143,9 @@ struct opts {
 	size_t k, n;
 	int cold_nan;
 	int include_owned, wide;
-	const char **users;
+	const char **users;	/* top --user, in order */
 	size_t nusers;
+	const char *arg[2];	/* similar's item; gen's kind and output */
 	int verbose, quiet;
 	/* gen */
 	struct rec_gen_opts g;
@@ -591,17 +592,26 @@ parse_args(int argc, char **argv, struct opts *o)
 			warnx("similar: give exactly one item");
 			usage();
 		}
-		o->users[0] = argv[0];
+		o->arg[0] = argv[0];
 	} else if (o->cmd == C_GEN) {
 		if (argc != 1 && argc != 2)
 			usage();
-		o->users[0] = argv[0];
-		o->users[1] = argc == 2 ? argv[1] : "-";
+		o->arg[0] = argv[0];
+		o->arg[1] = argc == 2 ? argv[1] : "-";
 	} else if (argc != 0) {
 		warnx("unexpected argument '%s'", argv[0]);
 		usage();
 	}
-	o->in.max_record = 0;
+	if (o->in.header == 0) {
+		long long pos;
+		const char *col[3] = { o->in.ucol, o->in.icol, o->in.rcol };
+		for (j = 0; j < 3; j++)
+			if (parse_long(col[j], 1, 100000, &pos) == -1) {
+				warnx("--no-header: column '%s' must be a "
+				    "position", col[j]);
+				usage();
+			}
+	}
 	o->test = o->in;
 	o->test.path = o->test_path;
 	if (o->test_fmt >= 0)
@@ -611,6 +621,12 @@ parse_args(int argc, char **argv, struct opts *o)
 }
 
 /* ==== train and eval ===================================================== */
+
+static const char *
+input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
+}
 
 static struct rec_data *
 load_input(const struct opts *o, const struct rec_input *in)
@@ -623,8 +639,7 @@ load_input(const struct opts *o, const struct rec_input *in)
 	if (rec_read(in, d, errbuf, sizeof(errbuf)) == -1)
 		errx(1, "%s", errbuf);
 	if (d->rejected > 0 && !o->quiet)
-		warnx("%s: %llu records rejected",
-		    strcmp(in->path, "-") == 0 ? "stdin" : in->path,
+		warnx("%s: %llu records rejected", input_name(in->path),
 		    (unsigned long long)d->rejected);
 	if (rec_data_sort(d) == -1)
 		err(1, "out of memory");
@@ -710,7 +725,7 @@ cmd_train(const struct opts *o)
 	struct rec_data *d = load_input(o, &o->in);
 	struct rec_model *m;
 
-	check_trainable(d, o->in.path);
+	check_trainable(d, input_name(o->in.path));
 	m = fit(o, d);
 	save(o, m);
 	rec_model_free(m);
@@ -759,7 +774,7 @@ cmd_eval(const struct opts *o)
 			all = NULL;
 			test = load_input(o, &o->test);
 		} else {
-			check_trainable(all, o->in.path);
+			check_trainable(all, input_name(o->in.path));
 			if (rec_data_split(all, o->test_frac, o->p.seed, &train,
 			    &test) == -1)
 				err(1, "out of memory");
@@ -774,7 +789,7 @@ cmd_eval(const struct opts *o)
 	}
 	if (test->n == 0)
 		errx(1, "%s: no test ratings", o->test_path != NULL ?
-		    o->test_path : "test split");
+		    input_name(o->test_path) : "test split");
 	if (rec_test_map(m, test, &t) == -1 ||
 	    rec_evaluate(m, &t, o->k, o->cold_nan, o->p.threads, &mt) == -1)
 		err(1, "out of memory");
@@ -884,7 +899,7 @@ static int
 cmd_similar(const struct opts *o)
 {
 	struct rec_model *m = load_model(o->model);
-	const char *item = o->users[0];
+	const char *item = o->arg[0];
 	struct rec_scored *top = malloc((o->n + 1) * sizeof(*top));
 	long i = strmap_find(m->imap, item, strlen(item));
 	size_t n, j;
@@ -932,7 +947,7 @@ close_out(FILE *fp, const char *path)
 static int
 cmd_gen(const struct opts *o)
 {
-	const char *what = o->users[0], *out = o->users[1];
+	const char *what = o->arg[0], *out = o->arg[1];
 	FILE *fp = open_out(out), *tfp = NULL;
 
 	if (strcmp(what, "ratings") == 0) {

@@ -85,10 +85,7 @@ sb_printf(struct strbuf *b, const char *fmt, ...)
 void
 sb_free(struct strbuf *b)
 {
-	if (b->cap != (size_t)-1)
-		free(b->p);
-	else
-		free(b->p);
+	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
@@ -361,7 +358,8 @@ cv_sgr(struct strbuf *out, uint8_t st)
 	if (st & ST_REV)
 		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ";7");
 	if (col >= 1 && col <= 7)
-		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ";%d", 30 + col);
+		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ";%d",
+		    30 + col);
 	else if (col >= 8)
 		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ";%d",
 		    90 + col - 8);

@@ -17,6 +17,7 @@
 
 #include "canvas.h"
 #include "data.h"
+#include "fmt.h"
 #include "layout.h"
 #include "util.h"
 
@@ -89,6 +90,53 @@ term_start(int alt_screen, int lines)
 	sb_free(&b);
 }
 
+static volatile sig_atomic_t sig_tstp;	/* Ctrl-Z: suspend */
+
+static void
+on_tstp(int sig)
+{
+	(void)sig;
+	sig_tstp = 1;
+}
+
+static void
+term_catch_tstp(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tstp;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTSTP, &sa, NULL);
+}
+
+static void term_keyboard(int fd);
+
+/* Ctrl-Z: put the terminal back and stop; when continued, take it again
+ * (the caller redraws the whole screen). */
+static void
+term_suspend(void)
+{
+	int kbd = term_kbd;
+	static const char show[] = "\033[0m\033[?25h";
+
+	if (kbd >= 0) {
+		tcsetattr(kbd, TCSANOW, &term_saved);
+		term_kbd = -1;
+	}
+	(void)writeall(STDOUT_FILENO, show, sizeof(show) - 1);
+	if (term_alt)
+		(void)writeall(STDOUT_FILENO, "\033[?1049l", 8);
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);		/* stops here until SIGCONT */
+	term_catch_tstp();
+	if (kbd >= 0 && tcgetpgrp(kbd) == getpgrp())
+		term_keyboard(kbd);
+	if (term_alt)
+		(void)writeall(STDOUT_FILENO, "\033[?1049h", 8);
+	(void)writeall(STDOUT_FILENO, "\033[?25l\033[H\033[2J", 13);
+}
+
 /* Raw keyboard, so that 'q' quits without Enter. */
 static void
 term_keyboard(int fd)
@@ -155,6 +203,7 @@ struct loaded {
 
 struct dash {
 	const struct dash_opts *o;
+	struct chart_env env;	/* o->env with the layout's grouping */
 	struct layout *l;
 	struct canvas *cv;
 	struct loaded cache[LAYOUT_MAX_PANELS];
@@ -245,7 +294,23 @@ dash_header(struct dash *d, int w, int hidden)
 			hdr_add(right, sizeof(right), &n, room, piece);
 		}
 		if (*t->lag) {
-			snprintf(piece, sizeof(piece), "lag %ss", t->lag);
+			double lag;
+			if (fmt_parse_num(t->lag, &lag) == 0 && lag >= 0) {
+				if (lag < 60)
+					snprintf(piece, sizeof(piece),
+					    "lag %.1fs", lag);
+				else if (lag < 3600)
+					snprintf(piece, sizeof(piece),
+					    "lag %.0fm", lag / 60);
+				else if (lag < 86400)
+					snprintf(piece, sizeof(piece),
+					    "lag %.0fh", lag / 3600);
+				else
+					snprintf(piece, sizeof(piece),
+					    "lag %.0fd", lag / 86400);
+			} else
+				snprintf(piece, sizeof(piece), "lag %s",
+				    t->lag);
 			hdr_add(right, sizeof(right), &n, room, piece);
 		}
 		if (strlen(t->time) >= 19 && t->time[10] == 'T') {
@@ -291,7 +356,7 @@ dash_panel(struct dash *d, struct chart_spec *s, int x, int y, int w, int h)
 		cv_wrap(cv, ix, iy, iw, ih, ld->err, ST_RED);
 		return;
 	}
-	if (chart_draw(cv, ix, iy, iw, ih, s, ld->t, &d->o->env, err,
+	if (chart_draw(cv, ix, iy, iw, ih, s, ld->t, &d->env, err,
 	    sizeof(err)) < 0) {
 		/* Clear what the chart drew before it failed. */
 		int r;
@@ -449,13 +514,16 @@ dash_run(const struct dash_opts *o)
 	int w, h, tfd = -1, kfd = -1, live, rc = 0, skipping = 0;
 	long drawn = 0;
 	struct rusage r0, r1;
-	double next = 0;
+	double next = 0, every = o->every;
 
 	d.o = o;
 	if ((d.l = layout_load(o->layout, errbuf, sizeof(errbuf))) == NULL) {
 		warnx("%s", errbuf);
 		return 2;
 	}
+	d.env = o->env;
+	if (d.l->grouping >= 0 && !o->grouping_set)
+		d.env.grouping = (enum fmt_grouping)d.l->grouping;
 	term_size(STDOUT_FILENO, &w, &h);
 	if (o->width)
 		w = o->width;
@@ -495,20 +563,45 @@ dash_run(const struct dash_opts *o)
 	/* Live. */
 	live = 1;
 	tfd = open_ticks(o);
-	if (tfd != STDIN_FILENO && isatty(STDIN_FILENO)) {
+	/* Keys from the terminal the frames go to: stdin, or /dev/tty when
+	 * stdin carries the ticks. */
+	if (tfd != STDIN_FILENO && isatty(STDIN_FILENO))
 		kfd = STDIN_FILENO;
+	else if (isatty(STDOUT_FILENO))
+		kfd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	/* Not in the foreground (started with &): no keys, and no
+	 * tcsetattr, which would stop us with SIGTTOU. */
+	if (kfd >= 0 && tcgetpgrp(kfd) != getpgrp()) {
+		if (kfd != STDIN_FILENO)
+			close(kfd);
+		kfd = -1;
+	}
+	if (kfd >= 0) {
 		term_keyboard(kfd);
 		d.keyboard = term_kbd >= 0;
+		if (!d.keyboard && kfd != STDIN_FILENO) {
+			close(kfd);
+			kfd = -1;
+		}
 	}
+	/* Nothing to wait for: redraw every second. */
+	if (tfd < 0 && every <= 0)
+		every = 1;
 	if (sig_install() == -1)
 		err(1, "sigaction");
 	signal(SIGPIPE, SIG_IGN);
+	term_catch_tstp();
 	term_start(o->alt_screen, h);
 	next = now_mono();
 	for (;;) {
 		struct pollfd p[2];
 		int np = 0, timeout = -1, redraw = 0;
 
+		if (sig_tstp) {
+			sig_tstp = 0;
+			term_suspend();
+			sig_winch = 1;	/* the size may have changed too */
+		}
 		if (sig_winch) {
 			sig_winch = 0;
 			term_size(STDOUT_FILENO, &w, &h);
@@ -518,9 +611,9 @@ dash_run(const struct dash_opts *o)
 				h = o->height;
 			redraw = 1;
 		}
-		if (o->every > 0 && now_mono() >= next) {
+		if (every > 0 && now_mono() >= next) {
 			redraw = 1;
-			next = now_mono() + o->every;
+			next = now_mono() + every;
 		}
 		if (redraw || drawn == 0) {
 			if (dash_frame(&d, w, h) == -1)
@@ -534,7 +627,7 @@ dash_run(const struct dash_opts *o)
 		}
 		if (sig_stop)
 			break;
-		if (tfd < 0 && o->every <= 0 && kfd < 0) {
+		if (tfd < 0 && every <= 0 && kfd < 0) {
 			/* Nothing will ever make another frame. */
 			break;
 		}
@@ -546,7 +639,7 @@ dash_run(const struct dash_opts *o)
 			p[np].fd = kfd;
 			p[np++].events = POLLIN;
 		}
-		if (o->every > 0) {
+		if (every > 0) {
 			double dt = next - now_mono();
 			timeout = dt > 0 ? (int)ceil(dt * 1000) : 0;
 		}
@@ -575,11 +668,12 @@ dash_run(const struct dash_opts *o)
 			}
 			if (n <= 0) {	/* the ticks are over */
 				if (n < 0)
-					warn("%s", o->ticks ? o->ticks : "stdin");
+					warn("%s",
+					    o->ticks ? o->ticks : "stdin");
 				if (tfd != STDIN_FILENO)
 					close(tfd);
 				tfd = -1;
-				if (o->every <= 0) {
+				if (every <= 0) {
 					/* A last frame with the last data. */
 					if (dash_frame(&d, w, h) == 0 &&
 					    dash_emit(&d, live) == 0)
@@ -611,13 +705,15 @@ dash_run(const struct dash_opts *o)
 					err(1, "stdout");
 				}
 				drawn++;
-				if (o->every > 0)
-					next = now_mono() + o->every;
+				if (every > 0)
+					next = now_mono() + every;
 			}
 		}
 	}
 done:
 	term_restore();
+	if (kfd >= 0 && kfd != STDIN_FILENO)
+		close(kfd);
 	if (o->verbose)
 		fprintf(stderr, "render: %ld frames\n", drawn);
 out:

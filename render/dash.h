@@ -16,6 +16,7 @@ struct dash_opts {
 	int color;
 	int verbose;
 	struct chart_env env;
+	int grouping_set;	/* --grouping given: it beats the layout's */
 };
 
 /* Run the dashboard; returns the exit status. */

@@ -13,8 +13,9 @@
 #include "fmt.h"
 #include "util.h"
 
-#define TAIL_MIN	(64 * 1024)	/* read at least this much of a tail */
-#define TAIL_PER_ROW	1024		/* and this much per wanted row */
+#define TAIL_MIN	(8 * 1024)	/* read at least this much of a tail */
+#define TAIL_PER_ROW	128		/* and this much per wanted row, at
+					 * first; 4 times more while short */
 
 void
 dtab_free(struct dtab *t)
@@ -75,7 +76,8 @@ dtab_num(const struct dtab *t, size_t row, size_t col, double *v,
 
 		snprintf(shown, sizeof(shown), "%.*s%s", (int)n, s,
 		    s[n] ? "..." : "");
-		snprintf(err, errlen, "%s:%llu: column '%s': not a number: '%s'",
+		snprintf(err, errlen,
+		    "%s:%llu: column '%s': not a number: '%s'",
 		    t->name, (unsigned long long)t->line[row], t->hdr[col],
 		    shown);
 	}
@@ -135,7 +137,8 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 		if (tail && rec.line == 1)
 			continue;	/* the partial line we landed in */
 		if (rec.nf != t->ncol) {
-			snprintf(err, errlen, "%s:%llu: %zu field%s, the header "
+			snprintf(err, errlen,
+			    "%s:%llu: %zu field%s, the header "
 			    "has %zu", t->name, (unsigned long long)rec.line,
 			    rec.nf, rec.nf == 1 ? "" : "s", t->ncol);
 			return -1;
@@ -297,6 +300,51 @@ dtab_read_fd(int fd, const char *name, size_t keep_last, unsigned flags,
 	return t;
 }
 
+/* Read only the header line of the file at fd (its first HEADER_MAX
+ * bytes at most), through a pipe to the CSV reader, so that a big file's
+ * header does not cost a big read. */
+#define HEADER_MAX	(32 * 1024)
+static int
+dtab_small_header(struct dtab *t, int fd, char *err, size_t errlen)
+{
+	struct csvio_reader *r;
+	char buf[HEADER_MAX];
+	ssize_t n;
+	size_t len;
+	char *nl;
+	int p[2], rc;
+
+	do
+		n = pread(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", t->name, strerror(errno));
+		return -1;
+	}
+	if ((nl = memchr(buf, '\n', (size_t)n)) == NULL) {
+		snprintf(err, errlen, "%s:1: header longer than %d bytes",
+		    t->name, HEADER_MAX);
+		return -1;
+	}
+	len = (size_t)(nl - buf) + 1;
+	if (pipe(p) == -1) {
+		snprintf(err, errlen, "%s: %s", t->name, strerror(errno));
+		return -1;
+	}
+	/* A pipe holds at least 64 KiB: this write does not block. */
+	rc = writeall(p[1], buf, len) < 0 ? -1 : 0;
+	close(p[1]);
+	if (rc == 0 && (r = csvio_reader_new(p[0], ',', HEADER_MAX)) != NULL) {
+		rc = dtab_header(t, r, err, errlen);
+		csvio_reader_free(r);
+	} else {
+		snprintf(err, errlen, "%s: %s", t->name, strerror(errno));
+		rc = -1;
+	}
+	close(p[0]);
+	return rc;
+}
+
 struct dtab *
 dtab_read_path(const char *path, const char *name, size_t keep_last,
     unsigned flags, char *err, size_t errlen)
@@ -322,32 +370,53 @@ dtab_read_path(const char *path, const char *name, size_t keep_last,
 	tail = (off_t)(keep_last * TAIL_PER_ROW);
 	if (tail < TAIL_MIN)
 		tail = TAIL_MIN;
-	if (keep_last == 0 || !S_ISREG(st.st_mode) || st.st_size <= 2 * tail) {
-		t = dtab_read_fd(fd, name, keep_last, flags, err, errlen);
-		close(fd);
-		return t;
+	for (;;) {
+		if (keep_last == 0 || !S_ISREG(st.st_mode) ||
+		    st.st_size <= 2 * tail) {
+			if (lseek(fd, 0, SEEK_SET) == -1 &&
+			    S_ISREG(st.st_mode)) {
+				snprintf(err, errlen, "%s: %s", name,
+				    strerror(errno));
+				goto fail;
+			}
+			t = dtab_read_fd(fd, name, keep_last, flags, err,
+			    errlen);
+			close(fd);
+			return t;
+		}
+		/* A big file of which only the last rows are wanted: read
+		 * the header, then start just inside the tail (the first,
+		 * partial line there is skipped).  Line numbers count from
+		 * that point.  Too few rows there: a bigger tail. */
+		if (lseek(fd, 0, SEEK_SET) == -1) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			goto fail;
+		}
+		if ((t = dtab_begin(name, err, errlen)) == NULL)
+			goto fail;
+		if (dtab_small_header(t, fd, err, errlen) == -1)
+			goto fail;
+		if ((r = csvio_reader_new(fd, ',', DATA_MAX_RECORD)) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			goto fail;
+		}
+		if (flags & DATA_APPENDED)
+			csvio_reader_set_follow(r, 1);
+		if (lseek(fd, st.st_size - tail, SEEK_SET) == -1) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			goto fail;
+		}
+		csvio_reader_seek(r, (uint64_t)(st.st_size - tail), 1);
+		if (dtab_rows(t, r, keep_last, 1, err, errlen) == -1)
+			goto fail;
+		csvio_reader_free(r);
+		r = NULL;
+		if (t->nrow >= keep_last)
+			break;
+		dtab_free(t);
+		t = NULL;
+		tail *= 4;
 	}
-	/* A big file of which only the last rows are wanted: read the
-	 * header, then start just inside the tail (the first, partial line
-	 * there is skipped).  Line numbers count from that point. */
-	if ((t = dtab_begin(name, err, errlen)) == NULL)
-		goto fail;
-	if ((r = csvio_reader_new(fd, ',', DATA_MAX_RECORD)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		goto fail;
-	}
-	if (flags & DATA_APPENDED)
-		csvio_reader_set_follow(r, 1);
-	if (dtab_header(t, r, err, errlen) == -1)
-		goto fail;
-	if (lseek(fd, st.st_size - tail, SEEK_SET) == -1) {
-		snprintf(err, errlen, "%s: %s", name, strerror(errno));
-		goto fail;
-	}
-	csvio_reader_seek(r, (uint64_t)(st.st_size - tail), 1);
-	if (dtab_rows(t, r, keep_last, 1, err, errlen) == -1)
-		goto fail;
-	csvio_reader_free(r);
 	close(fd);
 	return t;
 fail:

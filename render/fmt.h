@@ -12,7 +12,7 @@ enum fmt_grouping {
 
 struct fmt_num {
 	enum fmt_grouping grouping;
-	int decimals;		/* digits after the point; -1: 0 or 2 as needed */
+	int decimals;		/* after the point; -1: 0 or 2 as needed */
 	const char *prefix;	/* e.g. "₹" (borrowed; may be NULL) */
 	const char *suffix;	/* e.g. " °C" (borrowed; may be NULL) */
 };

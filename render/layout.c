@@ -62,7 +62,8 @@ set_int(int *dst, const char *key, const char *val, long long min,
 	long long v;
 
 	if (parse_long(val, min, max, &v) == -1) {
-		snprintf(err, errlen, "%.32s: not a number from %lld to %lld: '%.64s'",
+		snprintf(err, errlen,
+		    "%.32s: not a number from %lld to %lld: '%.64s'",
 		    key, min, max, val);
 		return -1;
 	}
@@ -114,8 +115,8 @@ layout_set(struct chart_spec *s, const char *key, const char *val,
 	if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
 		double d;
 		if (parse_double(val, -1e300, 1e300, &d) == -1) {
-			snprintf(err, errlen, "%.32s: not a number: '%.64s'", key,
-			    val);
+			snprintf(err, errlen, "%.32s: not a number: '%.64s'",
+			    key, val);
 			return -1;
 		}
 		if (key[1] == 'i') {
@@ -184,7 +185,8 @@ next_word(const char *p, char *out, size_t cap, int stop_eq, char *err,
 		}
 		p++;
 	} else {
-		while (*p && *p != ' ' && *p != '\t' && !(stop_eq && *p == '=')) {
+		while (*p && *p != ' ' && *p != '\t' && !(stop_eq &&
+		    *p == '=')) {
 			if (*p == '"') {
 				snprintf(err, errlen, "quote inside a word");
 				return NULL;
@@ -215,15 +217,36 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		return 0;
 	if ((p = next_word(p, word, sizeof(word), 0, err, errlen)) == NULL)
 		return -1;
+	if (strcmp(word, "grouping") == 0) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((p = next_word(p, val, sizeof(val), 0, err,
+		    errlen)) == NULL)
+			return -1;
+		if (strcmp(val, "western") == 0)
+			l->grouping = FMT_WESTERN;
+		else if (strcmp(val, "indian") == 0)
+			l->grouping = FMT_INDIAN;
+		else if (strcmp(val, "none") == 0)
+			l->grouping = FMT_NONE;
+		else {
+			snprintf(err, errlen, "grouping: western, indian or "
+			    "none, not '%.64s'", val);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(word, "title") == 0) {
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if ((p = next_word(p, val, sizeof(val), 0, err, errlen)) == NULL)
+		if ((p = next_word(p, val, sizeof(val), 0, err,
+		    errlen)) == NULL)
 			return -1;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p != '\0' && *p != '#') {
-			snprintf(err, errlen, "title: quote a title with blanks");
+			snprintf(err, errlen,
+			    "title: quote a title with blanks");
 			return -1;
 		}
 		return set_str(&l->title, val, err, errlen);
@@ -252,8 +275,9 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		chart_spec_init(s, (enum chart_kind)kind);
 		l->rows[l->nrows - 1].n++;
 	} else {
-		snprintf(err, errlen, "unknown keyword '%.64s' (row, title or a "
-		    "chart: bar, hbar, share, line, spark, table, kpi, alerts)",
+		snprintf(err, errlen,
+		    "unknown keyword '%.64s' (row, title, "
+		    "grouping or a chart: bar, hbar, share, line, spark, table, kpi, alerts)",
 		    word);
 		return -1;
 	}
@@ -262,14 +286,17 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 			p++;
 		if (*p == '\0' || *p == '#')
 			break;
-		if ((p = next_word(p, key, sizeof(key), 1, err, errlen)) == NULL)
+		if ((p = next_word(p, key, sizeof(key), 1, err,
+		    errlen)) == NULL)
 			return -1;
 		if (*p != '=') {
-			snprintf(err, errlen, "expected key=value, got '%.64s'", key);
+			snprintf(err, errlen, "expected key=value, got '%.64s'",
+			    key);
 			return -1;
 		}
 		p++;
-		if ((p = next_word(p, val, sizeof(val), 0, err, errlen)) == NULL)
+		if ((p = next_word(p, val, sizeof(val), 0, err,
+		    errlen)) == NULL)
 			return -1;
 		if (row) {
 			int *dst;
@@ -278,7 +305,8 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 			else if (strcmp(key, "weight") == 0)
 				dst = &row->weight;
 			else {
-				snprintf(err, errlen, "row: unknown key '%.64s' "
+				snprintf(err, errlen,
+				    "row: unknown key '%.64s' "
 				    "(height or weight)", key);
 				return -1;
 			}
@@ -287,7 +315,8 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		} else {
 			char why[256];
 			if (layout_set(s, key, val, why, sizeof(why)) == -1) {
-				snprintf(err, errlen, "%.32s: %.400s", word, why);
+				snprintf(err, errlen, "%.32s: %.400s", word,
+				    why);
 				return -1;
 			}
 		}
@@ -311,13 +340,15 @@ layout_parse(const char *text, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", name);
 		return NULL;
 	}
+	l->grouping = -1;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
 		lineno++;
 		if (n > LAYOUT_MAX_LINE) {
-			snprintf(err, errlen, "%s:%d: line longer than %d bytes",
+			snprintf(err, errlen,
+			    "%s:%d: line longer than %d bytes",
 			    name, lineno, LAYOUT_MAX_LINE);
 			goto fail;
 		}

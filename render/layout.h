@@ -4,6 +4,7 @@
  *
  *	# comment
  *	title "LiveInsight"
+ *	grouping indian
  *	row height=7
  *	kpi   file=kpis.csv value=TotalRevenue title="Revenue" prefix=₹
  *	row weight=2
@@ -26,6 +27,7 @@ struct layout_row {
 
 struct layout {
 	char *title;
+	int grouping;		/* enum fmt_grouping, or -1: not set */
 	struct layout_row rows[LAYOUT_MAX_ROWS];
 	int nrows;
 	struct chart_spec panels[LAYOUT_MAX_PANELS];

@@ -225,7 +225,7 @@ main(int argc, char **argv)
 	struct {
 		const char *key, *val;
 	} setopt[32];
-	int nset = 0, i;
+	int nset = 0, i, grouping_set = 0;
 
 	(void)quiet;
 	if (setlocale(LC_ALL, "") == NULL)
@@ -282,8 +282,8 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "never") == 0)
 				color = 0;
 			else {
-				warnx("--color: auto, always or never, not '%s'",
-				    optarg);
+				warnx("--color: auto, always or never, "
+				    "not '%s'", optarg);
 				usage();
 			}
 			break;
@@ -308,6 +308,7 @@ main(int argc, char **argv)
 			frames = num_opt("frames", optarg, 1, 10000000);
 			break;
 		case OPT_GROUPING:
+			grouping_set = 1;
 			if (strcmp(optarg, "western") == 0)
 				env.grouping = FMT_WESTERN;
 			else if (strcmp(optarg, "indian") == 0)
@@ -315,8 +316,8 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "none") == 0)
 				env.grouping = FMT_NONE;
 			else {
-				warnx("--grouping: western, indian or none, not "
-				    "'%s'", optarg);
+				warnx("--grouping: western, indian or "
+				    "none, not '%s'", optarg);
 				usage();
 			}
 			break;
@@ -412,6 +413,7 @@ main(int argc, char **argv)
 		d.color = color;
 		d.verbose = verbose;
 		d.env = env;
+		d.grouping_set = grouping_set;
 		rc = dash_run(&d);
 		if (close_stdout() == -1 && rc == 0 && errno != EPIPE) {
 			warn("stdout");

@@ -192,9 +192,12 @@ ps_parse_netdev(const char *buf, const char *const *only, size_t nonly,
 	n->dropped = 0;
 	for (p = buf; p != NULL && *p != '\0'; p = next_line(p)) {
 		lineno++;
+		/* Search this line only: a long text of colon-less lines
+		 * must stay linear. */
 		nl = strchr(p, '\n');
-		colon = strchr(p, ':');
-		if (colon == NULL || (nl != NULL && colon > nl))
+		colon = memchr(p, ':', nl != NULL ? (size_t)(nl - p) :
+		    strlen(p));
+		if (colon == NULL)
 			continue;	/* a header line */
 		for (nm = p; is_blank(*nm); nm++)
 			;

@@ -359,8 +359,9 @@ report(const struct state *st)
 	int i;
 
 	if (st->o->verbose || sig_usr1)
-		warnx("%lu samples, %lu late ticks skipped", st->samples,
-		    st->late);
+		warnx("%lu sample%s, %lu late tick%s skipped", st->samples,
+		    st->samples == 1 ? "" : "s", st->late,
+		    st->late == 1 ? "" : "s");
 	if (st->o->quiet)
 		return;
 	for (i = 0; i < NSRC; i++) {

@@ -91,6 +91,7 @@ add() {	# NAME SECONDS_PER_SAMPLE NOTE
 one=$(best 3 sysheat -n 1 -i $IV)
 many=$(best 3 sysheat -n $((N + 1)) -i $IV)
 s_sysheat=$(per_sample "$one" "$many")
+start_sysheat=$one
 add "sysheat -i 1" "$s_sysheat" "all fields"
 wall=$(cpu sysheat -n $((N + 1)) -i $IV | cut -d' ' -f2)
 
@@ -134,6 +135,8 @@ awk -F'|' -v base="$s_sysheat" '{
 	r = base > 0 ? sprintf("%.1fx", $2 / base) : "-"
 	printf "%-26s %14.1f %13.4f%% %12s  %s\n", $1, $2 * 1e6, $2 * 100, r, $3
 }' "$rows"
+awk -v s="$start_sysheat" 'BEGIN {
+	printf "sysheat start-up and one sample (-n 1, once per run): %.0f us CPU\n", s * 1e6 }'
 awk -v w="$wall" -v n=$((N + 1)) -v iv=$IV 'BEGIN {
 	printf "schedule: %d samples at %ss took %.3f s wall (first after %ss, then every %ss: %.3f s)\n",
 	    n, iv, w, iv, iv, n * iv }'

@@ -238,6 +238,10 @@ check_same_text_head "a bad rank: message" \
     "recommend: --rank: '0' is not a number in 1-256"
 check_fail "a bad --cold-start exits 2" 2 $R eval --ratings ratings.csv \
     --cold-start keep
+check_fail "--no-header with a column name exits 2" 2 $R train --ratings \
+    ratings.tsv -d tab --no-header --user customer -m x.bin
+check_same_text_head "--no-header with a column name: message" \
+    "recommend: --no-header: column 'customer' must be a position"
 check_fail "two inputs exit 2" 2 $R train --ratings ratings.csv --json \
     inv.jsonl -m x.bin
 check_fail "a write error exits 1" 1 sh -c "$R top -m bson.bin > /dev/full"
@@ -266,7 +270,12 @@ awk -F, 'NR == 1 { print "customer;product;qty"; next }
 check "man: the original's Spark settings" $R eval --ratings \
     ratings-semi.csv -d ';' --user customer --item product --rating qty \
     --rank 10 --iters 10 --lambda 0.01
-$R train --archive invoices.bson --implicit -m model.bin
+cp inv.jsonl invoices.jsonl
+check "man: train from JSON lines" $R train --json invoices.jsonl --implicit \
+    -m model.bin
+check "man: top for one customer" $R top -m model.bin --user 7432435622
+check_grep "man: that customer is in the synthetic data" '^7432435622,1,' \
+    "$WORK/.out"
 check "man: similar items" $R similar -m model.bin -n 3 pizza
 
 done_testing

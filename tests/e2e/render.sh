@@ -72,6 +72,18 @@ LC_ALL=C render hbar -w 40 long.csv >long.out
 check "ASCII: non-ASCII shown as ?, columns kept" grep -q '^????????? *#' long.out
 check "ASCII: a cut label ends in ~" grep -q '^A very long ~ #' long.out
 
+# Tables sort by value, stably, unknown values last; labels of rows
+# with no text column are row numbers.
+printf 'K,V\na,2\nb,\nc,1\nd,2\n' >s.csv
+LC_ALL=C render table --sort --value V s.csv >s.out
+printf 'K  V\n-  -\na  2\nd  2\nc  1\nb\n' >s.want
+check_same "a table sorted by value, unknown last" s.want s.out
+LC_ALL=C render table --sort=asc --value V --top 2 s.csv >s.out
+printf 'K  V\n-  -\nc  1\na  2\n' >s.want
+check_same "ascending, top 2" s.want s.out
+printf 'V\n5\n10\n' | LC_ALL=C render hbar -w 30 >s.out
+check_grep "rows without labels are numbered" '^2 #+ 10$' s.out
+
 # Colour: never to a pipe under auto; always when asked, except NO_COLOR.
 LC_ALL=$U render hbar p.csv >c.out
 check "no colour to a pipe" sh -c '! grep -q "$(printf "\033")" c.out'
@@ -166,6 +178,18 @@ check "dash --once exits 0 with a broken panel" test $? -eq 0
 check_grep "the good panel is drawn" "Koramangala ███" p.out
 check_grep "a missing file is shown in its box" "│ nope.csv: No such file or directory *│" p.out
 check_grep "a missing column is shown in its box" "│ branch_sales.csv: no column 'Nope' *│" p.out
+printf 'BranchName,TotalRevenue\nA,1\nB\n' >snap/ragged.csv
+printf 'BranchName,TotalRevenue\nA,1\nB,lots\n' >snap/nan.csv
+printf 'row\nhbar file=ragged.csv\nhbar file=nan.csv value=TotalRevenue\nhbar file=branch_sales.csv\n' \
+    >bad.layout
+LC_ALL=$U render dash --layout bad.layout --dir snap --once -w 150 -H 8 >b.out
+check "dash --once exits 0 with bad CSV in panels" test $? -eq 0
+check_grep "a ragged file is shown in its box" \
+    "│ ragged.csv:3: 1 field, the header has 2 *│" b.out
+check_grep "a bad number is shown in its box" \
+    "│ nan.csv:3: column 'TotalRevenue': not a  *│" b.out
+check_grep "the message wraps in its box" "│ number: 'lots'  *│" b.out
+check_grep "the good panel beside them is drawn" "Koramangala ███" b.out
 
 # Write errors exit 1.
 render hbar p.csv >/dev/full 2>full.txt; rc=$?
@@ -188,4 +212,17 @@ check_grep "--frames reports CPU per frame" \
 check_grep "a frame per tick and a last one" "^render: 4 frames$" tk.err
 check_grep "the tick shows in the top line" \
     "tick 2 · 250 rows · 2 rejected · 10:41:08" tk.out
+# Ticks from a FIFO: render waits for reduce to open it, and ends when it
+# closes it.
+mkfifo tf
+( exec 3>tf; sleep 0.3; echo 1,2026-11-23T10:41:07Z,10,0,0.1 >&3
+  sleep 0.3; echo 2,2026-11-23T10:41:08Z,20,0,0.1 >&3 ) &
+LC_ALL=$U timeout 10 render dash --layout p.layout --dir snap --ticks tf \
+    -w 80 -H 10 -v >tf.out 2>tf.err
+check "a FIFO's end ends the dashboard" test $? -eq 0
+check_grep "a frame per tick from a FIFO" "^render: 4 frames$" tf.err
+check_grep "the last tick is shown" "tick 2 · 20 rows" tf.out
+wait
+check_fail "a missing tick FIFO" 1 render dash --layout p.layout --dir snap \
+    --ticks nosuch
 done_testing

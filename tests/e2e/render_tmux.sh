@@ -80,7 +80,7 @@ if await dash "waiting for ticks"; then
 	printf 'TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows\n5472496.50,13805,9500,5,576.05,3\n' >snap/.kpis.tmp
 	mv snap/.kpis.tmp snap/kpis.csv
 	echo "2,2026-11-23T10:41:08Z,1300,1,0.2" >&3
-	check "a tick shows the new snapshot" await dash "▲ +1k"
+	check "a tick shows the new snapshot" await dash "▲ +1K"
 	check "rejected rows show in the top line" await dash "1 rejected"
 	# A resize redraws at the new size (SIGWINCH).
 	tm resize-window -t dash -x 80 -y 24
@@ -128,7 +128,20 @@ else
 	shot ascii
 fi
 
-# 5. SIGTERM from elsewhere.
+# 5. Ticks on stdin from a pipe: the keys come from the terminal.
+start pipe 100 30 C.UTF-8 "{ echo tick,time,rows,rejected,lag_s; echo 7,2026-11-23T10:41:07Z,70,0,; sleep 2; } | render dash --layout '$L' --dir snap"
+if await pipe "tick 7 · 70 rows"; then
+	check "keys are read from the terminal" await pipe "q quits"
+	tm send-keys -t pipe q
+	check "'q' quits a piped dashboard" await pipe "^EXIT=0"
+	check "the cursor is shown after q (piped)" \
+	    test "$(tm display -p -t pipe '#{cursor_flag}')" = 1
+else
+	check "the piped dashboard starts" false
+	shot pipe
+fi
+
+# 6. SIGTERM from elsewhere.
 start term 100 30 C.UTF-8 "render dash --layout '$L' --dir snap --every 1 </dev/null & echo \$! >pid; wait \$!"
 if await term "waiting for ticks" && wait_for 5 test -s pid; then
 	kill -TERM "$(cat pid)"
@@ -137,5 +150,24 @@ if await term "waiting for ticks" && wait_for 5 test -s pid; then
 	    test "$(tm display -p -t term '#{cursor_flag}')" = 1
 else
 	check "the dashboard starts for SIGTERM" false
+fi
+
+# 7. SIGTSTP (Ctrl-Z) puts the terminal back while stopped, SIGCONT takes
+# it again.  set -m: render in a process group of its own, as a shell
+# with job control starts it (SIGTSTP does not stop an orphaned group).
+cursor() { tm display -p -t "$1" '#{cursor_flag}'; }
+is_cursor() { test "$(cursor "$1")" = "$2"; }
+start tstp 100 30 C.UTF-8 "set -m; render dash --layout '$L' --dir snap --every 1 </dev/null & echo \$! >pid2; sleep 600"
+if await tstp "waiting for ticks" && wait_for 5 test -s pid2; then
+	kill -TSTP "$(cat pid2)"
+	check "stopped, the cursor is shown" wait_for 5 is_cursor tstp 1
+	kill -CONT "$(cat pid2)"
+	check "continued, the cursor is hidden again" \
+	    wait_for 5 is_cursor tstp 0
+	check "continued, the frame is drawn again" await tstp "Revenue by branch"
+	kill -TERM "$(cat pid2)"
+	check "and SIGTERM still ends it" wait_for 5 sh -c "! kill -0 $(cat pid2)"
+else
+	check "the dashboard starts for SIGTSTP" false
 fi
 done_testing

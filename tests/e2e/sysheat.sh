@@ -103,18 +103,18 @@ move() {	# replace a fixture file by rename
 	printf "$2" >"$1.new" && mv "$1.new" "$1"
 }
 : >mv.csv
-SYSHEAT_PROC=$WORK/p sysheat -n 6 -i 0.25 >>mv.csv 2>mv.err &
+SYSHEAT_PROC=$WORK/p sysheat -n 10 -i 0.25 >>mv.csv 2>mv.err &
 pid=$!
 wait_for 5 sh -c '[ "$(wc -l <mv.csv)" -ge 3 ]'
 move p/stat 'cpu  125 0 100 875 0 0 0 0 0 0\n'
 move p/net/dev 'h\nh\n lo: 9000 1 0 0 0 0 0 0 9000 1 0 0 0 0 0 0\n eth0: 3001000 2 0 0 0 0 0 0 1002000 2 0 0 0 0 0 0\n eth1: 100 1 0 0 0 0 0 0 100 1 0 0 0 0 0 0\n'
 wait $pid
 check "moving /proc: exit 0" test $? -eq 0
-check "moving /proc: 6 rows" test "$(sed 1d mv.csv | wc -l)" -eq 6
+check "moving /proc: 10 rows" test "$(sed 1d mv.csv | wc -l)" -eq 10
 check "moving /proc: one interval with 25% CPU" \
     test "$(cut -d, -f4 mv.csv | grep -c '^25\.0$')" -eq 1
 check "moving /proc: CPU unknown in the others" \
-    test "$(sed 1d mv.csv | cut -d, -f4 | grep -c '^$')" -eq 5
+    test "$(sed 1d mv.csv | cut -d, -f4 | grep -c '^$')" -eq 9
 awk -F, 'NR > 1 && $7 > 0 { n++; r = $7 / $8 } END { printf "%d %.2f\n", n, r }' mv.csv >ratio
 check "moving /proc: one interval with traffic, rx:tx 3:1 (lo left out)" \
     test "$(cat ratio)" = "1 3.00"
@@ -236,7 +236,7 @@ kill -USR1 $pid
 wait_for 5 test -s usr1.err
 kill -TERM $pid
 wait $pid
-check_grep "SIGUSR1: counters on stderr" '^sysheat: [0-9]+ samples, [0-9]+ late ticks skipped$' usr1.err
+check_grep "SIGUSR1: counters on stderr" '^sysheat: [0-9]+ samples?, [0-9]+ late ticks? skipped$' usr1.err
 
 # Stopped for 0.6 s: the missed ticks are skipped, not burst, and -v
 # counts them; the run still has exactly its 8 samples.
@@ -262,6 +262,14 @@ sh "$LI_TOP/examples/sysheat-textfile.sh" "$WORK/textfile" 2>ex.err
 check "examples/sysheat-textfile.sh: exit 0" test $? -eq 0
 check_grep "examples/sysheat-textfile.sh: writes the metrics" \
     '^sysheat_cpu_usage_ratio [0-9.e-]+$' textfile/sysheat.prom
+if command -v render >/dev/null 2>&1; then
+	sysheat -n 5 -i 0.1 | render spark --value cpu_pct,mem_pct --suffix % >spark.out
+	check "sysheat | render spark: exit 0" test $? -eq 0
+	check_grep "sysheat | render spark: cpu_pct" '^cpu_pct +[0-9.]+%' spark.out
+	check_grep "sysheat | render spark: mem_pct" '^mem_pct +[0-9.]+%' spark.out
+else
+	skip "sysheat | render spark" "render not merged"
+fi
 if command -v alertd >/dev/null 2>&1 &&
     [ -f "$LI_TOP/examples/liveinsight.rules" ]; then
 	timeout 20 sh -c "sysheat -n 3 -i 0.1 | alertd -r '$LI_TOP/examples/liveinsight.rules' >al.out"

@@ -3,10 +3,11 @@
 # private mount namespace (unshare -m, as root) a tmpfs is mounted over
 # /sys/class and filled with hwmon chips the way the kernel lays them out
 # (name, tempN_input in millidegrees, tempN_label).  libsensors 3.6 reads
-# /sys/class/hwmon/*, follows a "device" link when there is one (bus type
-# from the device's "subsystem" link) and treats a chip without one as a
-# virtual device, so both kinds are tested.  Skipped, visibly, where
-# unshare is not permitted.
+# /sys/class/hwmon/*, needs a "name" file, follows a "device" link when
+# there is one (bus type from the device's "subsystem" link: pci, i2c; isa
+# without one) and treats a chip without a device (or with a dangling
+# link) as a virtual device; virtual and pci chips are tested.  Skipped,
+# visibly, where unshare is not permitted.
 . "$LI_TOP/tests/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
@@ -85,6 +86,8 @@ reset
 chip 0 acpitz; temp 0 1 40000
 chip 1 nvme; temp 1 1 65000 Composite
 chip 2 nct6775; temp 2 1 43500 SYSTIN
+# A directory without a name file is not a chip to libsensors.
+mkdir "$H/hwmon3"; temp 3 1 99000
 row other
 
 # D: a chip with a device link to a PCI device, as the kernel makes it.
@@ -185,7 +188,8 @@ else
 fi
 
 case_ok "coretemp: hottest package, not a core" intel "65.0,"
-case_ok "no package sensor: hottest input, not the nvme" other "43.5,"
+case_ok "no package sensor: hottest input, not the nvme or a nameless dir" \
+    other "43.5,"
 case_ok "pci device link: Tdie over Tctl" pci "60.0,"
 check_same "pci device link: --list names the bus" - pci.list <<'EOF'
 chip,feature,label,type,value,use

@@ -63,6 +63,48 @@ test_cholesky(void **state)
 	}
 }
 
+/* Four systems interleaved give each lane the scalar solver's bits; a
+ * lane that is not positive definite is flagged without disturbing the
+ * others. */
+static void
+test_cholesky4(void **state)
+{
+	static const int ks[] = { 1, 3, 10, 16 };
+	struct rng rng;
+	size_t t;
+
+	rng_seed(&rng, 12);
+	for (t = 0; t < sizeof(ks) / sizeof(*ks); t++) {
+		int k = ks[t], w, bad[SOLVE_W] = { 0 };
+		size_t np = PK(k), e;
+		double P[SOLVE_W][16 * 17 / 2], F[16 * 16], x[SOLVE_W][16];
+		double A4[16 * 17 / 2 * SOLVE_W], b4[16 * SOLVE_W];
+		int j;
+
+		for (w = 0; w < SOLVE_W; w++) {
+			random_spd(&rng, k, P[w], F);
+			if (w == 2)
+				P[w][0] = -1;	/* not positive definite */
+			for (j = 0; j < k; j++)
+				x[w][j] = b4[j * SOLVE_W + w] =
+				    rng_normal(&rng);
+			for (e = 0; e < np; e++)
+				A4[e * SOLVE_W + (size_t)w] = P[w][e];
+		}
+		als_cholesky_solve4(A4, b4, k, bad);
+		for (w = 0; w < SOLVE_W; w++) {
+			assert_int_equal(bad[w], w == 2);
+			assert_int_equal(als_cholesky_solve(P[w], x[w], k),
+			    w == 2 ? -1 : 0);
+			if (w == 2)
+				continue;
+			for (j = 0; j < k; j++)
+				assert_memory_equal(&x[w][j],
+				    &b4[j * SOLVE_W + w], sizeof(double));
+		}
+	}
+}
+
 static void
 test_cholesky_not_spd(void **state)
 {
@@ -77,7 +119,7 @@ static void
 test_nnls(void **state)
 {
 	/* Interior optimum: the same as the unconstrained solution. */
-	double A[3] = { 2, 0, 2 }, b[2] = { 2, 4 }, x[2], work[6];
+	double A[3] = { 2, 0, 2 }, b[2] = { 2, 4 }, x[2] = { 0, 0 }, work[6];
 	/* Constrained: unconstrained optimum (-1, 2) clips to (0, 1.5). */
 	double A2[3] = { 1, 0, 2 }, b2[2] = { -1, 3 };
 	/* Coupled: min over x >= 0 of 0.5 x'[[2,1],[1,2]]x - [1,-1]'x. */
@@ -87,6 +129,15 @@ test_nnls(void **state)
 	assert_true(fabs(x[0] - 1) < 1e-9 && fabs(x[1] - 2) < 1e-9);
 	als_nnls(A2, b2, x, 2, work);
 	assert_true(fabs(x[0]) < 1e-12 && fabs(x[1] - 1.5) < 1e-9);
+	als_nnls(A3, b3, x, 2, work);
+	assert_true(fabs(x[0] - 0.5) < 1e-9 && fabs(x[1]) < 1e-12);
+	/* Any start, negative or NaN included, reaches the same optimum. */
+	x[0] = -3;
+	x[1] = NAN;
+	als_nnls(A2, b2, x, 2, work);
+	assert_true(fabs(x[0]) < 1e-12 && fabs(x[1] - 1.5) < 1e-9);
+	x[0] = 7;
+	x[1] = 9;
 	als_nnls(A3, b3, x, 2, work);
 	assert_true(fabs(x[0] - 0.5) < 1e-9 && fabs(x[1]) < 1e-12);
 }
@@ -370,20 +421,21 @@ test_nonnegative(void **state)
 	set_free(&s);
 }
 
-/* Same seed, 1, 2, 3 and 7 threads: the same bits. */
+/* Same seed, 1, 2, 3 and 7 threads: the same bits, in every mode. */
 static void
 test_threads_deterministic(void **state)
 {
 	static const int threads[] = { 2, 3, 7 };
-	static const int implicit[] = { 0, 1 };
+	static const int implicit[] = { 0, 1, 0, 1 }, nonneg[] = { 0, 0, 1, 1 };
 	struct set s;
 	size_t m, t;
 
 	planted(&s, 120, 90, 3, 3000, 0.2, 13);
-	for (m = 0; m < 2; m++) {
+	for (m = 0; m < 4; m++) {
 		struct als_params p = params(6, 0.1);
 		double *U1, *V1;
 		p.implicit = implicit[m];
+		p.nonneg = nonneg[m];
 		p.threads = 1;
 		train(&s, &p, &U1, &V1);
 		for (t = 0; t < 3; t++) {
@@ -424,6 +476,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cholesky),
+		cmocka_unit_test(test_cholesky4),
 		cmocka_unit_test(test_cholesky_not_spd),
 		cmocka_unit_test(test_nnls),
 		cmocka_unit_test(test_explicit_fixed_point),

@@ -119,7 +119,8 @@ test_scale8(void **state)
 		int w;
 		long want;
 	} cases[] = {
-		{ 100, 100, 40, 320 }, { 50, 100, 40, 160 }, { 25, 100, 40, 80 },
+		{ 100, 100, 40, 320 }, { 50, 100, 40, 160 }, { 25, 100, 40,
+		    80 },
 		{ 1, 3, 10, 27 }, { 0, 100, 40, 0 }, { -5, 100, 40, 0 },
 		{ 200, 100, 40, 320 }, { 5, 0, 40, 0 },
 	};
@@ -156,7 +157,8 @@ test_control_chars(void **state)
 	(void)state;
 	cv_text(cv, 0, 0, 20, hostile, strlen(hostile), 0);
 	assert_null(strchr(line_of(cv, 0), '\033'));
-	assert_string_equal(line_of(cv, 0), "a\xef\xbf\xbd[2Jb\xef\xbf\xbd" "c");
+	assert_string_equal(line_of(cv, 0),
+	    "a\xef\xbf\xbd[2Jb\xef\xbf\xbd" "c");
 	cv_free(cv);
 }
 
@@ -277,8 +279,8 @@ test_layout_errors(void **state)
 		const char *text, *want;
 	} cases[] = {
 		{ "row\nbogus file=x\n", "L:2: unknown keyword 'bogus' (row, "
-		    "title or a chart: bar, hbar, share, line, spark, table, "
-		    "kpi, alerts)" },
+		    "title, grouping or a chart: bar, hbar, share, line, spark, "
+		    "table, kpi, alerts)" },
 		{ "hbar label=a\n", "L:1: hbar: file= is missing" },
 		{ "hbar file=a.csv colour=red\n", "L:1: hbar: unknown key "
 		    "'colour'" },
@@ -289,6 +291,8 @@ test_layout_errors(void **state)
 		{ "hbar file=a top=0\n", "L:1: hbar: top: not a number from 1 "
 		    "to 10000: '0'" },
 		{ "title x\n", "L: no panels" },
+		{ "grouping roman\nkpi file=k\n", "L:1: grouping: western, "
+		    "indian or none, not 'roman'" },
 		{ "hbar file\n", "L:1: expected key=value, got 'file'" },
 	};
 	size_t i;
@@ -312,6 +316,7 @@ test_layout_ok(void **state)
 	static const char text[] =
 	    "# a comment\n"
 	    "title \"Shop floor\"\n"
+	    "grouping indian\n"
 	    "row height=6\n"
 	    "kpi file=kpis.csv value=TotalRevenue title=\"Total \\\"all\\\"\" "
 	    "prefix=₹\n"
@@ -325,6 +330,7 @@ test_layout_ok(void **state)
 	(void)state;
 	assert_non_null(l);
 	assert_string_equal(l->title, "Shop floor");
+	assert_int_equal(l->grouping, FMT_INDIAN);
 	assert_int_equal(l->nrows, 2);
 	assert_int_equal(l->npanels, 3);
 	assert_int_equal(l->rows[0].height, 6);
@@ -366,6 +372,26 @@ test_keep_last(void **state)
 	dtab_free(t);
 }
 
+static void
+test_output_live(void **state)
+{
+	struct canvas *cv = cv_new(6, 2);
+	struct strbuf sb = { 0 };
+
+	(void)state;
+	cv_text(cv, 0, 0, 6, "ab", 2, ST_BOLD);
+	cv_text(cv, 0, 1, 6, "cdefgh", 6, 0);
+	/* Live: each line cleared to its end unless full, CR LF between
+	 * lines and none after the last; attributes reset at line ends. */
+	assert_int_equal(cv_output(cv, &sb, 1, 1), 0);
+	assert_string_equal(sb.p, "\033[0;1mab\033[0m\033[K\r\ncdefgh");
+	sb.len = 0;
+	assert_int_equal(cv_output(cv, &sb, 0, 0), 0);
+	assert_string_equal(sb.p, "ab\ncdefgh\n");
+	sb_free(&sb);
+	cv_free(cv);
+}
+
 int
 main(void)
 {
@@ -382,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_layout_errors),
 		cmocka_unit_test(test_layout_ok),
 		cmocka_unit_test(test_keep_last),
+		cmocka_unit_test(test_output_live),
 	};
 	return cmocka_run_group_tests(tests, setup_utf8, NULL);
 }

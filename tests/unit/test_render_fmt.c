@@ -79,7 +79,8 @@ test_compact(void **state)
 		{ -2500000, FMT_WESTERN, "-2.5M" },
 		{ 3e9, FMT_WESTERN, "3B" },
 		{ 1500, FMT_INDIAN, "1.5K" }, { 99990, FMT_INDIAN, "1L" },
-		{ 150000, FMT_INDIAN, "1.5L" }, { 5472496.5, FMT_INDIAN, "55L" },
+		{ 150000, FMT_INDIAN, "1.5L" }, { 5472496.5, FMT_INDIAN,
+		    "55L" },
 		{ 12600000, FMT_INDIAN, "1.3Cr" },
 		{ 123456e7, FMT_INDIAN, "1,23,456Cr" },
 	};
@@ -119,7 +120,8 @@ test_parse(void **state)
 		double v = -1;
 		int rc = fmt_parse_num(cases[i].in, &v);
 		if (rc != cases[i].rc || (rc == 0 && v != cases[i].want)) {
-			print_error("case <%s>: rc %d v %g\n", cases[i].in, rc, v);
+			print_error("case <%s>: rc %d v %g\n", cases[i].in, rc,
+			    v);
 			fail();
 		}
 	}

@@ -226,6 +226,15 @@ test_netdev_many(void **state)
 	assert_int_equal(n.n, PS_MAXIF);
 	assert_int_equal(n.dropped, 10);
 	free(text);
+
+	/* Hostile: 150,000 empty lines and then one colon. */
+	text = malloc(150002);
+	assert_non_null(text);
+	memset(text, '\n', 150000);
+	memcpy(text + 150000, ":", 2);
+	assert_int_equal(ps_parse_netdev(text, NULL, 0, &n, NULL), -1);
+	assert_int_equal(n.n, 0);
+	free(text);
 }
 
 static void
