@@ -1122,18 +1122,14 @@ input_read(struct input *in)
 	int n, rc;
 
 	for (n = 0; n < BATCH && !in->done; n++) {
-		errno = 0;
 		rc = csvio_next(in->r, &rec);
 		if (rc == 0) {
 			input_close(in);
 			return;
 		}
 		if (rc == -1) {
-			/* No more input now (CSVIO_EIO with EAGAIN, or
-			 * CSVIO_EAGAIN in newer csvio): wait for poll. */
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			if (rec.err == CSVIO_EINTR)
+			/* No more input now: back to poll. */
+			if (rec.err == CSVIO_EAGAIN || rec.err == CSVIO_EINTR)
 				return;
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM) {
 				warn("%s", in->name);
