@@ -93,6 +93,7 @@ static double last_sales_t = NAN;	/* newest sale, from the last tick */
 static int clock_known;
 static unsigned long snap_gen, snap_reads, snap_malformed, events;
 static unsigned long stale_ticks;
+static int input_failed;	/* an input could not be read: exit 1 */
 static int snap_startup;	/* the read at start: reduce may not have
 				 * written the snapshot yet */
 static unsigned long sample_inputs;
@@ -1133,7 +1134,7 @@ input_read(struct input *in)
 				return;
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM) {
 				warn("%s", in->name);
-				in->malformed++;
+				input_failed = 1;
 				input_close(in);
 				return;
 			}
@@ -1665,5 +1666,8 @@ main(int argc, char *argv[])
 		warn("stdout");
 		return ex_fail();
 	}
+	/* Under --once an unreadable input makes an OK unknown. */
+	if (input_failed)
+		return opt.once ? (rc == 0 ? 3 : rc) : ex_fail();
 	return rc;
 }

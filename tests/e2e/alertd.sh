@@ -181,6 +181,14 @@ check_fail "--exec-timeout=0: exit 2" 2 alertd -r "$R" --exec true --exec-timeou
 check_fail "-F xml: exit 2" 2 alertd -r "$R" -F xml
 check_fail "bad option under --once: exit 3" 3 alertd --once -r "$R" --bogus
 check_fail "-i missing file: exit 1" 1 alertd -r "$R" -i no-such.csv
+mkdir adir
+alertd -r "$R" -i "$S" -i adir >out 2>err
+check "-i a directory: exit 1" test $? -eq 1
+echo "alertd: adir: Is a directory" >want
+check_same "-i a directory: the read error" want err
+check "-i a directory: the other input is still read" test "$(wc -l <out)" -eq 7
+check_fail "-i a directory under --once: unknown, exit 3" 3 \
+    alertd -r "$R" --once -i "$S" -i adir
 # The rule examples of the man page parse.
 sed -n '/^\.Ss Examples of rules/,/^\.Ed/p' "$LI_TOP/man/alertd.1" |
     sed -e '1,2d' -e '$d' -e 's/\\-/-/g' >man.rules
