@@ -22,13 +22,13 @@
 #include "rule.h"
 #include "state.h"
 #include "strmap.h"
+#include "table.h"
 #include "timefield.h"
 #include "util.h"
 
 #define INPUTS_MAX	16
 #define RECORD_MAX	65536	/* longest input line */
 #define BATCH		4096	/* records read from one input per wakeup */
-#define TABLE_ROWS_MAX	1000000
 #define WARN_MAX	100	/* malformed-line warnings per input */
 
 /*=== options and global state ================================================*/
@@ -63,19 +63,6 @@ struct alert {
 	char info[160];		/* inventory details for messages */
 };
 
-/* One snapshot file: its rows, read afresh on each tick. */
-struct table {
-	char *name;
-	char **hdr;
-	size_t ncols;
-	char **cells;		/* nrows * ncols */
-	size_t nrows;
-	int ok;			/* read this time */
-	int missing_warned;
-	struct stat st;		/* of the file last read */
-	unsigned long gen;	/* snapshot generation when last read */
-	int optional;		/* not there is fine: no warning */
-};
 
 static struct rule *rules;
 static size_t nrules;
@@ -91,7 +78,8 @@ static struct hooks *hooks;
 static double clock_now;	/* input clock: latest time seen */
 static double last_sales_t = NAN;	/* newest sale, from the last tick */
 static int clock_known;
-static unsigned long snap_gen, snap_reads, snap_malformed, events;
+static unsigned long snap_gen, snap_reads, events;
+static struct table_ctx tctx;	/* tctx.malformed: malformed snapshot rows */
 static unsigned long stale_ticks;
 static int input_failed;	/* an input could not be read: exit 1 */
 static int snap_startup;	/* the read at start: reduce may not have
@@ -514,23 +502,6 @@ step_all(void)
 
 /*=== snapshots =================================================================*/
 
-static void
-table_clear(struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncols; i++)
-		free(t->hdr[i]);
-	free(t->hdr);
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	t->hdr = NULL;
-	t->cells = NULL;
-	t->ncols = t->nrows = 0;
-	t->ok = 0;
-}
-
 static struct table *
 table_find(const char *name)
 {
@@ -552,118 +523,17 @@ field_dup(const struct csvio_field *f)
 	return p;
 }
 
-/* Read DIR/NAME into t.  A missing file is warned about once. */
-static void
-table_read(struct table *t)
-{
-	char path[4096];
-	struct csvio_reader *r = NULL;
-	struct csvio_record rec;
-	size_t cap = 0, i;
-	int fd, rc;
-
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", opt.dir, t->name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		table_clear(t);
-		if (!t->missing_warned && !t->optional && !snap_startup)
-			warn("%s", path);
-		t->missing_warned = !snap_startup;
-		return;
-	}
-	/* reduce replaces each file by rename: the same inode, size and
-	 * mtime is the same file, already read. */
-	if (fstat(fd, &st) == 0 && t->ok && st.st_ino == t->st.st_ino &&
-	    st.st_dev == t->st.st_dev && st.st_size == t->st.st_size &&
-	    st.st_mtim.tv_sec == t->st.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == t->st.st_mtim.tv_nsec) {
-		close(fd);
-		return;
-	}
-	table_clear(t);
-	t->st = st;
-	t->gen = snap_gen;
-	t->missing_warned = 0;
-	if ((r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
-		err(ex_fail(), "malloc");
-	while ((rc = csvio_next(r, &rec)) != 0) {
-		if (rc == -1) {
-			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM) {
-				warn("%s", path);
-				table_clear(t);
-				goto out;
-			}
-			snap_malformed++;
-			if (!opt.quiet)
-				warnx("%s:%llu: %s", path,
-				    (unsigned long long)rec.line,
-				    csvio_strerror(rec.err));
-			continue;
-		}
-		if (t->hdr == NULL) {
-			t->ncols = rec.nf;
-			t->hdr = emalloc(rec.nf * sizeof(*t->hdr));
-			for (i = 0; i < rec.nf; i++)
-				t->hdr[i] = field_dup(&rec.f[i]);
-			continue;
-		}
-		if (rec.nf != t->ncols) {
-			snap_malformed++;
-			if (!opt.quiet)
-				warnx("%s:%llu: %zu fields, want %zu", path,
-				    (unsigned long long)rec.line, rec.nf,
-				    t->ncols);
-			continue;
-		}
-		if (t->nrows == TABLE_ROWS_MAX) {
-			warnx("%s: more than %d rows: rest ignored", path,
-			    TABLE_ROWS_MAX);
-			break;
-		}
-		if (t->nrows == cap) {
-			cap = cap ? cap * 2 : 32;
-			t->cells = realloc(t->cells,
-			    cap * t->ncols * sizeof(*t->cells));
-			if (t->cells == NULL)
-				err(ex_fail(), "realloc");
-		}
-		for (i = 0; i < t->ncols; i++)
-			t->cells[t->nrows * t->ncols + i] = field_dup(&rec.f[i]);
-		t->nrows++;
-	}
-	if (t->hdr == NULL) {
-		warnx("%s: empty file", path);
-		goto out;
-	}
-	t->ok = 1;
-out:
-	csvio_reader_free(r);
-	close(fd);
-}
-
-static long
-table_col(const struct table *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncols; i++)
-		if (strcmp(t->hdr[i], name) == 0)
-			return (long)i;
-	return -1;
-}
-
 /* Parse a snapshot cell as a number; -1 when it is not one (warned). */
 static int
 cell_num(const struct table *t, size_t row, long col, double *v)
 {
-	const char *s = t->cells[row * t->ncols + (size_t)col];
+	const char *s = table_cell(t, row, (size_t)col);
 
 	if (parse_double(s, -1e300, 1e300, v) == 0)
 		return 0;
 	/* Reported once per file read, not on every tick. */
 	if (t->gen == snap_gen) {
-		snap_malformed++;
+		tctx.malformed++;
 		if (!opt.quiet)
 			warnx("%s/%s: row %zu: bad %s '%.40s'", opt.dir,
 			    t->name, row + 2, t->hdr[col], s);
@@ -752,7 +622,7 @@ eval_row_rule(size_t ri)
 				if ((long)j == vc)
 					continue;
 				o += (size_t)snprintf(key + o, sizeof(key) - o,
-				    "%s%s", o ? "/" : "", t->cells[i * t->ncols + j]);
+				    "%s%s", o ? "/" : "", table_cell(t, i, j));
 				if (o >= sizeof(key))
 					o = sizeof(key) - 1;
 			}
@@ -801,8 +671,8 @@ eval_inventory(double now, int observe)
 			if (cell_num(t, i, cs, &v) == -1)
 				continue;
 			if (inv_usage_row(inv, cb >= 0 ?
-			    t->cells[i * t->ncols + cb] : NULL,
-			    t->cells[i * t->ncols + cp], v) == -1)
+			    table_cell(t, i, (size_t)cb) : NULL,
+			    table_cell(t, i, (size_t)cp), v) == -1)
 				err(ex_fail(), "malloc");
 		}
 		inv_usage_end(inv, now, minwin);
@@ -869,7 +739,7 @@ snapshot_matches(long long rows)
 
 	if (rows < 0 || t == NULL || !t->ok || t->nrows != 1 ||
 	    (c = table_col(t, "Transactions")) < 0 ||
-	    parse_double(t->cells[c], 0, 1e18, &v) == -1)
+	    parse_double(table_cell(t, 0, (size_t)c), 0, 1e18, &v) == -1)
 		return 1;
 	if (v != (double)rows)
 		return 0;
@@ -894,8 +764,13 @@ read_snapshot(double sales_t, long long rows)
 		return;
 	snap_gen++;
 	snap_reads++;
+	tctx.dir = opt.dir;
+	tctx.quiet = opt.quiet;
+	tctx.quiet_missing = snap_startup;
+	tctx.gen = snap_gen;
+	tctx.fail_status = ex_fail();
 	for (i = 0; i < ntables; i++)
-		table_read(&tables[i]);
+		table_read(&tables[i], &tctx);
 	if (!(observe = snapshot_matches(rows)))
 		stale_ticks++;
 	for (i = 0; i < nrules; i++)
@@ -1363,7 +1238,7 @@ report_counts(void)
 		    inputs[i].records, inputs[i].malformed);
 	if (opt.dir != NULL)
 		warnx("%s: %lu snapshot reads, %lu malformed rows, %lu newer "
-		    "than their tick", opt.dir, snap_reads, snap_malformed,
+		    "than their tick", opt.dir, snap_reads, tctx.malformed,
 		    stale_ticks);
 	warnx("%lu events", events);
 	if (hooks != NULL)
