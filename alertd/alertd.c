@@ -37,7 +37,7 @@ static struct {
 	const char *rules_path, *dir, *stock, *exec;
 	double exec_timeout;
 	long exec_jobs, exec_queue;
-	int json, once, input_clock, verbose, quiet;
+	int json, once, input_clock, verbose, quiet, reopen;
 } opt = { .exec_timeout = 10, .exec_jobs = 4, .exec_queue = 64 };
 
 struct input {
@@ -93,6 +93,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "input", required_argument, NULL, 'i' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "reopen", no_argument, NULL, 'R' },
 	{ "rules", required_argument, NULL, 'r' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "clock", required_argument, NULL, 'C' },
@@ -112,7 +113,7 @@ static const char synopsis[] =
     "[--ticks FIFO]\n"
     "              [--stock FILE] [--clock wall|input] [--exec CMD] "
     "[--exec-timeout DUR]\n"
-    "              [--exec-jobs N] [--exec-queue N] [--once]\n";
+    "              [--exec-jobs N] [--exec-queue N] [--reopen] [--once]\n";
 
 /* Exit statuses: --once speaks the Nagios plugin convention. */
 static int
@@ -159,6 +160,8 @@ help(void)
 	    "      --exec-queue N    hooks waiting at most (default 64)\n"
 	    "      --once            evaluate once, print a Nagios status line, "
 	    "exit 0/1/2/3\n"
+	    "      --reopen          open a FIFO input again when its writer "
+	    "goes away\n"
 	    "  -q, --quiet           no warnings about malformed lines\n"
 	    "  -v, --verbose         counts at exit\n"
 	    "      --help            this help\n"
@@ -990,6 +993,51 @@ input_close(struct input *in)
 	in->fd = -1;
 }
 
+/* Forget the header of in: the next record is a header. */
+static void
+input_unclassify(struct input *in)
+{
+	size_t i;
+
+	if (in->kind == IN_SAMPLE)
+		sample_inputs--;
+	for (i = 0; in->hdr != NULL && i < in->nf; i++)
+		free(in->hdr[i]);
+	free(in->hdr);
+	free(in->rule_col);
+	in->hdr = NULL;
+	in->rule_col = NULL;
+	in->kind = IN_UNKNOWN;
+}
+
+/* At the end of a FIFO under --reopen: open it again, for the next writer,
+ * which starts with a header of its own.  Returns 0, or -1 when it is not a
+ * FIFO (or cannot be opened: warned). */
+static int
+input_reopen(struct input *in)
+{
+	struct stat st;
+	int fd;
+
+	if (!opt.reopen || in->is_stdin || fstat(in->fd, &st) == -1 ||
+	    !S_ISFIFO(st.st_mode))
+		return -1;
+	if ((fd = open(in->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		warn("%s", in->name);
+		input_failed = 1;
+		return -1;
+	}
+	close(in->fd);
+	in->fd = fd;
+	csvio_reader_free(in->r);
+	if ((in->r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
+		err(ex_fail(), "malloc");
+	input_unclassify(in);
+	if (opt.verbose)
+		warnx("%s: writer gone, open again", in->name);
+	return 0;
+}
+
 /* Read what input in has ready now. */
 static void
 input_read(struct input *in)
@@ -1000,7 +1048,8 @@ input_read(struct input *in)
 	for (n = 0; n < BATCH && !in->done; n++) {
 		rc = csvio_next(in->r, &rec);
 		if (rc == 0) {
-			input_close(in);
+			if (input_reopen(in) == -1)
+				input_close(in);
 			return;
 		}
 		if (rc == -1) {
@@ -1016,6 +1065,12 @@ input_read(struct input *in)
 			malformed(in, rec.line, "%s", csvio_strerror(rec.err));
 			continue;
 		}
+		/* A header again: a new writer on the FIFO (sysheat or
+		 * reduce restarted).  Take it as the header it is. */
+		if (in->kind != IN_UNKNOWN && rec.nf > 0 &&
+		    rec.f[0].len == 4 && (memcmp(rec.f[0].p, "time", 4) == 0 ||
+		    memcmp(rec.f[0].p, "tick", 4) == 0))
+			input_unclassify(in);
 		if (in->kind == IN_UNKNOWN) {
 			classify(in, &rec);
 			continue;
@@ -1421,6 +1476,9 @@ main(int argc, char *argv[])
 		case 'o':
 			opt.once = 1;
 			break;
+		case 'R':
+			opt.reopen = 1;
+			break;
 		case 's':
 			opt.stock = optarg;
 			break;
@@ -1440,6 +1498,10 @@ main(int argc, char *argv[])
 	}
 	if (opt.rules_path == NULL) {
 		warnx("no rules: give -r FILE");
+		usage();
+	}
+	if (opt.once && opt.reopen) {
+		warnx("--once and --reopen do not go together");
 		usage();
 	}
 	if (opt.once && opt.exec != NULL) {

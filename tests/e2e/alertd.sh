@@ -213,6 +213,33 @@ check "SIGTERM: exit 0" test $? -eq 0
 check "SIGTERM: quiet" test ! -s err
 exec 3>&-
 
+# --reopen: a FIFO whose writer restarts (a new header) is read on.
+mkfifo re
+alertd -r "$R" --clock=input --reopen -v -i re >out 2>err &
+pid=$!
+at_exit "kill $pid 2>/dev/null"
+sed -n '1p;6p' "$S" >re
+wait_for 5 grep -q critical out
+sed -n '1p;10p' "$S" >re
+wait_for 5 grep -q resolved out
+kill -TERM $pid
+wait $pid
+check "--reopen: exit 0 on SIGTERM" test $? -eq 0
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:20Z,firing,cpu_temp,critical,cpu_temp,82,cpu_temp 82 > 80
+2026-11-23T10:00:20Z,firing,gpu_temp,warning,gpu_temp,79.5,gpu_temp 79.5 > 75
+2026-11-23T10:00:40Z,resolved,cpu_temp,critical,cpu_temp,64,cpu_temp 64 ok
+2026-11-23T10:00:40Z,resolved,gpu_temp,warning,gpu_temp,65,gpu_temp 65 ok
+E
+check_same "--reopen: both writers' samples" want out
+check_grep "--reopen: -v says so" '^alertd: re: writer gone, open again$' err
+check "--reopen: no malformed lines" grep -q '^alertd: re: [0-9]* records, 0 malformed$' err
+# The header repeated mid-stream (a writer that restarted) is a header.
+{ sed -n '1p;6p' "$S"; sed -n '1p;10p' "$S"; } | alertd -r "$R" --clock=input >out 2>err
+check_same "a repeated header is taken as a header" want out
+check "a repeated header: no warning" test ! -s err
+
 # A reader that goes away: a quiet end.
 alertd -r "$R" --clock=input <"$S" 2>err | head -n 2 >out
 check "| head -n 2: two lines" test "$(wc -l <out)" -eq 2
