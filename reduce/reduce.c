@@ -53,7 +53,7 @@ static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
-    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT...\n"
+    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n";
 
 struct opts {
@@ -81,6 +81,8 @@ struct run {
 	uint64_t written_rows, written_rej;	/* at the last snapshot */
 	uint64_t written_off;			/* input offset then */
 	int written;
+	int resuming;		/* skipping to the checkpoint's position */
+	int fifo_wait;		/* a FIFO that no writer has opened yet */
 	uint64_t since_tick;
 	double next_tick;
 	struct stat st;		/* of the input when opened */
@@ -112,7 +114,8 @@ help(void)
 	    "      --checkpoint PATH  save state and input position every tick;\n"
 	    "                         resume from PATH when it exists\n"
 	    "  -f, --follow           keep reading FILE as it grows (tail -F)\n"
-	    "      --merge            merge checkpoints into one snapshot\n"
+	    "      --merge            merge checkpoints (or DIR/state.ckpt) into one\n"
+	    "                         snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
 	    "  -q, --quiet            no reject messages on stderr\n"
@@ -206,9 +209,11 @@ tick(struct run *R)
 	int64_t last;
 
 	/* Nothing new (no row, and the input has not moved, as it does over
-	 * a header after rotation): the files stay as they are. */
-	if (!R->written || rows != R->written_rows || rej != R->written_rej ||
-	    off != R->written_off) {
+	 * a header after rotation): the files stay as they are.  While a
+	 * resumed run skips a stream up to its checkpoint, the state is ahead
+	 * of the input, so nothing is written either. */
+	if (!R->resuming && (!R->written || rows != R->written_rows ||
+	    rej != R->written_rej || off != R->written_off)) {
 		if (agg_write_snapshot(R->agg, R->o.outdir, R->o.nosync, errb,
 		    sizeof(errb)) == -1)
 			err(1, "%s", errb);
@@ -294,17 +299,27 @@ open_input(struct run *R)
 		R->name = "stdin";
 		R->fd = STDIN_FILENO;
 	} else {
+		struct stat st;
 		R->name = R->o.input;
-		if ((R->fd = open(R->o.input, O_RDONLY)) == -1)
+		/* A FIFO is opened without waiting for its writer; ticks go on
+		 * until one comes (wait_writer). */
+		if (stat(R->o.input, &st) == 0 && S_ISFIFO(st.st_mode))
+			R->fifo_wait = 1;
+		if ((R->fd = open(R->o.input, O_RDONLY |
+		    (R->fifo_wait ? O_NONBLOCK : 0))) == -1)
 			err(1, "%s", R->o.input);
 	}
 	if (fstat(R->fd, &R->st) == -1)
 		err(1, "%s", R->name);
+	if (!S_ISFIFO(R->st.st_mode))
+		R->fifo_wait = 0;
 	R->regular = S_ISREG(R->st.st_mode);
 	if (R->o.follow && !R->regular)
 		errx(1, "%s: follow mode needs a regular file", R->name);
-	if (!R->regular) {
-		/* Never block in read(2): ticks must come on time. */
+	if (!R->regular && !isatty(R->fd)) {
+		/* Never block in read(2): ticks must come on time.  (Not on a
+		 * terminal, whose flags the shell shares: were reduce killed,
+		 * O_NONBLOCK would stay behind.) */
 		R->fd_flags = fcntl(R->fd, F_GETFL);
 		if (R->fd_flags != -1 && !(R->fd_flags & O_NONBLOCK) &&
 		    fcntl(R->fd, F_SETFL, R->fd_flags | O_NONBLOCK) == 0)
@@ -351,6 +366,24 @@ follow_check(struct run *R)
 	}
 }
 
+/* Until a FIFO's first writer comes, read(2) would say end of input: poll
+ * instead (Linux reports POLLHUP only once a writer has come and gone). */
+static void
+wait_writer(struct run *R)
+{
+	struct pollfd pfd = { .fd = R->fd, .events = POLLIN };
+
+	while (R->fifo_wait && !sig_stop) {
+		double wait = R->next_tick - now_mono();
+		int n = poll(&pfd, 1, wait > 0 ? (int)(wait * 1000 + 0.999) : 0);
+		if (n == -1 && errno != EINTR)
+			err(1, "poll");
+		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			R->fifo_wait = 0;
+		maybe_tick(R);
+	}
+}
+
 /* Next record: 1, 0 at the end of input (never in follow mode), or -1
  * for a bad record (already counted and reported). */
 static int
@@ -361,6 +394,8 @@ next_record(struct run *R, struct csvio_record *rec)
 
 		if (sig_stop)
 			return 0;
+		if (R->fifo_wait)
+			wait_writer(R);
 		rc = csvio_next(R->rd, rec);
 		if (rc > 0)
 			return 1;
@@ -431,9 +466,14 @@ resume_at(struct run *R, const struct agg_pos *pos)
 		csvio_reader_seek(R->rd, pos->offset, pos->line);
 		return;
 	}
+	R->resuming = 1;
 	while (csvio_offset(R->rd) < pos->offset) {
+		if (R->fifo_wait)
+			wait_writer(R);
 		int rc = csvio_next(R->rd, &rec);
-		if (rc == 0 || sig_stop)
+		if (sig_stop)
+			exit(0);	/* the checkpoint stays as it was */
+		if (rc == 0)
 			errx(1, "%s: input ended before the checkpoint's "
 			    "position %llu", R->name,
 			    (unsigned long long)pos->offset);
@@ -449,6 +489,7 @@ resume_at(struct run *R, const struct agg_pos *pos)
 	}
 	if (csvio_offset(R->rd) != pos->offset)
 		errx(1, "%s: input does not match the checkpoint", R->name);
+	R->resuming = 0;
 }
 
 /* Remove temp files a killed run left beside name in dir. */
@@ -524,9 +565,19 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 
 	if (a == NULL)
 		err(1, "malloc");
-	for (i = 0; i < argc; i++)
-		if (agg_load(a, argv[i], NULL, errb, sizeof(errb)) == -1)
+	for (i = 0; i < argc; i++) {
+		/* A directory stands for the state.ckpt inside it. */
+		char path[4096];
+		struct stat st;
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if ((size_t)snprintf(path, sizeof(path), "%s/state.ckpt",
+			    argv[i]) >= sizeof(path))
+				errx(1, "%s: name too long", argv[i]);
+		} else
+			snprintf(path, sizeof(path), "%s", argv[i]);
+		if (agg_load(a, path, NULL, errb, sizeof(errb)) == -1)
 			errx(1, "%s", errb);
+	}
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");
@@ -583,6 +634,10 @@ do_run(struct opts *o, const struct spec *sp)
 		err(1, "stdout");
 	R.next_tick = now_mono() + o->tick;
 	if (read_header(&R) == -1) {
+		if (resumed && pos.offset > 0)
+			errx(1, "%s: input ended before the checkpoint's "
+			    "position %llu", R.name,
+			    (unsigned long long)pos.offset);
 		if (!sig_stop && !o->quiet)
 			warnx("%s: no header (empty input)", R.name);
 	} else {
