@@ -89,7 +89,7 @@ m2k_subscribed() {
 	while [ $_k -lt 100 ]; do
 		_k=$((_k + 1))
 		mosquitto_pub -p "$MQ_PORT" -t "$3" -q 1 \
-		    -m "Ping Ping 6000000000 book #$$-$_k" || return 1
+		    -m "Ping Ping 6000000000 book #$$$_k" || return 1
 		_v=$(m2k_counter "$1" "$2" received)
 		[ "${_v:-0}" -ge 1 ] && return 0
 		kill -0 "$1" 2>/dev/null || return 1
