@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define READ_CHUNK	(256 * 1024)
 
@@ -13,6 +16,7 @@ struct csvio_reader {
 	int follow;
 	int eof;		/* read(2) returned 0 */
 	int at_start;		/* BOM not yet checked */
+	int skipping;		/* discarding the rest of a too-long record */
 	size_t max_record;
 
 	char *buf;		/* buf[start..end) holds unconsumed input */
@@ -25,6 +29,8 @@ struct csvio_reader {
 	size_t fcap;
 	char *scratch;		/* unquoted copies of quoted fields */
 	size_t scap;
+	int nl_known;		/* split_fast counted the record's lines */
+	uint64_t nl;
 };
 
 #define NOT_QUOTED	((size_t)-1)
@@ -81,6 +87,7 @@ csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line)
 	r->base = off;
 	r->line = line ? line : 1;
 	r->eof = 0;
+	r->skipping = 0;
 	r->at_start = (off == 0);
 }
 
@@ -88,6 +95,12 @@ uint64_t
 csvio_offset(const struct csvio_reader *r)
 {
 	return r->base + r->start;
+}
+
+uint64_t
+csvio_line(const struct csvio_reader *r)
+{
+	return r->line;
 }
 
 const char *
@@ -101,6 +114,7 @@ csvio_strerror(enum csvio_err e)
 	case CSVIO_EIO:		return "read error";
 	case CSVIO_EINTR:	return "interrupted";
 	case CSVIO_ENOMEM:	return "out of memory";
+	case CSVIO_EAGAIN:	return "no data available";
 	}
 	return "unknown error";
 }
@@ -128,6 +142,98 @@ push_field(struct csvio_reader *r, size_t nf, const char *p, size_t len,
 	return 0;
 }
 
+#ifdef __SSE2__
+/*
+ * The fast path of split for the common record, ended by a line break well
+ * inside p[0..n).  Sixteen bytes at a time, it finds every delimiter,
+ * quote, CR and LF with SSE2 compares and a bit mask, and slices the fields
+ * in place, quoted ones too when they hold no "" and no line break.
+ * Returns 1 with the record as split would make it, or 0 when split must
+ * decide (other quoting, a record near the end of p, a CR at the end of p);
+ * it has then changed nothing the caller sees.
+ * tests/unit/test_csvio.c checks it against libcsv like the rest.
+ */
+static int
+split_fast(struct csvio_reader *r, const char *p, size_t n,
+    struct csvio_record *rec, size_t *used)
+{
+	const __m128i vd = _mm_set1_epi8(r->delim), vq = _mm_set1_epi8('"');
+	const __m128i vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
+	size_t i = 0, fstart = 0, nf = 0;
+
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vq)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vr))));
+		size_t next = i + 16;
+
+		while (mask != 0) {
+			size_t j = i + (size_t)__builtin_ctz(mask);
+			char c = p[j];
+
+			if (nf == r->fcap && push_field(r, nf, NULL, 0, 0) == -1)
+				return 0;	/* split reports ENOMEM */
+			r->f[nf].p = p + fstart;
+			r->f[nf].len = j - fstart;
+			if (c == '"') {
+				/* A quoted field without "" or a line break
+				 * inside is its bytes between the quotes, in
+				 * place; anything else is split's. */
+				const char *q;
+				size_t k;
+				if (j != fstart || (q = memchr(p + j + 1, '"',
+				    n - j - 1)) == NULL)
+					return 0;
+				k = (size_t)(q - p);
+				if (k + 1 >= n || memchr(p + j + 1, '\n',
+				    k - j - 1) != NULL)
+					return 0;
+				c = p[k + 1];
+				if (c != r->delim && c != '\n' && c != '\r')
+					return 0;	/* "" or text after */
+				r->f[nf].p = p + j + 1;
+				r->f[nf].len = k - j - 1;
+				j = k + 1;
+				if (c == r->delim) {
+					nf++;
+					fstart = j + 1;
+					next = j + 1;	/* scan on from there */
+					break;
+				}
+			}
+			if (c == r->delim) {
+				nf++;
+				fstart = j + 1;
+				mask &= mask - 1;
+				continue;
+			}
+			/* CR or LF: the record ends. */
+			nf++;
+			rec->rawlen = j;
+			r->nl = 0;
+			if (c == '\r') {
+				if (j + 1 >= n)
+					return 0;	/* CRLF? split waits */
+				if (p[j + 1] == '\n')
+					j++;
+			}
+			if (p[j] == '\n')
+				r->nl = 1;
+			*used = j + 1;
+			rec->raw = p;
+			rec->nf = nf;
+			rec->f = r->f;
+			rec->err = CSVIO_OK;
+			r->nl_known = 1;
+			return 1;
+		}
+		i = next;
+	}
+	return 0;
+}
+#endif
+
 /*
  * Split one record from p[0..n).  Returns:
  *   1  a record; *used is its length including the line break
@@ -143,6 +249,10 @@ split(struct csvio_reader *r, const char *p, size_t n, int eof,
 	size_t i = 0, nf = 0, sused = 0, fstart;
 	int quoted_any = 0;
 
+#ifdef __SSE2__
+	if (split_fast(r, p, n, rec, used))
+		return 1;
+#endif
 	/* Quoted fields are unquoted into scratch; their pointers are fixed
 	 * up at the end, since scratch may move while growing. */
 	for (;;) {
@@ -159,6 +269,12 @@ split(struct csvio_reader *r, const char *p, size_t n, int eof,
 					if (!eof)
 						return 0;
 					rec->err = CSVIO_ETRUNC;
+					rec->raw = p;
+					rec->rawlen = n;
+					while (rec->rawlen > 0 &&
+					    (p[rec->rawlen - 1] == '\n' ||
+					    p[rec->rawlen - 1] == '\r'))
+						rec->rawlen--;
 					*used = n;
 					return -1;
 				}
@@ -307,7 +423,9 @@ fill(struct csvio_reader *r, struct csvio_record *rec)
 		return 1;	/* caller detects too long */
 	got = read(r->fd, r->buf + r->end, r->cap - r->end);
 	if (got < 0) {
-		rec->err = errno == EINTR ? CSVIO_EINTR : CSVIO_EIO;
+		rec->err = errno == EINTR ? CSVIO_EINTR :
+		    errno == EAGAIN || errno == EWOULDBLOCK ? CSVIO_EAGAIN :
+		    CSVIO_EIO;
 		return -1;
 	}
 	if (got == 0) {
@@ -326,6 +444,32 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 		const char *p = r->buf + r->start;
 		int rc;
 
+		if (r->skipping) {
+			const char *nl = avail ? memchr(p, '\n', avail) : NULL;
+			if (nl != NULL) {
+				r->start += (size_t)(nl - p) + 1;
+				r->line++;
+				r->skipping = 0;
+				continue;
+			}
+			r->start = r->end;
+			rc = fill(r, rec);
+			if (rc < 0) {
+				rec->line = r->line;
+				rec->nf = 0;
+				rec->raw = NULL;
+				rec->rawlen = 0;
+				return -1;
+			}
+			if (rc == 0) {
+				if (r->follow)
+					r->eof = 0;
+				else
+					r->skipping = 0;
+				return 0;
+			}
+			continue;
+		}
 		if (r->at_start && (avail >= 3 || r->eof)) {
 			r->at_start = 0;
 			if (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
@@ -353,12 +497,15 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 				rec->line = r->line;
 				rec->offset = r->base + r->start;
 				rec->end = rec->offset + used;
-				r->line += count_lines(p, used);
+				r->line += r->nl_known ? r->nl :
+				    count_lines(p, used);
+				r->nl_known = 0;
 				r->start += used;
 				return rc;
 			}
 			if (avail >= r->max_record) {
-				/* Too long: skip to the next line break. */
+				/* Too long: report it now and discard up to
+				 * the next line break, here or in later calls. */
 				const char *nl = memchr(p, '\n', avail);
 				rec->err = CSVIO_ETOOLONG;
 				rec->line = r->line;
@@ -366,33 +513,8 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 				rec->raw = p;
 				rec->rawlen = avail < 64 ? avail : 64;
 				rec->nf = 0;
-				if (nl != NULL) {
-					used = (size_t)(nl - p) + 1;
-				} else {
-					used = avail;
-					if (!r->eof) {
-						/* Keep discarding until a newline. */
-						r->line += count_lines(p, used);
-						r->start += used;
-						for (;;) {
-							int frc = fill(r, rec);
-							const char *q;
-							if (frc <= 0)
-								break;
-							q = memchr(r->buf + r->start, '\n',
-							    r->end - r->start);
-							if (q != NULL) {
-								r->start = (size_t)(q - r->buf) + 1;
-								break;
-							}
-							r->start = r->end;
-						}
-						rec->err = CSVIO_ETOOLONG;
-						rec->end = r->base + r->start;
-						r->line++;
-						return -1;
-					}
-				}
+				used = nl != NULL ? (size_t)(nl - p) + 1 : avail;
+				r->skipping = nl == NULL;
 				r->line += count_lines(p, used);
 				r->start += used;
 				rec->end = r->base + r->start;

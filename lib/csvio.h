@@ -24,6 +24,7 @@ enum csvio_err {
 	CSVIO_EIO,		/* read(2) failed: errno is set */
 	CSVIO_EINTR,		/* read(2) interrupted by a signal; call again */
 	CSVIO_ENOMEM,
+	CSVIO_EAGAIN,		/* non-blocking fd has no data now; call again */
 };
 
 struct csvio_field {
@@ -61,11 +62,16 @@ void csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line);
 /* Read the next record.  Returns 1 with rec filled, 0 at end of input, or
  * -1 with rec->err (and rec->line, rec->raw for context) set; after -1 the
  * reader has skipped the bad record and the next call goes on.  CSVIO_EIO
- * and CSVIO_ENOMEM are not recoverable. */
+ * and CSVIO_ENOMEM are not recoverable; CSVIO_EINTR and CSVIO_EAGAIN (an
+ * O_NONBLOCK fd without data: poll, then call again) lose nothing.  The rest
+ * of an over-long record is discarded across calls, whatever read returns. */
 int csvio_next(struct csvio_reader *r, struct csvio_record *rec);
 
 /* Bytes of input consumed so far (the offset of the next record). */
 uint64_t csvio_offset(const struct csvio_reader *r);
+
+/* The line number where the next record starts. */
+uint64_t csvio_line(const struct csvio_reader *r);
 
 const char *csvio_strerror(enum csvio_err e);
 

@@ -23,17 +23,27 @@ strmap_hash(const char *key, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)key;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+	uint64_t w = 0;
 
-	while (len >= 8) {
-		uint64_t w;
+	while (len > 8) {
 		memcpy(&w, p, 8);
 		h = (h ^ (w * 0xc4ceb9fe1a85ec53ULL)) * 0x100000001b3ULL;
 		h ^= h >> 29;
 		p += 8;
 		len -= 8;
 	}
-	while (len-- > 0)
-		h = (h ^ *p++) * 0x100000001b3ULL;
+	/* The last 1 to 8 bytes in one word, from two overlapping loads
+	 * (the length is mixed in already, so no byte is lost). */
+	if (len >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + len - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else if (len > 0)
+		w = (uint64_t)p[0] << 16 | (uint64_t)p[len / 2] << 8 | p[len - 1];
+	else
+		w = 0;
+	h = (h ^ (w * 0xc4ceb9fe1a85ec53ULL)) * 0x100000001b3ULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
@@ -70,6 +80,28 @@ strmap_free(struct strmap *m)
 	free(m);
 }
 
+/* Equality of two byte strings of length len, inline for short keys
+ * (the common case: names, codes), memcmp for the rest. */
+static inline int
+key_eq(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y, x2, y2;
+
+	if (len > 16)
+		return memcmp(a, b, len) == 0;
+	if (len >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + len - 8, 8);
+		memcpy(&y2, b + len - 8, 8);
+		return ((x ^ y) | (x2 ^ y2)) == 0;
+	}
+	while (len-- > 0)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
 static long
 lookup(const struct strmap *m, const char *key, size_t len, uint64_t h,
     size_t *slot)
@@ -83,7 +115,7 @@ lookup(const struct strmap *m, const char *key, size_t len, uint64_t h,
 			return -1;
 		}
 		if (m->ent[id].hash == h && m->ent[id].len == len &&
-		    memcmp(m->keys + m->ent[id].off, key, len) == 0) {
+		    key_eq(m->keys + m->ent[id].off, key, len)) {
 			*slot = i;
 			return id;
 		}

@@ -8,6 +8,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,169 @@ test_differential_fuzzed(void **state)
 	}
 }
 
+/* Rows of many mostly unquoted fields, long enough that the SSE2 fast path
+ * of the splitter does most of the work, with a quote now and then so the
+ * general path takes over mid-stream; line ends LF, CRLF and lone CR. */
+static size_t
+gen_wide(struct rng *rng, char *buf, size_t cap, int quotes)
+{
+	static const char *atoms[] = { "a", "Indiranagar", "12.50", "",
+	    "2024-01-06 09:15:00", "x y", "\xe2\x82\xb9", "LiveInsight Mart",
+	    "1000001", ",", "\"", "\n" };
+	size_t n = 0;
+
+	while (n + 600 < cap) {
+		int nf = 1 + (int)rng_below(rng, 24), f;
+		for (f = 0; f < nf; f++) {
+			char field[128];
+			size_t fl = 0;
+			int k, parts = (int)rng_below(rng, 5);
+			for (k = 0; k < parts; k++) {
+				const char *a = atoms[rng_below(rng,
+				    quotes && rng_below(rng, 30) == 0 ? 12 : 9)];
+				size_t al = strlen(a);
+				memcpy(field + fl, a, al);
+				fl += al;
+			}
+			if (f > 0)
+				buf[n++] = ',';
+			if (nf == 1 && fl == 0)
+				field[fl++] = 'e';
+			assert_int_equal(csvio_append_field(buf, cap, &n, field,
+			    fl, ','), 0);
+		}
+		switch (rng_below(rng, 6)) {
+		case 0:
+			buf[n++] = '\r';
+			buf[n++] = '\n';
+			break;
+		case 1:
+			buf[n++] = '\r';
+			break;
+		default:
+			buf[n++] = '\n';
+		}
+	}
+	return n;
+}
+
+static void
+test_differential_wide(void **state)
+{
+	struct rng rng;
+	char buf[8192];
+	int iter;
+
+	(void)state;
+	rng_seed(&rng, 4181);
+	for (iter = 0; iter < 2000; iter++) {
+		size_t n = gen_wide(&rng, buf, 600 + rng_below(&rng, 7000),
+		    iter % 2);
+		differential(buf, n);
+	}
+}
+
+static void
+test_differential_big(void **state)
+{
+	/* Several read buffers' worth, so records straddle read(2) calls
+	 * and the fast path meets the end of the buffer. */
+	size_t cap = 3 * 1024 * 1024, n;
+	char *buf = malloc(cap);
+	struct rng rng;
+
+	(void)state;
+	assert_non_null(buf);
+	rng_seed(&rng, 99);
+	n = gen_wide(&rng, buf, cap, 1);
+	differential(buf, n);
+	free(buf);
+}
+
+static void
+test_differential_fuzzed_long(void **state)
+{
+	/* Longer random inputs with few quotes: mostly the fast path. */
+	static const char alpha[] = "abcdefgh,,,,\n\r \"";
+	struct rng rng;
+	int iter;
+
+	(void)state;
+	rng_seed(&rng, 11);
+	for (iter = 0; iter < 20000; iter++) {
+		char buf[160];
+		size_t n = 1 + rng_below(&rng, sizeof(buf) - 1), i;
+		unsigned span = rng_below(&rng, 4) == 0 ? sizeof(alpha) - 1 :
+		    sizeof(alpha) - 2;
+		for (i = 0; i < n; i++)
+			buf[i] = alpha[rng_below(&rng, span)];
+		differential(buf, n);
+	}
+}
+
+static void
+test_nonblocking_pipe(void **state)
+{
+	/* An O_NONBLOCK pipe without data reports CSVIO_EAGAIN and loses
+	 * nothing; the rest of an over-long record is skipped across calls. */
+	int p[2];
+	struct csvio_reader *r;
+	struct csvio_record rec;
+	char big[300];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+	r = csvio_reader_new(p[0], ',', 100);
+	assert_int_equal(write(p[1], "a,b\nc,", 6), 6);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(csvio_next(r, &rec), -1);
+	assert_int_equal(rec.err, CSVIO_EAGAIN);
+	assert_int_equal(write(p[1], "d\n", 2), 2);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.nf, 2);
+	assert_memory_equal(rec.f[1].p, "d", 1);
+	assert_int_equal(csvio_line(r), 3);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(write(p[1], big, sizeof(big)), (ssize_t)sizeof(big));
+	assert_int_equal(csvio_next(r, &rec), -1);
+	assert_int_equal(rec.err, CSVIO_ETOOLONG);
+	assert_int_equal(rec.line, 3);
+	assert_int_equal(csvio_next(r, &rec), -1);
+	assert_int_equal(rec.err, CSVIO_EAGAIN);
+	assert_int_equal(write(p[1], big, 50), 50);
+	assert_int_equal(write(p[1], "yy\ne,f\n", 7), 7);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.line, 4);
+	assert_int_equal(rec.nf, 2);
+	assert_memory_equal(rec.f[0].p, "e", 1);
+	close(p[1]);
+	assert_int_equal(csvio_next(r, &rec), 0);
+	csvio_reader_free(r);
+	close(p[0]);
+}
+
+static void
+test_truncated_raw(void **state)
+{
+	/* A record cut inside quotes at the end still shows its bytes. */
+	const char *in = "ok\n\"abc,d\r\n";
+	int fd = fd_of(in, strlen(in));
+	struct csvio_reader *r = csvio_reader_new(fd, ',', 0);
+	struct csvio_record rec;
+
+	(void)state;
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(csvio_next(r, &rec), -1);
+	assert_int_equal(rec.err, CSVIO_ETRUNC);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.rawlen, 6);
+	assert_memory_equal(rec.raw, "\"abc,d", 6);
+	assert_int_equal(csvio_next(r, &rec), 0);
+	csvio_reader_free(r);
+	close(fd);
+}
+
 static void
 test_writer(void **state)
 {
@@ -369,6 +533,11 @@ main(void)
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_differential_generated),
 		cmocka_unit_test(test_differential_fuzzed),
+		cmocka_unit_test(test_differential_wide),
+		cmocka_unit_test(test_differential_big),
+		cmocka_unit_test(test_differential_fuzzed_long),
+		cmocka_unit_test(test_nonblocking_pipe),
+		cmocka_unit_test(test_truncated_raw),
 		cmocka_unit_test(test_writer),
 	};
 

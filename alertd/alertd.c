@@ -1,0 +1,1672 @@
+/* alertd: apply threshold rules to sample streams and reduce snapshots;
+ * fire and resolve alerts, run hooks, or answer once for cron. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "hook.h"
+#include "inventory.h"
+#include "money.h"
+#include "rule.h"
+#include "state.h"
+#include "strmap.h"
+#include "timefield.h"
+#include "util.h"
+
+#define INPUTS_MAX	16
+#define RECORD_MAX	65536	/* longest input line */
+#define BATCH		4096	/* records read from one input per wakeup */
+#define TABLE_ROWS_MAX	1000000
+#define WARN_MAX	100	/* malformed-line warnings per input */
+
+/*=== options and global state ================================================*/
+
+static struct {
+	const char *rules_path, *dir, *stock, *exec;
+	double exec_timeout;
+	long exec_jobs, exec_queue;
+	int json, once, input_clock, verbose, quiet;
+} opt = { .exec_timeout = 10, .exec_jobs = 4, .exec_queue = 64 };
+
+struct input {
+	const char *name;	/* path, or "stdin" */
+	int fd, is_stdin, ticks_only, done, oflags;
+	struct csvio_reader *r;
+	enum { IN_UNKNOWN, IN_SAMPLE, IN_TICK } kind;
+	long col_time, col_tick, col_lag, col_rows;
+	size_t nf;
+	long *rule_col;		/* per rule: sample column, or -1 */
+	char **hdr;		/* column names */
+	unsigned long records, malformed;
+};
+
+struct alert {
+	size_t rule;
+	char *key;
+	struct alert_state s;
+	int level;		/* latest condition: -1, 0, 1, 2 */
+	int have;		/* evaluated at least once */
+	double value, thr_w, thr_c;
+	unsigned long gen;	/* snapshot generation of the last update */
+	char info[160];		/* inventory details for messages */
+};
+
+/* One snapshot file: its rows, read afresh on each tick. */
+struct table {
+	char *name;
+	char **hdr;
+	size_t ncols;
+	char **cells;		/* nrows * ncols */
+	size_t nrows;
+	int ok;			/* read this time */
+	int missing_warned;
+	struct stat st;		/* of the file last read */
+	unsigned long gen;	/* snapshot generation when last read */
+	int optional;		/* not there is fine: no warning */
+};
+
+static struct rule *rules;
+static size_t nrules;
+static struct input inputs[INPUTS_MAX];
+static size_t ninputs;
+static struct alert *alerts;
+static size_t nalerts, calerts;
+static struct strmap *alert_map;
+static struct table *tables;
+static size_t ntables;
+static struct inventory *inv;
+static struct hooks *hooks;
+static double clock_now;	/* input clock: latest time seen */
+static double last_sales_t = NAN;	/* newest sale, from the last tick */
+static int clock_known;
+static unsigned long snap_gen, snap_reads, snap_malformed, events;
+static unsigned long stale_ticks;
+static int snap_startup;	/* the read at start: reduce may not have
+				 * written the snapshot yet */
+static unsigned long sample_inputs;
+static volatile sig_atomic_t got_chld;
+
+static const struct option longopts[] = {
+	{ "dir", required_argument, NULL, 'd' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "input", required_argument, NULL, 'i' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rules", required_argument, NULL, 'r' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "clock", required_argument, NULL, 'C' },
+	{ "exec", required_argument, NULL, 'x' },
+	{ "exec-jobs", required_argument, NULL, 'J' },
+	{ "exec-queue", required_argument, NULL, 'Q' },
+	{ "exec-timeout", required_argument, NULL, 'T' },
+	{ "once", no_argument, NULL, 'o' },
+	{ "stock", required_argument, NULL, 's' },
+	{ "ticks", required_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char synopsis[] =
+    "usage: alertd -r RULES [-qv] [-d DIR] [-F csv|json] [-i FILE]... "
+    "[--ticks FIFO]\n"
+    "              [--stock FILE] [--clock wall|input] [--exec CMD] "
+    "[--exec-timeout DUR]\n"
+    "              [--exec-jobs N] [--exec-queue N] [--once]\n";
+
+/* Exit statuses: --once speaks the Nagios plugin convention. */
+static int
+ex_usage(void)
+{
+	return opt.once ? 3 : 2;
+}
+
+static int
+ex_fail(void)
+{
+	return opt.once ? 3 : 1;
+}
+
+static void
+usage(void)
+{
+	fputs(synopsis, stderr);
+	fputs("Try 'alertd --help'.\n", stderr);
+	exit(ex_usage());
+}
+
+static void
+help(void)
+{
+	printf("Usage: alertd -r RULES [OPTION]...\n"
+	    "Apply threshold rules to sysheat samples and reduce snapshots;\n"
+	    "print one event line each time an alert fires or resolves.\n\n"
+	    "  -r, --rules FILE      rules file (see alertd(1))\n"
+	    "  -i, --input FILE      read samples or tick lines from FILE or a "
+	    "FIFO (repeatable;\n"
+	    "                        '-' is stdin; default: stdin)\n"
+	    "      --ticks FIFO      read reduce's tick lines from FIFO\n"
+	    "  -d, --dir DIR         reduce snapshot directory, re-read on "
+	    "each tick\n"
+	    "      --stock FILE      starting stock: Product,Stock or "
+	    "BranchName,Product,Stock\n"
+	    "  -F, --format FMT      events as csv (default) or json lines\n"
+	    "      --clock CLOCK     wall (default) or input: time from the "
+	    "input's time column\n"
+	    "      --exec CMD        run CMD (/bin/sh -c) on each event\n"
+	    "      --exec-timeout D  kill a hook after D (default 10s)\n"
+	    "      --exec-jobs N     hooks running at once (default 4)\n"
+	    "      --exec-queue N    hooks waiting at most (default 64)\n"
+	    "      --once            evaluate once, print a Nagios status line, "
+	    "exit 0/1/2/3\n"
+	    "  -q, --quiet           no warnings about malformed lines\n"
+	    "  -v, --verbose         counts at exit\n"
+	    "      --help            this help\n"
+	    "      --version         the version\n");
+	exit(0);
+}
+
+static void
+on_chld(int sig)
+{
+	(void)sig;
+	got_chld = 1;
+}
+
+static void *
+emalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		err(ex_fail(), "malloc");
+	return p;
+}
+
+static char *
+estrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		err(ex_fail(), "strdup");
+	return p;
+}
+
+/*=== formatting ================================================================*/
+
+/* A number with at most two decimals, trailing zeros dropped; "" for NAN. */
+static const char *
+fmt_num(double v, char *buf, size_t cap)
+{
+	char *p;
+
+	if (isnan(v)) {
+		buf[0] = '\0';
+		return buf;
+	}
+	if (isinf(v)) {
+		snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
+		return buf;
+	}
+	snprintf(buf, cap, "%.2f", v);
+	if ((p = strchr(buf, '.')) != NULL) {
+		p += strlen(p) - 1;
+		while (*p == '0')
+			*p-- = '\0';
+		if (*p == '.')
+			*p = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		snprintf(buf, cap, "0");
+	return buf;
+}
+
+static void
+fmt_time(double t, char *buf)
+{
+	struct li_tm tm;
+
+	if (!opt.input_clock) {
+		tm_now_rfc3339(buf);
+		return;
+	}
+	tm_from_epoch((int64_t)floor(t), &tm);
+	tm_fmt_rfc3339(&tm, buf);
+}
+
+/* Append s to buf as a JSON string. */
+static void
+json_str(char *buf, size_t cap, size_t *len, const char *s)
+{
+	size_t o = *len;
+
+	if (o + 2 >= cap)
+		return;
+	buf[o++] = '"';
+	for (; *s != '\0' && o + 8 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(buf + o, cap - o, "\\u%04x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	*len = o;
+}
+
+static void
+json_event(struct hook_event *ev, int finite, double value)
+{
+	char *b = ev->json, num[48];
+	size_t cap = sizeof(ev->json), n = 0;
+
+#define LIT(s) n += (size_t)snprintf(b + n, n < cap ? cap - n : 0, "%s", s)
+	LIT("{\"time\":");
+	json_str(b, cap, &n, ev->time);
+	LIT(",\"status\":");
+	json_str(b, cap, &n, ev->status);
+	LIT(",\"alert\":");
+	json_str(b, cap, &n, ev->name);
+	LIT(",\"severity\":");
+	json_str(b, cap, &n, ev->severity);
+	LIT(",\"key\":");
+	json_str(b, cap, &n, ev->key);
+	LIT(",\"value\":");
+	if (finite) {
+		snprintf(num, sizeof(num), "%.17g", value);
+		LIT(fmt_num(value, num, sizeof(num)));
+	} else {
+		LIT("null");
+	}
+	LIT(",\"message\":");
+	json_str(b, cap, &n, ev->message);
+	LIT("}\n");
+#undef LIT
+}
+
+static const char *
+op_text(enum cmp_op op)
+{
+	static const char *const t[] = { ">", ">=", "<", "<=" };
+
+	return t[op];
+}
+
+/* The default message of an alert in its current state. */
+static void
+default_message(const struct alert *a, int firing, char *buf, size_t cap)
+{
+	const struct rule *r = &rules[a->rule];
+	const struct test *t = a->s.sev == 2 && r->crit.kind != TEST_NONE ?
+	    &r->crit : r->warn.kind != TEST_NONE ? &r->warn : &r->crit;
+	double thr = t == &r->crit ? a->thr_c : a->thr_w;
+	char v[48], x[48];
+
+	fmt_num(a->value, v, sizeof(v));
+	if (r->src == SRC_INVENTORY) {
+		snprintf(buf, cap, "%s%s%s", a->info, firing ? "" : "; ",
+		    firing ? "" : "ok");
+		return;
+	}
+	if (!firing) {
+		snprintf(buf, cap, "%s %s ok", r->field, v);
+		return;
+	}
+	if (t->kind == TEST_RANGE)
+		snprintf(buf, cap, "%s %s %s %s", r->field, v,
+		    t->range.inside ? "inside" : "outside", t->text + 1);
+	else if (t->stat != STAT_NONE)
+		snprintf(buf, cap, "%s %s %s %s (%s)", r->field, v,
+		    op_text(t->op), t->text + (t->op == CMP_GE ||
+		    t->op == CMP_LE ? 2 : 1), fmt_num(thr, x, sizeof(x)));
+	else
+		snprintf(buf, cap, "%s %s %s %s", r->field, v, op_text(t->op),
+		    fmt_num(thr, x, sizeof(x)));
+}
+
+/* Expand {name} {key} {value} {severity} {status} {threshold} in the
+ * rule's message template. */
+static void
+expand_message(const struct alert *a, const char *status, char *buf,
+    size_t cap)
+{
+	const struct rule *r = &rules[a->rule];
+	const char *p = r->message;
+	size_t o = 0;
+	char tmp[48];
+
+	while (*p != '\0' && o + 1 < cap) {
+		const char *sub = NULL, *close;
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			size_t n = (size_t)(close - p - 1);
+#define IS(w) (n == strlen(w) && strncmp(p + 1, w, n) == 0)
+			if (IS("name"))
+				sub = r->name;
+			else if (IS("key"))
+				sub = a->key;
+			else if (IS("value"))
+				sub = fmt_num(a->value, tmp, sizeof(tmp));
+			else if (IS("severity"))
+				sub = a->s.sev == 2 ? "critical" : "warning";
+			else if (IS("status"))
+				sub = status;
+			else if (IS("threshold")) {
+				const struct test *t = a->s.sev == 2 ?
+				    &r->crit : &r->warn;
+				sub = t->kind == TEST_RANGE ? t->text + 1 :
+				    fmt_num(a->s.sev == 2 ? a->thr_c :
+				    a->thr_w, tmp, sizeof(tmp));
+			}
+#undef IS
+			if (sub != NULL) {
+				o += (size_t)snprintf(buf + o, cap - o, "%s",
+				    sub);
+				if (o >= cap)
+					o = cap - 1;
+				p = close + 1;
+				continue;
+			}
+		}
+		buf[o++] = *p++;
+	}
+	buf[o] = '\0';
+}
+
+/*=== events ====================================================================*/
+
+static void
+check_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(ex_fail(), "stdout");
+}
+
+static void
+emit(struct alert *a, enum alert_ev e, double now)
+{
+	const struct rule *r = &rules[a->rule];
+	struct hook_event ev;
+	int firing = e == AEV_FIRING;
+
+	memset(&ev, 0, sizeof(ev));
+	fmt_time(now, ev.time);
+	snprintf(ev.status, sizeof(ev.status), "%s",
+	    firing ? "firing" : "resolved");
+	snprintf(ev.name, sizeof(ev.name), "%s", r->name);
+	snprintf(ev.severity, sizeof(ev.severity), "%s",
+	    a->s.sev == 2 ? "critical" : "warning");
+	snprintf(ev.key, sizeof(ev.key), "%s", a->key);
+	fmt_num(a->value, ev.value, sizeof(ev.value));
+	if (r->message[0] != '\0')
+		expand_message(a, ev.status, ev.message, sizeof(ev.message));
+	else
+		default_message(a, firing, ev.message, sizeof(ev.message));
+	json_event(&ev, isfinite(a->value), a->value);
+	events++;
+	if (opt.once)
+		return;
+	if (opt.json) {
+		fputs(ev.json, stdout);
+	} else {
+		const char *f[] = { ev.time, ev.status, ev.name, ev.severity,
+		    ev.key, ev.value, ev.message };
+		size_t i;
+		for (i = 0; i < NELEM(f); i++) {
+			if (i > 0)
+				putchar(',');
+			csvio_put_field(stdout, f[i], strlen(f[i]), ',');
+		}
+		putchar('\n');
+	}
+	check_stdout();
+	if (hooks != NULL)
+		hooks_submit(hooks, &ev);
+}
+
+static struct alert *
+alert_get(size_t rule, const char *key)
+{
+	char buf[RULE_KEY_MAX + 1024];
+	int n = snprintf(buf, sizeof(buf), "%zu\037%s", rule, key);
+	int ins;
+	long id;
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = (int)sizeof(buf) - 1;
+	if ((id = strmap_intern(alert_map, buf, (size_t)n, &ins)) < 0)
+		err(ex_fail(), "strmap");
+	if (ins) {
+		struct alert *a;
+		if (nalerts == calerts) {
+			calerts = calerts ? calerts * 2 : 64;
+			alerts = realloc(alerts, calerts * sizeof(*alerts));
+			if (alerts == NULL)
+				err(ex_fail(), "realloc");
+		}
+		a = &alerts[nalerts++];
+		memset(a, 0, sizeof(*a));
+		a->rule = rule;
+		a->key = estrdup(key);
+		a->level = -1;
+		a->value = NAN;
+		a->thr_w = a->thr_c = NAN;
+	}
+	return &alerts[id];
+}
+
+static void
+set_level(struct alert *a, int level, double v, double tw, double tc)
+{
+	a->level = level;
+	a->have = 1;
+	a->value = v;
+	if (level >= 0) {
+		a->thr_w = tw;
+		a->thr_c = tc;
+	}
+}
+
+static double
+now_clock(void)
+{
+	return opt.input_clock ? clock_now : now_wall();
+}
+
+/* Run every alert's state machine at the current time. */
+static void
+step_all(void)
+{
+	double now;
+	size_t i;
+
+	if (opt.input_clock && !clock_known)
+		return;
+	now = now_clock();
+	for (i = 0; i < nalerts; i++) {
+		struct alert *a = &alerts[i];
+		const struct rule *r = &rules[a->rule];
+		struct alert_timing t = { r->for_s, r->keep_s, r->repeat_s };
+		enum alert_ev e;
+
+		if (opt.once)
+			continue;
+		if ((e = alert_step(&a->s, &t, a->level, now)) != AEV_NONE)
+			emit(a, e, now);
+	}
+}
+
+/*=== snapshots =================================================================*/
+
+static void
+table_clear(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		free(t->hdr[i]);
+	free(t->hdr);
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->hdr = NULL;
+	t->cells = NULL;
+	t->ncols = t->nrows = 0;
+	t->ok = 0;
+}
+
+static struct table *
+table_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ntables; i++)
+		if (strcmp(tables[i].name, name) == 0)
+			return &tables[i];
+	return NULL;
+}
+
+static char *
+field_dup(const struct csvio_field *f)
+{
+	char *p = xstrndup(f->p, f->len);
+
+	if (p == NULL)
+		err(ex_fail(), "malloc");
+	return p;
+}
+
+/* Read DIR/NAME into t.  A missing file is warned about once. */
+static void
+table_read(struct table *t)
+{
+	char path[4096];
+	struct csvio_reader *r = NULL;
+	struct csvio_record rec;
+	size_t cap = 0, i;
+	int fd, rc;
+
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", opt.dir, t->name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		table_clear(t);
+		if (!t->missing_warned && !t->optional && !snap_startup)
+			warn("%s", path);
+		t->missing_warned = !snap_startup;
+		return;
+	}
+	/* reduce replaces each file by rename: the same inode, size and
+	 * mtime is the same file, already read. */
+	if (fstat(fd, &st) == 0 && t->ok && st.st_ino == t->st.st_ino &&
+	    st.st_dev == t->st.st_dev && st.st_size == t->st.st_size &&
+	    st.st_mtim.tv_sec == t->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == t->st.st_mtim.tv_nsec) {
+		close(fd);
+		return;
+	}
+	table_clear(t);
+	t->st = st;
+	t->gen = snap_gen;
+	t->missing_warned = 0;
+	if ((r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
+		err(ex_fail(), "malloc");
+	while ((rc = csvio_next(r, &rec)) != 0) {
+		if (rc == -1) {
+			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM) {
+				warn("%s", path);
+				table_clear(t);
+				goto out;
+			}
+			snap_malformed++;
+			if (!opt.quiet)
+				warnx("%s:%llu: %s", path,
+				    (unsigned long long)rec.line,
+				    csvio_strerror(rec.err));
+			continue;
+		}
+		if (t->hdr == NULL) {
+			t->ncols = rec.nf;
+			t->hdr = emalloc(rec.nf * sizeof(*t->hdr));
+			for (i = 0; i < rec.nf; i++)
+				t->hdr[i] = field_dup(&rec.f[i]);
+			continue;
+		}
+		if (rec.nf != t->ncols) {
+			snap_malformed++;
+			if (!opt.quiet)
+				warnx("%s:%llu: %zu fields, want %zu", path,
+				    (unsigned long long)rec.line, rec.nf,
+				    t->ncols);
+			continue;
+		}
+		if (t->nrows == TABLE_ROWS_MAX) {
+			warnx("%s: more than %d rows: rest ignored", path,
+			    TABLE_ROWS_MAX);
+			break;
+		}
+		if (t->nrows == cap) {
+			cap = cap ? cap * 2 : 32;
+			t->cells = realloc(t->cells,
+			    cap * t->ncols * sizeof(*t->cells));
+			if (t->cells == NULL)
+				err(ex_fail(), "realloc");
+		}
+		for (i = 0; i < t->ncols; i++)
+			t->cells[t->nrows * t->ncols + i] = field_dup(&rec.f[i]);
+		t->nrows++;
+	}
+	if (t->hdr == NULL) {
+		warnx("%s: empty file", path);
+		goto out;
+	}
+	t->ok = 1;
+out:
+	csvio_reader_free(r);
+	close(fd);
+}
+
+static long
+table_col(const struct table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->hdr[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Parse a snapshot cell as a number; -1 when it is not one (warned). */
+static int
+cell_num(const struct table *t, size_t row, long col, double *v)
+{
+	const char *s = t->cells[row * t->ncols + (size_t)col];
+
+	if (parse_double(s, -1e300, 1e300, v) == 0)
+		return 0;
+	/* Reported once per file read, not on every tick. */
+	if (t->gen == snap_gen) {
+		snap_malformed++;
+		if (!opt.quiet)
+			warnx("%s/%s: row %zu: bad %s '%.40s'", opt.dir,
+			    t->name, row + 2, t->hdr[col], s);
+	}
+	return -1;
+}
+
+/* Mark a rule's alerts not updated in this generation as ok: their row has
+ * gone from the snapshot. */
+static void
+sweep(size_t ri)
+{
+	size_t i;
+
+	for (i = 0; i < nalerts; i++)
+		if (alerts[i].rule == ri && alerts[i].gen != snap_gen &&
+		    alerts[i].have)
+			alerts[i].level = 0;
+}
+
+/* Leave a rule's alerts as they are, with no data this time. */
+static void
+unknown_all(size_t ri)
+{
+	size_t i;
+
+	for (i = 0; i < nalerts; i++)
+		if (alerts[i].rule == ri)
+			alerts[i].level = -1;
+}
+
+static void
+eval_row_rule(size_t ri)
+{
+	const struct rule *r = &rules[ri];
+	struct table *t = table_find(r->file);
+	double *vals, *sorted, tw, tc;
+	size_t n = 0, i, j;
+	char key[RULE_KEY_MAX * 2];
+	long vc;
+
+	if (t == NULL || !t->ok) {
+		unknown_all(ri);
+		return;
+	}
+	if ((vc = table_col(t, r->field)) < 0) {
+		if (!t->missing_warned)
+			warnx("%s/%s: no column '%s' (rule %s)", opt.dir,
+			    t->name, r->field, r->name);
+		t->missing_warned = 1;
+		unknown_all(ri);
+		return;
+	}
+	vals = emalloc((t->nrows + 1) * sizeof(*vals));
+	sorted = emalloc((t->nrows + 1) * sizeof(*sorted));
+	for (i = 0; i < t->nrows; i++) {
+		if (cell_num(t, i, vc, &vals[i]) == -1)
+			vals[i] = NAN;
+		else
+			sorted[n++] = vals[i];
+	}
+	stat_sort(sorted, n);
+	if (r->src == SRC_AGG) {
+		double v;
+		struct alert *a = alert_get(ri, r->has_key ? r->key : "");
+		if (stat_sorted(r->agg, sorted, n, 0, 0, &v) == -1) {
+			a->level = -1;
+		} else {
+			int lv = rule_level(r, v, NULL, 0, &tw, &tc);
+			set_level(a, lv, v, tw, tc);
+		}
+		goto out;
+	}
+	for (i = 0; i < t->nrows; i++) {
+		size_t o = 0;
+		struct alert *a;
+		int lv;
+
+		if (isnan(vals[i]))
+			continue;
+		key[0] = '\0';
+		if (r->has_key) {
+			snprintf(key, sizeof(key), "%s", r->key);
+		} else {
+			for (j = 0; j < t->ncols; j++) {
+				if ((long)j == vc)
+					continue;
+				o += (size_t)snprintf(key + o, sizeof(key) - o,
+				    "%s%s", o ? "/" : "", t->cells[i * t->ncols + j]);
+				if (o >= sizeof(key))
+					o = sizeof(key) - 1;
+			}
+		}
+		a = alert_get(ri, key);
+		lv = rule_level(r, vals[i], sorted, n, &tw, &tc);
+		set_level(a, lv, vals[i], tw, tc);
+		a->gen = snap_gen;
+	}
+	sweep(ri);
+out:
+	free(vals);
+	free(sorted);
+}
+
+/* Feed product_inventory_usage.csv to the inventory, then evaluate the
+ * inventory rules. */
+static void
+eval_inventory(double now, int observe)
+{
+	struct table *t = table_find("product_inventory_usage.csv");
+	long cb, cp, cs;
+	double minwin = 0, v;
+	size_t i, ri;
+	char p[48], q[48];
+
+	if (t == NULL || !t->ok)
+		goto unknown;
+	cb = table_col(t, "BranchName");
+	cp = table_col(t, "Product");
+	cs = table_col(t, "TotalUnitsSold");
+	if (cp < 0 || cs < 0) {
+		if (!t->missing_warned)
+			warnx("%s/%s: no Product and TotalUnitsSold columns",
+			    opt.dir, t->name);
+		t->missing_warned = 1;
+		goto unknown;
+	}
+	for (ri = 0; ri < nrules; ri++)
+		if (rules[ri].src == SRC_INVENTORY && rules[ri].window_s > 0 &&
+		    (minwin == 0 || rules[ri].window_s < minwin))
+			minwin = rules[ri].window_s;
+	if (observe) {
+		inv_usage_begin(inv);
+		for (i = 0; i < t->nrows; i++) {
+			if (cell_num(t, i, cs, &v) == -1)
+				continue;
+			if (inv_usage_row(inv, cb >= 0 ?
+			    t->cells[i * t->ncols + cb] : NULL,
+			    t->cells[i * t->ncols + cp], v) == -1)
+				err(ex_fail(), "malloc");
+		}
+		inv_usage_end(inv, now, minwin);
+	}
+	for (ri = 0; ri < nrules; ri++) {
+		const struct rule *r = &rules[ri];
+		if (r->src != SRC_INVENTORY)
+			continue;
+		for (i = 0; i < inv->n; i++) {
+			struct inv_item *it = &inv->items[i];
+			struct alert *a = alert_get(ri, it->key);
+			double vel, days, tw, tc;
+			int lv;
+
+			if (!it->have_cur) {
+				a->level = -1;
+				a->have = 1;
+				continue;
+			}
+			if (it->stock - it->sold <= 0) {
+				/* Sold out: no velocity needed. */
+				days = 0;
+				snprintf(a->info, sizeof(a->info),
+				    "sold out: %s sold of %s",
+				    fmt_num(it->sold, p, sizeof(p)),
+				    fmt_num(it->stock, q, sizeof(q)));
+			} else if (inv_velocity(it, r->window_s, r->span_s,
+			    &vel) == -1) {
+				a->level = -1;
+				a->have = 1;
+				continue;
+			} else {
+				days = inv_days_left(it->stock, it->sold, vel);
+				snprintf(a->info, sizeof(a->info),
+				    "%s left, %s a day",
+				    fmt_num(it->stock - it->sold, p, sizeof(p)),
+				    fmt_num(vel, q, sizeof(q)));
+			}
+			lv = rule_level(r, days, NULL, 0, &tw, &tc);
+			set_level(a, lv, days, tw, tc);
+		}
+	}
+	return;
+unknown:
+	for (ri = 0; ri < nrules; ri++)
+		if (rules[ri].src == SRC_INVENTORY)
+			unknown_all(ri);
+}
+
+/* 1 when the snapshot read is the one tick line announced (rows accepted
+ * so far; -1 when unknown): kpis.csv's Transactions count matches, and
+ * kpis.csv was not replaced while the other files were read.  reduce does
+ * not wait for its readers, so a reader behind it may find a newer
+ * snapshot than the tick it is reading: its sales time does not fit that
+ * snapshot, and the inventory must not take it as an observation. */
+static int
+snapshot_matches(long long rows)
+{
+	struct table *t = table_find("kpis.csv");
+	char path[4096];
+	struct stat st;
+	double v;
+	long c;
+
+	if (rows < 0 || t == NULL || !t->ok || t->nrows != 1 ||
+	    (c = table_col(t, "Transactions")) < 0 ||
+	    parse_double(t->cells[c], 0, 1e18, &v) == -1)
+		return 1;
+	if (v != (double)rows)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", opt.dir, t->name);
+	if (stat(path, &st) == -1 || st.st_ino != t->st.st_ino ||
+	    st.st_mtim.tv_sec != t->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != t->st.st_mtim.tv_nsec)
+		return 0;
+	return 1;
+}
+
+/* Re-read the snapshot and evaluate its rules.  sales_t is the time of the
+ * newest sale it holds, when known (else NAN: the clock's time is used);
+ * rows is the tick's count of rows (-1 when unknown). */
+static void
+read_snapshot(double sales_t, long long rows)
+{
+	size_t i;
+	int observe;
+
+	if (opt.dir == NULL)
+		return;
+	snap_gen++;
+	snap_reads++;
+	for (i = 0; i < ntables; i++)
+		table_read(&tables[i]);
+	if (!(observe = snapshot_matches(rows)))
+		stale_ticks++;
+	for (i = 0; i < nrules; i++)
+		if (rules[i].src == SRC_ROW || rules[i].src == SRC_AGG)
+			eval_row_rule(i);
+	if (inv != NULL && !isnan(sales_t))
+		eval_inventory(sales_t, observe);
+	else if (inv != NULL && (!opt.input_clock || clock_known))
+		eval_inventory(now_clock(), observe);
+}
+
+/*=== inputs ====================================================================*/
+
+static void
+malformed(struct input *in, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	in->malformed++;
+	if (opt.quiet || in->malformed > WARN_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warnx("%s:%llu: %s", in->name, (unsigned long long)line, msg);
+	if (in->malformed == WARN_MAX)
+		warnx("%s: further malformed lines are counted, not shown",
+		    in->name);
+}
+
+/* Parse a time field: RFC 3339 (or any form tm_parse takes) or seconds
+ * since the epoch.  Returns 0 or -1. */
+static int
+parse_time(const struct csvio_field *f, double *t)
+{
+	struct li_tm tm;
+	char buf[64];
+
+	if (f->len == 0 || f->len >= sizeof(buf))
+		return -1;
+	memcpy(buf, f->p, f->len);
+	buf[f->len] = '\0';
+	if (parse_double(buf, 0, 1e12, t) == 0)
+		return 0;
+	if (tm_parse(f->p, f->len, &tm) == -1)
+		return -1;
+	*t = (double)tm_epoch(&tm);
+	return 0;
+}
+
+static void
+advance_clock(double t)
+{
+	if (!clock_known || t > clock_now)
+		clock_now = t;
+	clock_known = 1;
+}
+
+static void
+classify(struct input *in, const struct csvio_record *rec)
+{
+	size_t i;
+
+	in->nf = rec->nf;
+	in->col_time = csvio_find(rec, "time");
+	in->col_tick = csvio_find(rec, "tick");
+	in->col_lag = csvio_find(rec, "lag_s");
+	in->col_rows = csvio_find(rec, "rows");
+	if (in->col_tick >= 0 && in->col_time >= 0) {
+		in->kind = IN_TICK;
+		return;
+	}
+	if (in->col_time < 0 || in->ticks_only) {
+		warnx("%s:%llu: not a header of samples (time,...) or tick "
+		    "lines (tick,time,...): input ignored", in->name,
+		    (unsigned long long)rec->line);
+		in->malformed++;
+		in->done = 1;
+		return;
+	}
+	in->kind = IN_SAMPLE;
+	sample_inputs++;
+	in->hdr = emalloc(rec->nf * sizeof(*in->hdr));
+	for (i = 0; i < rec->nf; i++)
+		in->hdr[i] = field_dup(&rec->f[i]);
+	in->rule_col = emalloc((nrules + 1) * sizeof(*in->rule_col));
+	for (i = 0; i < nrules; i++)
+		in->rule_col[i] = rules[i].src == SRC_SAMPLE ?
+		    csvio_find(rec, rules[i].field) : -1;
+}
+
+static void
+on_sample(struct input *in, const struct csvio_record *rec)
+{
+	double t, v;
+	size_t i;
+	char buf[64];
+
+	if (rec->nf != in->nf) {
+		malformed(in, rec->line, "%zu fields, want %zu", rec->nf,
+		    in->nf);
+		return;
+	}
+	if (parse_time(&rec->f[in->col_time], &t) == -1) {
+		malformed(in, rec->line, "bad time '%.*s'",
+		    (int)(rec->f[in->col_time].len > 40 ? 40 :
+		    rec->f[in->col_time].len), rec->f[in->col_time].p);
+		return;
+	}
+	/* Every other field is a number or empty (unknown). */
+	for (i = 0; i < rec->nf; i++) {
+		const struct csvio_field *f = &rec->f[i];
+		if ((long)i == in->col_time || f->len == 0)
+			continue;
+		if (f->len >= sizeof(buf))
+			goto bad;
+		memcpy(buf, f->p, f->len);
+		buf[f->len] = '\0';
+		if (parse_double(buf, -1e300, 1e300, &v) == -1)
+			goto bad;
+		continue;
+bad:
+		malformed(in, rec->line, "%.40s: not a number '%.*s'",
+		    in->hdr[i], (int)(f->len > 40 ? 40 : f->len), f->p);
+		return;
+	}
+	in->records++;
+	if (opt.input_clock)
+		advance_clock(t);
+	for (i = 0; i < nrules; i++) {
+		const struct rule *r = &rules[i];
+		struct alert *a;
+		double tw, tc;
+		long c = in->rule_col[i];
+		int lv;
+
+		if (r->src != SRC_SAMPLE)
+			continue;
+		a = alert_get(i, r->has_key ? r->key : r->field);
+		if (c < 0 || rec->f[c].len == 0) {
+			a->level = -1;
+			a->value = NAN;
+			a->have = 1;
+			continue;
+		}
+		memcpy(buf, rec->f[c].p, rec->f[c].len);
+		buf[rec->f[c].len] = '\0';
+		parse_double(buf, -1e300, 1e300, &v);
+		lv = rule_level(r, v, NULL, 0, &tw, &tc);
+		set_level(a, lv, v, tw, tc);
+	}
+}
+
+static void
+on_tick(struct input *in, const struct csvio_record *rec)
+{
+	double t, sales_t;
+	int64_t tick, r64;
+	long long rows;
+
+	if (rec->nf != in->nf) {
+		malformed(in, rec->line, "%zu fields, want %zu", rec->nf,
+		    in->nf);
+		return;
+	}
+	if (int_parse(rec->f[in->col_tick].p, rec->f[in->col_tick].len,
+	    &tick) == -1 || tick < 0) {
+		malformed(in, rec->line, "bad tick '%.*s'",
+		    (int)(rec->f[in->col_tick].len > 40 ? 40 :
+		    rec->f[in->col_tick].len), rec->f[in->col_tick].p);
+		return;
+	}
+	if (parse_time(&rec->f[in->col_time], &t) == -1) {
+		malformed(in, rec->line, "bad time '%.*s'",
+		    (int)(rec->f[in->col_time].len > 40 ? 40 :
+		    rec->f[in->col_time].len), rec->f[in->col_time].p);
+		return;
+	}
+	/* The newest sale reduce has seen is lag_s before the tick: sales
+	 * velocity is measured on that clock, the store's own. */
+	sales_t = NAN;
+	if (in->col_lag >= 0 && rec->f[in->col_lag].len > 0) {
+		char buf[64];
+		size_t n = rec->f[in->col_lag].len;
+		double lag;
+
+		if (n >= sizeof(buf) || (memcpy(buf, rec->f[in->col_lag].p, n),
+		    buf[n] = '\0', parse_double(buf, -1e12, 1e12, &lag)) == -1) {
+			malformed(in, rec->line, "bad lag_s '%.*s'",
+			    (int)(n > 40 ? 40 : n), rec->f[in->col_lag].p);
+			return;
+		}
+		sales_t = t - lag;
+		last_sales_t = sales_t;
+	}
+	rows = -1;
+	if (in->col_rows >= 0 && int_parse(rec->f[in->col_rows].p,
+	    rec->f[in->col_rows].len, &r64) == 0 && r64 >= 0)
+		rows = r64;
+	in->records++;
+	if (opt.input_clock)
+		advance_clock(t);
+	read_snapshot(sales_t, rows);
+}
+
+static void
+input_close(struct input *in)
+{
+	in->done = 1;
+	if (in->fd >= 0) {
+		if (in->is_stdin)
+			fcntl(in->fd, F_SETFL, in->oflags);
+		else
+			close(in->fd);
+	}
+	in->fd = -1;
+}
+
+/* Read what input in has ready now. */
+static void
+input_read(struct input *in)
+{
+	struct csvio_record rec;
+	int n, rc;
+
+	for (n = 0; n < BATCH && !in->done; n++) {
+		errno = 0;
+		rc = csvio_next(in->r, &rec);
+		if (rc == 0) {
+			input_close(in);
+			return;
+		}
+		if (rc == -1) {
+			/* No more input now (CSVIO_EIO with EAGAIN, or
+			 * CSVIO_EAGAIN in newer csvio): wait for poll. */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (rec.err == CSVIO_EINTR)
+				return;
+			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM) {
+				warn("%s", in->name);
+				in->malformed++;
+				input_close(in);
+				return;
+			}
+			malformed(in, rec.line, "%s", csvio_strerror(rec.err));
+			continue;
+		}
+		if (in->kind == IN_UNKNOWN) {
+			classify(in, &rec);
+			continue;
+		}
+		if (in->kind == IN_SAMPLE)
+			on_sample(in, &rec);
+		else
+			on_tick(in, &rec);
+		step_all();
+	}
+}
+
+static void
+input_add(const char *path, int ticks_only)
+{
+	struct input *in;
+	int fd;
+
+	if (ninputs == INPUTS_MAX)
+		errx(ex_usage(), "too many inputs (max %d)", INPUTS_MAX);
+	in = &inputs[ninputs++];
+	memset(in, 0, sizeof(*in));
+	in->ticks_only = ticks_only;
+	if (strcmp(path, "-") == 0) {
+		for (size_t i = 0; i + 1 < ninputs; i++)
+			if (inputs[i].is_stdin)
+				errx(ex_usage(), "stdin given twice");
+		in->name = "stdin";
+		in->is_stdin = 1;
+		fd = 0;
+	} else {
+		in->name = path;
+		/* Non-blocking, so opening a FIFO does not wait for its
+		 * writer. */
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+			err(ex_fail(), "%s", path);
+	}
+	in->fd = fd;
+	if ((in->oflags = fcntl(fd, F_GETFL)) == -1)
+		err(ex_fail(), "%s", in->name);
+	if (fcntl(fd, F_SETFL, in->oflags | O_NONBLOCK) == -1)
+		err(ex_fail(), "%s", in->name);
+	if ((in->r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
+		err(ex_fail(), "malloc");
+}
+
+/*=== --once ====================================================================*/
+
+static int
+rule_applies(const struct rule *r)
+{
+	switch (r->src) {
+	case SRC_SAMPLE:
+		return sample_inputs > 0;
+	case SRC_ROW:
+	case SRC_AGG:
+		return opt.dir != NULL;
+	case SRC_INVENTORY:
+		return opt.dir != NULL && inv != NULL;
+	}
+	return 0;
+}
+
+/* A perfdata label: quoted when it must be. */
+static void
+label(const struct alert *a, char *buf, size_t cap, int quote)
+{
+	const struct rule *r = &rules[a->rule];
+	char raw[RULE_NAME_MAX + RULE_KEY_MAX * 2 + 4];
+	size_t o = 0, i;
+
+	if (a->key[0] == '\0' || (r->src == SRC_SAMPLE && !r->has_key))
+		snprintf(raw, sizeof(raw), "%s", r->name);
+	else
+		snprintf(raw, sizeof(raw), "%s[%s]", r->name, a->key);
+	if (!quote || strpbrk(raw, " '=") == NULL) {
+		snprintf(buf, cap, "%s", raw);
+		return;
+	}
+	buf[o++] = '\'';
+	for (i = 0; raw[i] != '\0' && o + 3 < cap; i++) {
+		if (raw[i] == '\'')
+			buf[o++] = '\'';
+		buf[o++] = raw[i];
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+}
+
+static void
+perf_thr(const struct test *t, double thr, char *buf, size_t cap)
+{
+	if (t->kind == TEST_RANGE)
+		snprintf(buf, cap, "%s", t->text + 1);
+	else
+		fmt_num(thr, buf, cap);
+}
+
+static int
+once_report(void)
+{
+	static const char *const names[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+	size_t cnt[4] = { 0, 0, 0, 0 }, i, ri;
+	int worst = 0;
+	char *list, *perf, lb[RULE_KEY_MAX * 3], v[48], w[64], c[64];
+	size_t cap = 65536, lo = 0, po = 0;
+
+	list = emalloc(cap);
+	perf = emalloc(cap);
+	list[0] = perf[0] = '\0';
+#define CAT(b, o, ...) do {					\
+	int k_ = snprintf((b) + (o), cap - (o), __VA_ARGS__);		\
+	if (k_ > 0)							\
+		(o) += (size_t)k_;					\
+	if ((o) >= cap)							\
+		(o) = cap - 1;						\
+} while (0)
+	for (ri = 0; ri < nrules; ri++) {
+		size_t seen = 0;
+
+		if (!rule_applies(&rules[ri]))
+			continue;
+		for (i = 0; i < nalerts; i++) {
+			struct alert *a = &alerts[i];
+			int lv;
+
+			if (a->rule != ri || !a->have)
+				continue;
+			seen++;
+			lv = a->level < 0 ? 3 : a->level;
+			cnt[lv]++;
+			label(a, lb, sizeof(lb), 0);
+			if (lv != 0)
+				CAT(list, lo, "%s%s=%s %s", lo ? ", " : "", lb,
+				    lv == 3 ? "unknown" : fmt_num(a->value, v,
+				    sizeof(v)), lv == 3 ? "" : names[lv]);
+			if (lv == 3 && list[lo - 1] == ' ')
+				list[--lo] = '\0';
+			if (isfinite(a->value) && lv != 3) {
+				label(a, lb, sizeof(lb), 1);
+				perf_thr(&rules[ri].warn, a->thr_w, w, sizeof(w));
+				perf_thr(&rules[ri].crit, a->thr_c, c, sizeof(c));
+				CAT(perf, po, "%s%s=%s;%s;%s", po ? " " : "", lb,
+				    fmt_num(a->value, v, sizeof(v)), w, c);
+			}
+		}
+		if (seen == 0) {
+			cnt[3]++;
+			CAT(list, lo, "%s%s=no data", lo ? ", " : "",
+			    rules[ri].name);
+		}
+	}
+	if (cnt[2] > 0)
+		worst = 2;
+	else if (cnt[1] > 0)
+		worst = 1;
+	else if (cnt[3] > 0)
+		worst = 3;
+	printf("LIVEINSIGHT %s - ", names[worst]);
+	if (cnt[0] + cnt[1] + cnt[2] + cnt[3] == 0) {
+		printf("no rule applies (no samples, no snapshot)");
+		worst = 3;
+		printf("\n");
+	} else {
+		const char *sep = "";
+		if (cnt[2]) {
+			printf("%zu critical", cnt[2]);
+			sep = ", ";
+		}
+		if (cnt[1]) {
+			printf("%s%zu warning", sep, cnt[1]);
+			sep = ", ";
+		}
+		if (cnt[3]) {
+			printf("%s%zu unknown", sep, cnt[3]);
+			sep = ", ";
+		}
+		if (cnt[0])
+			printf("%s%zu ok", sep, cnt[0]);
+		if (lo > 0)
+			printf(": %s", list);
+		if (po > 0)
+			printf(" | %s", perf);
+		printf("\n");
+	}
+#undef CAT
+	free(list);
+	free(perf);
+	return worst;
+}
+
+/*=== main ======================================================================*/
+
+/* Read NAME on each tick.  An optional file may be missing silently. */
+static void
+add_table(const char *name, int optional)
+{
+	struct table *t;
+
+	if ((t = table_find(name)) != NULL) {
+		t->optional &= optional;
+		return;
+	}
+	tables = realloc(tables, (ntables + 1) * sizeof(*tables));
+	if (tables == NULL)
+		err(ex_fail(), "realloc");
+	memset(&tables[ntables], 0, sizeof(tables[0]));
+	tables[ntables].optional = optional;
+	tables[ntables++].name = estrdup(name);
+}
+
+static void
+report_counts(void)
+{
+	size_t i;
+
+	for (i = 0; i < ninputs; i++)
+		warnx("%s: %lu records, %lu malformed", inputs[i].name,
+		    inputs[i].records, inputs[i].malformed);
+	if (opt.dir != NULL)
+		warnx("%s: %lu snapshot reads, %lu malformed rows, %lu newer "
+		    "than their tick", opt.dir, snap_reads, snap_malformed,
+		    stale_ticks);
+	warnx("%lu events", events);
+	if (hooks != NULL)
+		warnx("hooks: %lu run, %lu failed, %lu timed out, %lu dropped",
+		    hooks->run, hooks->failed, hooks->timed_out,
+		    hooks->dropped);
+}
+
+static void
+run_loop(void)
+{
+	struct pollfd pfd[INPUTS_MAX];
+	size_t map[INPUTS_MAX];
+	sigset_t block, orig;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1 || sig_install() == -1)
+		err(ex_fail(), "sigaction");
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigdelset(&orig, SIGCHLD);
+	sigdelset(&orig, SIGINT);
+	sigdelset(&orig, SIGTERM);
+
+	for (;;) {
+		size_t n = 0, i;
+		double wait = -1, hw;
+		struct timespec ts, *tsp = NULL;
+
+		if (sig_stop)
+			break;
+		for (i = 0; i < ninputs; i++) {
+			if (inputs[i].done)
+				continue;
+			pfd[n].fd = inputs[i].fd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			map[n++] = i;
+		}
+		if (n == 0 && (hooks == NULL || hooks_busy(hooks) == 0))
+			break;
+		if (!opt.input_clock && !opt.once)
+			wait = 1;
+		if (hooks != NULL && (hw = hooks_wait(hooks, now_mono())) >= 0)
+			wait = wait < 0 || hw < wait ? hw : wait;
+		if (hooks != NULL && hooks->qlen > 0)
+			wait = 0.05;
+		if (wait >= 0) {
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+			tsp = &ts;
+		}
+		if (ppoll(pfd, n, tsp, &orig) == -1 && errno != EINTR)
+			err(ex_fail(), "poll");
+		got_chld = 0;
+		for (i = 0; i < n; i++)
+			if (pfd[i].revents != 0)
+				input_read(&inputs[map[i]]);
+		if (hooks != NULL)
+			hooks_poll(hooks, now_mono());
+		if (!opt.input_clock)
+			step_all();
+	}
+	/* Finish the hooks already running; after a signal, queued ones are
+	 * dropped, loudly. */
+	if (hooks != NULL) {
+		size_t dropped;
+
+		if (sig_stop && (dropped = hooks_drop_queue(hooks)) > 0)
+			warnx("stopping: %zu queued hook runs dropped",
+			    dropped);
+		while (hooks_busy(hooks) > 0) {
+			double hw = hooks_wait(hooks, now_mono());
+			struct timespec ts;
+
+			if (hw < 0 || hooks->qlen > 0)
+				hw = 0.05;
+			ts.tv_sec = (time_t)hw;
+			ts.tv_nsec = (long)((hw - (double)ts.tv_sec) * 1e9);
+			ppoll(NULL, 0, &ts, &orig);
+			hooks_poll(hooks, now_mono());
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *in_paths[INPUTS_MAX], *ticks = NULL;
+	size_t nin = 0, i;
+	char e[1024];
+	long long num;
+	long n;
+	int c, rc = 0, need_stdin;
+
+	/* --once changes the exit statuses of errors: know it early. */
+	for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++)
+		if (strcmp(argv[c], "--once") == 0)
+			opt.once = 1;
+	while ((c = getopt_long(argc, argv, "d:F:hi:qr:v", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'd':
+			opt.dir = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				opt.json = 1;
+			else if (strcmp(optarg, "csv") == 0)
+				opt.json = 0;
+			else {
+				warnx("-F: want csv or json, not '%s'", optarg);
+				usage();
+			}
+			break;
+		case 'h':
+			help();
+			break;
+		case 'i':
+			if (nin == INPUTS_MAX - 1) {
+				warnx("-i: at most %d inputs", INPUTS_MAX - 1);
+				usage();
+			}
+			in_paths[nin++] = optarg;
+			break;
+		case 'q':
+			opt.quiet = 1;
+			break;
+		case 'r':
+			opt.rules_path = optarg;
+			break;
+		case 'v':
+			opt.verbose = 1;
+			break;
+		case 'C':
+			if (strcmp(optarg, "input") == 0)
+				opt.input_clock = 1;
+			else if (strcmp(optarg, "wall") == 0)
+				opt.input_clock = 0;
+			else {
+				warnx("--clock: want wall or input, not '%s'",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'x':
+			opt.exec = optarg;
+			break;
+		case 'J':
+			if (parse_long(optarg, 1, 256, &num) == -1) {
+				warnx("--exec-jobs: want 1 to 256, not '%s'",
+				    optarg);
+				usage();
+			}
+			opt.exec_jobs = (long)num;
+			break;
+		case 'Q':
+			if (parse_long(optarg, 1, 100000, &num) == -1) {
+				warnx("--exec-queue: want 1 to 100000, not "
+				    "'%s'", optarg);
+				usage();
+			}
+			opt.exec_queue = (long)num;
+			break;
+		case 'T':
+			if (parse_duration(optarg, &opt.exec_timeout) == -1 ||
+			    opt.exec_timeout <= 0 || opt.exec_timeout > 86400) {
+				warnx("--exec-timeout: bad duration '%s'",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'o':
+			opt.once = 1;
+			break;
+		case 's':
+			opt.stock = optarg;
+			break;
+		case 't':
+			ticks = optarg;
+			break;
+		case 'V':
+			printf("alertd %s\n", LI_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (optind < argc) {
+		warnx("unexpected argument '%s'", argv[optind]);
+		usage();
+	}
+	if (opt.rules_path == NULL) {
+		warnx("no rules: give -r FILE");
+		usage();
+	}
+	if (opt.once && opt.exec != NULL) {
+		warnx("--once and --exec do not go together");
+		usage();
+	}
+	if ((n = rules_load(opt.rules_path, &rules, e, sizeof(e))) == -1)
+		errx(ex_usage(), "%s", e);
+	nrules = (size_t)n;
+	for (i = 0; i < nrules; i++) {
+		/* Rules whose source is not given (no -d, no --stock) stay
+		 * idle, so one rules file serves every pipeline. */
+		if (rules[i].src == SRC_ROW || rules[i].src == SRC_AGG)
+			add_table(rules[i].file, 0);
+		if (rules[i].src == SRC_INVENTORY) {
+			add_table(rules[i].file, 0);
+			add_table("kpis.csv", 1);	/* see snapshot_matches */
+		}
+	}
+	if (opt.stock != NULL) {
+		if ((inv = inv_new()) == NULL)
+			err(ex_fail(), "malloc");
+		if (inv_load_stock(inv, opt.stock, e, sizeof(e)) == -1)
+			errx(ex_usage(), "%s", e);
+	}
+	if (opt.dir != NULL) {
+		struct stat st;
+		if (stat(opt.dir, &st) == -1)
+			err(ex_fail(), "%s", opt.dir);
+		if (!S_ISDIR(st.st_mode))
+			errx(ex_fail(), "%s: not a directory", opt.dir);
+	}
+	if ((alert_map = strmap_new()) == NULL)
+		err(ex_fail(), "malloc");
+	if (opt.exec != NULL && (hooks = hooks_new(opt.exec, opt.exec_timeout,
+	    (size_t)opt.exec_jobs, (size_t)opt.exec_queue)) == NULL)
+		err(ex_fail(), "malloc");
+	if (hooks != NULL)
+		hooks->quiet = opt.quiet;
+
+	/* stdin is read when no input is named, except a terminal under
+	 * --once (a cron job's check of a snapshot alone). */
+	need_stdin = nin == 0 && ticks == NULL &&
+	    !(opt.once && isatty(0));
+	if (need_stdin)
+		input_add("-", 0);
+	for (i = 0; i < nin; i++)
+		input_add(in_paths[i], 0);
+	if (ticks != NULL)
+		input_add(ticks, 1);
+
+	if (!opt.once && !opt.json) {
+		fputs("time,status,alert,severity,key,value,message\n", stdout);
+		check_stdout();
+	}
+	if (!opt.once) {
+		snap_startup = 1;
+		read_snapshot(NAN, -1);
+		snap_startup = 0;
+		step_all();
+	}
+	run_loop();
+	if (opt.once) {
+		/* The newest snapshot, as cron would see it. */
+		read_snapshot(last_sales_t, -1);
+		rc = once_report();
+	}
+	if (opt.verbose)
+		report_counts();
+	if (hooks != NULL && hooks->dropped > 0)
+		warnx("%lu hook runs dropped", hooks->dropped);
+	if (sig_stop && opt.verbose)
+		warnx("stopped by signal %d", (int)sig_last);
+	for (i = 0; i < ninputs; i++) {
+		if (!inputs[i].done)
+			input_close(&inputs[i]);
+		csvio_reader_free(inputs[i].r);
+		free(inputs[i].rule_col);
+		for (size_t j = 0; inputs[i].hdr != NULL && j < inputs[i].nf;
+		    j++)
+			free(inputs[i].hdr[j]);
+		free(inputs[i].hdr);
+	}
+	for (i = 0; i < nalerts; i++)
+		free(alerts[i].key);
+	free(alerts);
+	for (i = 0; i < ntables; i++) {
+		table_clear(&tables[i]);
+		free(tables[i].name);
+	}
+	free(tables);
+	strmap_free(alert_map);
+	inv_free(inv);
+	hooks_free(hooks);
+	free(rules);
+	if (close_stdout() == -1) {
+		warn("stdout");
+		return ex_fail();
+	}
+	return rc;
+}

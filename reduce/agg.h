@@ -1,0 +1,78 @@
+#ifndef REDUCE_AGG_H
+#define REDUCE_AGG_H
+/* The aggregate engine of reduce(1): running group-by aggregates over
+ * transaction rows, snapshot files, and the mergeable state kept in
+ * checkpoints.
+ *
+ * Group keys are interned to small ids (lib/strmap.h), one interner per
+ * key source (an input column or a derived time field), and each aggregate
+ * keeps its groups and cells in flat arrays.  Numbers are exact integers
+ * in hundredths (lib/money.h). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csvio.h"
+#include "spec.h"
+
+struct agg;
+
+/* Where the input stood when a state was saved. */
+struct agg_pos {
+	char input[1024];	/* input name ("-" for stdin) */
+	uint64_t offset;	/* byte offset just past the last row */
+	uint64_t line;		/* line number of the next row */
+	uint64_t rejects_size;	/* length of the rejects file then */
+};
+
+/* A new engine for sp (copied).  NULL on ENOMEM. */
+struct agg *agg_new(const struct spec *sp);
+void agg_free(struct agg *a);
+
+/* Find the columns the spec needs in the header record hdr; derived time
+ * fields come from the column tscol.  A header column wins over a derived
+ * field of the same name.  Returns 0, or -1 with a message in err. */
+int agg_bind(struct agg *a, const struct csvio_record *hdr,
+    const char *tscol, char *err, size_t errlen);
+
+/* Add one data record.  Returns 0 when it was accepted, or -1 when it was
+ * rejected (counted) with the reason in why. */
+int agg_row(struct agg *a, const struct csvio_record *rec, char *why,
+    size_t whylen);
+
+/* Count a record rejected before agg_row (a CSV error). */
+void agg_count_reject(struct agg *a);
+
+uint64_t agg_rows(const struct agg *a);
+/* 1 when a sum went past the 64-bit range of hundredths (about 9.2e16)
+ * and was held at its end. */
+int agg_overflowed(const struct agg *a);
+uint64_t agg_rejected(const struct agg *a);
+/* The timestamp of the last accepted row, in seconds as if UTC; returns
+ * 0 when there is none yet, else 1. */
+int agg_last_time(const struct agg *a, int64_t *secs);
+
+/* Write every snapshot file into dir, each replaced atomically (fsync
+ * unless nosync).  Returns 0, or -1 with errno set and the failing path in
+ * err. */
+int agg_write_snapshot(struct agg *a, const char *dir, int nosync,
+    char *err, size_t errlen);
+
+/* Write one aggregate (index i) as CSV to fp.  Returns 0 or -1. */
+int agg_write_csv(struct agg *a, size_t i, FILE *fp);
+
+/* Save the whole state with pos to path in one atomic write (version,
+ * spec fingerprint, checksum).  Returns 0, or -1 with errno set. */
+int agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
+    int nosync);
+
+/* Add the state saved in path into a (a fresh engine: resume; a used one:
+ * merge).  pos gets the saved position when not NULL.  Returns 0, or -1
+ * with a message in err (corrupt, other version, other spec, I/O). */
+int agg_load(struct agg *a, const char *path, struct agg_pos *pos,
+    char *err, size_t errlen);
+
+/* CRC-32 (IEEE) of buf, continuing from crc (start with 0). */
+uint32_t agg_crc32(uint32_t crc, const void *buf, size_t len);
+
+#endif

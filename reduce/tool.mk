@@ -1,0 +1,3 @@
+TOOLS += reduce
+reduce_SRCS := reduce/reduce.c reduce/spec.c reduce/agg.c reduce/state.c
+reduce_LDLIBS :=

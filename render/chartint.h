@@ -1,0 +1,66 @@
+#ifndef RENDER_CHARTINT_H
+#define RENDER_CHARTINT_H
+/* What the chart modules share: column lookup, label/value items, the
+ * value axis, and the drawing function of each kind.  Private to render. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "canvas.h"
+#include "chart.h"
+#include "data.h"
+#include "fmt.h"
+
+#define NAMES_MAX	CHART_MAX_SERIES
+
+struct item {
+	const char *label;
+	double v;
+};
+
+/* Colour of series i. */
+uint8_t chart_pal(int i);
+
+/* Column name of t into *out; -1 with "file: no column 'x'" in err. */
+int chart_need_col(const struct dtab *t, const char *name, long *out,
+    char *err, size_t errlen);
+/* First column (not skip) that is all numbers (num) or not; -1 if none. */
+long chart_first_col(const struct dtab *t, int num, long skip);
+/* Split a comma list into buf; names point into buf.  Count or -1. */
+int chart_split_names(const char *list, char *buf, size_t cap, char **names,
+    int max);
+/* Decimals to show for col: the spec's, or the data's (at most 2). */
+int chart_col_decimals(const struct chart_spec *s, const struct dtab *t,
+    long col, size_t from);
+/* First row to use (last=N). */
+size_t chart_first_row(const struct chart_spec *s, const struct dtab *t);
+void chart_numfmt(const struct chart_spec *s, const struct chart_env *env,
+    int dec, struct fmt_num *f);
+/* The label and value columns of a one-value chart. */
+int chart_label_value(const struct chart_spec *s, const struct dtab *t,
+    long *lc, long *vc, char *err, size_t errlen);
+/* Items summed per label, sorted, in *out (the caller's, with
+ * chart_items_free).  Returns -1, or 0/1 to pass to chart_items_free. */
+int chart_items(const struct chart_spec *s, const struct dtab *t,
+    struct item **out, size_t *nout, int *dec, char *err, size_t errlen);
+void chart_items_free(struct item *it, size_t n, int owned);
+/* A dim message in the middle of the rectangle. */
+void chart_no_data(struct canvas *cv, int x, int y, int w, int h,
+    const char *what);
+/* Width of the tick labels of lo..hi by step, and the axis itself. */
+int chart_axis_width(double lo, double hi, double step,
+    const struct fmt_num *f);
+void chart_vaxis(struct canvas *cv, int x, int y, int lw, int ph, double lo,
+    double hi, double step, const struct fmt_num *f);
+
+#define CHART_DRAW_ARGS struct canvas *cv, int x, int y, int w, int h, \
+    struct chart_spec *s, const struct dtab *t, const struct chart_env *env, \
+    char *err, size_t errlen
+int chart_hbar(CHART_DRAW_ARGS);	/* bars.c */
+int chart_bar(CHART_DRAW_ARGS);
+int chart_share(CHART_DRAW_ARGS);
+int chart_line(CHART_DRAW_ARGS);	/* plot.c */
+int chart_spark(CHART_DRAW_ARGS);
+int chart_table(CHART_DRAW_ARGS);	/* table.c */
+int chart_kpi(CHART_DRAW_ARGS);
+
+#endif

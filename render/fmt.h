@@ -1,0 +1,60 @@
+#ifndef RENDER_FMT_H
+#define RENDER_FMT_H
+/* Number formatting and UTF-8 display width for render. */
+#include <stddef.h>
+#include <stdint.h>
+
+enum fmt_grouping {
+	FMT_WESTERN,		/* 1,234,567 */
+	FMT_INDIAN,		/* 12,34,567 */
+	FMT_NONE,		/* 1234567 */
+};
+
+struct fmt_num {
+	enum fmt_grouping grouping;
+	int decimals;		/* after the point; -1: 0 or 2 as needed */
+	const char *prefix;	/* e.g. "₹" (borrowed; may be NULL) */
+	const char *suffix;	/* e.g. " °C" (borrowed; may be NULL) */
+};
+
+#define FMT_BUFSZ	96
+
+/* Format v with thousands separators, decimals, prefix and suffix into buf
+ * (cap bytes, at least FMT_BUFSZ): "-₹12,34,567.50".  Returns the length. */
+size_t fmt_number(double v, const struct fmt_num *f, char *buf, size_t cap);
+
+/* Format v in a short form: "1.2k", "35M" (western) or "1.2K", "3.4L",
+ * "12Cr" (Indian), with prefix and suffix.  Returns the length. */
+size_t fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap);
+
+/* Number of digits after the decimal point in a number's text ("12.50"
+ * gives 2, "7" gives 0). */
+int fmt_decimals_of(const char *s);
+
+/* Parse a whole decimal number ("-12.5", "3e2"; no hex, inf or nan).
+ * Returns 0, 1 for an empty (unknown) field, or -1 when not a number. */
+int fmt_parse_num(const char *s, double *out);
+
+/* ---- UTF-8 -------------------------------------------------------------- */
+
+/* Set by main: 1 when the locale's codeset is UTF-8.  Otherwise every
+ * non-ASCII character counts one column and is drawn as '?'. */
+extern int fmt_utf8;
+
+/* Decode one character of s (len > 0 bytes).  Returns the bytes used
+ * (at least 1); an invalid sequence gives U+FFFD and 1 byte. */
+size_t u8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Encode cp into out (4 bytes); returns the length. */
+size_t u8_encode(uint32_t cp, char *out);
+
+/* Display width of one character: 0 (combining), 1 or 2. */
+int cp_width(uint32_t cp);
+
+/* Display width of a string of len bytes. */
+size_t u8_width(const char *s, size_t len);
+
+/* Bytes of s that fit in at most w columns. */
+size_t u8_prefix(const char *s, size_t len, size_t w);
+
+#endif

@@ -1,0 +1,720 @@
+/* Series charts: lines (braille or marks) and sparklines. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chartint.h"
+#include "strmap.h"
+#include "timefield.h"
+
+/* ---- series (line, spark) ----------------------------------------------- */
+
+enum xkind { X_INDEX, X_TIME, X_NUM, X_CAT };
+
+struct series {
+	char *name;		/* owned */
+	size_t n;
+	double *x, *y;		/* y NaN: unknown */
+};
+
+struct seriesset {
+	struct series s[CHART_MAX_SERIES];
+	size_t ns;
+	enum xkind xk;
+	char **cats;		/* X_CAT: distinct x values in axis order
+				 * (borrowed from the table) */
+	size_t ncat;
+	struct strmap *catmap;	/* x value -> id in order of appearance */
+	size_t *rank;		/* id -> place on the axis */
+	int dec;
+	long xc;
+};
+
+static void
+ss_free(struct seriesset *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->ns; i++) {
+		free(ss->s[i].name);
+		free(ss->s[i].x);
+		free(ss->s[i].y);
+	}
+	free(ss->cats);
+	free(ss->rank);
+	strmap_free(ss->catmap);
+	memset(ss, 0, sizeof(*ss));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Position of row r on the x axis. */
+static double
+x_pos(const struct seriesset *ss, const struct dtab *t, size_t r, size_t idx)
+{
+	const char *v;
+	struct li_tm tm;
+	double d;
+
+	if (ss->xk == X_INDEX)
+		return (double)idx;
+	v = dtab_get(t, r, (size_t)ss->xc);
+	if (ss->xk == X_TIME) {
+		if (tm_parse(v, strlen(v), &tm) == 0)
+			return (double)tm_epoch(&tm);
+		return NAN;
+	}
+	if (ss->xk == X_NUM)
+		return fmt_parse_num(v, &d) == 0 ? d : NAN;
+	{
+		long id = strmap_find(ss->catmap, v, strlen(v));
+		return id >= 0 ? (double)ss->rank[id] : NAN;
+	}
+}
+
+/* Sort a series by x, keeping y with it (stable: the order of the rows
+ * for equal x). */
+struct xy {
+	double x, y;
+	size_t i;
+};
+
+static int
+cmp_xy(const void *a, const void *b)
+{
+	const struct xy *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return (p->i > q->i) - (p->i < q->i);
+}
+
+static int
+series_sort(struct series *se)
+{
+	struct xy *v;
+	size_t i;
+
+	for (i = 1; i < se->n && se->x[i - 1] <= se->x[i]; i++)
+		;
+	if (i >= se->n)
+		return 0;	/* sorted already, as snapshots are */
+	if ((v = malloc(se->n * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		v[i].x = se->x[i];
+		v[i].y = se->y[i];
+		v[i].i = i;
+	}
+	qsort(v, se->n, sizeof(*v), cmp_xy);
+	for (i = 0; i < se->n; i++) {
+		se->x[i] = v[i].x;
+		se->y[i] = v[i].y;
+	}
+	free(v);
+	return 0;
+}
+
+static int
+ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
+    int want_x, char *err, size_t errlen)
+{
+	char buf[1024], *names[NAMES_MAX];
+	long vcs[NAMES_MAX], sc = -1;
+	size_t from = chart_first_row(s, t), r, i;
+	int nv = 0, k;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->xc = -1;
+	if (s->value) {
+		if ((nv = chart_split_names(s->value, buf, sizeof(buf), names,
+		    NAMES_MAX)) < 1) {
+			snprintf(err, errlen, "%s: bad value column list '%s'",
+			    t->name, s->value);
+			return -1;
+		}
+		for (k = 0; k < nv; k++)
+			if (chart_need_col(t, names[k], &vcs[k], err,
+			    errlen) == -1)
+				return -1;
+	} else {
+		if ((vcs[0] = chart_first_col(t, 1, -1)) < 0) {
+			snprintf(err, errlen, "%s: no numeric column", t->name);
+			return -1;
+		}
+		nv = 1;
+	}
+	if (s->series) {
+		if (nv != 1) {
+			snprintf(err, errlen, "%s: --series takes one value "
+			    "column", t->name);
+			return -1;
+		}
+		if (chart_need_col(t, s->series, &sc, err, errlen) == -1)
+			return -1;
+	}
+	if (s->x) {
+		if (chart_need_col(t, s->x, &ss->xc, err, errlen) == -1)
+			return -1;
+	} else if (want_x) {
+		size_t c;
+		for (c = 0; c < t->ncol; c++) {
+			int isv = 0;
+			for (k = 0; k < nv; k++)
+				isv |= vcs[k] == (long)c;
+			if (!isv && (long)c != sc && !dtab_numeric(t, c)) {
+				ss->xc = (long)c;
+				break;
+			}
+		}
+	}
+	ss->dec = 0;
+	for (k = 0; k < nv; k++) {
+		int d = chart_col_decimals(s, t, vcs[k], from);
+		if (d > ss->dec)
+			ss->dec = d;
+	}
+	/* What kind of x axis. */
+	ss->xk = X_INDEX;
+	if (ss->xc >= 0) {
+		int all_time = 1, all_num = 1, any = 0;
+		struct li_tm tm;
+		double d;
+
+		for (r = from; r < t->nrow; r++) {
+			const char *v = dtab_get(t, r, (size_t)ss->xc);
+			if (*v == '\0')
+				continue;
+			any = 1;
+			if (all_time && tm_parse(v, strlen(v), &tm) != 0)
+				all_time = 0;
+			if (all_num && fmt_parse_num(v, &d) != 0)
+				all_num = 0;
+		}
+		ss->xk = !any ? X_INDEX : all_time ? X_TIME : all_num ? X_NUM :
+		    X_CAT;
+		if (ss->xk == X_CAT) {
+			/* In order of appearance; sorted when every value
+			 * starts with a digit (dates, weeks, months). */
+			size_t nr = t->nrow - from + 1;
+			int sorted = 1;
+
+			if ((ss->catmap = strmap_new()) == NULL)
+				goto nomem;
+			ss->cats = malloc(nr * sizeof(char *));
+			ss->rank = malloc(nr * sizeof(size_t));
+			if (ss->cats == NULL || ss->rank == NULL)
+				goto nomem;
+			for (r = from; r < t->nrow; r++) {
+				const char *v = dtab_get(t, r, (size_t)ss->xc);
+				int ins;
+				if (strmap_intern(ss->catmap, v, strlen(v),
+				    &ins) < 0)
+					goto nomem;
+				if (ins)
+					ss->cats[ss->ncat++] = (char *)v;
+				if (*v < '0' || *v > '9')
+					sorted = 0;
+			}
+			if (sorted)
+				qsort(ss->cats, ss->ncat, sizeof(char *),
+				    cmp_str);
+			for (i = 0; i < ss->ncat; i++)
+				ss->rank[strmap_find(ss->catmap, ss->cats[i],
+				    strlen(ss->cats[i]))] = i;
+		}
+	}
+	/* The series and their points. */
+	for (r = from; r < t->nrow; r++) {
+		for (k = 0; k < nv; k++) {
+			const char *nm = sc >= 0 ? dtab_get(t, r, (size_t)sc) :
+			    t->hdr[vcs[k]];
+			struct series *se = NULL;
+			double v;
+			int rc;
+
+			for (i = 0; i < ss->ns; i++)
+				if (strcmp(ss->s[i].name, nm) == 0) {
+					se = &ss->s[i];
+					break;
+				}
+			if (se == NULL) {
+				if (ss->ns == CHART_MAX_SERIES) {
+					snprintf(err, errlen, "%s: more than "
+					    "%d series", t->name,
+					    CHART_MAX_SERIES);
+					goto fail;
+				}
+				se = &ss->s[ss->ns++];
+				se->name = strdup(nm);
+				se->x = malloc((t->nrow - from) *
+				    sizeof(double));
+				se->y = malloc((t->nrow - from) *
+				    sizeof(double));
+				if (!se->name || !se->x || !se->y)
+					goto nomem;
+			}
+			if ((rc = dtab_num(t, r, (size_t)vcs[k], &v, err,
+			    errlen)) < 0)
+				goto fail;
+			se->x[se->n] = x_pos(ss, t, r, r - from);
+			se->y[se->n] = rc == 1 ? NAN : v;
+			if (!isnan(se->x[se->n]))
+				se->n++;
+		}
+	}
+	if (sc >= 0)
+		for (i = 0; i < ss->ns; i++)
+			if (series_sort(&ss->s[i]) == -1)
+				goto nomem;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", t->name);
+fail:
+	ss_free(ss);
+	return -1;
+}
+
+/* ---- line --------------------------------------------------------------- */
+
+/* Text for x position v on the axis. */
+static size_t
+x_label(const struct seriesset *ss, double v, double span, char *b,
+    size_t cap)
+{
+	struct li_tm tm;
+
+	switch (ss->xk) {
+	case X_TIME:
+		tm_from_epoch((int64_t)llround(v), &tm);
+		if (span < 3600)
+			return (size_t)snprintf(b, cap, "%02d:%02d:%02d",
+			    tm.hour, tm.min, tm.sec);
+		if (span < 2 * 86400)
+			return (size_t)snprintf(b, cap, "%02d:%02d", tm.hour,
+			    tm.min);
+		if (span < 300 * 86400)
+			return (size_t)snprintf(b, cap, "%02d-%02d", tm.mon,
+			    tm.day);
+		return (size_t)snprintf(b, cap, "%04d-%02d", tm.year, tm.mon);
+	case X_CAT: {
+		long i = lround(v);
+		if (i < 0 || (size_t)i >= ss->ncat)
+			return 0;
+		return (size_t)snprintf(b, cap, "%s", ss->cats[i]);
+	}
+	case X_NUM:
+		return (size_t)snprintf(b, cap, "%g", v);
+	default:
+		return (size_t)snprintf(b, cap, "%.0f", v + 1);
+	}
+}
+
+/* Set a dot of the plot: braille grid (2x4 per cell) or a cell mark. */
+struct plot {
+	int pw, ph, braille;
+	uint8_t *bits;		/* pw * ph */
+	int8_t *ser;		/* series of the last dot per cell, -1 none */
+};
+
+static void
+plot_dot(struct plot *p, int dx, int dy, int si)
+{
+	static const uint8_t bmap[4][2] = {
+		{ 0x01, 0x08 }, { 0x02, 0x10 }, { 0x04, 0x20 }, { 0x40, 0x80 },
+	};
+	int cx, cy;
+
+	if (p->braille) {
+		cx = dx / 2;
+		cy = dy / 4;
+	} else {
+		cx = dx;
+		cy = dy;
+	}
+	if (cx < 0 || cy < 0 || cx >= p->pw || cy >= p->ph)
+		return;
+	if (p->braille)
+		p->bits[cy * p->pw + cx] |= bmap[dy % 4][dx % 2];
+	else
+		p->bits[cy * p->pw + cx] = 1;
+	p->ser[cy * p->pw + cx] = (int8_t)si;
+}
+
+static void
+plot_seg(struct plot *p, int x0, int y0, int x1, int y1, int si)
+{
+	int dx = abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
+	int dy = -abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
+	int e = dx + dy, e2;
+
+	for (;;) {
+		plot_dot(p, x0, y0, si);
+		if (x0 == x1 && y0 == y1)
+			break;
+		e2 = 2 * e;
+		if (e2 >= dy) {
+			e += dy;
+			x0 += sx;
+		}
+		if (e2 <= dx) {
+			e += dx;
+			y0 += sy;
+		}
+	}
+}
+
+/* Lines the legend takes to show every name at width w (at most 3). */
+static int
+legend_lines(const struct seriesset *ss, int w)
+{
+	size_t i;
+	int lines = 1, lx = 0;
+
+	for (i = 0; i < ss->ns; i++) {
+		int ew = 2 + (int)u8_width(ss->s[i].name,
+		    strlen(ss->s[i].name));
+		if (lx > 0 && lx + ew > w) {
+			lines++;
+			lx = 0;
+		}
+		lx += ew + 2;
+	}
+	return lines > 3 ? 3 : lines;
+}
+
+int
+chart_line(struct canvas *cv, int x, int y, int w, int h,
+    struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
+    char *err, size_t errlen)
+{
+	struct seriesset ss;
+	struct plot p = { 0 };
+	struct fmt_num fa;
+	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY,
+	    ymax = -INFINITY, lo, hi, step;
+	size_t i, j;
+	int lw, ph, pw, px, py, legend, sx, sy, rc = -1, npts = 0;
+
+	if (ss_get(s, t, &ss, 1, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < ss.ns; i++)
+		for (j = 0; j < ss.s[i].n; j++) {
+			double xv = ss.s[i].x[j], yv = ss.s[i].y[j];
+			if (xv < xmin)
+				xmin = xv;
+			if (xv > xmax)
+				xmax = xv;
+			if (isnan(yv))
+				continue;
+			npts++;
+			if (yv < ymin)
+				ymin = yv;
+			if (yv > ymax)
+				ymax = yv;
+		}
+	if (npts == 0) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "no values yet (%s)",
+		    s->value ? s->value : "no rows");
+		chart_no_data(cv, x, y, w, h, msg);
+		ss_free(&ss);
+		return h < 1 ? h : 1;
+	}
+	if (s->has_min)
+		ymin = s->min < ymin ? s->min : ymin;
+	if (s->has_max)
+		ymax = s->max > ymax ? s->max : ymax;
+	if (ss.xk == X_CAT) {
+		xmin = 0;
+		xmax = (double)(ss.ncat > 0 ? ss.ncat - 1 : 0);
+	}
+	legend = ss.ns > 1 && h >= 6 ? legend_lines(&ss, w) : 0;
+	if (legend > 1 && h - legend < 6)
+		legend = 1;
+	ph = h - 2 - legend;	/* axis row and x labels row */
+	if (ph < 2) {
+		snprintf(err, errlen, "%s: too low for a line chart (%d lines)",
+		    t->name, h);
+		goto out;
+	}
+	chart_nice(ymin, ymax, ph / 2 + 1 < 6 ? ph / 2 + 1 : 6, &lo, &hi,
+	    &step);
+	if (s->has_min)
+		lo = s->min;
+	if (s->has_max)
+		hi = s->max;
+	chart_numfmt(s, env, ss.dec, &fa);
+	fa.prefix = fa.suffix = NULL;
+	lw = chart_axis_width(lo, hi, step, &fa);
+	pw = w - lw - 1;
+	if (pw < 4) {
+		snprintf(err, errlen, "%s: too narrow for a line chart (%d "
+		    "columns)", t->name, w);
+		goto out;
+	}
+	px = x + lw + 1;
+	py = y + legend;
+	p.braille = G->braille && (env->color || ss.ns == 1);
+	/* Legend, wrapped over its lines. */
+	if (legend) {
+		int lx = x, ly = y;
+		for (i = 0; i < ss.ns; i++) {
+			const char *mk = p.braille ? "━" : G->marks[i % 6];
+			int ew = 2 + (int)u8_width(ss.s[i].name,
+			    strlen(ss.s[i].name));
+
+			if (lx > x && lx + ew > x + w && ly + 1 < y + legend) {
+				lx = x;
+				ly++;
+			}
+			lx += cv_glyph(cv, lx, ly, mk, chart_pal((int)i));
+			lx += cv_put(cv, lx, ly, ' ', 0);
+			lx += cv_text(cv, lx, ly, x + w - lx, ss.s[i].name,
+			    strlen(ss.s[i].name), 0);
+			lx += 2;
+		}
+	}
+	chart_vaxis(cv, x, py, lw, ph, lo, hi, step, &fa);
+	cv_glyph(cv, px - 1, py + ph, G->axis_corner, ST_GREY);
+	cv_hline(cv, px, py + ph, pw, G->axis_h, ST_GREY);
+	/* Zero line. */
+	if (lo < 0 && hi > 0) {
+		int zr = (int)lround(hi / (hi - lo) * (ph - 1));
+		cv_hline(cv, px, py + zr, pw, G->zero, ST_GREY);
+	}
+	/* The plot. */
+	p.pw = pw;
+	p.ph = ph;
+	p.bits = calloc((size_t)pw * (size_t)ph, 1);
+	p.ser = malloc((size_t)pw * (size_t)ph);
+	if (p.bits == NULL || p.ser == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	memset(p.ser, -1, (size_t)pw * (size_t)ph);
+	sx = p.braille ? 2 : 1;
+	sy = p.braille ? 4 : 1;
+	for (i = 0; i < ss.ns; i++) {
+		int havelast = 0, lx0 = 0, ly0 = 0;
+		for (j = 0; j < ss.s[i].n; j++) {
+			double xv = ss.s[i].x[j], yv = ss.s[i].y[j];
+			int dx, dy;
+
+			if (isnan(yv)) {
+				havelast = 0;
+				continue;
+			}
+			if (yv < lo)
+				yv = lo;
+			if (yv > hi)
+				yv = hi;
+			dx = xmax > xmin ? (int)lround((xv - xmin) /
+			    (xmax - xmin) * (pw * sx - 1)) : pw * sx / 2;
+			dy = (int)lround((hi - yv) / (hi - lo) * (ph * sy - 1));
+			if (havelast)
+				plot_seg(&p, lx0, ly0, dx, dy, (int)i);
+			else
+				plot_dot(&p, dx, dy, (int)i);
+			lx0 = dx;
+			ly0 = dy;
+			havelast = 1;
+		}
+	}
+	for (j = 0; j < (size_t)ph; j++)
+		for (i = 0; i < (size_t)pw; i++) {
+			size_t at = j * (size_t)pw + i;
+			if (p.bits[at] == 0)
+				continue;
+			if (p.braille)
+				cv_put(cv, px + (int)i, py + (int)j,
+				    0x2800u + p.bits[at], chart_pal(p.ser[at]));
+			else
+				cv_glyph(cv, px + (int)i, py + (int)j,
+				    G->marks[p.ser[at] % 6],
+				    chart_pal(p.ser[at]));
+		}
+	/* X labels: first, last, and more between where they fit. */
+	{
+		char b[64];
+		size_t k;
+		int lr = py + ph + 1, right, nx, used = px;
+		double span = xmax - xmin;
+
+		k = x_label(&ss, xmax, span, b, sizeof(b));
+		right = px + pw - (int)u8_width(b, k);
+		if (right < px)
+			right = px;
+		k = x_label(&ss, xmin, span, b, sizeof(b));
+		used = px + cv_text(cv, px, lr, pw, b, k, ST_GREY) + 2;
+		if (xmax > xmin && right >= used) {
+			int lwid = (int)k + 2;
+			nx = lwid > 0 ? (right - used) / (lwid + 2) : 0;
+			if (nx > 6)
+				nx = 6;
+			for (int q = 1; q <= nx; q++) {
+				double xv = xmin + span * q / (nx + 1);
+				int cx;
+				if (ss.xk == X_CAT)
+					xv = round(xv);
+				k = x_label(&ss, xv, span, b, sizeof(b));
+				cx = px + (int)lround((xv - xmin) / span *
+				    (pw - 1)) - (int)u8_width(b, k) / 2;
+				if (cx < used || cx + (int)u8_width(b, k) + 2 >
+				    right)
+					continue;
+				used = cx + cv_text(cv, cx, lr, (int)k, b, k,
+				    ST_GREY) + 2;
+			}
+			k = x_label(&ss, xmax, span, b, sizeof(b));
+			cv_text(cv, right, lr, px + pw - right, b, k, ST_GREY);
+		}
+	}
+	rc = h;
+out:
+	free(p.bits);
+	free(p.ser);
+	ss_free(&ss);
+	return rc;
+}
+
+/* ---- spark -------------------------------------------------------------- */
+
+int
+chart_spark(struct canvas *cv, int x, int y, int w, int h,
+    struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
+    char *err, size_t errlen)
+{
+	struct seriesset ss;
+	struct fmt_num f;
+	size_t i, j, lw = 0;
+	int rows, row = y, sw, tall;
+
+	if (ss_get(s, t, &ss, 0, err, errlen) == -1)
+		return -1;
+	if (ss.ns == 0) {
+		chart_no_data(cv, x, y, w, h, "no data yet");
+		ss_free(&ss);
+		return h < 1 ? h : 1;
+	}
+	chart_numfmt(s, env, ss.dec, &f);
+	for (i = 0; i < ss.ns; i++) {
+		size_t k = u8_width(ss.s[i].name, strlen(ss.s[i].name));
+		if (k > lw)
+			lw = k;
+	}
+	if (lw > (size_t)(w / 4) && w / 4 >= 4)
+		lw = (size_t)(w / 4);
+	/* Tall sparks (a caption line over several rows of columns) when
+	 * there is room, one line each otherwise. */
+	rows = h / (int)ss.ns;
+	tall = rows >= 3;
+	if (rows > 6)
+		rows = 6;
+	for (i = 0; i < ss.ns && row < y + h; i++) {
+		struct series *se = &ss.s[i];
+		double lo = INFINITY, hi = -INFINITY, last = NAN;
+		char b[3][FMT_BUFSZ], cap[3 * FMT_BUFSZ + 64];
+		size_t k, start;
+		int sx, srows, r;
+
+		for (j = 0; j < se->n; j++) {
+			if (isnan(se->y[j]))
+				continue;
+			if (se->y[j] < lo)
+				lo = se->y[j];
+			if (se->y[j] > hi)
+				hi = se->y[j];
+			last = se->y[j];
+		}
+		if (isnan(last)) {
+			snprintf(cap, sizeof(cap), "no values yet");
+			k = strlen(cap);
+			b[0][0] = b[1][0] = b[2][0] = '\0';
+		} else {
+			fmt_number(last, &f, b[0], sizeof(b[0]));
+			fmt_number(lo, &f, b[1], sizeof(b[1]));
+			fmt_number(hi, &f, b[2], sizeof(b[2]));
+		}
+		if (s->has_min)
+			lo = s->min;
+		if (s->has_max)
+			hi = s->max;
+		if (tall) {
+			int cx = x;
+
+			cx += cv_text(cv, cx, row, (int)lw, se->name,
+			    strlen(se->name), ST_BOLD);
+			if (!isnan(last)) {
+				k = (size_t)snprintf(cap, sizeof(cap), "  %s",
+				    b[0]);
+				cx += cv_text(cv, cx, row, x + w - cx, cap, k,
+				    chart_pal((int)i) | ST_BOLD);
+				k = (size_t)snprintf(cap, sizeof(cap),
+				    "  min %s  max %s", b[1], b[2]);
+				cv_text(cv, cx, row, x + w - cx, cap, k,
+				    ST_DIM);
+			} else
+				cv_text(cv, cx + 2, row, x + w - cx - 2,
+				    "no values yet", 13, ST_DIM);
+			srows = rows - 1;
+			sx = x;
+			sw = w;
+			row++;
+		} else {
+			cv_text(cv, x, row, (int)lw, se->name, strlen(se->name),
+			    0);
+			k = isnan(last) ? 13 : (size_t)snprintf(cap,
+			    sizeof(cap), "%s", b[0]);
+			if (isnan(last))
+				snprintf(cap, sizeof(cap), "no values yet");
+			sw = w - (int)lw - 1 - (int)u8_width(cap, k) - 1;
+			cv_rtext(cv, x + w, row, w - (int)lw - 1, cap, k,
+			    ST_BOLD);
+			srows = 1;
+			sx = x + (int)lw + 1;
+		}
+		if (sw < 1 || isnan(last)) {
+			row += srows;
+			continue;
+		}
+		start = se->n > (size_t)sw ? se->n - (size_t)sw : 0;
+		for (j = start; j < se->n; j++) {
+			double v = se->y[j];
+			int col = sx + (int)(j - start), e8;
+
+			if (isnan(v))
+				continue;
+			if (v < lo)
+				v = lo;
+			if (v > hi)
+				v = hi;
+			/* 1..srows*8 eighths: the minimum still shows. */
+			e8 = hi > lo ? 1 + (int)lround((v - lo) / (hi - lo) *
+			    (srows * 8 - 1)) : srows * 4;
+			if (srows == 1) {
+				int lv = (e8 - 1) * G->nspark / 8;
+				cv_glyph(cv, col, row, G->spark[lv],
+				    chart_pal((int)i));
+				continue;
+			}
+			for (r = 0; r < srows; r++) {
+				int have = e8 - r * 8;
+				if (have <= 0)
+					break;
+				cv_glyph(cv, col, row + srows - 1 - r,
+				    G->col_eighths[have >= 8 ? 8 : have],
+				    chart_pal((int)i));
+			}
+		}
+		row += srows;
+	}
+	ss_free(&ss);
+	return row - y;
+}
+

@@ -1,0 +1,5 @@
+TOOLS += render
+render_SRCS := render/render.c render/bars.c render/canvas.c render/chart.c \
+	render/dash.c render/plot.c render/table.c \
+	render/data.c render/fmt.c render/layout.c
+render_LDLIBS :=

@@ -1,0 +1,33 @@
+#ifndef REPLAY_MQTTOUT_H
+#define REPLAY_MQTTOUT_H
+/* Publishing records to MQTT with paho's synchronous client, with a bounded
+ * window of unconfirmed messages that are resent after a reconnect. */
+#include <stddef.h>
+
+struct mqttout_conf {
+	const char *url;	/* tcp://, mqtt://, ssl://, mqtts:// */
+	const char *topic;
+	const char *client_id;	/* NULL: replay-<pid> */
+	const char *user;	/* NULL: anonymous */
+	const char *password;	/* NULL: none */
+	const char *cafile;	/* NULL: system default for TLS */
+	int qos;
+	long max_inflight;	/* window of unconfirmed QoS > 0 messages */
+	int verbose;
+};
+
+struct mqttout;
+
+/* Connect.  NULL on failure (the reason printed with warnx). */
+struct mqttout *mqttout_new(const struct mqttout_conf *c);
+/* Publish one message; blocks while the window is full.  Returns 0, 1 when
+ * a signal stopped a reconnect, or -1 on failure (printed). */
+int mqttout_send(struct mqttout *m, const void *p, size_t len);
+/* Wait until every message is confirmed, then disconnect.  Returns 0, or
+ * -1 after printing how many messages were not confirmed. */
+int mqttout_finish(struct mqttout *m);
+/* Messages published and confirmed so far. */
+unsigned long long mqttout_confirmed(const struct mqttout *m);
+void mqttout_free(struct mqttout *m);
+
+#endif

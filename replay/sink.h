@@ -1,0 +1,50 @@
+#ifndef REPLAY_SINK_H
+#define REPLAY_SINK_H
+/* Where replay's records go: stdout, a FIFO or file (-o), one TCP client
+ * at a time (--listen) or an MQTT topic (--mqtt).  Each new reader gets the
+ * header first.  Diagnostics are printed here (warn/warnx). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mqttout.h"
+
+enum {
+	SINK_OK = 0,
+	SINK_GONE,		/* the reader went away: stop quietly */
+	SINK_STOP,		/* a signal arrived while waiting for a reader */
+	SINK_ERR,		/* failed; the reason has been printed */
+};
+
+struct sink;
+
+/* Standard output.  batch: gather records into bigger writes (the input
+ * never blocks and nothing paces the rows). */
+struct sink *sink_stdout(int batch);
+/* -o PATH: a FIFO made with mkfifo(3) when missing, else opened (a regular
+ * file is truncated).  reopen: when the reader goes away, wait for the next
+ * one.  NULL on failure (printed). */
+struct sink *sink_path(const char *path, int reopen, int batch, int verbose);
+/* --listen HOST:PORT: bound and listening on return; NULL on failure. */
+struct sink *sink_tcp(const char *hostport, int verbose);
+/* --mqtt: connected on return; NULL on failure. */
+struct sink *sink_mqtt(const struct mqttout_conf *conf);
+
+/* Record the header (copied) to send first to each reader; NULL: none. */
+int sink_set_header(struct sink *s, const char *hdr, size_t len);
+/* Switch batching on or off (flushing what is gathered).  SINK_*. */
+int sink_set_batch(struct sink *s, int batch);
+/* Wait for the first reader and send it the header.  SINK_*. */
+int sink_start(struct sink *s);
+/* Send one record (without its line break).  SINK_*. */
+int sink_send(struct sink *s, const char *rec, size_t len);
+/* Sleep up to sec seconds (less when a signal arrives) while watching
+ * the reader: when it leaves, return SINK_GONE, or with --reopen and
+ * --listen wait for the next one and send it the header.  SINK_*. */
+int sink_wait(struct sink *s, double sec);
+/* 1 once after the sink waited for a new reader (for pace_rebase). */
+int sink_took_reader(struct sink *s);
+/* Flush and wait for confirmations.  SINK_*. */
+int sink_finish(struct sink *s);
+void sink_free(struct sink *s);
+
+#endif

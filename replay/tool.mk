@@ -1,0 +1,4 @@
+TOOLS += replay
+replay_SRCS := replay/replay.c replay/opts.c replay/clean.c replay/pace.c \
+	replay/linerd.c replay/sink.c replay/mqttout.c
+replay_LDLIBS := $(LIBPAHO)

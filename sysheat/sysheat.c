@@ -1,0 +1,541 @@
+/*
+ * sysheat: sample CPU and GPU temperature, CPU, memory, disk and network
+ * usage at a steady interval and write one line per sample (CSV, JSON
+ * lines, Prometheus text exposition or InfluxDB line protocol).
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "hwsens.h"
+#include "nvml.h"
+#include "output.h"
+#include "procstat.h"
+#include "sched.h"
+#include "util.h"
+
+#define MAX_IFACES	16
+#define PRIME_MAX	1.0	/* the first sample's interval, at most */
+#define READ_CAP	(192 * 1024)	/* room for PS_MAXIF interfaces */
+#define STAT_CAP	4096
+#define OUT_CAP		8192
+
+enum { SRC_STAT, SRC_MEMINFO, SRC_NETDEV, SRC_DISK, NSRC };
+
+static const char *const src_names[NSRC] = {
+	"stat", "meminfo", "net/dev", NULL,
+};
+
+struct opts {
+	double interval;
+	long long count;
+	enum out_fmt fmt;
+	const char *outfile;
+	const char *disk;
+	const char *ifaces[MAX_IFACES];
+	size_t nifaces;
+	int list;
+	int verbose;
+	int quiet;
+};
+
+struct state {
+	const struct opts *o;
+	char path[NSRC][PATH_MAX];
+	char *buf;			/* READ_CAP bytes for /proc text */
+	struct ps_cpu cpu_prev;
+	int cpu_prev_ok;
+	struct ps_net *net_prev, *net_cur;
+	int net_prev_ok;
+	double net_prev_t;
+	struct ps_diag diag[NSRC];	/* malformed lines per source */
+	unsigned long fails[NSRC];	/* unreadable reads per source */
+	int warned[NSRC];
+	int warned_trunc;
+	struct hw hw;
+	struct nv nv;
+	unsigned long samples, late;
+};
+
+static const char synopsis[] =
+    "usage: sysheat [-qv] [-F format] [-i interval] [-n count] [-o file]\n"
+    "               [--disk path] [--iface name]...\n"
+    "       sysheat --list\n";
+
+static void
+usage_error(void)
+{
+	fputs(synopsis, stderr);
+	fputs("Try 'sysheat --help'.\n", stderr);
+	exit(2);
+}
+
+static void
+help(void)
+{
+	printf("Usage: sysheat [OPTION]...\n"
+	    "Sample CPU/GPU temperature and CPU, memory, disk and network "
+	    "usage.\n\n"
+	    "  -F, --format=FMT     csv (default), json, prom or influx\n"
+	    "  -i, --interval=DUR   time between samples (default 1s; "
+	    "250ms, 2m...)\n"
+	    "  -n, --count=N        stop after N samples (default 0: run "
+	    "until killed)\n"
+	    "  -o, --output=FILE    replace FILE atomically with each sample\n"
+	    "                       (for node_exporter's textfile collector)\n"
+	    "      --disk=PATH      file system to report (default /)\n"
+	    "      --iface=NAME     count only this interface (repeatable;\n"
+	    "                       default: all but lo)\n"
+	    "      --list           list every sensor libsensors and NVML "
+	    "see\n"
+	    "  -q, --quiet          no warnings about unreadable /proc data\n"
+	    "  -v, --verbose        explain missing sensors and late samples\n"
+	    "      --help           show this help\n"
+	    "      --version        show the version\n\n"
+	    "CSV columns: time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,"
+	    "net_rx_bytes_s,net_tx_bytes_s\n"
+	    "An unknown value is an empty field (null in JSON).\n"
+	    "Environment: SYSHEAT_PROC replaces /proc (for tests).\n");
+	exit(0);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_DISK = 256, OPT_IFACE, OPT_LIST, OPT_HELP, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "iface", required_argument, NULL, OPT_IFACE },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->interval = 1;
+	o->fmt = OUT_CSV;
+	o->disk = "/";
+	opterr = 0;	/* our own messages, named like the rest */
+	while ((c = getopt_long(argc, argv, ":F:i:n:o:qv", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'F':
+			if (out_parse_fmt(optarg, &o->fmt) == -1) {
+				warnx("unknown format '%s'", optarg);
+				usage_error();
+			}
+			break;
+		case 'i':
+			if (parse_duration(optarg, &o->interval) == -1 ||
+			    o->interval < 0.001 || o->interval > 86400) {
+				warnx("invalid interval '%s' (1ms to 1d)",
+				    optarg);
+				usage_error();
+			}
+			break;
+		case 'n':
+			if (parse_long(optarg, 0, LLONG_MAX, &o->count) == -1) {
+				warnx("invalid count '%s'", optarg);
+				usage_error();
+			}
+			break;
+		case 'o':
+			o->outfile = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			o->verbose = 0;
+			break;
+		case 'v':
+			o->verbose = 1;
+			o->quiet = 0;
+			break;
+		case OPT_DISK:
+			o->disk = optarg;
+			break;
+		case OPT_IFACE:
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) >= PS_IFNAMSZ) {
+				warnx("invalid interface name '%s'", optarg);
+				usage_error();
+			}
+			if (o->nifaces == MAX_IFACES) {
+				warnx("at most %d --iface options",
+				    MAX_IFACES);
+				usage_error();
+			}
+			o->ifaces[o->nifaces++] = optarg;
+			break;
+		case OPT_LIST:
+			o->list = 1;
+			break;
+		case OPT_HELP:
+			help();
+			break;
+		case OPT_VERSION:
+			printf("sysheat %s\n", LI_VERSION);
+			exit(0);
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				warnx("option '%s' requires an argument",
+				    argv[optind - 1]);
+			else
+				warnx("option requires an argument -- '%c'",
+				    optopt);
+			usage_error();
+			break;
+		default:
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				warnx("invalid option '%s'", argv[optind - 1]);
+			else
+				warnx("invalid option -- '%c'", optopt);
+			usage_error();
+		}
+	}
+	if (optind < argc) {
+		warnx("unexpected argument '%s'", argv[optind]);
+		usage_error();
+	}
+	if (o->outfile != NULL && o->outfile[0] == '\0') {
+		warnx("empty output file name");
+		usage_error();
+	}
+}
+
+/* Read one /proc source into st->buf.  Returns 0, or -1 (warned once). */
+static int
+read_src(struct state *st, int src)
+{
+	/* Only the first line of /proc/stat is needed; on a large machine
+	 * the rest (a line per CPU, the interrupt counts) is long. */
+	size_t cap = src == SRC_STAT ? STAT_CAP : READ_CAP;
+	int trunc;
+
+	if (ps_read_file(st->path[src], st->buf, cap, &trunc) == -1) {
+		st->fails[src]++;
+		if (!st->warned[src]++ && !st->o->quiet)
+			warn("%s", st->path[src]);
+		return -1;
+	}
+	if (trunc && src != SRC_STAT && !st->warned_trunc++ && !st->o->quiet)
+		warnx("%s: longer than %d bytes, the rest ignored",
+		    st->path[src], READ_CAP);
+	return 0;
+}
+
+/* Warn once about the first malformed line of a source. */
+static void
+note_diag(struct state *st, int src, unsigned long before)
+{
+	if (before == 0 && st->diag[src].bad > 0 && !st->o->quiet)
+		warnx("%s:%lu: malformed line", st->path[src],
+		    st->diag[src].first_line);
+}
+
+/* Take one sample into s (s may be NULL when only priming the deltas). */
+static void
+take_sample(struct state *st, struct sample *s)
+{
+	const struct opts *o = st->o;
+	struct ps_cpu cpu;
+	struct ps_net *tmp;
+	struct statvfs sv;
+	struct timespec ts;
+	unsigned long before;
+	double t, pct = NAN, rx = NAN, tx = NAN, gpu;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (s != NULL) {
+		memset(s, 0, sizeof(*s));
+		s->t_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		s->cpu_temp = s->gpu_temp = s->cpu_pct = s->mem_pct = NAN;
+		s->disk_pct = s->rx_bps = s->tx_bps = NAN;
+	}
+
+	before = st->diag[SRC_STAT].bad;
+	if (read_src(st, SRC_STAT) == 0 &&
+	    ps_parse_stat(st->buf, &cpu, &st->diag[SRC_STAT]) == 0) {
+		if (st->cpu_prev_ok)
+			pct = ps_cpu_pct(&st->cpu_prev, &cpu);
+		st->cpu_prev = cpu;
+		st->cpu_prev_ok = 1;
+	} else {
+		st->cpu_prev_ok = 0;
+	}
+	note_diag(st, SRC_STAT, before);
+
+	t = now_mono();
+	before = st->diag[SRC_NETDEV].bad;
+	if (read_src(st, SRC_NETDEV) == 0 &&
+	    ps_parse_netdev(st->buf, o->ifaces, o->nifaces, st->net_cur,
+	    &st->diag[SRC_NETDEV]) == 0) {
+		if (st->net_prev_ok)
+			ps_net_rate(st->net_prev, st->net_cur,
+			    t - st->net_prev_t, &rx, &tx);
+		if (s != NULL && st->net_cur->n > 0) {
+			s->net_totals = 1;
+			ps_net_totals(st->net_cur, &s->rx_total, &s->tx_total);
+		}
+		if (st->net_cur->dropped > 0 && !st->warned_trunc++ &&
+		    !o->quiet)
+			warnx("%s: more than %d interfaces, the rest ignored",
+			    st->path[SRC_NETDEV], PS_MAXIF);
+		tmp = st->net_prev;
+		st->net_prev = st->net_cur;
+		st->net_cur = tmp;
+		st->net_prev_ok = 1;
+		st->net_prev_t = t;
+	} else {
+		st->net_prev_ok = 0;
+	}
+	note_diag(st, SRC_NETDEV, before);
+
+	if (s == NULL)
+		return;
+	s->cpu_pct = pct;
+	s->rx_bps = rx;
+	s->tx_bps = tx;
+
+	before = st->diag[SRC_MEMINFO].bad;
+	if (read_src(st, SRC_MEMINFO) == 0)
+		s->mem_pct = ps_parse_meminfo(st->buf, &st->diag[SRC_MEMINFO]);
+	note_diag(st, SRC_MEMINFO, before);
+
+	if (statvfs(o->disk, &sv) == 0) {
+		s->disk_pct = ps_disk_pct(&sv);
+	} else {
+		st->fails[SRC_DISK]++;
+		if (!st->warned[SRC_DISK]++ && !o->quiet)
+			warn("%s", o->disk);
+	}
+
+	hw_read(&st->hw, &s->cpu_temp, &s->gpu_temp);
+	gpu = nv_read(&st->nv);
+	if (!isnan(gpu) && (isnan(s->gpu_temp) || gpu > s->gpu_temp))
+		s->gpu_temp = gpu;
+}
+
+/* Write one formatted sample to stdout (unbuffered) or the output file;
+ * exits 1 on a write error and 0 quietly when the reader of stdout went
+ * away with SIGPIPE ignored. */
+static void
+emit(const struct opts *o, const char *buf, size_t len)
+{
+	if (o->outfile != NULL) {
+		if (atomic_write(o->outfile, buf, len) == -1)
+			err(1, "%s", o->outfile);
+		return;
+	}
+	/* One write(2) per sample, retried over EINTR (a SIGTERM while the
+	 * pipe is full must not turn into a write error); a line of up to
+	 * PIPE_BUF bytes reaches a FIFO reader in one piece. */
+	if (len > 0 && writeall(STDOUT_FILENO, buf, len) == -1) {
+		if (errno == EPIPE)
+			exit(0);
+		err(1, "stdout");
+	}
+}
+
+static void
+report(const struct state *st)
+{
+	int i;
+
+	if (st->o->verbose || sig_usr1)
+		warnx("%lu sample%s, %lu late tick%s skipped", st->samples,
+		    st->samples == 1 ? "" : "s", st->late,
+		    st->late == 1 ? "" : "s");
+	if (st->o->quiet)
+		return;
+	for (i = 0; i < NSRC; i++) {
+		if (st->diag[i].bad > 0)
+			warnx("%s: %lu malformed lines", st->path[i],
+			    st->diag[i].bad);
+		if (st->fails[i] > 1)
+			warnx("%s: unreadable %lu times", st->path[i],
+			    st->fails[i]);
+	}
+}
+
+/* Wait until the monotonic clock reaches due.  Returns -1 when a stop
+ * signal arrived first. */
+static int
+wait_until(double due, struct state *st)
+{
+	double left;
+
+	while (!sig_stop && (left = due - now_mono()) > 0) {
+		if (sleep_sec(left) == -1 && sig_usr1) {
+			report(st);
+			sig_usr1 = 0;
+		}
+	}
+	return sig_stop ? -1 : 0;
+}
+
+static void
+open_sensors(struct state *st)
+{
+	char why[512];
+	int n;
+
+	if (hw_open(&st->hw, why, sizeof(why)) != 0 && st->o->verbose)
+		warnx("%s", why);
+	n = nv_open(&st->nv, why, sizeof(why));
+	if (n == -1 && st->o->verbose)
+		warnx("%s", why);
+	if (st->o->verbose && !st->o->list) {
+		if (st->hw.best[HW_CPU] == -1)
+			warnx("no cpu temperature sensor");
+		if (st->hw.best[HW_GPU] == -1 && n <= 0)
+			warnx("no gpu temperature sensor");
+	}
+}
+
+static int
+list_sensors(struct state *st)
+{
+	fputs("chip,feature,label,type,value,use\n", stdout);
+	if (hw_list(&st->hw, stdout) == -1 || nv_list(&st->nv, stdout) == -1)
+		err(1, "stdout");
+	return 0;
+}
+
+/* Warn about --iface names /proc/net/dev does not list. */
+static void
+check_ifaces(struct state *st)
+{
+	size_t i, j;
+
+	if (st->o->quiet || !st->net_prev_ok)
+		return;
+	for (i = 0; i < st->o->nifaces; i++) {
+		for (j = 0; j < st->net_prev->n; j++)
+			if (strcmp(st->net_prev->ifs[j].name,
+			    st->o->ifaces[i]) == 0)
+				break;
+		if (j == st->net_prev->n)
+			warnx("--iface %s: no such interface",
+			    st->o->ifaces[i]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct state st;
+	struct opts o;
+	struct out_ctx ctx;
+	struct sample s;
+	struct statvfs sv;
+	char host[256], *out = NULL;
+	size_t hlen;
+	const char *proc;
+	struct sched sc = { 0, 0, 0, 0 };
+	long len;
+	int i, rc = 0;
+
+	parse_opts(argc, argv, &o);
+	st.o = &o;
+	if ((proc = getenv("SYSHEAT_PROC")) == NULL || proc[0] == '\0')
+		proc = "/proc";
+	for (i = 0; i < NSRC; i++) {
+		if (src_names[i] == NULL)
+			continue;
+		if ((size_t)snprintf(st.path[i], sizeof(st.path[i]), "%s/%s",
+		    proc, src_names[i]) >= sizeof(st.path[i]))
+			errx(2, "SYSHEAT_PROC: path too long");
+	}
+	snprintf(st.path[SRC_DISK], sizeof(st.path[SRC_DISK]), "%s", o.disk);
+
+	open_sensors(&st);
+	if (o.list) {
+		list_sensors(&st);
+		goto out;
+	}
+	if (statvfs(o.disk, &sv) == -1) {
+		warn("--disk %s", o.disk);
+		rc = 2;
+		goto out;
+	}
+	if (sig_install() == -1)
+		err(1, "sigaction");
+	st.buf = malloc(READ_CAP);
+	st.net_prev = malloc(sizeof(*st.net_prev));
+	st.net_cur = malloc(sizeof(*st.net_cur));
+	out = malloc(OUT_CAP);
+	if (st.buf == NULL || st.net_prev == NULL || st.net_cur == NULL ||
+	    out == NULL)
+		err(1, "malloc");
+	if (gethostname(host, sizeof(host)) == -1)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	ctx.fmt = o.fmt;
+	ctx.host = host;
+	ctx.mount = o.disk;
+
+	if (o.fmt == OUT_CSV && o.outfile == NULL)
+		emit(&o, OUT_CSV_HEADER, sizeof(OUT_CSV_HEADER) - 1);
+	/* A file replaced per sample is a whole CSV: header and one row. */
+	hlen = o.fmt == OUT_CSV && o.outfile != NULL ?
+	    sizeof(OUT_CSV_HEADER) - 1 : 0;
+	memcpy(out, OUT_CSV_HEADER, hlen);
+
+	/* Rates need a previous reading: prime the deltas, then take the
+	 * first sample a short interval later and the rest on a fixed
+	 * schedule from there, so that the timing never drifts. */
+	take_sample(&st, NULL);
+	check_ifaces(&st);
+	sc.first = now_mono() + (o.interval < PRIME_MAX ? o.interval :
+	    PRIME_MAX);
+	sc.interval = o.interval;
+	while (o.count == 0 || (long long)st.samples < o.count) {
+		if (wait_until(sched_due(&sc), &st) == -1)
+			break;
+		take_sample(&st, &s);
+		st.samples++;
+		if ((len = out_format(&ctx, &s, out + hlen, OUT_CAP - hlen)) ==
+		    -1)
+			errx(1, "sample too long to format");
+		emit(&o, out, hlen + (size_t)len);
+		if (sig_usr1) {
+			report(&st);
+			sig_usr1 = 0;
+		}
+		if (sig_stop)
+			break;
+		sched_advance(&sc, now_mono());
+		st.late = sc.skipped;
+	}
+	report(&st);
+out:
+	free(out);
+	free(st.buf);
+	free(st.net_prev);
+	free(st.net_cur);
+	nv_close(&st.nv);
+	hw_close(&st.hw);
+	if (close_stdout() == -1) {
+		if (errno == EPIPE)
+			return rc;
+		err(1, "stdout");
+	}
+	return rc;
+}

@@ -1,0 +1,163 @@
+#!/bin/sh
+# alertd on sysheat samples: events on changes, for=/keep_firing_for=/
+# repeat= on event time, --once for cron, bad rules, bad input, bad usage.
+. "$LI_TOP/tests/lib.sh"
+R=$LI_TOP/examples/liveinsight.rules
+S=$LI_TOP/examples/alertd-samples.csv
+
+# The example fixture is what sysheat writes on a machine that heats up
+# and cools down: CPU warning, critical, back to warning, resolved.
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:10Z,firing,cpu_temp,warning,cpu_temp,71,cpu_temp 71 > 70
+2026-11-23T10:00:15Z,firing,gpu_temp,warning,gpu_temp,76,gpu_temp 76 > 75
+2026-11-23T10:00:20Z,firing,cpu_temp,critical,cpu_temp,82,cpu_temp 82 > 80
+2026-11-23T10:00:30Z,firing,cpu_temp,warning,cpu_temp,79,cpu_temp 79 > 70
+2026-11-23T10:00:30Z,resolved,gpu_temp,warning,gpu_temp,74,gpu_temp 74 ok
+2026-11-23T10:00:40Z,resolved,cpu_temp,warning,cpu_temp,64,cpu_temp 64 ok
+E
+cat "$S" | alertd -r "$R" --clock=input >out 2>err
+check "samples on stdin: exit 0" test $? -eq 0
+check_same "samples on stdin: the exact events" want out
+check "samples on stdin: nothing on stderr" test ! -s err
+alertd -r "$R" --clock=input -i "$S" >out 2>err
+check_same "samples with -i FILE: the same events" want out
+
+# A FIFO, written by a slow writer.
+mkfifo samples.fifo
+( head -n 4 "$S"; sleep 0.2; tail -n +5 "$S" ) >samples.fifo &
+alertd -r "$R" --clock=input -i samples.fifo >out 2>err
+check_same "samples from a FIFO: the same events" want out
+
+alertd -r "$R" --clock=input -F json <"$S" >out
+cat >want <<'E'
+{"time":"2026-11-23T10:00:10Z","status":"firing","alert":"cpu_temp","severity":"warning","key":"cpu_temp","value":71,"message":"cpu_temp 71 > 70"}
+E
+head -n 1 out >got
+check_same "-F json: one object per line, no header" want got
+check "-F json: 6 lines" test "$(wc -l <out)" -eq 6
+
+# for=, keep_firing_for=, repeat= on the samples' own clock.
+echo 'cpu sample cpu_temp warn>70 crit>80 for=10s keep_firing_for=10s' >for.rules
+alertd -r for.rules --clock=input <"$S" >out
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:20Z,firing,cpu,critical,cpu_temp,82,cpu_temp 82 > 80
+2026-11-23T10:00:30Z,firing,cpu,warning,cpu_temp,79,cpu_temp 79 > 70
+2026-11-23T10:00:45Z,resolved,cpu,warning,cpu_temp,57.5,cpu_temp 57.5 ok
+E
+check_same "for=10s waits, keep_firing_for=10s holds" want out
+echo 'cpu sample cpu_temp warn>70 crit>80 repeat=5s' >rep.rules
+alertd -r rep.rules --clock=input <"$S" >out
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:10Z,firing,cpu,warning,cpu_temp,71,cpu_temp 71 > 70
+2026-11-23T10:00:15Z,firing,cpu,warning,cpu_temp,76.5,cpu_temp 76.5 > 70
+2026-11-23T10:00:20Z,firing,cpu,critical,cpu_temp,82,cpu_temp 82 > 80
+2026-11-23T10:00:25Z,firing,cpu,critical,cpu_temp,84.5,cpu_temp 84.5 > 80
+2026-11-23T10:00:30Z,firing,cpu,warning,cpu_temp,79,cpu_temp 79 > 70
+2026-11-23T10:00:35Z,firing,cpu,warning,cpu_temp,72,cpu_temp 72 > 70
+2026-11-23T10:00:40Z,resolved,cpu,warning,cpu_temp,64,cpu_temp 64 ok
+E
+check_same "repeat=5s re-announces a firing alert" want out
+
+# Nagios ranges and a message template.
+echo 'pct sample cpu_pct warn=~:80 crit=@95:100 message="CPU busy: {value}% ({severity}, {threshold})"' >range.rules
+alertd -r range.rules --clock=input <"$S" >out
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:10Z,firing,pct,warning,cpu_pct,85.5,"CPU busy: 85.5% (warning, ~:80)"
+2026-11-23T10:00:15Z,firing,pct,critical,cpu_pct,97,"CPU busy: 97% (critical, @95:100)"
+2026-11-23T10:00:30Z,firing,pct,warning,cpu_pct,90,"CPU busy: 90% (warning, ~:80)"
+2026-11-23T10:00:35Z,resolved,pct,warning,cpu_pct,60,"CPU busy: 60% (warning, ~:80)"
+E
+check_same "Nagios ranges, message template" want out
+
+# --once: a Nagios status line and exit 0/1/2/3.
+head -n 2 "$S" | alertd -r "$R" --once >out
+check "--once ok: exit 0" test $? -eq 0
+echo 'LIVEINSIGHT OK - 2 ok | cpu_temp=58;70;80 gpu_temp=61;75;85' >want
+check_same "--once ok: status line" want out
+head -n 4 "$S" | alertd -r "$R" --once >out
+check "--once warning: exit 1" test $? -eq 1
+echo 'LIVEINSIGHT WARNING - 1 warning, 1 ok: cpu_temp=71 WARNING | cpu_temp=71;70;80 gpu_temp=70;75;85' >want
+check_same "--once warning: status line" want out
+alertd -r "$R" --once -i "$S" >out
+check "--once after the whole file: ok, exit 0" test $? -eq 0
+head -n 7 "$S" | alertd -r "$R" --once >out
+check "--once critical (GPU unknown): exit 2" test $? -eq 2
+echo 'LIVEINSIGHT CRITICAL - 1 critical, 1 unknown: cpu_temp=84.5 CRITICAL, gpu_temp=unknown | cpu_temp=84.5;70;80' >want
+check_same "--once critical: status line" want out
+printf '%s\n' 'time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,net_rx_bytes_s,net_tx_bytes_s' \
+    '2026-11-23T10:00:00Z,,,3.0,40.0,50.0,,' | alertd -r "$R" --once >out
+check "--once without sensors: unknown, exit 3" test $? -eq 3
+echo 'LIVEINSIGHT UNKNOWN - 2 unknown: cpu_temp=unknown, gpu_temp=unknown' >want
+check_same "--once unknown: status line" want out
+alertd -r "$R" --once </dev/null >out
+check "--once with no input at all: exit 3" test $? -eq 3
+
+# A malformed rules file names file:line and exits 2 (3 under --once).
+printf '# rules\ncpu sample cpu_temp warn>70\ngpu sample gpu_temp warn>>75\n' >bad.rules
+alertd -r bad.rules </dev/null >out 2>err
+check "malformed rule: exit 2" test $? -eq 2
+echo "alertd: bad.rules:3: warn: bad threshold '>75': want a number, STAT or FACTOR*STAT (STAT: mean, median, min, max, sum, count)" >want
+check_same "malformed rule: file:line and reason" want err
+check "malformed rule: nothing on stdout" test ! -s out
+alertd -r bad.rules --once </dev/null >out 2>err
+check "malformed rule under --once: exit 3 (unknown)" test $? -eq 3
+printf 'a sample x warn>1\na sample y warn>1\n' >dup.rules
+check_fail "duplicate rule name: exit 2" 2 alertd -r dup.rules
+alertd -r dup.rules 2>err </dev/null
+echo "alertd: dup.rules:2: rule 'a' already defined on line 1" >want
+check_same "duplicate rule name: message" want err
+alertd -r no-such.rules 2>err </dev/null
+echo "alertd: no-such.rules: No such file or directory" >want
+check_same "missing rules file: message" want err
+
+# Malformed input lines are counted and skipped, with their line numbers.
+{
+	head -n 3 "$S"
+	echo '2026-11-23T10:00:07Z,70.5,63.0,48.0'
+	echo 'yesterday,71.0,63.0,48.0,40.3,55.0,1200,800'
+	echo '2026-11-23T10:00:08Z,hot,63.0,48.0,40.3,55.0,1200,800'
+	echo '2026-11-23T10:00:09Z,"70.9"x,63.0,48.0,40.3,55.0,1200,800'
+	tail -n +4 "$S"
+} >bad.csv
+alertd -r "$R" --clock=input -v <bad.csv >out 2>err
+check "malformed lines: exit 0" test $? -eq 0
+cat >want <<'E'
+alertd: stdin:4: 4 fields, want 8
+alertd: stdin:5: bad time 'yesterday'
+alertd: stdin:6: cpu_temp: not a number 'hot'
+alertd: stdin:7: malformed quoted field
+alertd: stdin: 10 records, 4 malformed
+alertd: 6 events
+E
+check_same "malformed lines: warnings with line numbers, counts" want err
+alertd -r "$R" --clock=input -q <bad.csv >out 2>err
+check "-q: no warnings" test ! -s err
+printf 'when,what\n1,2\n' | alertd -r "$R" >out 2>err
+echo "alertd: stdin:1: not a header of samples (time,...) or tick lines (tick,time,...): input ignored" >want
+check_same "an unknown header is reported" want err
+
+# Write errors and usage.
+alertd -r "$R" --clock=input <"$S" >/dev/full 2>err
+check "> /dev/full: exit 1" test $? -eq 1
+check_grep "> /dev/full: says so" '^alertd: stdout: No space left on device$' err
+alertd </dev/null >out 2>err
+check "no -r: exit 2" test $? -eq 2
+printf 'alertd: no rules: give -r FILE\n' >want
+head -n 1 err >got
+check_same "no -r: the reason first" want got
+check_grep "no -r: the synopsis" '^usage: alertd -r RULES' err
+check_grep "no -r: Try --help" "^Try 'alertd --help'.\$" err
+check_fail "--clock=later: exit 2" 2 alertd -r "$R" --clock=later
+check_fail "--exec-timeout=0: exit 2" 2 alertd -r "$R" --exec true --exec-timeout 0
+check_fail "-F xml: exit 2" 2 alertd -r "$R" -F xml
+check_fail "bad option under --once: exit 3" 3 alertd --once -r "$R" --bogus
+check_fail "-i missing file: exit 1" 1 alertd -r "$R" -i no-such.csv
+alertd --version >out
+echo "alertd 0.1.0" >want
+check_same "--version" want out
+
+done_testing
