@@ -546,8 +546,10 @@ mqtt_connect(void)
 	}
 	if ((rc = MQTTClient_connect(B.mc, &co)) != MQTTCLIENT_SUCCESS)
 		return rc;
+	/* With a large backlog the SUBACK queues behind the messages and
+	 * the call may time out; a present session keeps the subscription. */
 	if ((rc = MQTTClient_subscribe(B.mc, B.mtopic, B.qos)) !=
-	    MQTTCLIENT_SUCCESS)
+	    MQTTCLIENT_SUCCESS && !co.returned.sessionPresent)
 		return rc;
 	return 0;
 }
