@@ -503,7 +503,8 @@ on_message(void *ctx, char *topic_name, int topic_len, MQTTClient_message *m)
 		memcpy(topic, topic_name, (size_t)topic_len);
 		topic[topic_len] = '\0';
 	}
-	rc = process(topic, m->payload, (size_t)(m->payloadlen > 0 ?
+	rc = process(topic, m->payload != NULL ? m->payload : "",
+	    (size_t)(m->payloadlen > 0 ?
 	    m->payloadlen : 0), (int64_t)(now_wall() * 1e9), -1, 0);
 	if (topic != topic_name && topic != buf)
 		free(topic);
