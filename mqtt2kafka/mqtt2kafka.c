@@ -961,7 +961,9 @@ main(int argc, char **argv)
 		warn("%s", B.archive_path);
 		rc = 1;
 	}
+	B.ar = NULL;
 	journal_close(B.jr);
+	B.jr = NULL;
 	if (B.dlq != NULL && (fflush(B.dlq) == EOF ||
 	    fdatasync(fileno(B.dlq)) == -1 || fclose(B.dlq) == EOF)) {
 		warn("%s", B.dlq_path);
