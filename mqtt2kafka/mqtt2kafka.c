@@ -118,7 +118,7 @@ help(void)
 	    "      --keepalive SECONDS    MQTT keepalive (30)\n"
 	    "      --mqtt-password-file F user name and password, one a line\n"
 	    "      --cafile F, --cert F, --key F   MQTT TLS files\n"
-	    "      --mqtt-persistence file|none   paho's own store (file)\n"
+	    "      --mqtt-persistence log|file|none  paho's own store (log)\n"
 	    "  -d, --state-dir DIR        journal and counters "
 	    "(mqtt2kafka.state)\n"
 	    "  -c, --catalog FILE         catalogue CSV Item,Aisle,Price\n"
