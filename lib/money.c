@@ -10,6 +10,25 @@ money_parse(const char *s, size_t len, int64_t *out)
 	int neg = 0, frac = 0, digits = 0;
 	uint64_t v = 0;
 
+	/* Fast path for the usual shape, 1 to 15 digits, a point and two
+	 * digits ("1747.08"): no overflow is possible. */
+	if (len >= 4 && len <= 18 && s[len - 3] == '.') {
+		size_t i;
+		unsigned d1 = (unsigned char)s[len - 2] - '0';
+		unsigned d2 = (unsigned char)s[len - 1] - '0';
+		for (i = 0; i < len - 3; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+			if (d > 9)
+				break;
+			v = v * 10 + d;
+		}
+		if (i == len - 3 && d1 < 10 && d2 < 10) {
+			*out = (int64_t)(v * MONEY_SCALE + d1 * 10 + d2);
+			return 0;
+		}
+		v = 0;
+	}
+
 	if (s < e && (*s == '-' || *s == '+'))
 		neg = (*s++ == '-');
 	for (; s < e && *s >= '0' && *s <= '9'; s++, digits++) {

@@ -828,6 +828,14 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		if ((g = group_get(t, ids)) < 0)
 			return oom(a, why, whylen);
 		c = t->cells + (size_t)g * t->m;
+		if (t->m == 1 && t->ms[0].func == SF_SUM) {
+			/* The common aggregate, without the loop. */
+			if (__builtin_add_overflow(c->sum, a->v[t->ms[0].vi],
+			    &c->sum))
+				c->sum = saturate(a, a->v[t->ms[0].vi]);
+			c->cnt++;
+			continue;
+		}
 		for (j = 0; j < t->m; j++, c++) {
 			struct meas *m = &t->ms[j];
 			int64_t v;

@@ -53,7 +53,7 @@ static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
-    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT...\n"
+    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n";
 
 struct opts {
@@ -81,6 +81,7 @@ struct run {
 	uint64_t written_rows, written_rej;	/* at the last snapshot */
 	uint64_t written_off;			/* input offset then */
 	int written;
+	int resuming;		/* skipping to the checkpoint's position */
 	uint64_t since_tick;
 	double next_tick;
 	struct stat st;		/* of the input when opened */
@@ -112,7 +113,8 @@ help(void)
 	    "      --checkpoint PATH  save state and input position every tick;\n"
 	    "                         resume from PATH when it exists\n"
 	    "  -f, --follow           keep reading FILE as it grows (tail -F)\n"
-	    "      --merge            merge checkpoints into one snapshot\n"
+	    "      --merge            merge checkpoints (or DIR/state.ckpt) into one\n"
+	    "                         snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
 	    "  -q, --quiet            no reject messages on stderr\n"
@@ -206,9 +208,11 @@ tick(struct run *R)
 	int64_t last;
 
 	/* Nothing new (no row, and the input has not moved, as it does over
-	 * a header after rotation): the files stay as they are. */
-	if (!R->written || rows != R->written_rows || rej != R->written_rej ||
-	    off != R->written_off) {
+	 * a header after rotation): the files stay as they are.  While a
+	 * resumed run skips a stream up to its checkpoint, the state is ahead
+	 * of the input, so nothing is written either. */
+	if (!R->resuming && (!R->written || rows != R->written_rows ||
+	    rej != R->written_rej || off != R->written_off)) {
 		if (agg_write_snapshot(R->agg, R->o.outdir, R->o.nosync, errb,
 		    sizeof(errb)) == -1)
 			err(1, "%s", errb);
@@ -431,9 +435,12 @@ resume_at(struct run *R, const struct agg_pos *pos)
 		csvio_reader_seek(R->rd, pos->offset, pos->line);
 		return;
 	}
+	R->resuming = 1;
 	while (csvio_offset(R->rd) < pos->offset) {
 		int rc = csvio_next(R->rd, &rec);
-		if (rc == 0 || sig_stop)
+		if (sig_stop)
+			exit(0);	/* the checkpoint stays as it was */
+		if (rc == 0)
 			errx(1, "%s: input ended before the checkpoint's "
 			    "position %llu", R->name,
 			    (unsigned long long)pos->offset);
@@ -449,6 +456,7 @@ resume_at(struct run *R, const struct agg_pos *pos)
 	}
 	if (csvio_offset(R->rd) != pos->offset)
 		errx(1, "%s: input does not match the checkpoint", R->name);
+	R->resuming = 0;
 }
 
 /* Remove temp files a killed run left beside name in dir. */
@@ -524,9 +532,19 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 
 	if (a == NULL)
 		err(1, "malloc");
-	for (i = 0; i < argc; i++)
-		if (agg_load(a, argv[i], NULL, errb, sizeof(errb)) == -1)
+	for (i = 0; i < argc; i++) {
+		/* A directory stands for the state.ckpt inside it. */
+		char path[4096];
+		struct stat st;
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if ((size_t)snprintf(path, sizeof(path), "%s/state.ckpt",
+			    argv[i]) >= sizeof(path))
+				errx(1, "%s: name too long", argv[i]);
+		} else
+			snprintf(path, sizeof(path), "%s", argv[i]);
+		if (agg_load(a, path, NULL, errb, sizeof(errb)) == -1)
 			errx(1, "%s", errb);
+	}
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");
@@ -583,6 +601,10 @@ do_run(struct opts *o, const struct spec *sp)
 		err(1, "stdout");
 	R.next_tick = now_mono() + o->tick;
 	if (read_header(&R) == -1) {
+		if (resumed && pos.offset > 0)
+			errx(1, "%s: input ended before the checkpoint's "
+			    "position %llu", R.name,
+			    (unsigned long long)pos.offset);
 		if (!sig_stop && !o->quiet)
 			warnx("%s: no header (empty input)", R.name);
 	} else {

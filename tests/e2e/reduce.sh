@@ -122,6 +122,13 @@ check_same "example spec: weekday.csv" days.want custom/weekday.csv
 reduce --no-sync -q -a 'x.csv: PaymentType -> n=count()' -a 'y.csv: -> r=rejected()' -o cli in.csv >/dev/null
 printf 'PaymentType,n\nCard,1\nCash,1\nUPI,2\nWallet,1\n' >x.want
 check_same "-a aggregates" x.want cli/x.csv
+cp in.csv sales.csv
+reduce -q -a 'pay.csv: PaymentType,TimeSlot -> n=count(), avg=mean(FinalAmount)' \
+    -o paysnap sales.csv >/dev/null
+printf '%s\n' PaymentType,TimeSlot,n,avg Card,Evening,1,298.50 \
+    Cash,Afternoon,1,1233.10 UPI,Morning,1,15999.00 UPI,Night,1,2374.05 \
+    Wallet,Morning,1,649.00 >pay.want
+check_same "man page example: -a with two keys and a mean" pay.want paysnap/pay.csv
 check "-a replaces the default" sh -c 'test "$(cd cli && ls | tr "\n" " ")" = "x.csv y.csv "'
 
 # ---- exact money on a synthetic stream, plain and shuffled ---------------
@@ -157,13 +164,17 @@ reduce --no-sync --tick 0.2 -o idle idle.fifo >idle.out 2>&1 &
 pid=$!
 exec 3>idle.fifo
 head -n 3 in.csv >&3
+wait_for 10 grep -q ',2,0,' idle.out
+ino1=$(ls -i idle/branch_sales.csv 2>/dev/null)
 sleep 1.3
+ino2=$(ls -i idle/branch_sales.csv 2>/dev/null)
 exec 3>&-
 wait $pid
 rc=$?
 check "idle FIFO: exit 0 at its end" test "$rc" -eq 0
 check "idle FIFO: ticks while idle" sh -c "test \$(grep -c '^[0-9]*,.*,2,0,' idle.out) -ge 4"
 check_grep "idle FIFO: snapshot written" '^Indiranagar,15999.00$' idle/branch_sales.csv
+check "idle FIFO: idle ticks rewrite no file" test -n "$ino1" -a "$ino1" = "$ino2"
 
 # ---- bad input -----------------------------------------------------------
 {
@@ -216,6 +227,15 @@ reduce --no-sync -o many many.csv >/dev/null 2>err.out
 check "rate limit: 10 rejects shown, then a note and the count" sh -c \
     "test \$(wc -l <err.out) -eq 12 && sed -n 11p err.out | grep -qx 'reduce: many.csv: more rejects not shown' && sed -n 12p err.out | grep -qx 'reduce: many.csv: 15 rows rejected'"
 
+reduce --no-sync -v -o many many.csv >/dev/null 2>err.out
+check "-v: every reject shown, then the count" sh -c \
+    "test \$(wc -l <err.out) -eq 16 && sed -n 16p err.out | grep -qx 'reduce: many.csv: 15 rows rejected'"
+{ head -n 2 in.csv; sed -n 2p in.csv | sed 's/Smartphone/Smartphone with a very long name indeed, a very long name indeed, a very long name indeed, a very long name indeed/'; } >long.csv
+reduce --no-sync --max-record 200 -o long long.csv >/dev/null 2>err.out
+printf '%s\n' 'reduce: long.csv:3: record too long' 'reduce: long.csv: 1 row rejected' >err.want
+check_same "--max-record: a longer row is rejected" err.want err.out
+check_fail "--max-record too small: exit 2" 2 reduce --max-record 10 -o x in.csv
+
 # Empty input, header only, BOM and CRLF.
 : >empty.csv
 reduce --no-sync -o e empty.csv >/dev/null 2>err.out
@@ -259,6 +279,11 @@ reduce --no-sync -q -o p1 --checkpoint p1.ckpt part1.csv >/dev/null
 reduce --no-sync -q -o p2 --checkpoint p2.ckpt part2.csv >/dev/null
 check "merge: exit 0" reduce --no-sync --merge -o merged --checkpoint m.ckpt p1.ckpt p2.ckpt
 check "merge of two halves equals the whole run" diff -r got merged
+mkdir -p da db
+reduce --no-sync -q -o da --checkpoint da/state.ckpt part1.csv >/dev/null
+reduce --no-sync -q -o db --checkpoint db/state.ckpt part2.csv >/dev/null
+reduce --no-sync --merge -o mergeddirs da db
+check "merge by directories (man page example)" diff -r got mergeddirs
 check "merge of a merged checkpoint" reduce --no-sync --merge -o merged2 m.ckpt
 check "merged checkpoint reproduces the snapshot" diff -r got merged2
 sed '6s/[0-9]/&&/' p1.ckpt >corrupt.ckpt

@@ -36,6 +36,23 @@ check "FIFO: resumed snapshot equals the uninterrupted one" diff -r whole snap
 check_same "FIFO: rejects file has each reject once" whole.rej snap.rej
 check_grep "FIFO: final tick counts every row once" ',20000,40,' t2.out
 
+# ---- a stream shorter than the checkpoint ---------------------------------
+cp ck ck.saved
+head -n 100 all.csv | reduce --no-sync -q --checkpoint ck -o short >/dev/null 2>err.out
+check_grep "short stream: stdin is another input" "^reduce: ck: checkpoint is for input 'in.fifo'\$" err.out
+head -n 5001 all.csv | reduce --no-sync -q --checkpoint ckstdin -o s1 >/dev/null
+cp ckstdin ckstdin.saved
+head -n 100 all.csv | reduce --no-sync -q --checkpoint ckstdin -o s2 >/dev/null 2>err.out
+rc=$?
+check "short stream: exit 1" test "$rc" -eq 1
+check_grep "short stream: clear error" '^reduce: stdin: input ended before the checkpoint.s position [0-9]+$' err.out
+check_same "short stream: checkpoint left as it was" ckstdin.saved ckstdin
+reduce --no-sync -q --checkpoint ckstdin -o s3 </dev/null >/dev/null 2>err.out
+check_grep "empty stream on resume: clear error" '^reduce: stdin: input ended before the checkpoint.s position [0-9]+$' err.out
+cat all.csv | reduce --no-sync -q --checkpoint ckstdin -o s4 >/dev/null
+reduce --no-sync -q -o s5 all.csv >/dev/null
+check "stdin resumed by skipping: equals a whole run" diff -r s5 s4
+
 # ---- a followed file -----------------------------------------------------
 head -n 5001 all.csv >grow.csv
 follow() {
