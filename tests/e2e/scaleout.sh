@@ -1,0 +1,134 @@
+#!/bin/sh
+# Scale-out on Kafka (librdkafka's mock cluster: 3 brokers, 6 partitions):
+# replay produces rows keyed by branch, two reduce instances each read three
+# partitions, one is killed with SIGKILL mid-stream and restarted, and the
+# merged snapshot equals a single-process batch run byte for byte.  Then
+# duplicates, a partition counted twice, a consumer group, and bad usage.
+. "$LI_TOP/tests/lib.sh"
+
+# The mock keeps at most 5 MiB of message sets per partition and drops older
+# ones silently.  Keyed by BranchName (5 keys), the busiest partition gets
+# about 26% of the rows; zstd batches take about 30 bytes a row, so 500k
+# rows (130k in that partition, 3.9 MiB) fit and 1M (7.8 MiB) would not.
+# Under the sanitizers everything is slower: 200k rows.
+N=500000
+case $LI_BUILD in *build-san) N=200000 ;; esac
+echo "# $N rows (1M would not fit the mock's 5 MiB per partition)"
+
+mkfifo ctl
+kafka_mock -b 3 -p 6 -t sales -t dup -t grp -c ctl >addr 2>mock.err &
+mock=$!
+at_exit "kill $mock 2>/dev/null"
+check "mock cluster up" wait_for 20 test -s addr
+B=$(cat addr)
+X="-X session.timeout.ms=6000"
+
+# ---- produce ------------------------------------------------------------
+check "replay produces $N rows to Kafka" \
+    timeout 120 replay -q --synth --rows $N -b "$B" -t sales --key BranchName
+total=0 first=0
+for p in 0 1 2 3 4 5; do
+	end=$(timeout 20 kcat -b "$B" -Q -t "sales:$p:-1" 2>/dev/null |
+	    sed -n 's/.* offset //p')
+	total=$((total + ${end:-0}))
+	f=$(timeout 20 kcat -b "$B" -C -t sales -p $p -o beginning -c 1 -e \
+	    -f '%o\n' 2>/dev/null)
+	[ -n "$f" ] && [ "$f" -ne 0 ] && first=$f
+done
+check "every row is in a partition" test "$total" -eq "$N"
+check "the mock dropped nothing (each partition starts at 0)" \
+    test "$first" -eq 0
+kcat -b "$B" -C -t sales -p 0 -o beginning -c 1 -e -f '%h\n' >h.out 2>/dev/null
+check_grep "the header travels in li.header" '^li.header=TransactionID,Timestamp,' h.out
+
+replay --synth --rows $N | reduce --no-sync -q -o batch >/dev/null
+
+# ---- two instances, one killed and restarted ----------------------------
+inst() {	# name partitions
+	exec timeout 120 reduce --no-sync -q -b "$B" --topic sales \
+	    --partitions "$2" -e --tick 0.2 --tick-rows 20000 \
+	    --checkpoint "$1/state.ckpt" -o "$1" $X
+}
+inst s1 0-2 >s1.a 2>s1.err &
+p1=$!
+inst s2 3-5 >s2.out 2>s2.err &
+p2=$!
+at_exit "kill -9 $p1 $p2 2>/dev/null"
+check "instance 1 checkpoints" wait_for 60 grep -q '^[0-9]*,[^,]*,[1-9]' s1.a
+kill -9 $p1
+wait $p1 2>/dev/null
+rows=$(tail -n 1 s1.a | cut -d, -f3)
+echo "# instance 1 killed after $rows rows"
+check "instance 1 killed mid-stream" test "$rows" -lt "$N"
+check_grep "its checkpoint holds Kafka offsets" '^ext,kafka,sales,[0-2],[0-9]+,,0$' s1/state.ckpt
+inst s1 0-2 >s1.b 2>>s1.err &
+p1=$!
+wait $p1
+check "restarted instance 1 exits 0" test $? -eq 0
+wait $p2
+check "instance 2 exits 0" test $? -eq 0
+check "no diagnostics" test ! -s s1.err -a ! -s s2.err
+reduce --no-sync --merge -o merged s1 s2 2>merge.err
+check "merge exits 0" test $? -eq 0
+for f in batch/*.csv; do
+	check_same "merged ${f#batch/} equals the batch run" "$f" \
+	    "merged/${f#batch/}"
+done
+
+# ---- a partition counted twice ------------------------------------------
+(inst s3 2-3) >/dev/null 2>&1
+reduce --no-sync --merge -o m2 s1 s3 2>merge2.err
+check "merge of overlapping instances exits 1" test $? -eq 1
+check_grep "and names the partition" \
+    '^reduce: merge: s3/state.ckpt: partition sales\[2\] is counted in s1/state.ckpt too$' merge2.err
+
+# ---- duplicates ---------------------------------------------------------
+# An at-least-once producer that restarts sends its first rows again.
+replay -q --synth --rows 20000 -b "$B" -t dup --key BranchName
+replay -q --synth --rows 20000 -n 5000 -b "$B" -t dup --key BranchName
+replay --synth --rows 20000 | reduce --no-sync -q -o dbatch >/dev/null
+timeout 60 reduce --no-sync -v -b "$B" --topic dup --partitions 0-5 -e \
+    --dedup-col TransactionID -o dd $X >/dev/null 2>dd.err
+check "dedup: exit 0" test $? -eq 0
+check "dedup: result equals the run without duplicates" diff -r dbatch dd
+check_grep "dedup: the duplicates are counted" '^reduce: dup: 5000 duplicates dropped$' dd.err
+timeout 60 reduce --no-sync -q -b "$B" --topic dup --partitions 0-5 -e \
+    -o nodd $X >/dev/null
+check_grep "without --dedup-col they are counted twice" '^[0-9.]+,[0-9]+,25000,' nodd/kpis.csv
+
+# ---- a consumer group ---------------------------------------------------
+replay -q --synth --rows 30000 -b "$B" -t grp --key BranchName
+replay --synth --rows 30000 | reduce --no-sync -q -o gbatch >/dev/null
+timeout 60 reduce --no-sync -q -b "$B" --topic grp -G g1 -e \
+    --checkpoint g/state.ckpt -o g $X >g.out 2>g.err
+check "group: exit 0" test $? -eq 0
+check "group: result equals the batch run" diff -r -x state.ckpt gbatch g
+check "group: every partition is in the checkpoint" \
+    test "$(grep -c '^ext,kafka,grp,' g/state.ckpt)" -eq \
+    "$(for p in 0 1 2 3 4 5; do kcat -b "$B" -Q -t "grp:$p:-1"; done 2>/dev/null | grep -vc ' offset 0$')"
+# Run again: everything is in the checkpoint, nothing more is counted.
+timeout 60 reduce --no-sync -q -b "$B" --topic grp -G g1 -e \
+    --checkpoint g/state.ckpt -o g $X >g2.out 2>&1
+check "group: a rerun resumes at the checkpoint" diff -r -x state.ckpt gbatch g
+
+# ---- usage and errors ---------------------------------------------------
+check_fail "-b without --topic is a usage error" 2 reduce -b "$B" -o x --partitions 0
+check_fail "-b needs -G or --partitions" 2 reduce -b "$B" --topic sales -o x
+check_fail "bad partition list" 2 reduce -b "$B" --topic sales --partitions 3-1 -o x
+check_fail "--topic without -b" 2 reduce --topic sales -o x
+reduce -b "$B" --topic sales --partitions 0 -o x -X enable.auto.commit=true 2>e.err
+check_grep "offsets are reduce's own" "^reduce: kafka: -X enable.auto.commit: reduce keeps its offsets in its checkpoint$" e.err
+check_fail "replay: --key needs -b" 2 replay --synth --rows 1 --key BranchName
+check_fail "replay: -b needs --topic" 2 replay --synth --rows 1 -b "$B"
+replay --synth --rows 10 -b "$B" -t sales --key Nope 2>k.err
+check_grep "replay: an unknown key column is an error" "^replay: kafka: key column 'Nope' is not in the header$" k.err
+replay --synth --rows 10 -b "$B" -t sales -X nonsense.setting=1 2>x.err
+check_grep "replay: a bad -X setting is reported" "^replay: kafka: nonsense.setting: " x.err
+# Every broker down: the rows cannot be confirmed, and replay says so.
+echo "down all" >ctl
+timeout 60 replay --synth --rows 100 -b "$B" -t sales -X message.timeout.ms=1500 2>down.err
+check "replay: unconfirmed rows exit 1" test $? -eq 1
+check_grep "replay: and are counted" '^replay: kafka: sales: 100 of 100 rows not confirmed$' down.err
+echo "up all" >ctl
+
+done_testing
