@@ -95,6 +95,7 @@ struct run {
 	uint64_t written_off;			/* input offset then */
 	int written;
 	int resuming;		/* skipping to the checkpoint's position */
+	int fifo_wait;		/* a FIFO that no writer has opened yet */
 	uint64_t since_tick;
 	double next_tick;
 	struct stat st;		/* of the input when opened */
@@ -322,17 +323,27 @@ open_input(struct run *R)
 		R->name = "stdin";
 		R->fd = STDIN_FILENO;
 	} else {
+		struct stat st;
 		R->name = R->o.input;
-		if ((R->fd = open(R->o.input, O_RDONLY)) == -1)
+		/* A FIFO is opened without waiting for its writer; ticks go on
+		 * until one comes (wait_writer). */
+		if (stat(R->o.input, &st) == 0 && S_ISFIFO(st.st_mode))
+			R->fifo_wait = 1;
+		if ((R->fd = open(R->o.input, O_RDONLY |
+		    (R->fifo_wait ? O_NONBLOCK : 0))) == -1)
 			err(1, "%s", R->o.input);
 	}
 	if (fstat(R->fd, &R->st) == -1)
 		err(1, "%s", R->name);
+	if (!S_ISFIFO(R->st.st_mode))
+		R->fifo_wait = 0;
 	R->regular = S_ISREG(R->st.st_mode);
 	if (R->o.follow && !R->regular)
 		errx(1, "%s: follow mode needs a regular file", R->name);
-	if (!R->regular) {
-		/* Never block in read(2): ticks must come on time. */
+	if (!R->regular && !isatty(R->fd)) {
+		/* Never block in read(2): ticks must come on time.  (Not on a
+		 * terminal, whose flags the shell shares: were reduce killed,
+		 * O_NONBLOCK would stay behind.) */
 		R->fd_flags = fcntl(R->fd, F_GETFL);
 		if (R->fd_flags != -1 && !(R->fd_flags & O_NONBLOCK) &&
 		    fcntl(R->fd, F_SETFL, R->fd_flags | O_NONBLOCK) == 0)
@@ -379,6 +390,24 @@ follow_check(struct run *R)
 	}
 }
 
+/* Until a FIFO's first writer comes, read(2) would say end of input: poll
+ * instead (Linux reports POLLHUP only once a writer has come and gone). */
+static void
+wait_writer(struct run *R)
+{
+	struct pollfd pfd = { .fd = R->fd, .events = POLLIN };
+
+	while (R->fifo_wait && !sig_stop) {
+		double wait = R->next_tick - now_mono();
+		int n = poll(&pfd, 1, wait > 0 ? (int)(wait * 1000 + 0.999) : 0);
+		if (n == -1 && errno != EINTR)
+			err(1, "poll");
+		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			R->fifo_wait = 0;
+		maybe_tick(R);
+	}
+}
+
 /* Next record: 1, 0 at the end of input (never in follow mode), or -1
  * for a bad record (already counted and reported). */
 static int
@@ -389,6 +418,8 @@ next_record(struct run *R, struct csvio_record *rec)
 
 		if (sig_stop)
 			return 0;
+		if (R->fifo_wait)
+			wait_writer(R);
 		rc = csvio_next(R->rd, rec);
 		if (rc > 0)
 			return 1;
@@ -461,6 +492,8 @@ resume_at(struct run *R, const struct agg_pos *pos)
 	}
 	R->resuming = 1;
 	while (csvio_offset(R->rd) < pos->offset) {
+		if (R->fifo_wait)
+			wait_writer(R);
 		int rc = csvio_next(R->rd, &rec);
 		if (sig_stop)
 			exit(0);	/* the checkpoint stays as it was */

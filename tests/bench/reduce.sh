@@ -26,8 +26,13 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/li-bench-reduce.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 BIG=$T/big.csv SMALL=$T/small.csv
 
-echo "generating $ROWS rows (synthgen, lib/synth.h) ..."
-synthgen "$ROWS" >"$BIG" || exit 1
+if command -v replay >/dev/null 2>&1; then
+	echo "generating $ROWS rows (replay --synth) ..."
+	replay --synth --rows "$ROWS" >"$BIG" || exit 1
+else
+	echo "generating $ROWS rows (tests/helpers/synthgen, lib/synth.h) ..."
+	synthgen "$ROWS" >"$BIG" || exit 1
+fi
 head -n $((PEER_ROWS + 1)) "$BIG" >"$SMALL"
 echo "data: $(wc -c <"$BIG") bytes, $ROWS rows; DuckDB reads $DUCK_ROWS, the other peers the first $PEER_ROWS"
 

@@ -162,6 +162,7 @@ check "--tick-rows: rows counted per tick" sh -c \
 mkfifo idle.fifo
 reduce --no-sync --tick 0.2 -o idle idle.fifo >idle.out 2>&1 &
 pid=$!
+check "idle FIFO: ticks before any writer" wait_for 10 sh -c "test \$(grep -c '^[0-9]*,.*,0,0,\$' idle.out) -ge 3"
 exec 3>idle.fifo
 head -n 3 in.csv >&3
 wait_for 10 grep -q ',2,0,' idle.out

@@ -191,6 +191,8 @@ test_rejects(void **state)
 	    "2023-02-29,B,1\n"
 	    "06-01-2024 9:15,B,1\n"
 	    "2024-01-06 09:15:00,B,1,x\n"
+	    "2024-01-06 09:15:00,B,\"1\n2\"\n"
+	    "2024-01-06 09:15:00,B,12345678901234567890123456789012345678901\n"
 	    "2024-01-06,B,2.50\n",
 	    whys, sizeof(whys));
 	assert_string_equal(whys,
@@ -203,11 +205,13 @@ test_rejects(void **state)
 	    "bad timestamp in Timestamp: \"2024-01-06 24:15:00\"\n"
 	    "bad timestamp in Timestamp: \"2023-02-29\"\n"
 	    "bad timestamp in Timestamp: \"06-01-2024 9:15\"\n"
-	    "wrong field count: 4, expected 3\n");
+	    "wrong field count: 4, expected 3\n"
+	    "bad number in Price: \"1?2\"\n"
+	    "bad number in Price: \"1234567890123456789012345678901234567890\"...\n");
 	assert_int_equal(agg_rows(a), 2);
-	assert_int_equal(agg_rejected(a), 10);
+	assert_int_equal(agg_rejected(a), 12);
 	s = csv_of(a, 0);
-	assert_string_equal(s, "Branch,Week,T,R\nB,2024-W00,3.50,10\n");
+	assert_string_equal(s, "Branch,Week,T,R\nB,2024-W00,3.50,12\n");
 	free(s);
 	agg_free(a);
 }
@@ -241,6 +245,23 @@ test_missing_column(void **state)
 	close(fd);
 	agg_free(a);
 	agg_free(b);
+}
+
+static void
+test_header_column_wins(void **state)
+{
+	/* A "Week" column in the input is used as it is, not derived. */
+	struct agg *a = engine("w.csv: Week -> n=count()\n");
+	char *s;
+
+	(void)state;
+	feed(a, "Timestamp,Week\n2024-01-07 10:00:00,custom\n"
+	    "not a time,custom\n", NULL, 0);
+	s = csv_of(a, 0);
+	assert_string_equal(s, "Week,n\ncustom,2\n");
+	free(s);
+	assert_int_equal(agg_rejected(a), 0);
+	agg_free(a);
 }
 
 static const char spec_all[] =
@@ -547,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_empty_state),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_missing_column),
+		cmocka_unit_test(test_header_column_wins),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corruption),

@@ -1,0 +1,558 @@
+/* Snapshot files and checkpoints of the aggregate engine. */
+#include "agg_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "money.h"
+
+#define STATE_MAGIC	"reduce-checkpoint"
+#define STATE_VERSION	1
+#define STATE_MAX	(1024UL * 1024 * 1024)
+
+/* ==== snapshots ========================================================== */
+
+static int
+cmp_groups(const void *x, const void *y, void *ctx)
+{
+	const struct agg *a = ((const void **)ctx)[0];
+	const struct table *t = ((const void **)ctx)[1];
+	uint32_t gx = *(const uint32_t *)x, gy = *(const uint32_t *)y;
+	size_t j;
+
+	for (j = 0; j < t->k; j++) {
+		const struct strmap *m = a->src[t->si[j]].map;
+		size_t lx, ly;
+		const char *sx = strmap_key(m, t->gkeys[gx * t->k + j], &lx);
+		const char *sy = strmap_key(m, t->gkeys[gy * t->k + j], &ly);
+		int c = memcmp(sx, sy, lx < ly ? lx : ly);
+		if (c != 0)
+			return c;
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+	}
+	return 0;
+}
+
+static int
+put_num(FILE *fp, int64_t v, int as_int)
+{
+	char b[MONEY_BUFSZ];
+	size_t n;
+
+	if (as_int && v % MONEY_SCALE == 0)
+		n = int_format(v / MONEY_SCALE, b);
+	else
+		n = money_format(v, b);
+	return fwrite(b, 1, n, fp) == n ? 0 : -1;
+}
+
+static int
+put_cell(FILE *fp, const struct agg *a, const struct meas *m,
+    const struct cell *c)
+{
+	char b[MONEY_BUFSZ];
+	size_t n;
+
+	switch (m->func) {
+	case SF_SUM:
+		return put_num(fp, c->sum, m->as_int);
+	case SF_COUNT:
+	case SF_DISTINCT:
+		n = int_format(c->cnt, b);
+		break;
+	case SF_REJECTED:
+		n = int_format((int64_t)a->rejected, b);
+		break;
+	case SF_MIN:
+		return c->cnt ? put_num(fp, c->min, m->as_int) : 0;
+	case SF_MAX:
+		return c->cnt ? put_num(fp, c->max, m->as_int) : 0;
+	case SF_MEAN:
+		if (c->cnt == 0)
+			return 0;
+		n = money_format(money_div(c->sum, c->cnt), b);
+		break;
+	default:
+		return 0;
+	}
+	return fwrite(b, 1, n, fp) == n ? 0 : -1;
+}
+
+int
+agg_write_csv(struct agg *a, size_t ti, FILE *fp)
+{
+	struct table *t = &a->tab[ti];
+	const struct spec_agg *sa = t->sa;
+	uint32_t *order = NULL;
+	const void *ctx[2] = { a, t };
+	size_t g, j;
+	int rc = -1;
+
+	for (j = 0; j < sa->nkeys; j++) {
+		if (j > 0)
+			putc(',', fp);
+		csvio_put_field(fp, sa->keys[j], strlen(sa->keys[j]), ',');
+	}
+	for (j = 0; j < sa->nmeas; j++) {
+		if (j > 0 || sa->nkeys > 0)
+			putc(',', fp);
+		csvio_put_field(fp, sa->meas[j].name, strlen(sa->meas[j].name),
+		    ',');
+	}
+	putc('\n', fp);
+	if ((order = malloc((t->ng ? t->ng : 1) * sizeof(*order))) == NULL)
+		goto out;
+	for (g = 0; g < t->ng; g++)
+		order[g] = (uint32_t)g;
+	qsort_r(order, t->ng, sizeof(*order), cmp_groups, ctx);
+	for (g = 0; g < t->ng; g++) {
+		size_t gi = order[g];
+		for (j = 0; j < t->k; j++) {
+			size_t len;
+			const char *s = strmap_key(a->src[t->si[j]].map,
+			    t->gkeys[gi * t->k + j], &len);
+			if (j > 0)
+				putc(',', fp);
+			csvio_put_field(fp, s, len, ',');
+		}
+		for (j = 0; j < t->m; j++) {
+			if (j > 0 || t->k > 0)
+				putc(',', fp);
+			put_cell(fp, a, &t->ms[j], &t->cells[gi * t->m + j]);
+		}
+		putc('\n', fp);
+	}
+	rc = ferror(fp) ? -1 : 0;
+out:
+	free(order);
+	return rc;
+}
+
+int
+agg_write_snapshot(struct agg *a, const char *dir, int nosync, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < a->ntab; i++) {
+		struct atomic_file af;
+		char path[4096];
+		int saved;
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    a->tab[i].sa->file) >= sizeof(path)) {
+			snprintf(err, errlen, "%s", dir);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (atomic_open(&af, path) == -1)
+			goto fail;
+		af.nosync = nosync;
+		if (agg_write_csv(a, i, af.fp) == -1) {
+			saved = errno ? errno : EIO;
+			atomic_abort(&af);
+			errno = saved;
+			goto fail;
+		}
+		if (atomic_commit(&af) == -1)
+			goto fail;
+		continue;
+fail:
+		saved = errno;
+		snprintf(err, errlen, "%s", path);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* ==== state ============================================================== */
+
+static void
+put_i64(FILE *fp, int64_t v)
+{
+	char b[MONEY_BUFSZ];
+
+	putc(',', fp);
+	fwrite(b, 1, int_format(v, b), fp);
+}
+
+static void
+put_key(FILE *fp, const struct strmap *m, uint32_t id)
+{
+	size_t len;
+	const char *s = strmap_key(m, id, &len);
+
+	putc(',', fp);
+	csvio_put_field(fp, s, len, ',');
+}
+
+int
+agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
+    int nosync)
+{
+	char *buf = NULL;
+	size_t len = 0, i, j, g;
+	FILE *fp = open_memstream(&buf, &len);
+	struct atomic_file af;
+	uint32_t crc;
+	int rc = -1, saved;
+
+	if (fp == NULL)
+		return -1;
+	fprintf(fp, "%s,%d\nspec,%08x\ninput", STATE_MAGIC, STATE_VERSION,
+	    (unsigned)a->spec_crc);
+	putc(',', fp);
+	csvio_put_field(fp, pos->input, strlen(pos->input), ',');
+	put_i64(fp, (int64_t)pos->offset);
+	put_i64(fp, (int64_t)pos->line);
+	put_i64(fp, (int64_t)pos->rejects_size);
+	fputs("\ntotals", fp);
+	put_i64(fp, (int64_t)a->rows);
+	put_i64(fp, (int64_t)a->rejected);
+	if (a->has_last)
+		put_i64(fp, a->last_time);
+	else
+		fputs(",", fp);
+	putc('\n', fp);
+	for (i = 0; i < a->ntab; i++) {
+		struct table *t = &a->tab[i];
+		fputs("table", fp);
+		putc(',', fp);
+		csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
+		put_i64(fp, (int64_t)t->ng);
+		putc('\n', fp);
+		for (g = 0; g < t->ng; g++) {
+			fputs("g", fp);
+			for (j = 0; j < t->k; j++)
+				put_key(fp, a->src[t->si[j]].map,
+				    t->gkeys[g * t->k + j]);
+			for (j = 0; j < t->m; j++) {
+				const struct cell *c = &t->cells[g * t->m + j];
+				put_i64(fp, c->sum);
+				put_i64(fp, c->cnt);
+				put_i64(fp, c->min);
+				put_i64(fp, c->max);
+			}
+			putc('\n', fp);
+		}
+		for (j = 0; j < t->m; j++) {
+			struct u64set *s = &t->ms[j].set;
+			size_t q;
+			if (t->ms[j].func != SF_DISTINCT)
+				continue;
+			for (q = 0; q < s->cap; q++) {
+				uint64_t x = s->slot[q];
+				if (x == 0)
+					continue;
+				x--;
+				fputs("d", fp);
+				put_i64(fp, (int64_t)(x >> 32));
+				put_i64(fp, (int64_t)j);
+				put_key(fp, a->src[t->ms[j].si].map,
+				    (uint32_t)x);
+				putc('\n', fp);
+			}
+		}
+	}
+	if (pos->ext != NULL)
+		fwrite(pos->ext, 1, pos->extlen, fp);
+	fputs("end\n", fp);
+	if (fflush(fp) == EOF || ferror(fp)) {
+		fclose(fp);
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	crc = agg_crc32(0, buf, len);
+	fprintf(fp, "crc32,%08x\n", (unsigned)crc);
+	if (fclose(fp) == EOF) {
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (atomic_open(&af, path) == -1)
+		goto out;
+	af.nosync = nosync;
+	if (fwrite(buf, 1, len, af.fp) != len) {
+		saved = errno ? errno : EIO;
+		atomic_abort(&af);
+		errno = saved;
+		goto out;
+	}
+	rc = atomic_commit(&af);
+out:
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return rc;
+}
+
+/* Parse a whole field as a signed 64-bit integer. */
+static int
+field_i64(const struct csvio_field *f, int64_t *v)
+{
+	char b[32];
+
+	if (f->len == 0 || f->len >= sizeof(b))
+		return -1;
+	memcpy(b, f->p, f->len);
+	b[f->len] = '\0';
+	return int_parse(b, f->len, v) == -1 || memchr(b, '.', f->len) ?
+	    -1 : 0;
+}
+
+static int
+field_is(const struct csvio_field *f, const char *s)
+{
+	return f->len == strlen(s) && memcmp(f->p, s, f->len) == 0;
+}
+
+/* Merge cell src into dst for measure m (distinct counts come from the
+ * member lines instead). */
+static void
+cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
+    const struct cell *src)
+{
+	switch (m->func) {
+	case SF_MIN:
+		if (src->cnt > 0 && (dst->cnt == 0 || src->min < dst->min))
+			dst->min = src->min;
+		dst->cnt += src->cnt;
+		break;
+	case SF_MAX:
+		if (src->cnt > 0 && (dst->cnt == 0 || src->max > dst->max))
+			dst->max = src->max;
+		dst->cnt += src->cnt;
+		break;
+	case SF_DISTINCT:
+	case SF_REJECTED:
+		break;
+	default:
+		if (__builtin_add_overflow(dst->sum, src->sum, &dst->sum))
+			dst->sum = agg_saturate(a, src->sum);
+		dst->cnt += src->cnt;
+		break;
+	}
+}
+
+int
+agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
+    size_t errlen)
+{
+	struct csvio_reader *r = NULL;
+	struct csvio_record rec;
+	struct table *t = NULL;
+	uint32_t *gmap = NULL;
+	size_t gn = 0, gmapcap = 0, i;
+	char *buf = NULL, *tail;
+	struct stat st;
+	uint64_t lineno;
+	int fd, rc = -1, state = 0, ended = 0;
+	ssize_t got;
+	unsigned long want;
+	size_t len = 0;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || (size_t)st.st_size > STATE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, errno ? strerror(errno) :
+		    "too large");
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (len < (size_t)st.st_size &&
+	    (got = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
+		len += (size_t)got;
+	buf[len] = '\0';
+	/* The last line is "crc32,XXXXXXXX": the checksum of all before it. */
+	if (len < 15 || buf[len - 1] != '\n' ||
+	    (tail = buf + len - 15, memcmp(tail, "crc32,", 6) != 0) ||
+	    (tail > buf && tail[-1] != '\n')) {
+		snprintf(err, errlen, "%s: corrupt checkpoint (no checksum)",
+		    path);
+		goto out;
+	}
+	{
+		char *e;
+		want = strtoul(tail + 6, &e, 16);
+		if (e != buf + len - 1 ||
+		    agg_crc32(0, buf, (size_t)(tail - buf)) != (uint32_t)want) {
+			snprintf(err, errlen, "%s: corrupt checkpoint "
+			    "(checksum mismatch)", path);
+			goto out;
+		}
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    (r = csvio_reader_new(fd, ',', 0)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		int n = csvio_next(r, &rec);
+		const struct csvio_field *f = rec.f;
+		if (n == 0)
+			break;
+		lineno = rec.line;
+		if (n < 0)
+			goto bad;
+		if (ended || field_is(&f[0], "crc32"))
+			break;	/* the crc line */
+		if (state == 0) {
+			int64_t v;
+			if (rec.nf != 2 || !field_is(&f[0], STATE_MAGIC)) {
+				snprintf(err, errlen, "%s: not a reduce "
+				    "checkpoint", path);
+				goto out;
+			}
+			if (field_i64(&f[1], &v) == -1 || v != STATE_VERSION) {
+				snprintf(err, errlen, "%s: unsupported "
+				    "checkpoint version '%.*s'", path,
+				    (int)(f[1].len > 20 ? 20 : f[1].len), f[1].p);
+				goto out;
+			}
+			state = 1;
+		} else if (field_is(&f[0], "spec") && rec.nf == 2) {
+			char hex[16];
+			snprintf(hex, sizeof(hex), "%08x", (unsigned)a->spec_crc);
+			if (!field_is(&f[1], hex)) {
+				snprintf(err, errlen, "%s: checkpoint was made "
+				    "with a different spec", path);
+				goto out;
+			}
+		} else if (field_is(&f[0], "input") && rec.nf == 5) {
+			int64_t off, ln, rs;
+			if (field_i64(&f[2], &off) == -1 || off < 0 ||
+			    field_i64(&f[3], &ln) == -1 || ln < 1 ||
+			    field_i64(&f[4], &rs) == -1 || rs < 0 ||
+			    f[1].len >= sizeof(pos->input))
+				goto bad;
+			if (pos != NULL) {
+				memcpy(pos->input, f[1].p, f[1].len);
+				pos->input[f[1].len] = '\0';
+				pos->offset = (uint64_t)off;
+				pos->line = (uint64_t)ln;
+				pos->rejects_size = (uint64_t)rs;
+			}
+		} else if (field_is(&f[0], "totals") && rec.nf == 4) {
+			int64_t rows, rej, last;
+			if (field_i64(&f[1], &rows) == -1 || rows < 0 ||
+			    field_i64(&f[2], &rej) == -1 || rej < 0)
+				goto bad;
+			a->rows += (uint64_t)rows;
+			a->rejected += (uint64_t)rej;
+			if (f[3].len > 0) {
+				if (field_i64(&f[3], &last) == -1)
+					goto bad;
+				if (!a->has_last || last > a->last_time)
+					a->last_time = last;
+				a->has_last = 1;
+			}
+		} else if (field_is(&f[0], "table") && rec.nf == 3) {
+			int64_t ng;
+			t = NULL;
+			for (i = 0; i < a->ntab; i++)
+				if (field_is(&f[1], a->tab[i].sa->file))
+					t = &a->tab[i];
+			if (t == NULL || field_i64(&f[2], &ng) == -1 || ng < 0)
+				goto bad;
+			gn = 0;
+		} else if (field_is(&f[0], "g") && t != NULL &&
+		    rec.nf == 1 + t->k + 4 * t->m) {
+			uint32_t ids[SPEC_MAXKEYS];
+			struct cell c;
+			long g, id;
+			size_t j;
+			for (j = 0; j < t->k; j++) {
+				id = agg_intern(a, t->si[j], f[1 + j].p, f[1 + j].len);
+				if (id < 0)
+					goto nomem;
+				ids[j] = (uint32_t)id;
+			}
+			if ((g = agg_group(t, ids)) < 0)
+				goto nomem;
+			for (j = 0; j < t->m; j++) {
+				const struct csvio_field *cf = &f[1 + t->k + 4 * j];
+				if (field_i64(&cf[0], &c.sum) == -1 ||
+				    field_i64(&cf[1], &c.cnt) == -1 ||
+				    field_i64(&cf[2], &c.min) == -1 ||
+				    field_i64(&cf[3], &c.max) == -1 || c.cnt < 0)
+					goto bad;
+				if (c.cnt > INT64_MAX / 4)
+					goto bad;
+				cell_merge(a, &t->ms[j],
+				    &t->cells[(size_t)g * t->m + j], &c);
+			}
+			if (gn == gmapcap) {
+				size_t nc = gmapcap ? gmapcap * 2 : 64;
+				uint32_t *ng = realloc(gmap, nc * sizeof(*ng));
+				if (ng == NULL)
+					goto nomem;
+				gmap = ng;
+				gmapcap = nc;
+			}
+			gmap[gn++] = (uint32_t)g;
+		} else if (field_is(&f[0], "d") && t != NULL && rec.nf == 4) {
+			int64_t gi, mi;
+			long id;
+			int added;
+			if (field_i64(&f[1], &gi) == -1 || gi < 0 ||
+			    (size_t)gi >= gn || field_i64(&f[2], &mi) == -1 ||
+			    mi < 0 || (size_t)mi >= t->m ||
+			    t->ms[mi].func != SF_DISTINCT)
+				goto bad;
+			id = agg_intern(a, t->ms[mi].si, f[3].p, f[3].len);
+			if (id < 0)
+				goto nomem;
+			added = agg_set_add(&t->ms[mi].set,
+			    (uint64_t)gmap[gi] << 32 | (uint32_t)id);
+			if (added < 0)
+				goto nomem;
+			t->cells[(size_t)gmap[gi] * t->m + (size_t)mi].cnt += added;
+		} else if (field_is(&f[0], "ext")) {
+			/* Position lines of an input kind (Kafka offsets). */
+			if (pos != NULL) {
+				char *nx = realloc(pos->ext, pos->extlen +
+				    rec.rawlen + 1);
+				if (nx == NULL)
+					goto nomem;
+				memcpy(nx + pos->extlen, rec.raw, rec.rawlen);
+				nx[pos->extlen + rec.rawlen] = '\n';
+				pos->ext = nx;
+				pos->extlen += rec.rawlen + 1;
+			}
+		} else if (field_is(&f[0], "end") && rec.nf == 1) {
+			ended = 1;
+		} else
+			goto bad;
+	}
+	if (!ended) {
+		snprintf(err, errlen, "%s: corrupt checkpoint (truncated)", path);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+bad:
+	snprintf(err, errlen, "%s:%llu: corrupt checkpoint", path,
+	    (unsigned long long)lineno);
+	goto out;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+out:
+	csvio_reader_free(r);
+	free(gmap);
+	free(buf);
+	close(fd);
+	return rc;
+}
