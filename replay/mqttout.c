@@ -143,8 +143,18 @@ do_connect(struct mqttout *m)
 	rc = MQTTClient_connect(m->cl, &m->co);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != MQTTCLIENT_SUCCESS) {
-		warnx("mqtt: %s: connect failed: %s", m->c.url,
-		    rc > 0 ? "refused by the broker" : MQTTClient_strerror(rc));
+		/* Positive: the CONNACK return code of MQTT 3.1.1. */
+		static const char *const refused[] = { "",
+		    "unacceptable protocol version", "client id rejected",
+		    "server unavailable", "bad user name or password",
+		    "not authorised" };
+		if (rc > 0)
+			warnx("mqtt: %s: connect failed: refused by the broker: %s",
+			    m->c.url, rc < (int)NELEM(refused) ? refused[rc] :
+			    "unknown reason");
+		else
+			warnx("mqtt: %s: connect failed: %s", m->c.url,
+			    MQTTClient_strerror(rc));
 		return -1;
 	}
 	m->connected = 1;

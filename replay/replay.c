@@ -84,7 +84,7 @@ help(void)
 {
 	usage(stdout);
 	fputs(
-"Stream CSV rows (or lines) at a controlled pace, like a live till.\n"
+"\nStream CSV rows (or lines) at a controlled pace, like a live till.\n"
 "\n"
 "Input:\n"
 "      --lines             plain lines, no header (default: CSV records)\n"
@@ -172,7 +172,9 @@ deliver(struct ctx *c, const char *p, size_t len, double ev)
 		while ((now = now_mono()) < due) {
 			if (sig_stop)
 				return RUN_DONE;
-			sleep_sec(due - now);
+			if ((rc = sink_rc(c, sink_wait(c->sink, due - now))) !=
+			    RUN_OK)
+				return rc;
 		}
 	}
 	if (sig_stop)
@@ -241,22 +243,19 @@ deliver_shuffled(struct ctx *c)
 
 /* ==== rows =============================================================== */
 
+/* Report a problem with one row, as FILE:LINE: MSG; after
+ * MAX_ROW_WARNINGS only the counts at the end say more. */
 static void
 row_warn(struct ctx *c, const char *name, unsigned long long line,
-    const char *fmt, const char *what, size_t wlen)
+    const char *msg)
 {
-	if (c->o->quiet)
+	if (c->o->quiet || c->warned > MAX_ROW_WARNINGS)
 		return;
-	if (c->warned == MAX_ROW_WARNINGS) {
+	if (c->warned++ == MAX_ROW_WARNINGS) {
 		warnx("further row warnings not shown (counted at the end)");
-		c->warned++;
-	}
-	if (c->warned > MAX_ROW_WARNINGS)
 		return;
-	c->warned++;
-	if (wlen > 40)
-		wlen = 40;
-	warnx(fmt, name, line, (int)wlen, what);
+	}
+	warnx("%s:%llu: %s", name, line, msg);
 }
 
 /* One CSV record of the data (not the header). */
@@ -280,8 +279,8 @@ csv_row(struct ctx *c, const struct csvio_record *rec, const char *name)
 			return RUN_OK;
 		case CLEAN_TOOLONG:
 			c->malformed++;
-			row_warn(c, name, rec->line, "%s:%llu: %.*s",
-			    "record too long after cleaning", 30);
+			row_warn(c, name, rec->line,
+			    "record too long after cleaning");
 			return RUN_OK;
 		default:
 			out = c->cbuf;
@@ -297,15 +296,17 @@ csv_row(struct ctx *c, const struct csvio_record *rec, const char *name)
 			bad = 1;
 	}
 	if (bad) {
+		char msg[96];
 		const char *v = "";
 		size_t vl = 0;
 		c->bad_ts++;
 		if (c->tcol >= 0 && (size_t)c->tcol < rec->nf) {
 			v = rec->f[c->tcol].p;
-			vl = rec->f[c->tcol].len;
+			vl = rec->f[c->tcol].len < 40 ? rec->f[c->tcol].len : 40;
 		}
-		row_warn(c, name, rec->line, "%s:%llu: unparsable timestamp "
-		    "'%.*s'", v, vl);
+		snprintf(msg, sizeof(msg), "unparsable timestamp '%.*s'",
+		    (int)vl, v);
+		row_warn(c, name, rec->line, msg);
 	}
 	return emit(c, out, len, ev);
 }
@@ -364,9 +365,7 @@ csv_input(struct ctx *c, int fd, const char *name)
 			if (rec.err == CSVIO_ENOMEM)
 				errx(1, "%s: out of memory", name);
 			c->malformed++;
-			row_warn(c, name, rec.line, "%s:%llu: %.*s",
-			    csvio_strerror(rec.err),
-			    strlen(csvio_strerror(rec.err)));
+			row_warn(c, name, rec.line, csvio_strerror(rec.err));
 			continue;
 		}
 		if (first) {
@@ -412,8 +411,8 @@ lines_input(struct ctx *c, int fd, const char *name)
 		}
 		if (n == LINERD_TOOLONG) {
 			c->malformed++;
-			row_warn(c, name, (unsigned long long)line, "%s:%llu: %.*s",
-			    "line too long", 13);
+			row_warn(c, name, (unsigned long long)line,
+			    "line too long");
 			continue;
 		}
 		rc = emit(c, p, len, NAN);
@@ -745,7 +744,8 @@ main(int argc, char *argv[])
 	free(c.sbuf);
 	free(c.sv);
 	free(pw);
-	if (close_stdout() == -1 && errno != EPIPE) {
+	if (close_stdout() == -1 && errno != EPIPE && errno != EBADF &&
+	    !c.failed) {
 		warn("stdout");
 		c.failed = 1;
 	}

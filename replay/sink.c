@@ -331,6 +331,51 @@ tcp_peer_gone(struct sink *s)
 	return 0;
 }
 
+/* The reader has gone: stop, or wait for the next one. */
+static int
+reader_gone(struct sink *s)
+{
+	int rc;
+
+	if (s->kind == K_STDOUT || (s->kind == K_PATH && !s->reopen))
+		return SINK_GONE;
+	if (s->verbose)
+		warnx("%s: reader went away", sink_name(s));
+	close(s->fd);
+	s->fd = -1;
+	if ((rc = new_reader(s)) != SINK_OK)
+		return rc;
+	s->took_reader = 1;
+	return SINK_OK;
+}
+
+int
+sink_wait(struct sink *s, double sec)
+{
+	struct pollfd pfd;
+	double ms = sec * 1000 + 1;
+
+	if (s->fd < 0 || s->kind == K_MQTT || s->regular) {
+		sleep_sec(sec);
+		return SINK_OK;
+	}
+	/* POLLERR: a pipe or FIFO without a reader; POLLRDHUP: a TCP
+	 * client that closed.  Data a client sends does not wake us. */
+	pfd.fd = s->fd;
+	pfd.events = s->kind == K_TCP ? POLLRDHUP : 0;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, ms > 3600000 ? 3600000 : (int)ms) <= 0)
+		return SINK_OK;		/* time is up, or a signal */
+	if (pfd.revents & POLLNVAL) {
+		sleep_sec(sec);
+		return SINK_OK;
+	}
+	if (s->kind == K_TCP ? !tcp_peer_gone(s) :
+	    !(pfd.revents & (POLLERR | POLLHUP)))
+		return SINK_OK;
+	return reader_gone(s);
+}
+
 /* Write buf to the current reader; on a lost reader, wait for the next
  * where the sink allows it and write again. */
 static int
@@ -348,15 +393,8 @@ put(struct sink *s, const char *buf, size_t len)
 			warn("%s", sink_name(s));
 			return SINK_ERR;
 		}
-		if (s->kind == K_STDOUT || (s->kind == K_PATH && !s->reopen))
-			return SINK_GONE;
-		if (s->verbose)
-			warnx("%s: reader went away", sink_name(s));
-		close(s->fd);
-		s->fd = -1;
-		if ((rc = new_reader(s)) != SINK_OK)
+		if ((rc = reader_gone(s)) != SINK_OK)
 			return rc;
-		s->took_reader = 1;
 	}
 }
 

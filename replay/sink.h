@@ -40,6 +40,10 @@ int sink_set_batch(struct sink *s, int batch);
 int sink_start(struct sink *s);
 /* Send one record (without its line break).  SINK_*. */
 int sink_send(struct sink *s, const char *rec, size_t len);
+/* Sleep up to sec seconds (less when a signal arrives) while watching
+ * the reader: when it leaves, return SINK_GONE, or with --reopen and
+ * --listen wait for the next one and send it the header.  SINK_*. */
+int sink_wait(struct sink *s, double sec);
 /* 1 once after the sink waited for a new reader (for pace_rebase). */
 int sink_took_reader(struct sink *s);
 /* Flush and wait for confirmations.  SINK_*. */

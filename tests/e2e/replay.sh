@@ -101,6 +101,16 @@ replay: bad.csv:5: input ends inside a quoted field
 replay: 2 malformed records skipped
 E
 check_same "malformed records are reported with their line" bad.errwant bad.err
+{ echo 'a,b'; i=0; while [ $i -lt 60 ]; do echo '1,"x"y'; i=$((i + 1)); done; \
+  echo '2,3'; } > many.csv
+replay many.csv > many.out 2> many.err
+check "60 malformed records: 50 warnings, a note and the count" sh -c \
+    'test "$(grep -c "^replay: many.csv:[0-9]*: malformed quoted field\$" many.err)" -eq 50 &&
+     grep -q "^replay: further row warnings not shown (counted at the end)\$" many.err &&
+     test "$(tail -n 1 many.err)" = "replay: 60 malformed records skipped" &&
+     test "$(wc -l < many.err)" -eq 52'
+printf 'a,b\n2,3\n' > many.want
+check_same "... and the good row still goes" many.want many.out
 { echo 'a,b'; echo '1,2'; head -c 3000 /dev/zero | tr '\0' x; echo ',y'; \
   echo '3,4'; } > long.csv
 replay --max-record 1024 long.csv > long.out 2> long.err

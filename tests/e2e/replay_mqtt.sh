@@ -10,6 +10,9 @@ if ! command -v mosquitto > /dev/null 2>&1 &&
 	exit 0
 fi
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+# Run as root, mosquitto drops to its own user: let it reach the files it
+# reads and writes here (TLS keys, a password file, a persistence dir).
+chmod 711 "$WORK"
 
 port=$(free_port)
 cat > mosquitto.conf <<EOC
@@ -66,8 +69,7 @@ check_same "example: all 100 arrive" ex.want ex.got
 # A second broker with persistence, so that its queue survives the restart.
 # Whenever the restart falls, every invoice must arrive at least once.
 rport=$(free_port)
-# Run as root, mosquitto drops to its own user: let it reach db/.
-chmod 711 "$WORK" && mkdir db && chmod 777 db
+mkdir db && chmod 777 db
 cat > restart.conf <<EOC
 listener $rport 127.0.0.1
 allow_anonymous true
@@ -80,10 +82,11 @@ rpid=$!
 at_exit "kill \$rpid 2>/dev/null"
 wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $rport -t probe -E -W 2"
 mosquitto_sub -h 127.0.0.1 -p $rport -c -i sub-rs -t till/rs -q 1 -E -W 10
-replay --synth=invoices --invoices 6000 --rate 3000 \
+replay -v --synth=invoices --invoices 6000 --rate 3000 \
     --mqtt tcp://127.0.0.1:$rport --topic till/rs 2> rs.err &
 pid=$!
-sleep 0.8
+wait_for 10 grep -q 'mqtt: connected' rs.err
+sleep 0.5
 kill $rpid
 wait $rpid
 "$MOSQUITTO" -c restart.conf >> restart.log 2>&1 &
@@ -142,13 +145,47 @@ else
 	skip "TLS tests" "openssl is not installed"
 fi
 
-# ---- credentials and errors -------------------------------------------------
-echo secret > pw
-check "a password file is read" replay --synth=invoices --invoices 3 \
-    --mqtt "$URL" --topic t --mqtt-user u --mqtt-password-file pw
+# ---- credentials -------------------------------------------------------------
+# A broker that wants a user name and password.
+if command -v mosquitto_passwd > /dev/null 2>&1; then
+	mosquitto_passwd -c -b passwd till s3cret
+	chmod 644 passwd
+	aport=$(free_port)
+	cat > auth.conf <<EOC
+listener $aport 127.0.0.1
+allow_anonymous false
+password_file $WORK/passwd
+EOC
+	"$MOSQUITTO" -c auth.conf > auth.log 2>&1 &
+	apid=$!
+	at_exit "kill \$apid 2>/dev/null"
+	AURL=tcp://127.0.0.1:$aport
+	wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $aport -u till -P s3cret -t probe -E -W 2"
+	printf 's3cret\n' > pw.good
+	printf 'nope\n' > pw.bad
+	check "--mqtt-password-file: the broker accepts it" \
+	    replay --synth=invoices --invoices 3 --mqtt "$AURL" --topic t \
+	    --mqtt-user till --mqtt-password-file pw.good
+	check "MQTT_PASSWORD: the broker accepts it" env MQTT_PASSWORD=s3cret \
+	    replay --synth=invoices --invoices 3 --mqtt "$AURL" --topic t \
+	    --mqtt-user till
+	MQTT_PASSWORD=s3cret replay --synth=invoices --invoices 3 \
+	    --mqtt "$AURL" --topic t --mqtt-user till --mqtt-password-file pw.bad \
+	    2> auth.err
+	check "a wrong password file (it wins over MQTT_PASSWORD): exit 1" \
+	    test $? -eq 1
+	check_grep "a refused login is reported" \
+	    "^replay: mqtt: $AURL: connect failed: refused by the broker: (not authorised|bad user name or password)\$" auth.err
+	check_fail "no credentials: exit 1" 1 replay --synth=invoices \
+	    --invoices 3 --mqtt "$AURL" --topic t
+else
+	skip "MQTT credentials" "mosquitto_passwd is not installed"
+fi
 check_fail "a missing password file exits 1" 1 replay --synth=invoices \
     --invoices 3 --mqtt "$URL" --topic t --mqtt-user u \
     --mqtt-password-file nosuch
+
+# ---- errors ------------------------------------------------------------------
 dead=$(free_port)
 replay --synth=invoices --invoices 3 --mqtt tcp://127.0.0.1:$dead \
     --topic t 2> dead.err

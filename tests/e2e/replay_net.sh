@@ -66,6 +66,27 @@ check_same "--reopen: the first reader gets its rows" first.want re1.out
 check_same "--reopen: the next reader gets the header and the rest" \
     second.want re2.out
 
+# A reader that leaves during a long pause (1000 s of event time) is
+# noticed at once, not at the next write.
+printf '%s\n' 'id,Timestamp' '1,2024-01-01 10:00:00' '2,2024-01-01 10:16:40' \
+    > pause.csv
+replay --speedup 1 -o pause.fifo pause.csv 2> pause.err &
+pid=$!
+wait_for 10 test -p pause.fifo
+head -n 2 pause.fifo > pause.out
+if wait_for 20 sh -c "! kill -0 $pid"; then
+	wait $pid
+	check "a reader leaving during a pause ends replay, status 0" test $? -eq 0
+else
+	kill $pid
+	check "a reader leaving during a pause ends replay, status 0" false
+fi
+check "... quietly" test ! -s pause.err
+
+yes 'old content' | head -n 5000 > regular.txt
+replay gap.csv -o regular.txt
+check_same "-o on an existing file truncates and writes it" gap.csv regular.txt
+
 mkfifo ex.fifo
 replay --clean all.csv -o ex.fifo &
 pid=$!
