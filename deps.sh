@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config
 libcsv-dev libsensors-dev lm-sensors libpaho-mqtt-dev librdkafka-dev
 libbson-dev libcmocka-dev
 mosquitto mosquitto-clients kcat mandoc tmux python3 python3-numpy
-miller datamash sqlite3 mawk util-linux procps python3-psutil bsdextrautils"
+miller datamash sqlite3 mawk util-linux procps python3-psutil python3-pandas bsdextrautils openssl"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvio.h"
@@ -72,6 +73,15 @@ archive_key(const char *id, size_t len)
 	return v;
 }
 
+/* Size of the file at path, or -1. */
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
 struct archive *
 archive_open(const char *path, char *err, size_t errlen)
 {
@@ -114,7 +124,7 @@ archive_open(const char *path, char *err, size_t errlen)
 		good = bson_reader_tell(r);
 	}
 	bson_reader_destroy(r);
-	if (!eof) {
+	if (!eof || file_size(path) != good) {
 		/* A torn or corrupt document: keep what precedes it. */
 		if (ftruncate(a->fd, good) == -1) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -322,6 +332,7 @@ archive_dump(const char *path, int json, FILE *out, char *err,
 	const bson_t *doc;
 	bool eof = false;
 	long count = 0;
+	off_t good = 0;
 	size_t cap = 1 << 20;
 	char *buf;
 
@@ -354,13 +365,14 @@ archive_dump(const char *path, int json, FILE *out, char *err,
 			putc('\n', out);
 		} else
 			csv_row(out, doc, buf, cap);
+		good = bson_reader_tell(r);
 		if (ferror(out)) {
 			snprintf(err, errlen, "stdout: %s", strerror(errno));
 			count = -1;
 			break;
 		}
 	}
-	if (count >= 0 && !eof) {
+	if (count >= 0 && (!eof || file_size(path) != good)) {
 		snprintf(err, errlen, "%s: truncated or corrupt document "
 		    "after %ld documents", path, count);
 		count = -1;

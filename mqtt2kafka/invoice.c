@@ -338,6 +338,8 @@ inv_parse(const char *p, size_t len, const struct catalog *cat,
 	size_t i;
 
 	memset(inv, 0, offsetof(struct invoice, items));
+	inv->nunknown = 0;
+	inv->total = 0;
 	if ((bad = inv_utf8_check(p, len)) >= 0)
 		return fail(why, whylen, "not valid UTF-8 at byte %ld", bad);
 	if (memchr(p, '\0', len) != NULL)

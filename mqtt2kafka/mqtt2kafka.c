@@ -174,7 +174,7 @@ stats(void)
 	fprintf(stderr, "mqtt2kafka: received %llu, replayed %llu, produced "
 	    "%llu, duplicates %llu, dead-lettered %llu, flagged %llu, "
 	    "failed %llu, archived %llu, spool %llu bytes, latency p50 "
-	    "%.3g ms p99 %.3g ms\n",
+	    "%.1f ms p99 %.1f ms\n",
 	    (unsigned long long)B.received, (unsigned long long)B.replayed,
 	    (unsigned long long)B.produced, (unsigned long long)B.dups,
 	    (unsigned long long)B.dead, (unsigned long long)B.flagged,
@@ -890,7 +890,8 @@ main(int argc, char **argv)
 			    "connection refused" : MQTTClient_strerror(crc));
 			rc = 1;
 			B.stopping = 1;
-		}
+		} else if (!B.quiet)
+			warnx("subscribed to %s at %s", B.mtopic, B.url);
 	}
 
 	/* ---- run -------------------------------------------------------- */

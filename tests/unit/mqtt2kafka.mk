@@ -1,3 +1,8 @@
 # Test helpers and unit tests of mqtt2kafka's private modules.
 helper_kafka_mock_LDLIBS := $(LIBRDKAFKA)
 helper_naive_bridge_LDLIBS := $(LIBPAHO) $(LIBRDKAFKA)
+test_mqtt2kafka_invoice_SRCS := mqtt2kafka/invoice.c
+test_mqtt2kafka_invoice_LDLIBS := $(LIBBSON)
+test_mqtt2kafka_state_SRCS := mqtt2kafka/journal.c mqtt2kafka/invno.c \
+	mqtt2kafka/archive.c mqtt2kafka/invoice.c
+test_mqtt2kafka_state_LDLIBS := $(LIBBSON)

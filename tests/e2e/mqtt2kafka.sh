@@ -1,0 +1,138 @@
+#!/bin/sh
+# mqtt2kafka: usage, dead letters, unknown items, text and JSON forms,
+# MessageId dedup, the archive (read back by --dump and by python3-bson),
+# all through the real mosquitto and librdkafka's mock cluster.
+. "$LI_TOP/tests/lib.sh"
+. "$LI_TOP/tests/helpers/mqtt2kafka_env.sh"
+
+# ---- usage -----------------------------------------------------------------
+check_fail "--qos 3 is bad usage" 2 mqtt2kafka --qos 3
+mqtt2kafka --qos 3 2>err.txt
+printf '%s\n' "mqtt2kafka: --qos: must be 1 or 2: 3" >want.txt
+head -n 1 err.txt >got.txt
+check_same "--qos error text" want.txt got.txt
+check_grep "bad usage says Try" "^Try 'mqtt2kafka --help'.$" err.txt
+check_fail "-X without = is bad usage" 2 mqtt2kafka -X linger.ms
+check_fail "--key without --cert" 2 mqtt2kafka --key k.pem
+check_fail "unknown librdkafka setting exits 2" 2 mqtt2kafka -X no.such=1 -d st0
+check_fail "--dump of a missing file exits 1" 1 mqtt2kafka --dump nope.bson
+check_fail "unreachable MQTT broker exits 1" 1 mqtt2kafka -q -d st0 \
+    -u tcp://127.0.0.1:1 -b 127.0.0.1:1
+echo 7x >bad-no
+mkdir st1 && cp bad-no st1/invoice-no
+mqtt2kafka -d st1 2>err.txt; rc=$?
+check "corrupt invoice-no state exits 1" test $rc -eq 1
+echo "mqtt2kafka: st1/invoice-no: not an invoice number" >want.txt
+check_same "corrupt state error text" want.txt err.txt
+
+# ---- servers -----------------------------------------------------------------
+m2k_mosquitto_start || { echo "Bail out! mosquitto did not start"; exit 1; }
+m2k_mock_start 3 || { echo "Bail out! kafka_mock did not start"; exit 1; }
+
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic 'till/#' \
+    -d state --archive arch.bson --dlq-file dlq.jsonl \
+    --dlq-topic dead-letters --max-size 512 2>bridge.err &
+BPID=$!
+at_exit 'kill $BPID 2>/dev/null'
+check "bridge subscribes" m2k_subscribed $BPID bridge.err till/ping
+
+# Good text and JSON invoices, some with unknown items, and bad messages.
+cat >good.txt <<'EOT'
+Aarav Rao 6123456789 tv,mouse,mouse #1
+Aarav Rao 6123456789 tv,mouse,mouse #2
+Diya Nair 9123456789 book,unicorn,book
+Meera Iyer 7123456789 laptop
+EOT
+printf '%s\n' '{"FirstName":"Kavya","LastName":"Das","PhoneNumber":"8123456789","Items":["oven","oven","sink"],"Timestamp":"2024-02-29 18:30:00"}' >>good.txt
+m2k_publish good.txt till/1
+# The same payload again on the same topic is a duplicate (a redelivery).
+mosquitto_pub -p "$MQ_PORT" -t till/1 -q 1 -m 'Meera Iyer 7123456789 laptop'
+# Bad ones: each must come out as a dead letter with its reason.
+mosquitto_pub -p "$MQ_PORT" -t till/2 -q 1 -m 'just garbage'
+mosquitto_pub -p "$MQ_PORT" -t till/2 -q 1 -m 'Aarav Rao 6123456789 tv,,mouse'
+printf 'Aarav Rao 6123456789 t\377v' | mosquitto_pub -p "$MQ_PORT" -t till/2 -q 1 -s
+head -c 2000 /dev/zero | tr '\0' 'x' | mosquitto_pub -p "$MQ_PORT" -t till/2 -q 1 -s
+mosquitto_pub -p "$MQ_PORT" -t till/2 -q 1 -m '{"FirstName":"A","LastName":"B","PhoneNumber":"612345678","Items":["tv"],"Extra":1}'
+mosquitto_pub -p "$MQ_PORT" -t till/2 -q 1 -n
+
+check "bridge produced the invoices" m2k_wait_count $BPID bridge.err produced 7 20
+check "bridge dead-lettered the bad ones" m2k_wait_count $BPID bridge.err dead-lettered 6 20
+kill $BPID; wait $BPID; rc=$?
+check "SIGTERM exits 0" test $rc -eq 0
+check_grep "final counters" '^mqtt2kafka: received [0-9]+, replayed 0, produced [0-9]+, duplicates 1, dead-lettered 6, flagged 1, failed 0, archived [0-9]+, spool 0 bytes' bridge.err
+check "journal empty after a clean stop" sh -c '! ls state/journal.* 2>/dev/null'
+
+cat >want.txt <<'EOT'
+expected 'First Last Phone item1,item2,...'
+empty item name (item 2)
+not valid UTF-8 at byte 22
+message longer than 512 bytes
+unknown field Extra
+empty message
+EOT
+sed 's/.*"Reason":"\([^"]*\)".*/\1/' dlq.jsonl | sed "s/\\\\u0027/'/g" >got.txt
+check_same "dead-letter file reasons" want.txt got.txt
+check_grep "over-long payload truncated in the dead letter" '"Length":2000,"Truncated":true' dlq.jsonl
+timeout 30 kcat -C -q -b "$KAFKA" -t dead-letters -e -o beginning -f '%s\n' >dlq-topic.jsonl
+check "dead-letter topic has all six" test "$(wc -l <dlq-topic.jsonl)" -eq 6
+
+timeout 30 kcat -C -q -b "$KAFKA" -t invoices -e -o beginning -f '%k %s\n' |
+    grep -v '^6000000000 ' | sort >kafka.txt
+check "Kafka has 6 records (one a duplicate)" test "$(wc -l <kafka.txt)" -eq 6
+check_grep "keyed by phone, priced to the paise" \
+    '^6123456789 .*"Items":\{"tv":1,"mouse":2\},"SubTotal":\{"tv":29999.99,"mouse":2699.98\},"Aisle_visited":\["Electronics"\],"Total":32699.97\}$' kafka.txt
+check_grep "unknown items flagged, not priced" \
+    '"Items":\{"book":2\},"SubTotal":\{"book":499.98\},"Aisle_visited":\["Stationary"\],"Total":499.98,"UnknownItems":\["unicorn"\]\}$' kafka.txt
+check_grep "JSON Timestamp gives Date, Time, DayOfWeek" \
+    '"Date":"2024-02-29","Time":"18:30:00","DayOfWeek":"Thursday"' kafka.txt
+check "the duplicate carries the same MessageId" test \
+    "$(grep '^7123456789 ' kafka.txt | sed 's/.*"MessageId":"\([0-9a-f]*\)".*/\1/' | sort -u | wc -l)" -eq 1
+check "the #seq purchases are distinct" test \
+    "$(grep '^6123456789 ' kafka.txt | sed 's/.*"MessageId":"\([0-9a-f]*\)".*/\1/' | sort -u | wc -l)" -eq 2
+
+# ---- the archive -------------------------------------------------------------
+mqtt2kafka --dump arch.bson | grep -v ',Ping,' | cut -d, -f1,3- | sort >dump.csv
+cat >want.csv <<'EOT'
+InvoiceNo,FirstName,LastName,PhoneNumber,Date,Time,DayOfWeek,Items,Total
+EOT
+check_grep "dump header" '^InvoiceNo,FirstName' dump.csv
+check_grep "dump row" '^[0-9]+,Kavya,Das,8123456789,2024-02-29,18:30:00,Thursday,oven:2;sink:1,14369.97$' dump.csv
+check "dump has 5 invoices" test "$(grep -vc '^InvoiceNo' dump.csv)" -eq 5
+mqtt2kafka --dump arch.bson --format json | grep -v '"Ping"' >dump.json
+check_grep "dump json" '"Items":\{"book":2\},"SubTotal":\{"book":499.98\}' dump.json
+check_fail "--dump to a full disk exits 1" 1 sh -c 'mqtt2kafka --dump arch.bson >/dev/full'
+check_fail "--format xml is bad usage" 2 mqtt2kafka --dump arch.bson --format xml
+if /usr/bin/python3 -c 'import bson' 2>/dev/null; then
+	/usr/bin/python3 - arch.bson >py.txt <<'PY'
+import sys, bson
+from decimal import Decimal
+n = 0
+for d in bson.decode_file_iter(open(sys.argv[1], "rb")):
+    if d["FirstName"] == "Ping":
+        continue
+    sub = sum(v.to_decimal() for v in d["SubTotal"].values())
+    assert sub == d["Total"].to_decimal(), d
+    assert isinstance(d["InvoiceNo"], int)
+    n += 1
+print(n)
+PY
+	echo 5 >want.txt
+	check_same "python3-bson reads the archive, totals exact" want.txt py.txt
+else
+	skip "python3-bson reads the archive" "python3-bson not installed"
+fi
+
+# A torn document at the end (a crash mid-write) is cut off at the next
+# start, and invoices already archived are not archived again.
+printf '\100\0\0\0\002Mess' >>arch.bson
+check_fail "--dump reports a torn archive" 1 mqtt2kafka --dump arch.bson
+mqtt2kafka -q -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic 'till/#' \
+    -d state --archive arch.bson 2>bridge2.err &
+BPID=$!
+sleep 1
+mosquitto_pub -p "$MQ_PORT" -t till/1 -q 1 -m 'Meera Iyer 7123456789 laptop'
+sleep 1
+kill $BPID; wait $BPID
+check "archive repaired and still deduplicated" test \
+    "$(mqtt2kafka --dump arch.bson | grep -c ',Meera,')" -eq 1
+done_testing
