@@ -590,6 +590,10 @@ kin_consumer(struct kin *K)
 	conf_set(conf, "enable.auto.offset.store", "false");
 	conf_set(conf, "auto.offset.reset", "earliest");
 	conf_set(conf, "enable.partition.eof", "true");
+	/* Prefetch more and wait less for a fetch: 3-4x the default's rate
+	 * on the mock cluster (tests/bench/scaleout.sh). */
+	conf_set(conf, "queued.min.messages", "1000000");
+	conf_set(conf, "fetch.wait.max.ms", "100");
 	conf_set(conf, "log_level", c->verbose ? "6" : "3");
 	for (i = 0; i < c->nprops; i++) {
 		char *kv = strdup(c->props[i]), *eq;
@@ -683,6 +687,26 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 	} else {
 		rd_kafka_topic_partition_list_t *l =
 		    rd_kafka_topic_partition_list_new((int)c->nparts);
+		rd_kafka_topic_t *rkt = rd_kafka_topic_new(K->rk, c->topic,
+		    NULL);
+		const struct rd_kafka_metadata *md = NULL;
+		/* Know the leaders before assigning: else librdkafka retries
+		 * its first offset query only after 500 ms. */
+		if (rkt != NULL && rd_kafka_metadata(K->rk, 0, rkt, &md,
+		    10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			if (md->topic_cnt == 1 && md->topics[0].err)
+				errx(1, "kafka: %s: %s", c->topic,
+				    rd_kafka_err2str(md->topics[0].err));
+			for (i = 0; md->topic_cnt == 1 && i < c->nparts; i++)
+				if (c->parts[i] >= md->topics[0].partition_cnt)
+					errx(1, "kafka: %s: no partition %"
+					    PRId32 " (the topic has %d)",
+					    c->topic, c->parts[i],
+					    md->topics[0].partition_cnt);
+			rd_kafka_metadata_destroy(md);
+		}
+		if (rkt != NULL)
+			rd_kafka_topic_destroy(rkt);
 		for (i = 0; i < c->nparts; i++) {
 			rd_kafka_topic_partition_list_add(l, c->topic,
 			    c->parts[i])->offset = kin_start(K, c->parts[i]);

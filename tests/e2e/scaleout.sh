@@ -116,6 +116,9 @@ check_fail "-b without --topic is a usage error" 2 reduce -b "$B" -o x --partiti
 check_fail "-b needs -G or --partitions" 2 reduce -b "$B" --topic sales -o x
 check_fail "bad partition list" 2 reduce -b "$B" --topic sales --partitions 3-1 -o x
 check_fail "--topic without -b" 2 reduce --topic sales -o x
+timeout 20 reduce -q -b "$B" --topic sales --partitions 5-6 -e -o x >/dev/null 2>p.err
+check "a partition the topic lacks: exit 1" test $? -eq 1
+check_grep "and says so" '^reduce: kafka: sales: no partition 6 \(the topic has 6\)$' p.err
 reduce -b "$B" --topic sales --partitions 0 -o x -X enable.auto.commit=true 2>e.err
 check_grep "offsets are reduce's own" "^reduce: kafka: -X enable.auto.commit: reduce keeps its offsets in its checkpoint$" e.err
 check_fail "replay: --key needs -b" 2 replay --synth --rows 1 --key BranchName
