@@ -16,7 +16,7 @@ case $LI_BUILD in *build-san) N=200000 ;; esac
 echo "# $N rows (1M would not fit the mock's 5 MiB per partition)"
 
 mkfifo ctl
-kafka_mock -b 3 -p 6 -t sales -t dup -t grp -c ctl >addr 2>mock.err &
+kafka_mock -b 3 -p 6 -t sales -t dup -t grp -t ex -c ctl >addr 2>mock.err &
 mock=$!
 at_exit "kill $mock 2>/dev/null"
 check "mock cluster up" wait_for 20 test -s addr
@@ -110,6 +110,36 @@ check "group: every partition is in the checkpoint" \
 timeout 60 reduce --no-sync -q -b "$B" --topic grp -G g1 -e \
     --checkpoint g/state.ckpt -o g $X >g2.out 2>&1
 check "group: a rerun resumes at the checkpoint" diff -r -x state.ckpt gbatch g
+
+# A group member killed with SIGKILL: its successor is given the partitions
+# once the old member's session times out (6 s), and starts each one after
+# the checkpoint's offset.
+gm() {
+	exec timeout 120 reduce --no-sync -q -b "$B" --topic sales -G g2 -e \
+	    --tick 0.2 --tick-rows 20000 --checkpoint gm/state.ckpt -o gm $X
+}
+gm >gm.a 2>gm.err &
+pg=$!
+at_exit "kill -9 $pg 2>/dev/null"
+check "group: the member checkpoints" wait_for 60 grep -q '^[0-9]*,[^,]*,[1-9]' gm.a
+kill -9 $pg
+wait $pg 2>/dev/null
+rows=$(tail -n 1 gm.a | cut -d, -f3)
+echo "# group member killed after $rows rows"
+check "group: killed mid-stream" test "$rows" -lt "$N"
+gm >gm.b 2>>gm.err &
+pg=$!
+wait $pg
+check "group: the restarted member exits 0" test $? -eq 0
+check "group: resumed result equals the batch run" diff -r -x state.ckpt batch gm
+check "group: no diagnostics" test ! -s gm.err
+
+# ---- the example --------------------------------------------------------
+timeout 120 sh "$LI_TOP/examples/scaleout.sh" "$B" ex 20000 $X >ex.out 2>ex.err
+check "examples/scaleout.sh: exit 0" test $? -eq 0
+check_grep "examples/scaleout.sh: pipe and Kafka agree" '^pipe and Kafka snapshots are identical \(20000 rows, ' ex.out
+rm -rf "$(sed -n 's/.*rows, \(.*\))$/\1/p' ex.out)"
+check_fail "examples/scaleout.sh: usage" 2 sh "$LI_TOP/examples/scaleout.sh"
 
 # ---- usage and errors ---------------------------------------------------
 check_fail "-b without --topic is a usage error" 2 reduce -b "$B" -o x --partitions 0
