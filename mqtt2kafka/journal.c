@@ -169,7 +169,8 @@ journal_open(const char *dir, size_t seg_bytes, char *err, size_t errlen)
 	}
 	closedir(d);
 	d = NULL;
-	qsort(ids, nids, sizeof(*ids), cmp_u32);
+	if (nids > 0)
+		qsort(ids, nids, sizeof(*ids), cmp_u32);
 	for (i = 0; i < nids; i++) {
 		struct seg *s;
 		struct stat st;
@@ -296,7 +297,8 @@ journal_append(struct journal *j, const struct jrec *r)
 	memcpy(buf + J_HDR + 8, &r->recv_ns, 8);
 	memcpy(buf + J_HDR + 16, &tl, 2);
 	memcpy(buf + J_HDR + J_FIXED, r->topic, r->topiclen);
-	memcpy(buf + J_HDR + J_FIXED + r->topiclen, r->payload, r->len);
+	if (r->len > 0)
+		memcpy(buf + J_HDR + J_FIXED + r->topiclen, r->payload, r->len);
 	hdr[0] = J_MAGIC;
 	hdr[1] = (uint32_t)body;
 	hdr[2] = checksum(buf + J_HDR, body);

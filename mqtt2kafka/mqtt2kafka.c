@@ -503,7 +503,8 @@ on_message(void *ctx, char *topic_name, int topic_len, MQTTClient_message *m)
 		memcpy(topic, topic_name, (size_t)topic_len);
 		topic[topic_len] = '\0';
 	}
-	rc = process(topic, m->payload, (size_t)(m->payloadlen > 0 ?
+	rc = process(topic, m->payload != NULL ? m->payload : "",
+	    (size_t)(m->payloadlen > 0 ?
 	    m->payloadlen : 0), (int64_t)(now_wall() * 1e9), -1, 0);
 	if (topic != topic_name && topic != buf)
 		free(topic);
@@ -546,8 +547,10 @@ mqtt_connect(void)
 	}
 	if ((rc = MQTTClient_connect(B.mc, &co)) != MQTTCLIENT_SUCCESS)
 		return rc;
+	/* With a large backlog the SUBACK queues behind the messages and
+	 * the call may time out; a present session keeps the subscription. */
 	if ((rc = MQTTClient_subscribe(B.mc, B.mtopic, B.qos)) !=
-	    MQTTCLIENT_SUCCESS)
+	    MQTTCLIENT_SUCCESS && !co.returned.sessionPresent)
 		return rc;
 	return 0;
 }
@@ -958,7 +961,9 @@ main(int argc, char **argv)
 		warn("%s", B.archive_path);
 		rc = 1;
 	}
+	B.ar = NULL;
 	journal_close(B.jr);
+	B.jr = NULL;
 	if (B.dlq != NULL && (fflush(B.dlq) == EOF ||
 	    fdatasync(fileno(B.dlq)) == -1 || fclose(B.dlq) == EOF)) {
 		warn("%s", B.dlq_path);

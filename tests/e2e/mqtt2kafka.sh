@@ -135,4 +135,39 @@ sleep 1
 kill $BPID; wait $BPID
 check "archive repaired and still deduplicated" test \
     "$(mqtt2kafka --dump arch.bson | grep -c ',Meera,')" -eq 1
+
+# ---- credentials from a file or the environment ----------------------------
+mkdir -p auth
+touch auth/passwd && chmod 600 auth/passwd
+mosquitto_passwd -b auth/passwd till s3cret
+APORT=$(free_port)
+cat >auth/mosquitto.conf <<EOC
+listener $APORT 127.0.0.1
+allow_anonymous false
+password_file $WORK/auth/passwd
+$( [ "$(id -u)" -eq 0 ] && echo "user root" )
+EOC
+mosquitto -c auth/mosquitto.conf >auth/log 2>&1 &
+APID=$!
+at_exit 'kill $APID 2>/dev/null'
+wait_for 10 mosquitto_pub -p "$APORT" -u till -P s3cret -t x -m x
+printf 'till\ns3cret\n' >auth/creds
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$APORT" -d st-auth \
+    --mqtt-password-file auth/creds 2>auth.err &
+p=$!
+wait_for 10 grep -q '^mqtt2kafka: subscribed' auth.err
+kill $p; wait $p
+check_grep "password file logs in" '^mqtt2kafka: subscribed to invoices' auth.err
+MQTT_USERNAME=till MQTT_PASSWORD=s3cret mqtt2kafka -b "$KAFKA" \
+    -u "tcp://127.0.0.1:$APORT" -d st-auth 2>auth.err &
+p=$!
+wait_for 10 grep -q '^mqtt2kafka: subscribed' auth.err
+kill $p; wait $p
+check_grep "MQTT_USERNAME/MQTT_PASSWORD log in" '^mqtt2kafka: subscribed to invoices' auth.err
+MQTT_USERNAME=till MQTT_PASSWORD=wrong mqtt2kafka -q -b "$KAFKA" \
+    -u "tcp://127.0.0.1:$APORT" -d st-auth 2>auth.err
+rc=$?
+check "a wrong password exits 1" test $rc -eq 1
+echo "mqtt2kafka: tcp://127.0.0.1:$APORT: connection refused" >want.txt
+check_same "a wrong password says so" want.txt auth.err
 done_testing

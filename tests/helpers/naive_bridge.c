@@ -5,6 +5,9 @@
  * QoS 1, no journal, no enrichment.  Exits after COUNT messages.
  *
  *   naive_bridge -b BROKERS -u URL -t KAFKA_TOPIC --topic FILTER -n COUNT
+ *       [--max-time SECONDS]
+ * Prints "COUNT SECONDS" (messages bridged, time from connecting) at the
+ * end; the clock starts once connected.
  */
 #include <err.h>
 #include <getopt.h>
@@ -39,6 +42,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "max-time", required_argument, NULL, 'T' + 1 },
 		{ "topic", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -48,7 +52,8 @@ main(int argc, char **argv)
 	const char *filter = "invoices";
 	char errstr[512];
 	rd_kafka_conf_t *conf;
-	int ch;
+	int ch, rc;
+	double t0, maxtime = 0;
 
 	while ((ch = getopt_long(argc, argv, "b:n:t:u:", longopts,
 	    NULL)) != -1) {
@@ -59,6 +64,10 @@ main(int argc, char **argv)
 				errx(2, "-n: bad count");
 			break;
 		case 't': ktopic = optarg; break;
+		case 'T' + 1:
+			if (parse_double(optarg, 0, 3600, &maxtime) == -1)
+				errx(2, "--max-time: bad seconds");
+			break;
 		case 'u': url = optarg; break;
 		case 'T': filter = optarg; break;
 		default:
@@ -68,9 +77,8 @@ main(int argc, char **argv)
 	}
 	conf = rd_kafka_conf_new();
 	if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers, errstr,
-	    sizeof(errstr)) || rd_kafka_conf_set(conf, "enable.idempotence",
-	    "true", errstr, sizeof(errstr)) || rd_kafka_conf_set(conf,
-	    "linger.ms", "0", errstr, sizeof(errstr)))
+	    sizeof(errstr)) || rd_kafka_conf_set(conf, "linger.ms", "0",
+	    errstr, sizeof(errstr)))
 		errx(1, "%s", errstr);
 	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr,
 	    sizeof(errstr))) == NULL)
@@ -80,11 +88,21 @@ main(int argc, char **argv)
 		errx(1, "MQTTClient_create");
 	MQTTClient_setCallbacks(mc, NULL, NULL, on_message, NULL);
 	co.cleansession = 0;
-	if (MQTTClient_connect(mc, &co) != MQTTCLIENT_SUCCESS ||
-	    MQTTClient_subscribe(mc, filter, 1) != MQTTCLIENT_SUCCESS)
-		errx(1, "%s: cannot connect", url);
-	while (want == 0 || done < want)
-		sleep_sec(0.01);
+	for (ch = 0; (rc = MQTTClient_connect(mc, &co)) != MQTTCLIENT_SUCCESS &&
+	    ch < 50; ch++)
+		sleep_sec(0.1);
+	if (rc != MQTTCLIENT_SUCCESS)
+		errx(1, "%s: cannot connect: %d", url, rc);
+	/* With a backlog, the SUBACK may come too late; the persistent
+	 * session keeps the subscription anyway. */
+	if ((rc = MQTTClient_subscribe(mc, filter, 1)) != MQTTCLIENT_SUCCESS &&
+	    !co.returned.sessionPresent)
+		errx(1, "%s: cannot subscribe: %d", url, rc);
+	t0 = now_mono();
+	while ((want == 0 || done < want) && (maxtime == 0 ||
+	    now_mono() - t0 < maxtime))
+		sleep_sec(0.001);
+	printf("%lld %.3f\n", done, now_mono() - t0);
 	MQTTClient_disconnect(mc, 1000);
 	MQTTClient_destroy(&mc);
 	rd_kafka_destroy(rk);
