@@ -43,6 +43,7 @@ struct kin {
 	size_t nb;
 	uint32_t *msgof;	/* message index of each fed row */
 	uint64_t *start;	/* its byte offset in buf */
+	const char *pre[KIN_BATCH];	/* why a message was turned down */
 	char *buf;
 	size_t len, cap;
 	int mfd;
@@ -383,12 +384,25 @@ kin_grow(struct kin *K, size_t need)
 	K->cap = ncap;
 }
 
+/* Reject, in offset order, the messages before batch index upto that the
+ * checks before splitting turned down. */
+static void
+kin_pre_rejects(struct kin *K, size_t *next, size_t upto)
+{
+	for (; *next < upto; (*next)++) {
+		if (K->pre[*next] == NULL)
+			continue;
+		agg_count_reject(K->agg);
+		kin_reject(K, K->batch[*next], K->pre[*next]);
+	}
+}
+
 /* Count messages batch[from..to), all with the same header. */
 static void
 kin_segment(struct kin *K, size_t from, size_t to)
 {
 	struct csvio_record rec;
-	size_t i, nfed = 0, cur = 0;
+	size_t i, nfed = 0, cur = 0, next = from;
 	char why[256];
 	int n;
 
@@ -399,40 +413,29 @@ kin_segment(struct kin *K, size_t from, size_t to)
 		size_t len = m->payload ? m->len : 0, q, quotes = 0;
 		while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
 			len--;
-		/* A message is a row: never let one run into the next. */
-		if (len == 0)
-			goto bad_empty;
-		if (len > K->c->max_record) {
-			agg_count_reject(K->agg);
-			kin_reject(K, m, "message too long");
-			continue;
-		}
 		for (q = 0; q < len; q++)
 			quotes += p[q] == '"';
-		if (quotes % 2) {
-			agg_count_reject(K->agg);
-			kin_reject(K, m, "unterminated quoted field");
+		/* A message is a row: never let one run into the next. */
+		K->pre[i] = len == 0 ? "empty message" :
+		    len > K->c->max_record ? "message too long" :
+		    quotes % 2 ? "unterminated quoted field" : NULL;
+		if (K->pre[i] != NULL)
 			continue;
-		}
 		kin_grow(K, K->len + len + 1);
 		K->start[nfed] = K->len;
 		K->msgof[nfed++] = (uint32_t)i;
 		memcpy(K->buf + K->len, p, len);
 		K->len += len;
 		K->buf[K->len++] = '\n';
-		continue;
-bad_empty:
-		agg_count_reject(K->agg);
-		kin_reject(K, m, "empty message");
 	}
-	if (nfed == 0)
-		return;
-	kin_feed(K, K->buf, K->len);
-	while ((n = csvio_next(K->rd, &rec)) != 0) {
+	if (nfed > 0)
+		kin_feed(K, K->buf, K->len);
+	while (nfed > 0 && (n = csvio_next(K->rd, &rec)) != 0) {
 		const rd_kafka_message_t *m;
 		int d;
 		while (cur + 1 < nfed && K->start[cur + 1] <= rec.offset)
 			cur++;
+		kin_pre_rejects(K, &next, K->msgof[cur]);
 		m = K->batch[K->msgof[cur]];
 		if (n == -1) {
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM ||
@@ -453,6 +456,7 @@ bad_empty:
 			kin_reject(K, m, why);
 		K->since_tick++;
 	}
+	kin_pre_rejects(K, &next, to);
 }
 
 /* Count every message gathered, then note their offsets. */

@@ -26,14 +26,15 @@ B=$(cat addr)
 [ -n "$B" ] || { echo "bench: the mock cluster did not start"; exit 1; }
 echo "rows: $ROWS; cores: $(nproc); mock cluster: 3 brokers, 6 partitions (same machine)"
 
-# secs CMD: wall seconds of CMD (a shell command line).
+# secs CMD: wall seconds of CMD (a shell command line); the CPU seconds
+# (user + system) of CMD and its children go to $T/cpu.
 secs() {
-	/usr/bin/time -f '%e' -o "$T/time" sh -c "$*" >/dev/null 2>"$T/err" ||
+	/usr/bin/time -f '%e %U %S' -o "$T/time" sh -c "$*" >/dev/null 2>"$T/err" ||
 	    { echo "bench: failed: $*: $(tail -n 3 "$T/err")" >&2; echo 0; return; }
-	cat "$T/time"
+	awk '{ print $2 + $3 > "'"$T/cpu"'"; print $1 }' "$T/time"
 }
 rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }'; }
-row() { printf '%-44s %9s %12s\n' "$1" "$2" "$(rate "$3" "$2")"; }
+row() { printf '%-44s %8s %11s %8s\n' "$1" "$2" "$(rate "$3" "$2")" "$(cat "$T/cpu")"; }
 same() {	# DIR: the same snapshot as the pipe's?
 	for f in pipe/*.csv; do
 		cmp -s "$f" "$1/${f#pipe/}" || { echo "DIFFERENT"; return; }
@@ -42,7 +43,8 @@ same() {	# DIR: the same snapshot as the pipe's?
 }
 
 replay --synth --rows "$ROWS" >data.csv
-printf '%-44s %9s %12s\n' "what" "seconds" "rows/s"
+echo "seconds: wall; cpu: user+system seconds of the tools (not of the mock)"
+printf '%-44s %8s %11s %8s\n' "what" "seconds" "rows/s" "cpu"
 s=$(secs "replay --synth --rows $ROWS | reduce --no-sync -q -o pipe")
 row "pipe: replay --synth | reduce" "$s" "$ROWS"
 s=$(secs "reduce --no-sync -q -o file data.csv")

@@ -16,7 +16,7 @@ case $LI_BUILD in *build-san) N=200000 ;; esac
 echo "# $N rows (1M would not fit the mock's 5 MiB per partition)"
 
 mkfifo ctl
-kafka_mock -b 3 -p 6 -t sales -t dup -t grp -t ex -c ctl >addr 2>mock.err &
+kafka_mock -b 3 -p 6 -t sales -t dup -t grp -t ex -t bad -t bp -c ctl >addr 2>mock.err &
 mock=$!
 at_exit "kill $mock 2>/dev/null"
 check "mock cluster up" wait_for 20 test -s addr
@@ -133,6 +133,34 @@ wait $pg
 check "group: the restarted member exits 0" test $? -eq 0
 check "group: resumed result equals the batch run" diff -r -x state.ckpt batch gm
 check "group: no diagnostics" test ! -s gm.err
+
+# ---- bad messages -------------------------------------------------------
+# Written by kcat, without an li.header header: the default header applies.
+replay --synth --rows 2 | tail -n 2 >two.csv
+{
+	head -n 1 two.csv
+	echo '1000009,"2024-01-01 10:00:00,LiveInsight Mart'
+	tail -n 1 two.csv | sed 's/^1000002,/abc,/'
+	tail -n 1 two.csv | sed "s/LiveInsight Mart/$(printf '%0300d' 0)/"
+} >bad.txt
+kcat -b "$B" -P -t bad -p 0 <bad.txt 2>/dev/null
+timeout 60 reduce --no-sync -b "$B" --topic bad --partitions 0 -e \
+    --dedup-col TransactionID --max-record 256 -o bad $X >bad.out 2>bad.err
+check "bad messages: exit 0" test $? -eq 0
+printf '%s\n' \
+    'reduce: bad[0]@1: unterminated quoted field' \
+    'reduce: bad[0]@2: message id is not an integer' \
+    'reduce: bad[0]@3: message too long' \
+    'reduce: bad: 3 rows rejected' >bad.want
+check_same "bad messages: each named by partition and offset" bad.want bad.err
+check_grep "bad messages: one row counted, three rejected" '^1,[^,]*,1,3,' bad.out
+check_grep "bad messages: RejectedRows in kpis.csv" ',3$' bad/kpis.csv
+
+# ---- backpressure -------------------------------------------------------
+timeout 60 replay -v --synth --rows 20000 -b "$B" -t bp \
+    -X queue.buffering.max.messages=100 >/dev/null 2>bp.err
+check "a queue of 100 messages: 20000 rows still go" test $? -eq 0
+check_grep "and every one is confirmed" '^replay: kafka: bp: 20000 rows confirmed$' bp.err
 
 # ---- the example --------------------------------------------------------
 timeout 120 sh "$LI_TOP/examples/scaleout.sh" "$B" ex 20000 $X >ex.out 2>ex.err
