@@ -292,36 +292,50 @@ kin_feed(struct kin *K, const char *text, size_t len)
 	csvio_reader_seek(K->rd, 0, 1);
 }
 
-/* Bind the header hdr[0..len) unless it is bound already. */
-static void
-kin_bind(struct kin *K, const char *hdr, size_t len)
+/* Bind the header hdr[0..len) unless it is bound already.  Returns 0, or
+ * -1 with the reason in why (then nothing is bound). */
+static int
+kin_bind(struct kin *K, const char *hdr, size_t len, char *why, size_t wlen)
 {
 	struct csvio_record rec;
 	char errb[512];
 	char *line;
 
 	if (K->hdr != NULL && K->hdrlen == len && memcmp(K->hdr, hdr, len) == 0)
-		return;
-	if (len == 0 || len > K->c->max_record)
-		errx(1, "%s: bad header", K->c->topic);
+		return 0;
+	free(K->hdr);
+	K->hdr = NULL;
+	if (len == 0 || len > K->c->max_record) {
+		snprintf(why, wlen, "bad header: %s", len ? "too long" :
+		    "empty");
+		return -1;
+	}
 	if ((line = malloc(len + 1)) == NULL)
 		err(1, "malloc");
 	memcpy(line, hdr, len);
 	line[len] = '\n';
 	kin_feed(K, line, len + 1);
-	if (csvio_next(K->rd, &rec) != 1)
-		errx(1, "%s: header does not parse: %.*s", K->c->topic,
-		    (int)(len > 200 ? 200 : len), hdr);
-	if (agg_bind(K->agg, &rec, K->c->tscol, errb, sizeof(errb)) == -1)
-		errx(1, "%s: header: %s", K->c->topic, errb);
+	if (csvio_next(K->rd, &rec) != 1) {
+		snprintf(why, wlen, "bad header: does not parse");
+		goto fail;
+	}
+	if (agg_bind(K->agg, &rec, K->c->tscol, errb, sizeof(errb)) == -1) {
+		snprintf(why, wlen, "bad header: %s", errb);
+		goto fail;
+	}
 	K->dedup_idx = -1;
 	if (K->c->dedup_col != NULL &&
-	    (K->dedup_idx = csvio_find(&rec, K->c->dedup_col)) < 0)
-		errx(1, "%s: header: no column '%s' for --dedup-col",
-		    K->c->topic, K->c->dedup_col);
-	free(K->hdr);
+	    (K->dedup_idx = csvio_find(&rec, K->c->dedup_col)) < 0) {
+		snprintf(why, wlen, "bad header: no column '%s' for "
+		    "--dedup-col", K->c->dedup_col);
+		goto fail;
+	}
 	K->hdr = line;
 	K->hdrlen = len;
+	return 0;
+fail:
+	free(line);
+	return -1;
 }
 
 static void
@@ -466,6 +480,7 @@ kin_process(struct kin *K)
 	size_t i, from = 0;
 	const char *h, *h2;
 	size_t hl, hl2;
+	char why[700];
 
 	if (K->nb == 0)
 		return;
@@ -478,8 +493,15 @@ kin_process(struct kin *K)
 				break;
 			to++;
 		}
-		kin_bind(K, h, hl);
-		kin_segment(K, from, to);
+		/* A header that does not bind turns its messages down: a
+		 * poisoned message must not stop every restart. */
+		if (kin_bind(K, h, hl, why, sizeof(why)) == -1) {
+			for (i = from; i < to; i++) {
+				agg_count_reject(K->agg);
+				kin_reject(K, K->batch[i], why);
+			}
+		} else
+			kin_segment(K, from, to);
 		from = to;
 	}
 	for (i = 0; i < K->nb; i++) {

@@ -322,8 +322,21 @@ kout_finish(struct kout *k)
 
 	/* Every message ends in a delivery report, at the latest after
 	 * message.timeout.ms: wait for all of them. */
-	while (rd_kafka_outq_len(k->rk) > 0)
-		rd_kafka_flush(k->rk, 1000);
+	double until = 0;
+
+	while (rd_kafka_outq_len(k->rk) > 0) {
+		rd_kafka_flush(k->rk, 500);
+		/* Stopped by a signal: give the brokers 10 s more, then
+		 * count what is left as not confirmed. */
+		if (sig_stop && until == 0)
+			until = now_mono() + 10;
+		if (until > 0 && now_mono() > until) {
+			rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE |
+			    RD_KAFKA_PURGE_F_INFLIGHT);
+			rd_kafka_flush(k->rk, 1000);
+			break;
+		}
+	}
 	lost = k->queued - k->confirmed;
 	if (k->verbose)
 		warnx("kafka: %s: %llu rows confirmed", k->topic, k->confirmed);
