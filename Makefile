@@ -7,6 +7,7 @@
 #   make bench           benchmarks (tests/bench), side by side with peers
 #   make demo            the live pipeline on synthetic data
 #   make deps            install the Debian packages the project needs
+#   make bench-deps      also the benchmark peers (DuckDB from npm)
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #
 # Each tool describes itself in <tool>/tool.mk:
@@ -125,6 +126,9 @@ demo: $(BINS)
 deps:
 	sh ./deps.sh
 
+bench-deps:
+	sh ./deps.sh --bench
+
 # ---- install --------------------------------------------------------------
 MANPAGES := $(sort $(wildcard man/*.[1-8]))
 
@@ -140,6 +144,6 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all tests check bench demo deps install uninstall clean
+.PHONY: all tests check bench bench-deps demo deps install uninstall clean
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -494,10 +494,6 @@ rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
 			    path, lineno, RULE_LINE_MAX);
 			goto bad;
 		}
-		if (memchr(line, '\0', len) != NULL || len != strlen(line)) {
-			fail(err, errlen, "%s:%u: NUL byte", path, lineno);
-			goto bad;
-		}
 		if ((rc = rule_parse_line(line, &r, e, sizeof(e))) == -1) {
 			fail(err, errlen, "%s:%u: %s", path, lineno, e);
 			goto bad;

@@ -1,4 +1,4 @@
 TOOLS += alertd
-alertd_SRCS := alertd/alertd.c alertd/rule.c alertd/state.c \
+alertd_SRCS := alertd/alertd.c alertd/rule.c alertd/state.c alertd/table.c \
 	alertd/inventory.c alertd/hook.c
 alertd_LDLIBS :=

@@ -323,6 +323,8 @@ static const char *const last_names[] = { "Sharma", "Rao", "Reddy", "Iyer",
     "Agarwal", "Desai", "Krishnan" };
 
 #define NFAV	6
+#define TASTE	6	/* items a segment favours */
+#define TASTE_P	0.6	/* chance an item comes from the segment's taste */
 
 struct customer {
 	double weight;		/* how often they visit */
@@ -336,6 +338,8 @@ struct synth_invoices {
 	struct customer *cust;
 	double *custw;
 	double *popw;		/* catalogue-wide popularity */
+	size_t *taste;		/* segments x TASTE items */
+	struct rng taste_rng;	/* separate stream, so segments=0 is unchanged */
 	uint64_t made;
 	int64_t day0;
 	int days;
@@ -349,6 +353,7 @@ synth_invoice_defaults(struct synth_invoice_opts *o)
 	o->invoices = 5000;
 	o->customers = 200;
 	o->years = 3;
+	o->segments = 8;
 	o->start.year = 2022;
 	o->start.mon = 1;
 	o->start.day = 1;
@@ -362,7 +367,7 @@ synth_invoices_new(const struct synth_invoice_opts *o)
 	int c;
 	size_t i;
 
-	if (o->customers < 1 || o->years < 1)
+	if (o->customers < 1 || o->years < 1 || o->segments < 0)
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
@@ -392,6 +397,16 @@ synth_invoices_new(const struct synth_invoice_opts *o)
 			cu->favw[k] = 1.0 / (k + 1);
 		}
 	}
+	rng_seed(&s->taste_rng, o->seed ^ 0x7461737465ULL);
+	if (o->segments > 0) {
+		s->taste = malloc((size_t)o->segments * TASTE * sizeof(*s->taste));
+		if (s->taste == NULL) {
+			synth_invoices_free(s);
+			return NULL;
+		}
+		for (i = 0; i < (size_t)o->segments * TASTE; i++)
+			s->taste[i] = (size_t)rng_below(&s->taste_rng, cat->n);
+	}
 	s->day0 = tm_days(o->start.year, o->start.mon, o->start.day);
 	s->days = (int)(tm_days(o->start.year + o->years, o->start.mon,
 	    o->start.day) - s->day0);
@@ -406,6 +421,7 @@ synth_invoices_free(struct synth_invoices *s)
 	free(s->cust);
 	free(s->custw);
 	free(s->popw);
+	free(s->taste);
 	free(s);
 }
 
@@ -453,6 +469,13 @@ synth_invoices_next(struct synth_invoices *s, struct synth_invoice *inv)
 			inv->items[k] = rng_pick(&s->rng, s->popw, (unsigned)cat->n);
 	}
 	inv->nitems = want;
+	if (s->o.segments > 0) {
+		const size_t *t = s->taste +
+		    (size_t)(inv->customer % s->o.segments) * TASTE;
+		for (k = 0; k < inv->nitems; k++)
+			if (rng_uniform(&s->taste_rng) < TASTE_P)
+				inv->items[k] = t[rng_below(&s->taste_rng, TASTE)];
+	}
 	return 1;
 }
 

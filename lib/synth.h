@@ -69,6 +69,12 @@ struct synth_invoice_opts {
 	int years;		/* span of the dates (default 3) */
 	struct li_tm start;	/* default 2022-01-01 */
 	const struct catalog *catalog;	/* default: catalog_builtin() */
+	/* Shared tastes: customer c is in segment c mod segments, and each
+	 * segment favours a few items; an item is taken from the customer's
+	 * segment with probability 0.6.  That is the structure collaborative
+	 * filtering finds and a most-popular list cannot (0 = none; default
+	 * 8). */
+	int segments;
 };
 
 struct synth_invoice {

@@ -32,6 +32,7 @@
 #include "invno.h"
 #include "invoice.h"
 #include "journal.h"
+#include "pstore.h"
 #include "timefield.h"
 #include "util.h"
 
@@ -70,6 +71,8 @@ static struct {
 	FILE *dlq;
 	pthread_mutex_t dlq_mu;
 	MQTTClient mc;
+	MQTTClient_persistence pstore;
+	char pspath[4096];
 	struct invoice *inv;	/* scratch, one user at a time */
 	char *jbuf, *dbuf;
 	size_t dbufsz;
@@ -115,7 +118,7 @@ help(void)
 	    "      --keepalive SECONDS    MQTT keepalive (30)\n"
 	    "      --mqtt-password-file F user name and password, one a line\n"
 	    "      --cafile F, --cert F, --key F   MQTT TLS files\n"
-	    "      --mqtt-persistence file|none   paho's own store (file)\n"
+	    "      --mqtt-persistence log|file|none  paho's own store (log)\n"
 	    "  -d, --state-dir DIR        journal and counters "
 	    "(mqtt2kafka.state)\n"
 	    "  -c, --catalog FILE         catalogue CSV Item,Aisle,Price\n"
@@ -682,7 +685,7 @@ main(int argc, char **argv)
 	B.state_dir = "mqtt2kafka.state";
 	B.qos = 1;
 	B.keepalive = 30;
-	B.persist = 1;
+	B.persist = 2;
 	B.max_size = 65536;
 	B.max_spool = 1ULL << 30;
 	B.sync_interval = 0.1;
@@ -759,12 +762,14 @@ main(int argc, char **argv)
 			B.key = optarg;
 			break;
 		case OPT_PERSIST:
-			if (strcmp(optarg, "file") == 0)
+			if (strcmp(optarg, "log") == 0)
+				B.persist = 2;
+			else if (strcmp(optarg, "file") == 0)
 				B.persist = 1;
 			else if (strcmp(optarg, "none") == 0)
 				B.persist = 0;
 			else {
-				warnx("--mqtt-persistence: file or none: %s",
+				warnx("--mqtt-persistence: log, file or none: %s",
 				    optarg);
 				usage();
 			}
@@ -881,9 +886,14 @@ main(int argc, char **argv)
 	/* ---- MQTT ------------------------------------------------------- */
 	if (!B.stopping && !B.fatal) {
 		snprintf(path, sizeof(path), "%s/paho", B.state_dir);
-		crc = MQTTClient_create(&B.mc, B.url, B.client_id, B.persist ?
+		snprintf(B.pspath, sizeof(B.pspath), "%s/paho.log",
+		    B.state_dir);
+		if (B.persist == 2 && pstore_init(&B.pstore, B.pspath) == -1)
+			err(1, NULL);
+		crc = MQTTClient_create(&B.mc, B.url, B.client_id,
+		    B.persist == 2 ? MQTTCLIENT_PERSISTENCE_USER : B.persist ?
 		    MQTTCLIENT_PERSISTENCE_DEFAULT : MQTTCLIENT_PERSISTENCE_NONE,
-		    B.persist ? path : NULL);
+		    B.persist == 2 ? (void *)&B.pstore : B.persist ? path : NULL);
 		if (crc != MQTTCLIENT_SUCCESS)
 			errx(2, "%s: cannot create client: %s", B.url,
 			    MQTTClient_strerror(crc));
@@ -944,6 +954,8 @@ main(int argc, char **argv)
 			MQTTClient_disconnect(B.mc, 2000);
 		MQTTClient_destroy(&B.mc);
 	}
+	if (B.persist == 2)
+		pstore_fini(&B.pstore);
 	{
 		double end = now_mono() + B.drain;
 		while (rd_kafka_outq_len(B.rk) > 0 && now_mono() < end &&

@@ -1,4 +1,4 @@
 TOOLS += mqtt2kafka
 mqtt2kafka_SRCS := mqtt2kafka/mqtt2kafka.c mqtt2kafka/invoice.c \
-	mqtt2kafka/journal.c mqtt2kafka/invno.c mqtt2kafka/archive.c
+	mqtt2kafka/journal.c mqtt2kafka/invno.c mqtt2kafka/archive.c mqtt2kafka/pstore.c
 mqtt2kafka_LDLIBS := $(LIBPAHO) $(LIBRDKAFKA) $(LIBBSON)

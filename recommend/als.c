@@ -4,7 +4,7 @@
  *
  * Each half-iteration solves every row of one side from the other side's
  * factors.  A row's normal equations are built from rank-1 updates over the
- * items it rated only (packed lower triangle, k(k+1)/2 entries), four items
+ * items it rated only (kernel.c: a padded lower triangle), four items
  * at a time so that each entry is loaded and stored once per four updates;
  * implicit mode starts from Y'Y, built once per half-iteration.  A
  * persistent pool of threads takes chunks of rows from a shared counter and
@@ -29,10 +29,10 @@
 
 /* ==== dense kernels ====================================================== */
 
-/* On x86-64 the dense kernels are also built for AVX2 and picked at
- * run time (GCC/Clang function multi-versioning).  Floating-point
- * contraction is off in ISO C mode and AVX2 brings no FMA here, so both
- * versions compute bit-identical results: only the vector width differs. */
+/* On x86-64 the interleaved Cholesky is also built for AVX2 and picked at
+ * run time (function multi-versioning).  Floating-point contraction is off
+ * in ISO C mode, so both versions compute bit-identical results, the same
+ * as the scalar solver's: only the vector width differs. */
 #if defined(__x86_64__) && defined(__has_attribute)
 #if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
 #define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
@@ -194,78 +194,6 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 	return sweep - 1;
 }
 
-/* The normal equations are accumulated in a padded lower triangle: row j
- * holds PADLEN(j) = j + 1 rounded up to 4 entries, so that every inner loop
- * runs over whole blocks of 4 that the compiler turns into vector code at
- * -O2 (entries past the diagonal are never read).  Factors are stored with
- * a stride of k rounded up to 4, zero-padded, to match. */
-#define PADLEN(j)	(((j) + 4) & ~3)
-#define KPAD(k)		(((k) + 3) & ~3)
-
-static size_t
-padsize(int k)
-{
-	size_t n = 0;
-	int j;
-
-	for (j = 0; j < k; j++)
-		n += (size_t)PADLEN(j);
-	return n;
-}
-
-/* A += w_p v_p v_p' and b += c_p v_p for four vectors at once (w_p = 1
- * when not weighted).  b has KPAD(k) entries: its update runs over whole
- * blocks of 4 too (the zero padding of v keeps its tail zero). */
-static inline void
-upd4(double *restrict A, double *restrict b, int k,
-    const double *restrict v0, const double *restrict v1,
-    const double *restrict v2, const double *restrict v3, const double *w,
-    const double *c, int weighted)
-{
-	double *restrict row = A;
-	int j, l, m, kp = KPAD(k);
-
-	for (j = 0; j < k; j++) {
-		double a0 = v0[j], a1 = v1[j], a2 = v2[j], a3 = v3[j];
-		int len = PADLEN(j);
-		if (weighted) {
-			a0 *= w[0];
-			a1 *= w[1];
-			a2 *= w[2];
-			a3 *= w[3];
-		}
-		for (l = 0; l < len; l += 4)
-			for (m = 0; m < 4; m++)
-				row[l + m] += a0 * v0[l + m] + a1 * v1[l + m] +
-				    a2 * v2[l + m] + a3 * v3[l + m];
-		row += len;
-	}
-	for (l = 0; l < kp; l += 4)
-		for (m = 0; m < 4; m++)
-			b[l + m] += c[0] * v0[l + m] + c[1] * v1[l + m] +
-			    c[2] * v2[l + m] + c[3] * v3[l + m];
-}
-
-static inline void
-upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
-    double w, double c)
-{
-	double *restrict row = A;
-	int j, l, m, kp = KPAD(k);
-
-	for (j = 0; j < k; j++) {
-		double a = w * v[j];
-		int len = PADLEN(j);
-		for (l = 0; l < len; l += 4)
-			for (m = 0; m < 4; m++)
-				row[l + m] += a * v[l + m];
-		row += len;
-	}
-	for (l = 0; l < kp; l += 4)
-		for (m = 0; m < 4; m++)
-			b[l + m] += c * v[l + m];
-}
-
 /* The padded triangle P as a packed one. */
 static void
 unpad(double *restrict A, const double *restrict P, int k)
@@ -275,76 +203,8 @@ unpad(double *restrict A, const double *restrict P, int k)
 	for (j = 0; j < k; j++) {
 		for (l = 0; l <= j; l++)
 			A[PK(j) + (size_t)l] = P[l];
-		P += PADLEN(j);
+		P += ALS_PADLEN(j);
 	}
-}
-
-/* The rank-1 updates of one row's ratings: explicit (weight 1, b += r v)
- * or implicit (weight alpha |r|, b += (1 + alpha r) v when r > 0).  Sets
- * *cnt to the count of ratings that enter the regularisation. */
-VEC_CLONES static void
-accumulate(double *restrict P, double *restrict b, int k, const double *Y,
-    const uint32_t *idx, const double *val, uint64_t n, int implicit,
-    double alpha, double *cnt)
-{
-	const size_t kp = (size_t)KPAD(k);
-	double w[4] = { 1, 1, 1, 1 }, c[4], cn = 0;
-	uint64_t q;
-	int j;
-
-	/* Two loops, so that each inlined update is specialised. */
-	if (implicit) {
-		for (q = 0; q + 4 <= n; q += 4) {
-			for (j = 0; j < 4; j++) {
-				double r = val[q + (uint64_t)j];
-				w[j] = alpha * fabs(r);
-				c[j] = r > 0 ? 1 + w[j] : 0;
-				cn += r > 0;
-			}
-			upd4(P, b, k, Y + (size_t)idx[q] * kp,
-			    Y + (size_t)idx[q + 1] * kp,
-			    Y + (size_t)idx[q + 2] * kp,
-			    Y + (size_t)idx[q + 3] * kp, w, c, 1);
-		}
-	} else {
-		for (q = 0; q + 4 <= n; q += 4) {
-			for (j = 0; j < 4; j++)
-				c[j] = val[q + (uint64_t)j];
-			upd4(P, b, k, Y + (size_t)idx[q] * kp,
-			    Y + (size_t)idx[q + 1] * kp,
-			    Y + (size_t)idx[q + 2] * kp,
-			    Y + (size_t)idx[q + 3] * kp, w, c, 0);
-		}
-	}
-	for (; q < n; q++) {
-		double r = val[q];
-		if (implicit) {
-			double c1 = alpha * fabs(r);
-			upd1(P, b, k, Y + (size_t)idx[q] * kp, c1,
-			    r > 0 ? 1 + c1 : 0);
-			cn += r > 0;
-		} else {
-			upd1(P, b, k, Y + (size_t)idx[q] * kp, 1, r);
-		}
-	}
-	*cnt = implicit ? cn : (double)n;
-}
-
-/* Y'Y of all n rows of Y (stride KPAD(k)), padded. */
-VEC_CLONES static void
-gram(double *G, const double *Y, size_t n, int k)
-{
-	static const double one[4] = { 1, 1, 1, 1 }, zero[4] = { 0, 0, 0, 0 };
-	double bz[REC_MAX_RANK];
-	size_t r, kp = (size_t)KPAD(k);
-
-	memset(G, 0, padsize(k) * sizeof(*G));
-	memset(bz, 0, sizeof(bz));
-	for (r = 0; r + 4 <= n; r += 4)
-		upd4(G, bz, k, Y + r * kp, Y + (r + 1) * kp, Y + (r + 2) * kp,
-		    Y + (r + 3) * kp, one, zero, 0);
-	for (; r < n; r++)
-		upd1(G, bz, k, Y + r * kp, 1, 0);
 }
 
 /* ==== the solver pool ==================================================== */
@@ -390,11 +250,11 @@ build_row(const struct pool *pl, const struct side *s, uint32_t row,
 	if (!p->implicit && p1 == p0)
 		return 1;
 	if (p->implicit)
-		memcpy(P, G, padsize(k) * sizeof(*P));
+		memcpy(P, G, als_padsize(k) * sizeof(*P));
 	else
-		memset(P, 0, padsize(k) * sizeof(*P));
-	memset(b, 0, (size_t)KPAD(k) * sizeof(*b));
-	accumulate(P, b, k, s->src, s->m->idx + p0, s->m->val + p0, p1 - p0,
+		memset(P, 0, als_padsize(k) * sizeof(*P));
+	memset(b, 0, (size_t)ALS_KPAD(k) * sizeof(*b));
+	als_accumulate(P, b, k, s->src, s->m->idx + p0, s->m->val + p0, p1 - p0,
 	    p->implicit, p->alpha, &n);
 	unpad(A, P, k);
 	for (j = 0; j < k; j++)
@@ -412,7 +272,7 @@ solve_rows(struct pool *pl, const struct side *s, int t, uint32_t start,
 {
 	const struct als_params *p = pl->p;
 	const int k = p->rank;
-	const size_t kp = (size_t)KPAD(k), na = PK(k);
+	const size_t kp = (size_t)ALS_KPAD(k), na = PK(k);
 	uint32_t row;
 
 	if (p->nonneg) {
@@ -479,10 +339,10 @@ worker_run(void *arg)
 	pthread_mutex_unlock(&pl->gate_mu);
 	if (gate < 0)
 		return NULL;
-	P = malloc(padsize(k) * sizeof(*P));
+	P = malloc(als_padsize(k) * sizeof(*P));
 	A = malloc(PK(k) * sizeof(*A));
-	b = malloc((size_t)KPAD(k) * sizeof(*b));
-	G = malloc(padsize(k) * sizeof(*G));
+	b = malloc((size_t)ALS_KPAD(k) * sizeof(*b));
+	G = malloc(als_padsize(k) * sizeof(*G));
 	work = malloc((size_t)k * (k + 1) * sizeof(*work));
 	A4 = malloc(PK(k) * SOLVE_W * sizeof(*A4));
 	b4 = malloc((size_t)k * SOLVE_W * sizeof(*b4));
@@ -495,7 +355,7 @@ worker_run(void *arg)
 			atomic_uint *next = &s->next[it];
 			unsigned c;
 			if (wk->rc == 0 && pl->p->implicit)
-				gram(G, s->src, s->nsrc, k);
+				als_gram(G, s->src, s->nsrc, k);
 			/* Chunks of rows go to whichever thread is free: a
 			 * row's result does not depend on who solves it, and a
 			 * thread the system holds back does not hold up the
@@ -576,7 +436,7 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 	memset(&pl, 0, sizeof(pl));
 	pl.p = p;
 	pl.nthreads = nt;
-	kp = (size_t)KPAD(p->rank);
+	kp = (size_t)ALS_KPAD(p->rank);
 	Up = calloc((size_t)byuser->nrows * kp + 1, sizeof(*Up));
 	Vp = calloc((size_t)byitem->nrows * kp + 1, sizeof(*Vp));
 	if (Up == NULL || Vp == NULL) {

@@ -182,27 +182,6 @@ invoice_doc(bson_t *b, const struct catalog *cat,
 	BSON_APPEND_DOUBLE(b, "Total", (double)total / 100);
 }
 
-/* Shared tastes: customer c belongs to segment c mod segments, and each
- * segment favours TASTE items of the catalogue.  An invoice's item is
- * replaced by one of its segment's with probability TASTE_P, so customers
- * of one segment buy alike: the structure collaborative filtering finds
- * and a most-popular list cannot.  lib/synth.h's own favourites are drawn
- * independently per customer, which no method can generalise from. */
-#define TASTE		6
-#define TASTE_P		0.6
-
-static void
-apply_taste(struct rng *rng, const size_t *taste, int segments,
-    struct synth_invoice *inv)
-{
-	const size_t *t = taste + (size_t)(inv->customer % segments) * TASTE;
-	size_t j;
-
-	for (j = 0; j < inv->nitems; j++)
-		if (rng_uniform(rng) < TASTE_P)
-			inv->items[j] = t[rng_below(rng, TASTE)];
-}
-
 int
 rec_gen_invoices(uint64_t seed, uint64_t invoices, int customers,
     int segments, int json, int array_items, FILE *fp)
@@ -210,8 +189,6 @@ rec_gen_invoices(uint64_t seed, uint64_t invoices, int customers,
 	struct synth_invoice_opts o;
 	struct synth_invoices *s;
 	struct synth_invoice inv;
-	struct rng rng;
-	size_t *taste = NULL, j;
 	char line[4096];
 	int64_t no = 0;
 	int rc = -1;
@@ -220,22 +197,12 @@ rec_gen_invoices(uint64_t seed, uint64_t invoices, int customers,
 	o.seed = seed;
 	o.invoices = invoices;
 	o.customers = customers;
+	o.segments = segments;
 	if ((s = synth_invoices_new(&o)) == NULL)
 		return -1;
-	rng_seed(&rng, seed ^ 0x7461737465ULL);
-	if (segments > 0) {
-		const struct catalog *cat = catalog_builtin();
-		if ((taste = malloc((size_t)segments * TASTE *
-		    sizeof(*taste))) == NULL)
-			goto out;
-		for (j = 0; j < (size_t)segments * TASTE; j++)
-			taste[j] = (size_t)rng_below(&rng, cat->n);
-	}
 	while (synth_invoices_next(s, &inv)) {
 		bson_t b;
 		no++;
-		if (segments > 0)
-			apply_taste(&rng, taste, segments, &inv);
 		if (json && array_items) {
 			size_t n = synth_invoice_json(s, &inv, line,
 			    sizeof(line));
@@ -262,7 +229,6 @@ rec_gen_invoices(uint64_t seed, uint64_t invoices, int customers,
 	}
 	rc = fflush(fp) == 0 ? 0 : -1;
 out:
-	free(taste);
 	synth_invoices_free(s);
 	return rc;
 }

@@ -160,6 +160,29 @@ int als_train(const struct als_params *p, const struct rec_csr *byuser,
  * Returns 0, or -1 when A is not positive definite. */
 int als_cholesky_solve(double *A, double *b, int k);
 
+/* The normal equations are accumulated in a padded lower triangle: row j
+ * holds ALS_PADLEN(j) = j + 1 rounded up to 4 entries, so that every inner
+ * loop runs over whole blocks of 4 that the compiler turns into vector
+ * code at -O2 (entries past the diagonal are never read).  Factors are
+ * stored with a stride of k rounded up to 4, zero-padded, to match. */
+#define ALS_PADLEN(j)	(((j) + 4) & ~3)
+#define ALS_KPAD(k)	(((k) + 3) & ~3)
+
+/* Entries in the padded triangle of rank k. */
+size_t als_padsize(int k);
+
+/* Add the n ratings (item indices idx into Y, values val) of one row to
+ * the padded triangle P and to b (ALS_KPAD(k) entries): explicit
+ * (b += r v) or implicit (weight alpha |r|, b += (1 + alpha r) v when
+ * r > 0).  Sets *cnt to the count that scales lambda.  Y has stride
+ * ALS_KPAD(k).  (kernel.c) */
+void als_accumulate(double *P, double *b, int k, const double *Y,
+    const uint32_t *idx, const double *val, uint64_t n, int implicit,
+    double alpha, double *cnt);
+
+/* Y'Y of the n rows of Y (stride ALS_KPAD(k)) into the padded G. */
+void als_gram(double *G, const double *Y, size_t n, int k);
+
 /* als_cholesky_solve on SOLVE_W systems at once, interleaved: element e
  * of system w is A[e * SOLVE_W + w], b likewise.  Each lane gets exactly
  * the results als_cholesky_solve would; bad[w] is set to 1 for a system

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +47,24 @@ dtab_col(const struct dtab *t, const char *name)
 	return -1;
 }
 
+/* Does a header name an identifier (CustomerID, InvoiceNo, PhoneNumber,
+ * ZipCode)?  Such columns hold digits but are not quantities: they are shown
+ * verbatim, never grouped or summed, and never picked as a default value. */
+static int
+names_identifier(const char *h)
+{
+	static const char *const tails[] = { "id", "no", "number", "phone",
+	    "code" };
+	size_t n = strlen(h), i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		size_t k = strlen(tails[i]);
+		if (n >= k && strcasecmp(h + n - k, tails[i]) == 0)
+			return 1;
+	}
+	return strcasestr(h, "phone") != NULL;
+}
+
 int
 dtab_numeric(const struct dtab *t, size_t col)
 {
@@ -53,6 +72,8 @@ dtab_numeric(const struct dtab *t, size_t col)
 	int seen = 0;
 	double v;
 
+	if (names_identifier(t->hdr[col]))
+		return 0;
 	for (r = 0; r < t->nrow; r++) {
 		int rc = fmt_parse_num(dtab_get(t, r, col), &v);
 		if (rc < 0)

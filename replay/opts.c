@@ -18,7 +18,7 @@ enum {
 	O_EMPTY_ROWS, O_FORMAT, O_HELP, O_HOT, O_INVOICES, O_JITTER, O_LINES,
 	O_LISTEN, O_LOOP, O_MAX_INFLIGHT, O_MAX_RECORD, O_MQTT, O_MQTT_PWFILE,
 	O_MQTT_USER, O_QOS, O_REJECT_EMPTY, O_REOPEN, O_ROWS, O_SEED,
-	O_SHUFFLE, O_SPEEDUP, O_START, O_SYNTH, O_TIME_COL, O_TOPIC, O_VERSION,
+	O_SEGMENTS, O_SHUFFLE, O_SPEEDUP, O_START, O_SYNTH, O_TIME_COL, O_TOPIC, O_VERSION,
 	O_WEAK, O_YEARS, O_KEY,
 };
 
@@ -56,6 +56,7 @@ static const struct option longopts[] = {
 	{ "reopen",		no_argument,		NULL, O_REOPEN },
 	{ "rows",		required_argument,	NULL, O_ROWS },
 	{ "seed",		required_argument,	NULL, O_SEED },
+	{ "segments",		required_argument,	NULL, O_SEGMENTS },
 	{ "shuffle",		no_argument,		NULL, O_SHUFFLE },
 	{ "speedup",		required_argument,	NULL, O_SPEEDUP },
 	{ "start",		required_argument,	NULL, O_START },
@@ -173,6 +174,7 @@ defaults(struct replay_opts *o)
 	o->weak_factor = 1;
 	o->hot_factor = 1;
 	o->customers = 200;
+	o->segments = 8;
 	o->years = 3;
 }
 
@@ -257,6 +259,13 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 				return bad(err, errlen,
 				    "invalid number of customers: '%s'", a);
 			o->customers = (int)v;
+			inv_opt = 1;
+			break;
+		case O_SEGMENTS:
+			if (num(a, 0, 1000000, &v) == -1)
+				return bad(err, errlen,
+				    "invalid number of segments: '%s'", a);
+			o->segments = (int)v;
 			inv_opt = 1;
 			break;
 		case O_DAYS:
@@ -445,7 +454,8 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 		    "--hot-product need --synth");
 	if (o->synth != RS_INVOICES && inv_opt)
 		return bad(err, errlen,
-		    "--customers, --years and --format need --synth=invoices");
+		    "--customers, --segments, --years and --format need "
+		    "--synth=invoices");
 	if (o->synth == RS_NONE && (o->rows_set || o->start_set))
 		return bad(err, errlen, "--rows, --invoices and --start need "
 		    "--synth");

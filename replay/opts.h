@@ -64,6 +64,7 @@ struct replay_opts {
 	int hot_product;
 	double hot_factor;
 	int customers;
+	int segments;		/* shared tastes among customers */
 	int years;
 	int json;		/* --format json */
 

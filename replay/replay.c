@@ -94,8 +94,8 @@ help(void)
 "                          --empty-rows N, --weak-branch NAME[:F],\n"
 "                          --hot-product NAME[:F]\n"
 "      --synth=invoices    synthesise till invoices: --invoices N,\n"
-"                          --customers N, --years N, --start,\n"
-"                          --format text|json\n"
+"                          --customers N, --segments N, --years N,\n"
+"                          --start, --format text|json\n"
 "      --seed N            seed for --synth, --shuffle, --jitter (default 1)\n"
 "Output (default stdout):\n"
 "  -o, --output PATH       a FIFO (made if missing) or a file\n"
@@ -558,6 +558,7 @@ invoices_pass(struct ctx *c)
 	io.seed = o->seed;
 	io.invoices = o->rows;
 	io.customers = o->customers;
+	io.segments = o->segments;
 	io.years = o->years;
 	if (o->start_set)
 		io.start = o->start;

@@ -140,6 +140,31 @@ printf 'when,what\n1,2\n' | alertd -r "$R" >out 2>err
 echo "alertd: stdin:1: not a header of samples (time,...) or tick lines (tick,time,...): input ignored" >want
 check_same "an unknown header is reported" want err
 
+# Hostile input: a 100 KB line, binary bytes, a truncated last line.
+{
+	head -n 3 "$S"
+	awk 'BEGIN { s = "2026-11-23T10:00:09Z,"; for (i = 0; i < 100000; i++) s = s "9"; print s }'
+	printf '\001\377\000garbage\n'
+	tail -n +4 "$S" | head -n 7
+	printf '2026-11-23T10:00:46Z,99'
+} >hostile.csv
+alertd -r "$R" --clock=input -v <hostile.csv >out 2>err
+check "hostile input: exit 0" test $? -eq 0
+check_grep "hostile input: a long line is refused" '^alertd: stdin:4: record too long$' err
+check_grep "hostile input: binary bytes are a malformed line" '^alertd: stdin:5: ' err
+check_grep "hostile input: the truncated last line is malformed" '^alertd: stdin:13: 2 fields, want 8$' err
+check_grep "hostile input: counted" '^alertd: stdin: 9 records, 3 malformed$' err
+check_grep "hostile input: the good lines still alert" ',resolved,cpu_temp,warning,cpu_temp,64,' out
+awk 'BEGIN { s = "x sample cpu_temp warn>1 message="; for (i = 0; i < 5000; i++) s = s "a"; print s }' >long.rules
+alertd -r long.rules </dev/null 2>err
+check "a rule line over 4096 bytes: exit 2" test $? -eq 2
+echo "alertd: long.rules:1: line too long (max 4096 bytes)" >want
+check_same "a rule line over 4096 bytes: message" want err
+printf 'x sample cpu_temp warn>1 message="%s"\n' "$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "m" }')" >msg.rules
+alertd -r msg.rules </dev/null 2>err
+echo "alertd: msg.rules:1: message= too long (max 255 bytes)" >want
+check_same "a message over 255 bytes: message" want err
+
 # Write errors and usage.
 alertd -r "$R" --clock=input <"$S" >/dev/full 2>err
 check "> /dev/full: exit 1" test $? -eq 1
@@ -156,6 +181,70 @@ check_fail "--exec-timeout=0: exit 2" 2 alertd -r "$R" --exec true --exec-timeou
 check_fail "-F xml: exit 2" 2 alertd -r "$R" -F xml
 check_fail "bad option under --once: exit 3" 3 alertd --once -r "$R" --bogus
 check_fail "-i missing file: exit 1" 1 alertd -r "$R" -i no-such.csv
+mkdir adir
+alertd -r "$R" -i "$S" -i adir >out 2>err
+check "-i a directory: exit 1" test $? -eq 1
+echo "alertd: adir: Is a directory" >want
+check_same "-i a directory: the read error" want err
+check "-i a directory: the other input is still read" test "$(wc -l <out)" -eq 7
+check_fail "-i a directory under --once: unknown, exit 3" 3 \
+    alertd -r "$R" --once -i "$S" -i adir
+# The rule examples of the man page parse.
+sed -n '/^\.Ss Examples of rules/,/^\.Ed/p' "$LI_TOP/man/alertd.1" |
+    sed -e '1,2d' -e '$d' -e 's/\\-/-/g' >man.rules
+check "the man page has rule examples" test "$(wc -l <man.rules)" -ge 5
+alertd -r man.rules --stock "$LI_TOP/examples/stock.csv" </dev/null >out 2>err
+check "the man page's rule examples parse" test $? -eq 0
+
+# The wall clock: events stamped now; SIGTERM ends the run cleanly.
+mkfifo live
+exec 3<>live
+alertd -r "$R" -i live >out 2>err 3>&- &
+pid=$!
+at_exit "kill $pid 2>/dev/null"
+head -n 1 "$S" >&3
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),90,,1,1,1,," >&3
+wait_for 5 grep -q critical out
+check_grep "wall clock: the event has the time now" \
+    "^$(date -u +%Y-%m-%d)T[0-9:]+Z,firing,cpu_temp,critical,cpu_temp,90,cpu_temp 90 > 80\$" out
+kill -TERM $pid
+wait $pid
+check "SIGTERM: exit 0" test $? -eq 0
+check "SIGTERM: quiet" test ! -s err
+exec 3>&-
+
+# --reopen: a FIFO whose writer restarts (a new header) is read on.
+mkfifo re
+alertd -r "$R" --clock=input --reopen -v -i re >out 2>err &
+pid=$!
+at_exit "kill $pid 2>/dev/null"
+sed -n '1p;6p' "$S" >re
+wait_for 5 grep -q critical out
+sed -n '1p;10p' "$S" >re
+wait_for 5 grep -q resolved out
+kill -TERM $pid
+wait $pid
+check "--reopen: exit 0 on SIGTERM" test $? -eq 0
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:20Z,firing,cpu_temp,critical,cpu_temp,82,cpu_temp 82 > 80
+2026-11-23T10:00:20Z,firing,gpu_temp,warning,gpu_temp,79.5,gpu_temp 79.5 > 75
+2026-11-23T10:00:40Z,resolved,cpu_temp,critical,cpu_temp,64,cpu_temp 64 ok
+2026-11-23T10:00:40Z,resolved,gpu_temp,warning,gpu_temp,65,gpu_temp 65 ok
+E
+check_same "--reopen: both writers' samples" want out
+check_grep "--reopen: -v says so" '^alertd: re: writer gone, open again$' err
+check "--reopen: no malformed lines" grep -q '^alertd: re: [0-9]* records, 0 malformed$' err
+# The header repeated mid-stream (a writer that restarted) is a header.
+{ sed -n '1p;6p' "$S"; sed -n '1p;10p' "$S"; } | alertd -r "$R" --clock=input >out 2>err
+check_same "a repeated header is taken as a header" want out
+check "a repeated header: no warning" test ! -s err
+
+# A reader that goes away: a quiet end.
+alertd -r "$R" --clock=input <"$S" 2>err | head -n 2 >out
+check "| head -n 2: two lines" test "$(wc -l <out)" -eq 2
+check "| head -n 2: quiet" test ! -s err
+
 alertd --version >out
 echo "alertd 0.1.0" >want
 check_same "--version" want out

@@ -140,13 +140,39 @@ alertd: snap/product_sales.csv: No such file or directory
 E
 check_same "malformed snapshot rows are reported" want err
 
+# A snapshot newer than the tick being read (reduce ran ahead): kpis.csv
+# counts other rows than the tick, so its sales time is not used.
+cp usage1.csv snap/product_inventory_usage.csv
+touch -d '2026-01-01 00:00:00' snap/product_inventory_usage.csv
+printf 'TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows\n1.00,1,500,1,1.00,0\n' >snap/kpis.csv
+touch -d '2026-01-01 00:00:01' snap/kpis.csv
+printf '%s\n1,2026-11-23T10:00:00Z,500,0,0\n2,2026-11-23T10:00:01Z,400,0,0\n' $TH |
+    alertd -r inv.rules -d snap --stock stock.csv --clock=input -v >out 2>err
+check_grep "a snapshot newer than its tick is counted" \
+    '^alertd: snap: 3 snapshot reads, 0 malformed rows, 1 newer than their tick$' err
+# The next snapshot caught half-written: its usage file is newer than
+# kpis.csv, which reduce writes last.
+touch -d '2026-01-01 00:00:02' snap/product_inventory_usage.csv
+printf '%s\n1,2026-11-23T10:00:00Z,500,0,0\n' $TH |
+    alertd -r inv.rules -d snap --stock stock.csv --clock=input -v >out 2>err
+check_grep "a half-written snapshot is not taken" \
+    '^alertd: snap: 2 snapshot reads, 0 malformed rows, 1 newer than their tick$' err
+
 # Bad stock files and a bad snapshot directory.
 printf 'Product,Stock\nApple,many\n' >bad-stock.csv
 alertd -r "$R" -d snap --stock bad-stock.csv </dev/null >out 2>err
 check "bad stock file: exit 2" test $? -eq 2
 echo "alertd: bad-stock.csv:2: bad Stock 'many'" >want
 check_same "bad stock file: file:line" want err
-check_fail "-d on a missing directory: exit 1" 1 alertd -r "$R" -d nowhere
+check_fail "-d on a file: exit 1" 1 alertd -r "$R" -d stock.csv </dev/null
+alertd -r "$R" -d stock.csv </dev/null 2>err
+echo "alertd: stock.csv: not a directory" >want
+check_same "-d on a file: message" want err
+printf '%s\n1,2026-11-23T10:00:00Z,1,0,\n' $TH | alertd -r "$R" -d nowhere >out 2>err
+check "-d on a directory not made yet: exit 0" test $? -eq 0
+echo "alertd: nowhere/branch_sales.csv: No such file or directory" >want
+head -n 1 err >got
+check_same "-d on a directory not made yet: files missing at the tick" want got
 printf '%s\n1,never,1,0,\n' $TH | alertd -r "$R" -d snap 2>err >out
 check_grep "a bad tick line is reported" "^alertd: stdin:2: bad time 'never'\$" err
 

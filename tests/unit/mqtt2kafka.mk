@@ -6,3 +6,4 @@ test_mqtt2kafka_invoice_LDLIBS := $(LIBBSON)
 test_mqtt2kafka_state_SRCS := mqtt2kafka/journal.c mqtt2kafka/invno.c \
 	mqtt2kafka/archive.c mqtt2kafka/invoice.c
 test_mqtt2kafka_state_LDLIBS := $(LIBBSON)
+test_mqtt2kafka_pstore_SRCS := mqtt2kafka/pstore.c

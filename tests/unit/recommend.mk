@@ -1,5 +1,6 @@
 # Unit tests of recommend's private modules.
 REC_MODS := recommend/data.c recommend/input.c recommend/als.c \
+	recommend/kernel.c \
 	recommend/model.c recommend/metrics.c recommend/gen.c
 test_recommend_als_SRCS := $(REC_MODS)
 test_recommend_als_LDLIBS := $(LIBBSON)

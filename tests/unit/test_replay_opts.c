@@ -61,7 +61,7 @@ test_verdicts(void **state)
 		{ "--synth=nope", OPTS_BAD, "invalid generator" },
 		{ "--rows 5", OPTS_BAD, "--rows, --invoices and --start need" },
 		{ "--dirty", OPTS_BAD, "--days, --dirty" },
-		{ "--synth --format json", OPTS_BAD, "--customers, --years" },
+		{ "--synth --format json", OPTS_BAD, "--customers, --segments, --years" },
 		{ "--synth=invoices --clean", OPTS_BAD, "invoices are plain" },
 		{ "--lines --clean", OPTS_BAD, "--clean and --speedup need CSV" },
 		{ "--shuffle --speedup 2", OPTS_BAD, "--shuffle and --speedup" },

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <math.h>
 
 #include "csvio.h"
 #include "money.h"
@@ -167,6 +168,56 @@ test_invoices(void **state)
 	synth_invoices_free(s);
 }
 
+/* Customers of one segment buy alike; of different segments, less so. */
+static void
+test_invoice_segments(void **state)
+{
+	enum { NC = 40, NI = 64 };
+	static double cnt[NC][NI];
+	struct synth_invoice_opts o;
+	struct synth_invoices *s;
+	struct synth_invoice inv;
+	double same = 0, other = 0;
+	int nsame = 0, nother = 0, a, b, i;
+	size_t k;
+
+	(void)state;
+	synth_invoice_defaults(&o);
+	assert_int_equal(o.segments, 8);
+	o.invoices = 8000;
+	o.customers = NC;
+	o.segments = 4;
+	s = synth_invoices_new(&o);
+	assert_non_null(s);
+	assert_true(catalog_builtin()->n <= NI);
+	while (synth_invoices_next(s, &inv))
+		for (k = 0; k < inv.nitems; k++)
+			cnt[inv.customer][inv.items[k]] += 1;
+	synth_invoices_free(s);
+	for (a = 0; a < NC; a++)
+		for (b = a + 1; b < NC; b++) {
+			double dot = 0, na = 0, nb = 0, cos;
+			for (i = 0; i < NI; i++) {
+				dot += cnt[a][i] * cnt[b][i];
+				na += cnt[a][i] * cnt[a][i];
+				nb += cnt[b][i] * cnt[b][i];
+			}
+			if (na == 0 || nb == 0)
+				continue;
+			cos = dot / sqrt(na * nb);
+			if (a % 4 == b % 4)
+				same += cos, nsame++;
+			else
+				other += cos, nother++;
+		}
+	assert_true(nsame > 0 && nother > 0);
+	if (!(same / nsame > other / nother + 0.2))
+		fail_msg("within-segment similarity %.3f, across %.3f",
+		    same / nsame, other / nother);
+	o.segments = -1;
+	assert_null(synth_invoices_new(&o));
+}
+
 int
 main(void)
 {
@@ -174,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_invariants),
 		cmocka_unit_test(test_deterministic_and_dirty),
 		cmocka_unit_test(test_invoices),
+		cmocka_unit_test(test_invoice_segments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The README's "On one machine" commands run as written, from the top of
+# the tree (examples/ relative).  The endless live line runs for 4 s.
+. "$LI_TOP/tests/lib.sh"
+ln -s "$LI_TOP/examples" examples
+awk '/^On one machine/ { on = 1; next }
+     on && /^```sh/ { inblock = 1; next }
+     inblock && /^```/ { exit }
+     inblock { print }' "$LI_TOP/README.md" |
+	sed 's/[[:space:]]*# .*$//' |
+	awk '/\|$/ { printf "%s ", $0; next } { print }' > cmds.sh
+check "the README has the commands" test "$(wc -l < cmds.sh)" -ge 5
+i=0
+while IFS= read -r cmd; do
+	i=$((i + 1))
+	case $cmd in
+	*"--rows 0"*)
+		LC_ALL=C.UTF-8 COLUMNS=120 LINES=40 timeout 4 sh -c "$cmd" \
+		    > out.$i 2> err.$i
+		rc=$?
+		check "live line runs until stopped (status $rc)" test "$rc" -eq 124
+		check_grep "live line drew the dashboard" "Revenue by branch" out.$i
+		;;
+	*--once*)
+		sh -c "$cmd" > out.$i 2> err.$i
+		rc=$?
+		check "--once gives a Nagios status (status $rc)" test "$rc" -le 2
+		check_grep "--once line" "^LIVEINSIGHT (OK|WARNING|CRITICAL) - " out.$i
+		;;
+	*)
+		check "README: $cmd" sh -c "$cmd > out.$i 2> err.$i"
+		;;
+	esac
+done < cmds.sh
+check_grep "the snapshot has the branches" "^Yelahanka," snap/branch_sales.csv
+check_grep "render drew the branches" "Koramangala" out.2
+check_grep "sysheat | alertd prints the event header" \
+	"^time,status,alert,severity,key,value,message$" out.4
+done_testing
