@@ -600,6 +600,18 @@ kin_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 		warnx("kafka: %s", reason);
 }
 
+/* librdkafka's own log lines (from its threads): only with -v; errors
+ * that matter come through kin_error or a message's error. */
+static void
+kin_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	const struct kin *K = rd_kafka_opaque(rk);
+
+	(void)level;
+	if (K != NULL && K->c->verbose)
+		warnx("kafka: %s: %s", fac, buf);
+}
+
 static rd_kafka_t *
 kin_consumer(struct kin *K)
 {
@@ -637,6 +649,7 @@ kin_consumer(struct kin *K)
 	}
 	rd_kafka_conf_set_opaque(conf, K);
 	rd_kafka_conf_set_error_cb(conf, kin_error);
+	rd_kafka_conf_set_log_cb(conf, kin_log);
 	if (c->group != NULL)
 		rd_kafka_conf_set_rebalance_cb(conf, kin_rebalance);
 	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr,

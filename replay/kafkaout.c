@@ -64,6 +64,18 @@ kout_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 		warnx("kafka: %s", reason);
 }
 
+/* librdkafka's own log lines (from its threads): only with -v; what
+ * matters comes as a delivery report or through kout_error. */
+static void
+kout_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	const struct kout *k = rd_kafka_opaque(rk);
+
+	(void)level;
+	if (k != NULL && k->verbose)
+		warnx("kafka: %s: %s", fac, buf);
+}
+
 static int
 conf_set(rd_kafka_conf_t *conf, const char *key, const char *val)
 {
@@ -136,6 +148,7 @@ kout_new(const struct kout_conf *c)
 	rd_kafka_conf_set_opaque(conf, k);
 	rd_kafka_conf_set_dr_msg_cb(conf, kout_dr);
 	rd_kafka_conf_set_error_cb(conf, kout_error);
+	rd_kafka_conf_set_log_cb(conf, kout_log);
 	if ((k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr,
 	    sizeof(errstr))) == NULL) {
 		warnx("kafka: %s", errstr);
