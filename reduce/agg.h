@@ -23,6 +23,11 @@ struct agg_pos {
 	uint64_t offset;	/* byte offset just past the last row */
 	uint64_t line;		/* line number of the next row */
 	uint64_t rejects_size;	/* length of the rejects file then */
+	/* Extra position lines ("ext,..." each ending in a line break, as
+	 * reduce/kafkain.c writes Kafka offsets), saved inside the checksum;
+	 * agg_load returns them in a buffer the caller frees.  NULL: none. */
+	char *ext;
+	size_t extlen;
 };
 
 /* A new engine for sp (copied).  NULL on ENOMEM. */

@@ -15,7 +15,9 @@
 
 #include "agg.h"
 #include "csvio.h"
+#include "kafkain.h"
 #include "spec.h"
+#include "synth.h"
 #include "timefield.h"
 #include "util.h"
 
@@ -25,12 +27,19 @@
 enum {
 	OPT_PRINT_SPEC = 256, OPT_TICK, OPT_TICK_ROWS, OPT_REJECTS,
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_HELP,
-	OPT_VERSION,
+	OPT_VERSION, OPT_TOPIC, OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER,
 };
 
 static const struct option longopts[] = {
 	{ "agg", required_argument, NULL, 'a' },
 	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+	{ "dedup-col", required_argument, NULL, OPT_DEDUP_COL },
+	{ "exit-eof", no_argument, NULL, 'e' },
+	{ "group", required_argument, NULL, 'G' },
+	{ "header", required_argument, NULL, OPT_HEADER },
+	{ "kafka", required_argument, NULL, 'b' },
+	{ "partitions", required_argument, NULL, OPT_PARTITIONS },
+	{ "topic", required_argument, NULL, OPT_TOPIC },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
@@ -53,6 +62,9 @@ static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
+    "       reduce -b BROKERS --topic TOPIC [-G GROUP | --partitions LIST]\n"
+    "              [-e] [-X KEY=VALUE]... [--dedup-col COLUMN] [--header LIST]\n"
+    "              -o DIR [--checkpoint PATH] [options]\n"
     "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n";
 
@@ -62,6 +74,7 @@ struct opts {
 	unsigned long long tick_rows;
 	size_t max_record;
 	int follow, quiet, verbose, merge, nosync, print_spec;
+	struct kin_conf kc;	/* -b: Kafka input (kafkain.h) */
 };
 
 /* Everything the run loop works with. */
@@ -118,6 +131,17 @@ help(void)
 	    "                         snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
+	    "Kafka input (see reduce(1), KAFKA):\n"
+	    "  -b, --kafka BROKERS    read rows from Kafka, one a message\n"
+	    "      --topic TOPIC      the topic\n"
+	    "  -G, --group GROUP      join a consumer group, or\n"
+	    "      --partitions LIST  read these partitions (0,2,4 or 0-2)\n"
+	    "  -e, --exit-eof         stop at the end of every partition\n"
+	    "  -X KEY=VALUE           a librdkafka setting, as kcat's -X\n"
+	    "      --dedup-col COLUMN drop rows whose id (an integer) is not\n"
+	    "                         above the partition's highest so far\n"
+	    "      --header LIST      header of messages without an li.header\n"
+	    "                         header (default: the 16 standard columns)\n"
 	    "  -q, --quiet            no reject messages on stderr\n"
 	    "  -v, --verbose          every reject on stderr, and a summary\n"
 	    "      --help             this help\n"
@@ -559,11 +583,12 @@ static int
 do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 {
 	struct agg *a = agg_new(sp);
+	struct kin_merge *km = kin_merge_new();
 	struct agg_pos pos;
 	char errb[4200];
 	int i;
 
-	if (a == NULL)
+	if (a == NULL || km == NULL)
 		err(1, "malloc");
 	for (i = 0; i < argc; i++) {
 		/* A directory stands for the state.ckpt inside it. */
@@ -575,8 +600,14 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 				errx(1, "%s: name too long", argv[i]);
 		} else
 			snprintf(path, sizeof(path), "%s", argv[i]);
-		if (agg_load(a, path, NULL, errb, sizeof(errb)) == -1)
+		memset(&pos, 0, sizeof(pos));
+		if (agg_load(a, path, &pos, errb, sizeof(errb)) == -1)
 			errx(1, "%s", errb);
+		/* A Kafka partition must be counted in one checkpoint only. */
+		if (kin_merge_note(km, path, pos.ext, pos.extlen, errb,
+		    sizeof(errb)) == -1)
+			errx(1, "merge: %s", errb);
+		free(pos.ext);
 	}
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
@@ -587,9 +618,11 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 	if (o->ckpt != NULL) {
 		memset(&pos, 0, sizeof(pos));
 		pos.line = 1;
+		pos.ext = (char *)kin_merge_ext(km, &pos.extlen);
 		if (agg_save(a, &pos, o->ckpt, o->nosync) == -1)
 			err(1, "%s", o->ckpt);
 	}
+	kin_merge_free(km);
 	agg_free(a);
 	return 0;
 }
@@ -689,9 +722,46 @@ main(int argc, char **argv)
 	int c, nspec = 0, naggopt = 0;
 	long long v;
 
-	while ((c = getopt_long(argc, argv, "a:fo:qs:t:v", longopts,
+	while ((c = getopt_long(argc, argv, "a:b:efG:o:qs:t:vX:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
+		case 'b':
+			o.kc.brokers = optarg;
+			break;
+		case 'e':
+			o.kc.exit_eof = 1;
+			break;
+		case 'G':
+			o.kc.group = optarg;
+			break;
+		case 'X':
+			if (strchr(optarg, '=') == NULL || *optarg == '=' ||
+			    o.kc.nprops == KIN_MAXPROPS) {
+				warnx("bad -X setting '%s'", optarg);
+				usage();
+			}
+			o.kc.props[o.kc.nprops++] = optarg;
+			break;
+		case OPT_TOPIC:
+			if (kin_topic_ok(optarg) == -1) {
+				warnx("bad topic name '%s'", optarg);
+				usage();
+			}
+			o.kc.topic = optarg;
+			break;
+		case OPT_PARTITIONS:
+			if (kin_parse_partitions(optarg, o.kc.parts,
+			    &o.kc.nparts) == -1) {
+				warnx("bad partition list '%s'", optarg);
+				usage();
+			}
+			break;
+		case OPT_DEDUP_COL:
+			o.kc.dedup_col = optarg;
+			break;
+		case OPT_HEADER:
+			o.kc.header = optarg;
+			break;
 		case 'a':
 			naggopt++;
 			if (spec_parse_line(&sp, optarg, errb, sizeof(errb)) == -1)
@@ -798,10 +868,43 @@ main(int argc, char **argv)
 		warnx("--follow needs a FILE");
 		usage();
 	}
+	if (o.kc.brokers == NULL && (o.kc.topic || o.kc.group ||
+	    o.kc.nparts || o.kc.nprops || o.kc.dedup_col || o.kc.header ||
+	    o.kc.exit_eof)) {
+		warnx("--topic, -G, --partitions, -X, -e, --dedup-col and "
+		    "--header need -b");
+		usage();
+	}
+	if (o.kc.brokers != NULL && (o.merge || o.follow || o.rejects ||
+	    argc > 0 || o.kc.topic == NULL ||
+	    (o.kc.group == NULL) == (o.kc.nparts == 0))) {
+		warnx("-b takes --topic and one of -G and --partitions, "
+		    "and no FILE, -f, --merge or --rejects");
+		usage();
+	}
 	if (mkdir(o.outdir, 0755) == -1 && errno != EEXIST)
 		err(1, "%s", o.outdir);
 	if (o.merge) {
 		c = do_merge(&o, &sp, argc, argv);
+	} else if (o.kc.brokers != NULL) {
+		o.kc.outdir = o.outdir;
+		o.kc.ckpt = o.ckpt;
+		o.kc.tscol = o.tscol;
+		o.kc.tick = o.tick;
+		o.kc.tick_rows = o.tick_rows;
+		o.kc.max_record = o.max_record ? o.max_record : 1024 * 1024;
+		o.kc.nosync = o.nosync;
+		o.kc.quiet = o.quiet;
+		o.kc.verbose = o.verbose;
+		if (o.kc.header == NULL)
+			o.kc.header = SYNTH_HEADER;
+		for (size_t i = 0; i < sp.naggs; i++)
+			clean_temps(o.outdir, sp.aggs[i].file);
+		if (o.ckpt != NULL)
+			clean_ckpt_temps(o.ckpt);
+		if (sig_install() == -1)
+			err(1, "sigaction");
+		c = kin_run(&o.kc, &sp);
 	} else {
 		o.input = argc > 0 ? argv[0] : "-";
 		if (sig_install() == -1)

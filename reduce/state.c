@@ -261,6 +261,8 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 			}
 		}
 	}
+	if (pos->ext != NULL)
+		fwrite(pos->ext, 1, pos->extlen, fp);
 	fputs("end\n", fp);
 	if (fflush(fp) == EOF || ferror(fp)) {
 		fclose(fp);
@@ -518,6 +520,18 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 			if (added < 0)
 				goto nomem;
 			t->cells[(size_t)gmap[gi] * t->m + (size_t)mi].cnt += added;
+		} else if (field_is(&f[0], "ext")) {
+			/* Position lines of an input kind (Kafka offsets). */
+			if (pos != NULL) {
+				char *nx = realloc(pos->ext, pos->extlen +
+				    rec.rawlen + 1);
+				if (nx == NULL)
+					goto nomem;
+				memcpy(nx + pos->extlen, rec.raw, rec.rawlen);
+				nx[pos->extlen + rec.rawlen] = '\n';
+				pos->ext = nx;
+				pos->extlen += rec.rawlen + 1;
+			}
 		} else if (field_is(&f[0], "end") && rec.nf == 1) {
 			ended = 1;
 		} else

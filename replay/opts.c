@@ -19,10 +19,10 @@ enum {
 	O_LISTEN, O_LOOP, O_MAX_INFLIGHT, O_MAX_RECORD, O_MQTT, O_MQTT_PWFILE,
 	O_MQTT_USER, O_QOS, O_REJECT_EMPTY, O_REOPEN, O_ROWS, O_SEED,
 	O_SEGMENTS, O_SHUFFLE, O_SPEEDUP, O_START, O_SYNTH, O_TIME_COL, O_TOPIC, O_VERSION,
-	O_WEAK, O_YEARS,
+	O_WEAK, O_YEARS, O_KEY,
 };
 
-static const char shortopts[] = ":n:o:qr:v";
+static const char shortopts[] = ":b:n:o:qr:t:vX:";
 
 static const struct option longopts[] = {
 	{ "cafile",		required_argument,	NULL, O_CAFILE },
@@ -37,6 +37,8 @@ static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, O_HELP },
 	{ "hot-product",	required_argument,	NULL, O_HOT },
 	{ "invoices",		required_argument,	NULL, O_INVOICES },
+	{ "kafka",		required_argument,	NULL, 'b' },
+	{ "key",		required_argument,	NULL, O_KEY },
 	{ "jitter",		required_argument,	NULL, O_JITTER },
 	{ "lines",		no_argument,		NULL, O_LINES },
 	{ "listen",		required_argument,	NULL, O_LISTEN },
@@ -195,6 +197,29 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const char *a = optarg;
 		switch (c) {
+		case 'b':
+			if (*a == '\0')
+				return bad(err, errlen, "empty broker list");
+			o->brokers = a;
+			break;
+		case 't':
+			if (*a == '\0')
+				return bad(err, errlen, "empty topic");
+			o->topic = a;
+			break;
+		case 'X':
+			if (strchr(a, '=') == NULL || *a == '=')
+				return bad(err, errlen,
+				    "-X wants key=value: '%s'", a);
+			if (o->nkprops == NELEM(o->kprops))
+				return bad(err, errlen, "too many -X settings");
+			o->kprops[o->nkprops++] = optarg;
+			break;
+		case O_KEY:
+			if (*a == '\0')
+				return bad(err, errlen, "empty key column");
+			o->key = a;
+			break;
 		case 'n':
 			if (num(a, 0, INT64_MAX, &v) == -1)
 				return bad(err, errlen, "invalid count: '%s'", a);
@@ -468,9 +493,17 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 	    (o->mqtt_url != NULL) > 1)
 		return bad(err, errlen,
 		    "-o, --listen and --mqtt exclude each other");
+	if (o->brokers != NULL && (o->out_path != NULL || o->listen != NULL ||
+	    o->mqtt_url != NULL))
+		return bad(err, errlen, "-b excludes -o, --listen and --mqtt");
+	if (o->brokers == NULL && (o->key != NULL || o->nkprops > 0))
+		return bad(err, errlen, "--key and -X need -b");
+	if (o->brokers != NULL && o->topic == NULL)
+		return bad(err, errlen, "-b needs --topic");
 	if (o->reopen && o->out_path == NULL)
 		return bad(err, errlen, "--reopen needs -o");
-	if (o->mqtt_url == NULL && (mqtt_opt || o->topic != NULL))
+	if (o->mqtt_url == NULL && (mqtt_opt || (o->topic != NULL &&
+	    o->brokers == NULL)))
 		return bad(err, errlen, "--topic, --qos, --client-id, "
 		    "--mqtt-user, --mqtt-password-file, --cafile and "
 		    "--max-inflight need --mqtt");

@@ -31,6 +31,10 @@ struct replay_opts {
 	const char *cafile;
 	int qos;
 	long max_inflight;
+	const char *brokers;	/* -b: Kafka bootstrap servers */
+	const char *key;	/* --key: the column that keys messages */
+	char *kprops[64];	/* -X key=value, borrowed from argv */
+	size_t nkprops;
 
 	/* Pace and order. */
 	double rate;		/* rows per second, 0: as fast as possible */

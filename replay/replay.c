@@ -71,7 +71,9 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "Usage: replay [-qv] [-n count] [-o path | --listen host:port |\n"
-	    "              --mqtt url --topic topic] [-r rate | --speedup x]\n"
+	    "              --mqtt url --topic topic |\n"
+	    "              -b brokers -t topic [--key col] [-X key=value]...]\n"
+	    "              [-r rate | --speedup x]\n"
 	    "              [--clean] [--lines] [--loop] [--shuffle] [--seed n]\n"
 	    "              [file ...]\n"
 	    "       replay --synth[=store|invoices] [options]\n");
@@ -104,6 +106,12 @@ help(void)
 "                          --mqtt-password-file F (or MQTT_PASSWORD),\n"
 "                          --cafile F, --max-inflight N (1000;\n"
 "                          20 at QoS 2)\n"
+"  -b, --kafka BROKERS     produce each row to a Kafka topic (-t, --topic T),\n"
+"                          idempotent, acks=all; the header goes in each\n"
+"                          message's li.header header\n"
+"      --key COLUMN        key messages by this column (same key, same\n"
+"                          partition)\n"
+"  -X KEY=VALUE            a librdkafka setting, as kcat's -X\n"
 "Pace and order:\n"
 "  -r, --rate N            rows per second (0 = as fast as possible, default)\n"
 "      --speedup X         replay by event time, X times faster\n"
@@ -608,6 +616,17 @@ open_sink(const struct replay_opts *o, struct ctx *c, char **pw)
 		return sink_path(o->out_path, o->reopen, c->batch_ok, o->verbose);
 	if (o->listen != NULL)
 		return sink_tcp(o->listen, o->verbose);
+	if (o->brokers != NULL) {
+		struct kout_conf kc;
+		memset(&kc, 0, sizeof(kc));
+		kc.brokers = o->brokers;
+		kc.topic = o->topic;
+		kc.keycol = o->key;
+		kc.props = o->kprops;
+		kc.nprops = o->nkprops;
+		kc.verbose = o->verbose;
+		return sink_kafka(&kc);
+	}
 	if (o->mqtt_url != NULL) {
 		struct mqttout_conf mc;
 		memset(&mc, 0, sizeof(mc));

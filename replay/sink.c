@@ -14,10 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kafkaout.h"
 #include "opts.h"
 #include "util.h"
 
-enum sink_kind { K_STDOUT, K_PATH, K_TCP, K_MQTT };
+enum sink_kind { K_STDOUT, K_PATH, K_TCP, K_MQTT, K_KAFKA };
 
 struct sink {
 	enum sink_kind kind;
@@ -34,6 +35,7 @@ struct sink {
 	char *out;		/* gathered output */
 	size_t outlen, outcap;
 	struct mqttout *mq;
+	struct kout *ko;
 };
 
 static struct sink *
@@ -181,6 +183,18 @@ sink_mqtt(const struct mqttout_conf *conf)
 	return s;
 }
 
+struct sink *
+sink_kafka(const struct kout_conf *conf)
+{
+	struct sink *s = sink_alloc(K_KAFKA);
+
+	if ((s->ko = kout_new(conf)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 int
 sink_set_header(struct sink *s, const char *hdr, size_t len)
 {
@@ -282,6 +296,13 @@ new_reader(struct sink *s)
 int
 sink_start(struct sink *s)
 {
+	if (s->kind == K_KAFKA) {
+		/* The header travels in each message's headers. */
+		if (s->hdr == NULL)
+			return SINK_OK;
+		return kout_set_header(s->ko, s->hdr, s->hdrlen - 1) == 0 ?
+		    SINK_OK : SINK_ERR;
+	}
 	if (s->kind == K_MQTT) {
 		if (s->hdr == NULL)
 			return SINK_OK;
@@ -408,6 +429,10 @@ sink_send(struct sink *s, const char *rec, size_t len)
 	size_t lim;
 	int rc;
 
+	if (s->kind == K_KAFKA) {
+		rc = kout_send(s->ko, rec, len);
+		return rc == 0 ? SINK_OK : rc == 1 ? SINK_STOP : SINK_ERR;
+	}
 	if (s->kind == K_MQTT) {
 		rc = mqttout_send(s->mq, rec, len);
 		return rc == 0 ? SINK_OK : rc == 1 ? SINK_STOP : SINK_ERR;
@@ -443,6 +468,8 @@ sink_finish(struct sink *s)
 
 	if (s->kind == K_MQTT)
 		return mqttout_finish(s->mq) == 0 ? SINK_OK : SINK_ERR;
+	if (s->kind == K_KAFKA)
+		return kout_finish(s->ko) == 0 ? SINK_OK : SINK_ERR;
 	if (s->fd < 0)
 		return SINK_OK;
 	if ((rc = flush_out(s)) != SINK_OK)
@@ -473,6 +500,7 @@ sink_free(struct sink *s)
 	if (s->lfd >= 0)
 		close(s->lfd);
 	mqttout_free(s->mq);
+	kout_free(s->ko);
 	free(s->hdr);
 	free(s->out);
 	free(s);

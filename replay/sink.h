@@ -1,11 +1,12 @@
 #ifndef REPLAY_SINK_H
 #define REPLAY_SINK_H
 /* Where replay's records go: stdout, a FIFO or file (-o), one TCP client
- * at a time (--listen) or an MQTT topic (--mqtt).  Each new reader gets the
+ * at a time (--listen) or an MQTT topic (--mqtt) or a Kafka topic (-b).  Each new reader gets the
  * header first.  Diagnostics are printed here (warn/warnx). */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kafkaout.h"
 #include "mqttout.h"
 
 enum {
@@ -28,6 +29,8 @@ struct sink *sink_path(const char *path, int reopen, int batch, int verbose);
 struct sink *sink_tcp(const char *hostport, int verbose);
 /* --mqtt: connected on return; NULL on failure. */
 struct sink *sink_mqtt(const struct mqttout_conf *conf);
+/* -b BROKERS: a Kafka producer (replay/kafkaout.h); NULL on failure. */
+struct sink *sink_kafka(const struct kout_conf *conf);
 
 /* Record the header (copied) to send first to each reader; NULL: none. */
 int sink_set_header(struct sink *s, const char *hdr, size_t len);

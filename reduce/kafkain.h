@@ -1,0 +1,66 @@
+#ifndef REDUCE_KAFKAIN_H
+#define REDUCE_KAFKAIN_H
+/* reduce's Kafka input: rows from a topic's partitions (explicit ones, or
+ * those a consumer group gives), one row per message, with the offsets,
+ * the duplicate filter's marks and the aggregate state saved together in
+ * one atomic checkpoint per tick.  Offsets are never committed to Kafka
+ * (enable.auto.commit=false, enable.auto.offset.store=false): the
+ * checkpoint alone says what has been counted, so a restart after kill -9
+ * counts every message exactly once.
+ *
+ * Checkpoint lines (inside reduce's checkpoint, see agg.h):
+ *   ext,kafka,TOPIC,PARTITION,LAST,HWM,DUPS
+ * LAST is the offset of the last message counted; HWM the highest message
+ * id seen in the partition (empty without --dedup-col); DUPS the
+ * duplicates dropped there. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec.h"
+
+#define KIN_MAXPARTS	1024	/* partition ids 0..KIN_MAXPARTS-1 */
+#define KIN_MAXPROPS	64
+
+struct kin_conf {
+	const char *brokers;	/* bootstrap.servers */
+	const char *topic;
+	const char *group;	/* -G: subscribe as this group; NULL: assign */
+	int32_t parts[KIN_MAXPARTS];	/* --partitions */
+	size_t nparts;
+	const char *props[KIN_MAXPROPS];	/* -X key=value */
+	size_t nprops;
+	const char *header;	/* rows without an li.header header */
+	const char *dedup_col;	/* message id column; NULL: no dedup */
+	int exit_eof;		/* -e: stop at the end of every partition */
+	/* From reduce's own options. */
+	const char *outdir, *ckpt, *tscol;
+	double tick;
+	unsigned long long tick_rows;
+	size_t max_record;
+	int nosync, quiet, verbose;
+};
+
+/* Parse "0,2,4" or "0-2,5" into parts (sorted, no duplicates).  Returns 0,
+ * or -1 when it is not such a list of ids below KIN_MAXPARTS. */
+int kin_parse_partitions(const char *s, int32_t *parts, size_t *n);
+
+/* Check a topic name (Kafka's rule: 1..249 of [A-Za-z0-9._-]).  0 or -1. */
+int kin_topic_ok(const char *topic);
+
+/* Run: consume, aggregate, write a snapshot and the checkpoint every tick,
+ * until SIGINT/SIGTERM (or the end of every partition with exit_eof).
+ * Exits with a message on failure (err/errx); returns 0. */
+int kin_run(const struct kin_conf *kc, const struct spec *sp);
+
+/* Merging checkpoints: note the Kafka partitions that the checkpoint at
+ * path counted (its ext lines).  Returns 0, or -1 with a message in err
+ * when one of them is counted by a checkpoint noted before. */
+struct kin_merge;
+struct kin_merge *kin_merge_new(void);
+int kin_merge_note(struct kin_merge *m, const char *path, const char *ext,
+    size_t extlen, char *err, size_t errlen);
+/* Every noted ext line, for the merged checkpoint (owned by m). */
+const char *kin_merge_ext(const struct kin_merge *m, size_t *len);
+void kin_merge_free(struct kin_merge *m);
+
+#endif

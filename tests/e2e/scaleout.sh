@@ -1,0 +1,205 @@
+#!/bin/sh
+# Scale-out on Kafka (librdkafka's mock cluster: 3 brokers, 6 partitions):
+# replay produces rows keyed by branch, two reduce instances each read three
+# partitions, one is killed with SIGKILL mid-stream and restarted, and the
+# merged snapshot equals a single-process batch run byte for byte.  Then
+# duplicates, a partition counted twice, a consumer group, and bad usage.
+. "$LI_TOP/tests/lib.sh"
+
+# The mock keeps at most 5 MiB of message sets per partition and drops older
+# ones silently.  Keyed by BranchName (5 keys), the busiest partition gets
+# about 26% of the rows; zstd batches take about 30 bytes a row, so 500k
+# rows (130k in that partition, 3.9 MiB) fit and 1M (7.8 MiB) would not.
+# Under the sanitizers everything is slower: 200k rows.
+N=500000
+case $LI_BUILD in *build-san) N=200000 ;; esac
+echo "# $N rows (1M would not fit the mock's 5 MiB per partition)"
+
+mkfifo ctl
+kafka_mock -b 3 -p 6 -t sales -t dup -t grp -t ex -t bad -t bp -c ctl >addr 2>mock.err &
+mock=$!
+at_exit "kill $mock 2>/dev/null"
+check "mock cluster up" wait_for 20 test -s addr
+B=$(cat addr)
+X="-X session.timeout.ms=6000"
+
+# ---- produce ------------------------------------------------------------
+check "replay produces $N rows to Kafka" \
+    timeout 120 replay -q --synth --rows $N -b "$B" -t sales --key BranchName
+total=0 first=0
+for p in 0 1 2 3 4 5; do
+	end=$(timeout 20 kcat -b "$B" -Q -t "sales:$p:-1" 2>/dev/null |
+	    sed -n 's/.* offset //p')
+	total=$((total + ${end:-0}))
+	f=$(timeout 20 kcat -b "$B" -C -t sales -p $p -o beginning -c 1 -e \
+	    -f '%o\n' 2>/dev/null)
+	[ -n "$f" ] && [ "$f" -ne 0 ] && first=$f
+done
+check "every row is in a partition" test "$total" -eq "$N"
+check "the mock dropped nothing (each partition starts at 0)" \
+    test "$first" -eq 0
+kcat -b "$B" -C -t sales -p 0 -o beginning -c 1 -e -f '%h\n' >h.out 2>/dev/null
+check_grep "the header travels in li.header" '^li.header=TransactionID,Timestamp,' h.out
+
+replay --synth --rows $N | reduce --no-sync -q -o batch >/dev/null
+
+# ---- two instances, one killed and restarted ----------------------------
+inst() {	# name partitions
+	exec timeout 120 reduce --no-sync -q -b "$B" --topic sales \
+	    --partitions "$2" -e --tick 0.2 --tick-rows 20000 \
+	    --checkpoint "$1/state.ckpt" -o "$1" $X
+}
+inst s1 0-2 >s1.a 2>s1.err &
+p1=$!
+inst s2 3-5 >s2.out 2>s2.err &
+p2=$!
+at_exit "kill -9 $p1 $p2 2>/dev/null"
+check "instance 1 checkpoints" wait_for 60 grep -q '^[0-9]*,[^,]*,[1-9]' s1.a
+kill -9 $p1
+wait $p1 2>/dev/null
+rows=$(tail -n 1 s1.a | cut -d, -f3)
+echo "# instance 1 killed after $rows rows"
+check "instance 1 killed mid-stream" test "$rows" -lt "$N"
+check_grep "its checkpoint holds Kafka offsets" '^ext,kafka,sales,[0-2],[0-9]+,,0$' s1/state.ckpt
+inst s1 0-2 >s1.b 2>>s1.err &
+p1=$!
+wait $p1
+check "restarted instance 1 exits 0" test $? -eq 0
+wait $p2
+check "instance 2 exits 0" test $? -eq 0
+cat s2.err >>s1.err
+check_same "no diagnostics" /dev/null s1.err
+reduce --no-sync --merge -o merged s1 s2 2>merge.err
+check "merge exits 0" test $? -eq 0
+for f in batch/*.csv; do
+	check_same "merged ${f#batch/} equals the batch run" "$f" \
+	    "merged/${f#batch/}"
+done
+
+# ---- a partition counted twice ------------------------------------------
+(inst s3 2-3) >/dev/null 2>&1
+reduce --no-sync --merge -o m2 s1 s3 2>merge2.err
+check "merge of overlapping instances exits 1" test $? -eq 1
+check_grep "and names the partition" \
+    '^reduce: merge: s3/state.ckpt: partition sales\[2\] is counted in s1/state.ckpt too$' merge2.err
+
+# ---- duplicates ---------------------------------------------------------
+# An at-least-once producer that restarts sends its first rows again.
+replay -q --synth --rows 20000 -b "$B" -t dup --key BranchName
+replay -q --synth --rows 20000 -n 5000 -b "$B" -t dup --key BranchName
+replay --synth --rows 20000 | reduce --no-sync -q -o dbatch >/dev/null
+timeout 60 reduce --no-sync -v -b "$B" --topic dup --partitions 0-5 -e \
+    --dedup-col TransactionID -o dd $X >/dev/null 2>dd.err
+check "dedup: exit 0" test $? -eq 0
+check "dedup: result equals the run without duplicates" diff -r dbatch dd
+check_grep "dedup: the duplicates are counted" '^reduce: dup: 5000 duplicates dropped$' dd.err
+timeout 60 reduce --no-sync -q -b "$B" --topic dup --partitions 0-5 -e \
+    -o nodd $X >/dev/null
+check_grep "without --dedup-col they are counted twice" '^[0-9.]+,[0-9]+,25000,' nodd/kpis.csv
+
+# ---- a consumer group ---------------------------------------------------
+replay -q --synth --rows 30000 -b "$B" -t grp --key BranchName
+replay --synth --rows 30000 | reduce --no-sync -q -o gbatch >/dev/null
+timeout 60 reduce --no-sync -q -b "$B" --topic grp -G g1 -e \
+    --checkpoint g/state.ckpt -o g $X >g.out 2>g.err
+check "group: exit 0" test $? -eq 0
+check "group: result equals the batch run" diff -r -x state.ckpt gbatch g
+check "group: every partition is in the checkpoint" \
+    test "$(grep -c '^ext,kafka,grp,' g/state.ckpt)" -eq \
+    "$(for p in 0 1 2 3 4 5; do kcat -b "$B" -Q -t "grp:$p:-1"; done 2>/dev/null | grep -vc ' offset 0$')"
+# Run again: everything is in the checkpoint, nothing more is counted.
+timeout 60 reduce --no-sync -q -b "$B" --topic grp -G g1 -e \
+    --checkpoint g/state.ckpt -o g $X >g2.out 2>&1
+check "group: a rerun resumes at the checkpoint" diff -r -x state.ckpt gbatch g
+
+# A group member killed with SIGKILL: its successor is given the partitions
+# once the old member's session times out (6 s), and starts each one after
+# the checkpoint's offset.
+gm() {
+	exec timeout 120 reduce --no-sync -q -b "$B" --topic sales -G g2 -e \
+	    --tick 0.2 --tick-rows 20000 --checkpoint gm/state.ckpt -o gm $X
+}
+gm >gm.a 2>gm.err &
+pg=$!
+at_exit "kill -9 $pg 2>/dev/null"
+check "group: the member checkpoints" wait_for 60 grep -q '^[0-9]*,[^,]*,[1-9]' gm.a
+kill -9 $pg
+wait $pg 2>/dev/null
+rows=$(tail -n 1 gm.a | cut -d, -f3)
+echo "# group member killed after $rows rows"
+check "group: killed mid-stream" test "$rows" -lt "$N"
+gm >gm.b 2>>gm.err &
+pg=$!
+wait $pg
+check "group: the restarted member exits 0" test $? -eq 0
+check "group: resumed result equals the batch run" diff -r -x state.ckpt batch gm
+check "group: no diagnostics" test ! -s gm.err
+
+# ---- bad messages -------------------------------------------------------
+# Written by kcat, without an li.header header: the default header applies.
+replay --synth --rows 2 | tail -n 2 >two.csv
+{
+	head -n 1 two.csv
+	echo '1000009,"2024-01-01 10:00:00,LiveInsight Mart'
+	tail -n 1 two.csv | sed 's/^1000002,/abc,/'
+	tail -n 1 two.csv | sed "s/LiveInsight Mart/$(printf '%0300d' 0)/"
+} >bad.txt
+kcat -b "$B" -P -t bad -p 0 <bad.txt 2>/dev/null
+timeout 60 reduce --no-sync -b "$B" --topic bad --partitions 0 -e \
+    --dedup-col TransactionID --max-record 256 -o bad $X >bad.out 2>bad.err
+check "bad messages: exit 0" test $? -eq 0
+printf '%s\n' \
+    'reduce: bad[0]@1: unterminated quoted field' \
+    'reduce: bad[0]@2: message id is not an integer' \
+    'reduce: bad[0]@3: message too long' \
+    'reduce: bad: 3 rows rejected' >bad.want
+check_same "bad messages: each named by partition and offset" bad.want bad.err
+check_grep "bad messages: one row counted, three rejected" '^1,[^,]*,1,3,' bad.out
+check_grep "bad messages: RejectedRows in kpis.csv" ',3$' bad/kpis.csv
+# A message whose li.header lacks the columns is turned down, not fatal:
+# it would stop every restart at the same offset.
+tail -n 1 two.csv | kcat -b "$B" -P -t bad -p 1 -H li.header=Foo,Bar 2>/dev/null
+tail -n 1 two.csv | kcat -b "$B" -P -t bad -p 1 2>/dev/null
+timeout 60 reduce --no-sync -b "$B" --topic bad --partitions 1 -e \
+    -o badh $X >badh.out 2>badh.err
+check "bad li.header: exit 0" test $? -eq 0
+check_grep "bad li.header: rejected by name" "^reduce: bad\[1\]@0: bad header: no column '[A-Za-z]+' in the header$" badh.err
+check_grep "bad li.header: the next message is counted" '^1,[^,]*,1,1,' badh.out
+
+# ---- backpressure -------------------------------------------------------
+timeout 60 replay -v --synth --rows 20000 -b "$B" -t bp \
+    -X queue.buffering.max.messages=100 >/dev/null 2>bp.err
+check "a queue of 100 messages: 20000 rows still go" test $? -eq 0
+check_grep "and every one is confirmed" '^replay: kafka: bp: 20000 rows confirmed$' bp.err
+
+# ---- the example --------------------------------------------------------
+timeout 120 sh "$LI_TOP/examples/scaleout.sh" "$B" ex 20000 $X >ex.out 2>ex.err
+check "examples/scaleout.sh: exit 0" test $? -eq 0
+check_grep "examples/scaleout.sh: pipe and Kafka agree" '^pipe and Kafka snapshots are identical \(20000 rows, ' ex.out
+rm -rf "$(sed -n 's/.*rows, \(.*\))$/\1/p' ex.out)"
+check_fail "examples/scaleout.sh: usage" 2 sh "$LI_TOP/examples/scaleout.sh"
+
+# ---- usage and errors ---------------------------------------------------
+check_fail "-b without --topic is a usage error" 2 reduce -b "$B" -o x --partitions 0
+check_fail "-b needs -G or --partitions" 2 reduce -b "$B" --topic sales -o x
+check_fail "bad partition list" 2 reduce -b "$B" --topic sales --partitions 3-1 -o x
+check_fail "--topic without -b" 2 reduce --topic sales -o x
+timeout 20 reduce -q -b "$B" --topic sales --partitions 5-6 -e -o x >/dev/null 2>p.err
+check "a partition the topic lacks: exit 1" test $? -eq 1
+check_grep "and says so" '^reduce: kafka: sales: no partition 6 \(the topic has 6\)$' p.err
+reduce -b "$B" --topic sales --partitions 0 -o x -X enable.auto.commit=true 2>e.err
+check_grep "offsets are reduce's own" "^reduce: kafka: -X enable.auto.commit: reduce keeps its offsets in its checkpoint$" e.err
+check_fail "replay: --key needs -b" 2 replay --synth --rows 1 --key BranchName
+check_fail "replay: -b needs --topic" 2 replay --synth --rows 1 -b "$B"
+replay --synth --rows 10 -b "$B" -t sales --key Nope 2>k.err
+check_grep "replay: an unknown key column is an error" "^replay: kafka: key column 'Nope' is not in the header$" k.err
+replay --synth --rows 10 -b "$B" -t sales -X nonsense.setting=1 2>x.err
+check_grep "replay: a bad -X setting is reported" "^replay: kafka: nonsense.setting: " x.err
+# Every broker down: the rows cannot be confirmed, and replay says so.
+echo "down all" >ctl
+timeout 60 replay --synth --rows 100 -b "$B" -t sales -X message.timeout.ms=1500 2>down.err
+check "replay: unconfirmed rows exit 1" test $? -eq 1
+check_grep "replay: and are counted" '^replay: kafka: sales: 100 of 100 rows not confirmed$' down.err
+echo "up all" >ctl
+
+done_testing
