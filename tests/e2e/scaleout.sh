@@ -45,7 +45,8 @@ replay --synth --rows $N | reduce --no-sync -q -o batch >/dev/null
 
 # ---- two instances, one killed and restarted ----------------------------
 inst() {	# name partitions
-	exec timeout 120 reduce --no-sync -q -b "$B" --topic sales \
+	# exec reduce itself (not under timeout), so kill -9 $! kills reduce.
+	exec reduce --no-sync -q -b "$B" --topic sales \
 	    --partitions "$2" -e --tick 0.2 --tick-rows 20000 \
 	    --checkpoint "$1/state.ckpt" -o "$1" $X
 }
@@ -116,7 +117,8 @@ check "group: a rerun resumes at the checkpoint" diff -r -x state.ckpt gbatch g
 # once the old member's session times out (6 s), and starts each one after
 # the checkpoint's offset.
 gm() {
-	exec timeout 120 reduce --no-sync -q -b "$B" --topic sales -G g2 -e \
+	# exec reduce itself (not under timeout), so kill -9 $! kills reduce.
+	exec reduce --no-sync -q -b "$B" --topic sales -G g2 -e \
 	    --tick 0.2 --tick-rows 20000 --checkpoint gm/state.ckpt -o gm $X
 }
 gm >gm.a 2>gm.err &
