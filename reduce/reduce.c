@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -516,6 +517,26 @@ resume_at(struct run *R, const struct agg_pos *pos)
 	R->resuming = 0;
 }
 
+/* One reduce per snapshot directory: a second would remove the first's
+ * temp files and interleave its snapshots.  The lock is released with the
+ * process, so a run killed with -9 leaves none behind and a rerun resumes;
+ * the descriptor stays open until exit. */
+static void
+lock_outdir(const char *dir)
+{
+	int fd;
+
+	/* flock(2) on the directory itself: no lock file among the
+	 * snapshot's files. */
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		err(1, "%s", dir);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			errx(1, "%s: in use by another reduce", dir);
+		err(1, "%s: lock", dir);
+	}
+}
+
 /* Remove temp files a killed run left beside name in dir. */
 static void
 clean_temps(const char *dir, const char *name)
@@ -884,6 +905,7 @@ main(int argc, char **argv)
 	}
 	if (mkdir(o.outdir, 0755) == -1 && errno != EEXIST)
 		err(1, "%s", o.outdir);
+	lock_outdir(o.outdir);
 	if (o.merge) {
 		c = do_merge(&o, &sp, argc, argv);
 	} else if (o.kc.brokers != NULL) {
