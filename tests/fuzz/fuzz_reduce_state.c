@@ -28,7 +28,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((data[0] & 1) == 0) {
 		snprintf(tail, sizeof(tail), "crc32,%08x\n",
 		    (unsigned)agg_crc32(0, data + 1, size - 1));
-		if (write(fd, tail, strlen(tail)) != (ssize_t)strlen(tail))
+		/* Appended after the body; the reader opens its own file
+		 * description, at offset 0. */
+		if (lseek(fd, 0, SEEK_END) == -1 ||
+		    write(fd, tail, strlen(tail)) != (ssize_t)strlen(tail))
 			abort();
 	}
 	fuzz_fdpath(fd, path, sizeof(path));
