@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* A memfd holding data, positioned at 0; aborts when it cannot be made
@@ -27,6 +28,30 @@ fuzz_memfd(const void *data, size_t len)
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		abort();
 	return fd;
+}
+
+/* A socket whose every read(2) returns at most chunk bytes of data (one
+ * SOCK_SEQPACKET message each), then end of file: how a pipe or a FIFO
+ * delivers a record in pieces.  At most 64 messages are queued, so the
+ * writes never block. */
+static inline int
+fuzz_chunked_fd(const void *data, size_t len, size_t chunk)
+{
+	size_t off = 0, n;
+	int sv[2];
+
+	if (chunk < len / 64 + 1)
+		chunk = len / 64 + 1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		abort();
+	while (off < len) {
+		n = len - off < chunk ? len - off : chunk;
+		if (write(sv[1], (const char *)data + off, n) != (ssize_t)n)
+			abort();
+		off += n;
+	}
+	close(sv[1]);
+	return sv[0];
 }
 
 /* The /proc path naming fd, for code that opens a path. */
