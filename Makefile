@@ -4,6 +4,9 @@
 #   make check           unit + end-to-end tests, closing "N passed, N failed"
 #   make check SANITIZE=address,undefined
 #                        the same under ASan+UBSan (built in build-san/)
+#   make fuzz            libFuzzer harnesses (clang) into $(B)/fuzz/; their
+#                        link lists are in tests/fuzz/fuzz.mk, how to run
+#                        them in docs/fuzzing.md
 #   make bench           benchmarks (tests/bench), side by side with peers
 #   make demo            the live pipeline on synthetic data
 #   make deps            install the Debian packages the project needs
@@ -70,6 +73,8 @@ HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(HELPER_SRCS))
 
 all: $(LIBCOMMON) $(BINS)
+
+include tests/fuzz/fuzz.mk
 
 # ---- objects --------------------------------------------------------------
 $(B)/obj/%.o: %.c
@@ -144,6 +149,6 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all tests check bench bench-deps demo deps install uninstall clean
+.PHONY: all tests check fuzz bench bench-deps demo deps install uninstall clean
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

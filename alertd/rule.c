@@ -485,10 +485,24 @@ rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
 	*rules = NULL;
 	if ((fp = fopen(path, "r")) == NULL)
 		return fail(err, errlen, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		size_t len = strlen(line);
+	/* The buffer is filled with non-NUL bytes before each fgets, so the
+	 * last NUL is the one fgets wrote and an earlier one came from the
+	 * file: strlen would drop the rest of the line without a word. */
+	for (;;) {
+		const char *end;
+		size_t len;
 
+		memset(line, 1, sizeof(line));
+		if (fgets(line, sizeof(line), fp) == NULL)
+			break;
 		lineno++;
+		end = memrchr(line, '\0', sizeof(line));
+		len = (size_t)(end - line);
+		if (memchr(line, '\0', len) != NULL) {
+			fail(err, errlen, "%s:%u: NUL byte in the line", path,
+			    lineno);
+			goto bad;
+		}
 		if (len > 0 && line[len - 1] != '\n' && !feof(fp)) {
 			fail(err, errlen, "%s:%u: line too long (max %d bytes)",
 			    path, lineno, RULE_LINE_MAX);

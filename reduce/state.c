@@ -450,8 +450,10 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 			if (field_i64(&f[1], &rows) == -1 || rows < 0 ||
 			    field_i64(&f[2], &rej) == -1 || rej < 0)
 				goto bad;
-			a->rows += (uint64_t)rows;
-			a->rejected += (uint64_t)rej;
+			if (__builtin_add_overflow(a->rows, (uint64_t)rows,
+			    &a->rows) || __builtin_add_overflow(a->rejected,
+			    (uint64_t)rej, &a->rejected))
+				goto bad;
 			if (f[3].len > 0) {
 				if (field_i64(&f[3], &last) == -1)
 					goto bad;
@@ -471,7 +473,8 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 		} else if (field_is(&f[0], "g") && t != NULL &&
 		    rec.nf == 1 + t->k + 4 * t->m) {
 			uint32_t ids[SPEC_MAXKEYS];
-			struct cell c;
+			struct cell c, *dst;
+			int64_t sum;
 			long g, id;
 			size_t j;
 			for (j = 0; j < t->k; j++) {
@@ -491,8 +494,13 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 					goto bad;
 				if (c.cnt > INT64_MAX / 4)
 					goto bad;
-				cell_merge(a, &t->ms[j],
-				    &t->cells[(size_t)g * t->m + j], &c);
+				/* A count past the range (the same group
+				 * repeated, or many checkpoints) is corrupt,
+				 * not a signed overflow. */
+				dst = &t->cells[(size_t)g * t->m + j];
+				if (__builtin_add_overflow(dst->cnt, c.cnt, &sum))
+					goto bad;
+				cell_merge(a, &t->ms[j], dst, &c);
 			}
 			if (gn == gmapcap) {
 				size_t nc = gmapcap ? gmapcap * 2 : 64;

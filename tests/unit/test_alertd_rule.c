@@ -318,6 +318,46 @@ test_rules_file(void **state)
 	unlink(path);
 }
 
+/* A NUL byte is an error naming the line, never the silent end of it
+ * (found while writing tests/fuzz/fuzz_alertd_rule.c). */
+static void
+test_rules_file_nul(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		/* A line starting with NUL read as blank: rule b dropped. */
+		{ "a sample x warn>1\n\0b sample y warn>2\n", 37, ":2: NUL byte" },
+		/* The last line cut at the NUL: crit>3 dropped. */
+		{ "a sample x warn>1\0 crit>3", 25, ":1: NUL byte" },
+		/* Not "line too long". */
+		{ "a sample x warn>1\0\nb sample y warn>2\n", 37, ":1: NUL byte" },
+	};
+	char path[] = "/tmp/test_alertd_rule.XXXXXX", err[512];
+	struct rule *rules = NULL;
+	size_t i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true((fd = mkstemp(path)) >= 0);
+		assert_int_equal(write(fd, cases[i].text, cases[i].len),
+		    (ssize_t)cases[i].len);
+		close(fd);
+		err[0] = '\0';
+		assert_int_equal(rules_load(path, &rules, err, sizeof(err)), -1);
+		if (strstr(err, cases[i].want) == NULL) {
+			print_error("case %zu: %s\n", i, err);
+			fail();
+		}
+		assert_null(rules);
+		unlink(path);
+		strcpy(path, "/tmp/test_alertd_rule.XXXXXX");
+	}
+}
+
 int
 main(void)
 {
@@ -329,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_statistics),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_rules_file),
+		cmocka_unit_test(test_rules_file_nul),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -445,6 +445,55 @@ test_corruption(void **state)
 	agg_free(a);
 }
 
+/* Counts that run past int64 in a well-signed checkpoint (one group
+ * repeated) are corrupt, not a signed overflow (found by
+ * tests/fuzz/fuzz_reduce_state.c's harness under UBSan). */
+static void
+test_corrupt_counts(void **state)
+{
+#define BIG	"2305843009213693951"	/* INT64_MAX / 4, the largest allowed */
+#define G_BIG	"g,0," BIG ",0,0,0," BIG ",0,0,0," BIG ",0,0\n"
+#define TOT_MAX	"totals,9223372036854775807,0,\n"
+	static const struct {
+		const char *body, *err;
+	} cases[] = {
+		{ "table,k.csv,1\n" G_BIG G_BIG G_BIG G_BIG G_BIG,
+		  ":8: corrupt checkpoint" },
+		{ TOT_MAX TOT_MAX TOT_MAX, ":5: corrupt checkpoint" },
+	};
+	struct agg *a = engine(spec_all);
+	struct agg_pos pos = { "in.csv", 0, 1, 0 };
+	char path[512], body[2048], err[1024], head[64];
+	FILE *fp;
+	size_t i;
+
+	(void)state;
+	/* The first two lines (magic, spec fingerprint) of a real one. */
+	snprintf(path, sizeof(path), "%s/counts.ckpt", tmpdir);
+	assert_int_equal(agg_save(a, &pos, path, 1), 0);
+	assert_non_null(fp = fopen(path, "r"));
+	assert_non_null(fgets(head, sizeof(head), fp));
+	assert_non_null(fgets(head + strlen(head), sizeof(head) -
+	    strlen(head), fp));
+	fclose(fp);
+	assert_non_null(strstr(head, "\nspec,"));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct agg *b = engine(spec_all);
+		snprintf(body, sizeof(body), "%s%s", head, cases[i].body);
+		write_signed(path, body);
+		assert_int_equal(agg_load(b, path, NULL, err, sizeof(err)), -1);
+		if (strstr(err, cases[i].err) == NULL) {
+			print_error("case %zu: got <%s>\n", i, err);
+			fail();
+		}
+		agg_free(b);
+	}
+	agg_free(a);
+#undef BIG
+#undef G_BIG
+#undef TOT_MAX
+}
+
 static void
 test_snapshot_files(void **state)
 {
@@ -572,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corruption),
+		cmocka_unit_test(test_corrupt_counts),
 		cmocka_unit_test(test_snapshot_files),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_overflow),
