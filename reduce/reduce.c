@@ -800,10 +800,11 @@ main(int argc, char **argv)
 			break;
 		case 's': {
 			char *txt = slurp(optarg, 1024 * 1024);
-			if (spec_parse_text(&sp, txt, optarg, errb,
-			    sizeof(errb)) == -1)
-				errx(2, "%s", errb);
+			int bad = spec_parse_text(&sp, txt, optarg, errb,
+			    sizeof(errb)) == -1;
 			free(txt);
+			if (bad)
+				errx(2, "%s", errb);
 			nspec++;
 			break;
 		}
