@@ -24,20 +24,23 @@ B=$(cat addr)
 X="-X session.timeout.ms=6000"
 
 # ---- produce ------------------------------------------------------------
+# linger.ms=100: big batches compress well even on a busy machine (small
+# ones would not fit the retention).
 check "replay produces $N rows to Kafka" \
-    timeout 120 replay -q --synth --rows $N -b "$B" -t sales --key BranchName
-total=0 first=0
+    timeout 120 replay -q --synth --rows $N -b "$B" -t sales --key BranchName \
+    -X linger.ms=100
+total=0 first=
 for p in 0 1 2 3 4 5; do
 	end=$(timeout 20 kcat -b "$B" -Q -t "sales:$p:-1" 2>/dev/null |
 	    sed -n 's/.* offset //p')
 	total=$((total + ${end:-0}))
-	f=$(timeout 20 kcat -b "$B" -C -t sales -p $p -o beginning -c 1 -e \
-	    -f '%o\n' 2>/dev/null)
-	[ -n "$f" ] && [ "$f" -ne 0 ] && first=$f
+	[ "${end:-0}" -eq 0 ] && continue
+	first="$first$(timeout 20 kcat -b "$B" -C -t sales -p $p -o beginning \
+	    -c 1 -e -f '%o' 2>/dev/null);"
 done
 check "every row is in a partition" test "$total" -eq "$N"
 check "the mock dropped nothing (each partition starts at 0)" \
-    test "$first" -eq 0
+    test "$first" = "0;0;0;0;0;"
 kcat -b "$B" -C -t sales -p 0 -o beginning -c 1 -e -f '%h\n' >h.out 2>/dev/null
 check_grep "the header travels in li.header" '^li.header=TransactionID,Timestamp,' h.out
 
@@ -133,7 +136,7 @@ pg=$!
 wait $pg
 check "group: the restarted member exits 0" test $? -eq 0
 check "group: resumed result equals the batch run" diff -r -x state.ckpt batch gm
-check "group: no diagnostics" test ! -s gm.err
+check_same "group: no diagnostics" /dev/null gm.err
 
 # ---- bad messages -------------------------------------------------------
 # Written by kcat, without an li.header header: the default header applies.
