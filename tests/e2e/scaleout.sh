@@ -58,8 +58,12 @@ inst s2 3-5 >s2.out 2>s2.err &
 p2=$!
 at_exit "kill -9 $p1 $p2 2>/dev/null"
 check "instance 1 checkpoints" wait_for 60 grep -q '^[0-9]*,[^,]*,[1-9]' s1.a
-kill -9 $p1
+# SIGKILL reduce itself, not timeout(1) around it (that would leave reduce
+# running beside its successor).
+r1=$(pgrep -P $p1)
+kill -9 $r1 $p1
 wait $p1 2>/dev/null
+check "instance 1's reduce is gone" wait_for 10 eval "! kill -0 $r1"
 rows=$(tail -n 1 s1.a | cut -d, -f3)
 echo "# instance 1 killed after $rows rows"
 check "instance 1 killed mid-stream" test "$rows" -lt "$N"
@@ -126,8 +130,10 @@ gm >gm.a 2>gm.err &
 pg=$!
 at_exit "kill -9 $pg 2>/dev/null"
 check "group: the member checkpoints" wait_for 60 grep -q '^[0-9]*,[^,]*,[1-9]' gm.a
-kill -9 $pg
+rg=$(pgrep -P $pg)
+kill -9 $rg $pg
 wait $pg 2>/dev/null
+check "group: the member's reduce is gone" wait_for 10 eval "! kill -0 $rg"
 rows=$(tail -n 1 gm.a | cut -d, -f3)
 echo "# group member killed after $rows rows"
 check "group: killed mid-stream" test "$rows" -lt "$N"
