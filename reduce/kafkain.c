@@ -626,7 +626,9 @@ kin_consumer(struct kin *K)
 	conf_set(conf, "group.id", c->group ? c->group : "reduce");
 	conf_set(conf, "enable.auto.commit", "false");
 	conf_set(conf, "enable.auto.offset.store", "false");
-	conf_set(conf, "auto.offset.reset", "earliest");
+	/* A checkpoint's offset that the cluster no longer has means rows
+	 * lost to retention: stop, rather than skip them silently. */
+	conf_set(conf, "auto.offset.reset", "error");
 	conf_set(conf, "enable.partition.eof", "true");
 	/* Prefetch more and wait less for a fetch: 3-4x the default's rate
 	 * on the mock cluster (tests/bench/scaleout.sh). */
@@ -776,6 +778,12 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 				break;
 			}
 			if (m->err) {
+				if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+					errx(1, "kafka: %s[%" PRId32 "]: %s (rows "
+					    "gone before they were read; -X "
+					    "auto.offset.reset=earliest skips "
+					    "them)", c->topic, m->partition,
+					    rd_kafka_message_errstr(m));
 				int fatal = m->err ==
 				    RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
 				    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||

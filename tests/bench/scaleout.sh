@@ -49,9 +49,9 @@ s=$(secs "replay --synth --rows $ROWS | reduce --no-sync -q -o pipe")
 row "pipe: replay --synth | reduce" "$s" "$ROWS"
 s=$(secs "reduce --no-sync -q -o file data.csv")
 row "file: reduce FILE" "$s" "$ROWS"
-s=$(secs "replay --synth --rows $ROWS -b $B -t byb --key BranchName")
+s=$(secs "replay --synth --rows $ROWS -b $B -t byb --key BranchName -X linger.ms=100")
 row "kafka: replay -b (key BranchName, zstd)" "$s" "$ROWS"
-s=$(secs "replay --synth --rows $ROWS -b $B -t byc --key CustomerID")
+s=$(secs "replay --synth --rows $ROWS -b $B -t byc --key CustomerID -X linger.ms=100")
 row "kafka: replay -b (key CustomerID, zstd)" "$s" "$ROWS"
 
 K="-e --no-sync -q -b $B"
