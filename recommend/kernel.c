@@ -12,6 +12,12 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(REC_NO_CLONES)
+#define HAVE_AVX512_KERNEL
+#include <immintrin.h>
+#endif
+
 #if defined(__x86_64__) && defined(__has_attribute)
 #if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
 #if defined(__clang__) || __GNUC__ >= 12
@@ -93,8 +99,8 @@ upd1(double *restrict A, double *restrict b, int k, const double *restrict v,
 /* The rank-1 updates of one row's ratings: explicit (weight 1, b += r v)
  * or implicit (weight alpha |r|, b += (1 + alpha r) v when r > 0).  Sets
  * *cnt to the count of ratings that enter the regularisation. */
-VEC_CLONES void
-als_accumulate(double *restrict P, double *restrict b, int k, const double *Y,
+VEC_CLONES static void
+accumulate_vec(double *restrict P, double *restrict b, int k, const double *Y,
     const uint32_t *idx, const double *val, uint64_t n, int implicit,
     double alpha, double *cnt)
 {
@@ -158,3 +164,167 @@ als_gram(double *G, const double *Y, size_t n, int k)
 		upd1(G, bz, k, Y + r * kp, 1, 0);
 }
 
+
+#ifdef HAVE_AVX512_KERNEL
+/* The AVX-512 kernel for ranks up to 16 keeps a row's whole triangle in
+ * registers while it runs over the row's ratings: row j of the triangle is
+ * one 8-wide register (entries 0-7) and, for j >= 8, a second one (8-15),
+ * so a rating costs k broadcasts, two loads and k + max(k - 8, 0) + 2
+ * fused multiply-adds, and nothing is stored until the row is done.  The
+ * memory kernel above must load and store each entry of the triangle once
+ * per four ratings, and that traffic, not the arithmetic, bounds it: on
+ * the benchmark's rank 10 this one is about 2.5 times faster.  K is a
+ * compile-time constant in each instance, so that the loops over the
+ * triangle unroll and the accumulators stay in registers. */
+#define AVX512	__attribute__((target("avx512f,fma"), always_inline)) inline
+
+static AVX512 void
+acc512(double *restrict P, double *restrict b, const int K, const double *Y,
+    const uint32_t *idx, const double *val, uint64_t n, int implicit,
+    double alpha, double *cnt)
+{
+	const size_t kp = (size_t)ALS_KPAD(K);
+	const __mmask8 mlo = K >= 8 ? 0xff : (__mmask8)((1u << K) - 1);
+	const __mmask8 mhi = K > 8 ? (__mmask8)((1u << (K - 8)) - 1) : 0;
+	__m512d lo[16], hi[8], blo, bhi;
+	double cn = 0;
+	uint64_t q;
+	int j;
+
+#pragma GCC unroll 16
+	for (j = 0; j < K; j++)
+		lo[j] = _mm512_setzero_pd();
+#pragma GCC unroll 8
+	for (j = 0; j < K - 8; j++)
+		hi[j] = _mm512_setzero_pd();
+	blo = bhi = _mm512_setzero_pd();
+	for (q = 0; q < n; q++) {
+		const double *y = Y + (size_t)idx[q] * kp;
+		const double r = val[q];
+		double w = 1, c = r;
+		__m512d vlo, vhi;
+
+		if (implicit) {
+			w = alpha * fabs(r);
+			c = r > 0 ? 1 + w : 0;
+			cn += r > 0;
+		}
+		vlo = _mm512_maskz_loadu_pd(mlo, y);
+		vhi = K > 8 ? _mm512_maskz_loadu_pd(mhi, y + 8) : vlo;
+#pragma GCC unroll 16
+		for (j = 0; j < K; j++) {
+			__m512d a = _mm512_set1_pd(implicit ? w * y[j] : y[j]);
+			lo[j] = _mm512_fmadd_pd(a, vlo, lo[j]);
+			if (j >= 8)
+				hi[j - 8] = _mm512_fmadd_pd(a, vhi, hi[j - 8]);
+		}
+		blo = _mm512_fmadd_pd(_mm512_set1_pd(c), vlo, blo);
+		if (K > 8)
+			bhi = _mm512_fmadd_pd(_mm512_set1_pd(c), vhi, bhi);
+	}
+	/* Into the padded triangle: row j's first ALS_PADLEN(j) lanes (those
+	 * past the diagonal are never read). */
+#pragma GCC unroll 16
+	for (j = 0; j < K; j++) {
+		const int len = ALS_PADLEN(j);
+		const __mmask8 m = len >= 8 ? 0xff : (__mmask8)((1u << len) - 1);
+		double *row = P;
+		P += len;
+		_mm512_mask_storeu_pd(row, m, _mm512_add_pd(lo[j],
+		    _mm512_maskz_loadu_pd(m, row)));
+		if (j >= 8) {
+			const __mmask8 mh = (__mmask8)((1u << (len - 8)) - 1);
+			_mm512_mask_storeu_pd(row + 8, mh, _mm512_add_pd(
+			    hi[j - 8], _mm512_maskz_loadu_pd(mh, row + 8)));
+		}
+	}
+	{
+		const int kb = (int)kp;
+		const __mmask8 m = kb >= 8 ? 0xff : (__mmask8)((1u << kb) - 1);
+		_mm512_mask_storeu_pd(b, m, _mm512_add_pd(blo,
+		    _mm512_maskz_loadu_pd(m, b)));
+		if (kb > 8) {
+			const __mmask8 mh = (__mmask8)((1u << (kb - 8)) - 1);
+			_mm512_mask_storeu_pd(b + 8, mh, _mm512_add_pd(bhi,
+			    _mm512_maskz_loadu_pd(mh, b + 8)));
+		}
+	}
+	*cnt = implicit ? cn : (double)n;
+}
+
+#define ACC512_K(K) \
+static __attribute__((target("avx512f,fma"))) void \
+acc512_##K(double *P, double *b, const double *Y, const uint32_t *idx, \
+    const double *val, uint64_t n, int implicit, double alpha, double *cnt) \
+{ \
+	if (implicit) \
+		acc512(P, b, K, Y, idx, val, n, 1, alpha, cnt); \
+	else \
+		acc512(P, b, K, Y, idx, val, n, 0, alpha, cnt); \
+}
+ACC512_K(1) ACC512_K(2) ACC512_K(3) ACC512_K(4) ACC512_K(5) ACC512_K(6)
+ACC512_K(7) ACC512_K(8) ACC512_K(9) ACC512_K(10) ACC512_K(11) ACC512_K(12)
+ACC512_K(13) ACC512_K(14) ACC512_K(15) ACC512_K(16)
+
+typedef void acc_fn(double *, double *, const double *, const uint32_t *,
+    const double *, uint64_t, int, double, double *);
+static acc_fn *const acc512_tab[17] = { NULL,
+	acc512_1, acc512_2, acc512_3, acc512_4, acc512_5, acc512_6, acc512_7,
+	acc512_8, acc512_9, acc512_10, acc512_11, acc512_12, acc512_13,
+	acc512_14, acc512_15, acc512_16,
+};
+#endif /* HAVE_AVX512_KERNEL */
+
+static int kernel = -1;	/* -1 not yet chosen; else an ALS_KERNEL_ */
+
+int
+als_kernel_use(int which)
+{
+	if (which == ALS_KERNEL_AUTO) {
+#ifdef HAVE_AVX512_KERNEL
+		__builtin_cpu_init();
+		which = __builtin_cpu_supports("avx512f") ?
+		    ALS_KERNEL_AVX512 : ALS_KERNEL_VEC;
+#else
+		which = ALS_KERNEL_VEC;
+#endif
+	}
+#ifdef HAVE_AVX512_KERNEL
+	if (which == ALS_KERNEL_AVX512) {
+		__builtin_cpu_init();
+		if (!__builtin_cpu_supports("avx512f"))
+			return -1;
+	}
+#else
+	if (which == ALS_KERNEL_AVX512)
+		return -1;
+#endif
+	if (which != ALS_KERNEL_VEC && which != ALS_KERNEL_AVX512)
+		return -1;
+	kernel = which;
+	return 0;
+}
+
+const char *
+als_kernel_name(int k)
+{
+	if (kernel < 0)
+		als_kernel_use(ALS_KERNEL_AUTO);
+	return kernel == ALS_KERNEL_AVX512 && k <= 16 ? "avx512" : "vector";
+}
+
+void
+als_accumulate(double *restrict P, double *restrict b, int k, const double *Y,
+    const uint32_t *idx, const double *val, uint64_t n, int implicit,
+    double alpha, double *cnt)
+{
+	if (kernel < 0)
+		als_kernel_use(ALS_KERNEL_AUTO);
+#ifdef HAVE_AVX512_KERNEL
+	if (kernel == ALS_KERNEL_AVX512 && k >= 1 && k <= 16) {
+		acc512_tab[k](P, b, Y, idx, val, n, implicit, alpha, cnt);
+		return;
+	}
+#endif
+	accumulate_vec(P, b, k, Y, idx, val, n, implicit, alpha, cnt);
+}

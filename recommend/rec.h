@@ -180,6 +180,16 @@ void als_accumulate(double *P, double *b, int k, const double *Y,
     const uint32_t *idx, const double *val, uint64_t n, int implicit,
     double alpha, double *cnt);
 
+/* Which kernel als_accumulate uses: ALS_KERNEL_AUTO picks the fastest
+ * the CPU has (the default); ALS_KERNEL_VEC is the portable one (vector
+ * code for AVX2 or SSE2, picked at run time), ALS_KERNEL_AVX512 keeps the
+ * triangle in AVX-512 registers for ranks up to 16.  Returns -1 when the
+ * CPU or the build lacks the kernel asked for.  Not thread-safe: call it
+ * before training.  als_kernel_name says what rank k gets. */
+enum { ALS_KERNEL_AUTO, ALS_KERNEL_VEC, ALS_KERNEL_AVX512 };
+int als_kernel_use(int which);
+const char *als_kernel_name(int k);
+
 /* Y'Y of the n rows of Y (stride ALS_KPAD(k)) into the padded G. */
 void als_gram(double *G, const double *Y, size_t n, int k);
 

@@ -658,6 +658,35 @@ check_trainable(const struct rec_data *d, const char *what)
 }
 
 /* Train on d; the model is the caller's. */
+/* RECOMMEND_KERNEL=auto|vector|avx512 picks the normal-equation kernel
+ * (for comparisons, or to rule one out); unset is auto. */
+static void
+pick_kernel(void)
+{
+	static const struct {
+		const char *name;
+		int which;
+	} tab[] = {
+		{ "auto", ALS_KERNEL_AUTO },
+		{ "vector", ALS_KERNEL_VEC },
+		{ "avx512", ALS_KERNEL_AVX512 },
+	};
+	const char *e = getenv("RECOMMEND_KERNEL");
+	size_t i;
+
+	if (e == NULL || *e == '\0')
+		e = "auto";
+	for (i = 0; i < sizeof(tab) / sizeof(*tab); i++)
+		if (strcmp(e, tab[i].name) == 0)
+			break;
+	if (i == sizeof(tab) / sizeof(*tab))
+		errx(2, "RECOMMEND_KERNEL=%s: expected auto, vector or avx512",
+		    e);
+	if (als_kernel_use(tab[i].which) == -1)
+		errx(1, "RECOMMEND_KERNEL=%s: not available on this CPU or "
+		    "in this build", e);
+}
+
 static struct rec_model *
 fit(const struct opts *o, const struct rec_data *d)
 {
@@ -675,6 +704,7 @@ fit(const struct opts *o, const struct rec_data *d)
 	if (U == NULL || V == NULL)
 		err(1, "out of memory");
 	als_init(&o->p, bu.nrows, bi.nrows, U, V);
+	pick_kernel();
 	if (als_train(&o->p, &bu, &bi, U, V, &st, errbuf, sizeof(errbuf)) == -1)
 		errx(1, "train: %s", errbuf);
 	if (st.failed_solves > 0 && !o->quiet)
@@ -684,8 +714,9 @@ fit(const struct opts *o, const struct rec_data *d)
 	if (o->verbose)
 		fprintf(stderr, "recommend: train: %u users, %u items, %zu "
 		    "ratings; %d iterations in %.3f ms (%.3f ms per iteration, "
-		    "%d threads)\n", bu.nrows, bi.nrows, d->n, o->p.iters,
-		    st.train_s * 1e3, st.per_iter_s * 1e3, o->p.threads);
+		    "%d threads, %s kernel)\n", bu.nrows, bi.nrows, d->n,
+		    o->p.iters, st.train_s * 1e3, st.per_iter_s * 1e3,
+		    o->p.threads, als_kernel_name(k));
 	if ((m = rec_model_from(d, &bu, &o->p, U, V)) == NULL ||
 	    rec_model_index(m) == -1)
 		err(1, "out of memory");

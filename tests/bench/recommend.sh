@@ -59,6 +59,16 @@ cN_iter_best=$c_iter_best cN_wall_best=$c_wall_best
 run_c 1
 c1_wall=$c_wall c1_iter=$c_iter c1_rmse=$c_rmse
 c1_iter_best=$c_iter_best c1_wall_best=$c_wall_best
+# The portable kernel (what a CPU without AVX-512 runs), when auto picked
+# another one.
+kname=$(sed -n 's/.*threads, \([a-z0-9]*\) kernel).*/\1/p' c_err.txt)
+if [ "$kname" != vector ]; then
+	RECOMMEND_KERNEL=vector; export RECOMMEND_KERNEL
+	run_c "$THREADS"
+	unset RECOMMEND_KERNEL
+	cv_wall=$c_wall cv_iter=$c_iter cv_rmse=$c_rmse
+	cv_iter_best=$c_iter_best cv_wall_best=$c_wall_best
+fi
 
 if $PY -c 'import numpy' 2>/dev/null; then
 	: > py_wall.txt
@@ -90,6 +100,9 @@ printf '%-24s %8s %7s %9s %8s %10s\n' "recommend, $THREADS threads" \
     "$cN_iter" "$cN_iter_best" "$cN_wall" "$cN_wall_best" "$cN_rmse"
 printf '%-24s %8s %7s %9s %8s %10s\n' "recommend, 1 thread" "$c1_iter" \
     "$c1_iter_best" "$c1_wall" "$c1_wall_best" "$c1_rmse"
+[ "$kname" != vector ] && printf '%-24s %8s %7s %9s %8s %10s\n' \
+    "  portable kernel, $THREADS thr" "$cv_iter" "$cv_iter_best" "$cv_wall" \
+    "$cv_wall_best" "$cv_rmse"
 [ -n "$py_iter" ] && printf '%-24s %8s %7s %9s %8s %10s\n' \
     "NumPy ALS (reference)" "$py_iter" "$py_iter_best" "$py_wall" \
     "$py_wall_best" "$py_rmse"
@@ -104,5 +117,5 @@ if [ -n "$py_iter" ]; then
 		    e <= 0.005 ? "within" : "NOT within"
 	}'
 fi
-echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1 \
+echo "kernel: $kname; machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1 \
     /proc/loadavg 2>/dev/null); runs: $RUNS (NumPy: 3)"

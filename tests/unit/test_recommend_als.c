@@ -105,6 +105,97 @@ test_cholesky4(void **state)
 	}
 }
 
+/* als_accumulate, each kernel the CPU has, against the normal equations
+ * written out naively: ranks 1-20 (the AVX-512 kernel's 1-16 and the
+ * vector kernel beyond), rows of 0-37 ratings (tails of the blocks of 4),
+ * explicit and implicit with negative ratings, and a starting triangle
+ * that is added to (implicit mode starts from Y'Y).  Entries past the
+ * diagonal and b past k are not compared: they are never read. */
+static void
+test_accumulate(void **state)
+{
+	static const int kernels[] = { ALS_KERNEL_VEC, ALS_KERNEL_AVX512 };
+	enum { NY = 50, MAXK = 20, MAXN = 38 };
+	struct rng rng;
+	double Y[NY * 20], val[MAXN], P0[512], P[512], b[24], b0[24];
+	uint32_t idx[MAXN];
+	size_t kv, tested = 0;
+	int k, n, implicit, i, j;
+
+	(void)state;
+	rng_seed(&rng, 5);
+	for (kv = 0; kv < sizeof(kernels) / sizeof(*kernels); kv++) {
+		if (als_kernel_use(kernels[kv]) != 0) {
+			/* Only AVX-512 may be missing, and then AUTO is VEC. */
+			assert_int_equal(kernels[kv], ALS_KERNEL_AVX512);
+			continue;
+		}
+		tested++;
+		for (k = 1; k <= MAXK; k++) {
+			const int kp = ALS_KPAD(k);
+			/* Rows of Y padded with zeros, as ALS keeps them. */
+			for (i = 0; i < NY; i++)
+				for (j = 0; j < kp; j++)
+					Y[i * kp + j] = j < k ?
+					    rng_normal(&rng) : 0;
+			for (n = 0; n < MAXN; n++)
+			for (implicit = 0; implicit < 2; implicit++) {
+				double alpha = 0.7, cnt = -1, want_cnt = 0;
+				size_t off = 0;
+				for (i = 0; i < n; i++) {
+					idx[i] = (uint32_t)(rng_next(&rng) % NY);
+					val[i] = rng_normal(&rng) * 3;
+				}
+				for (i = 0; i < (int)als_padsize(k); i++)
+					P[i] = P0[i] = rng_normal(&rng);
+				for (i = 0; i < kp; i++)
+					b[i] = b0[i] = rng_normal(&rng);
+				als_accumulate(P, b, k, Y, idx, val,
+				    (uint64_t)n, implicit, alpha, &cnt);
+				for (i = 0; i < n; i++)
+					want_cnt += implicit ? val[i] > 0 : 1;
+				assert_true(cnt == want_cnt);
+				for (j = 0; j < k; j++) {
+					double wb = b0[j], mb = fabs(b0[j]);
+					int l, q;
+					for (l = 0; l <= j; l++) {
+						double wa = P0[off + (size_t)l];
+						double mag = fabs(wa);
+						for (q = 0; q < n; q++) {
+							const double *y = Y +
+							    (size_t)idx[q] * kp;
+							double w = implicit ?
+							    alpha * fabs(val[q]) : 1;
+							wa += w * y[j] * y[l];
+							mag += fabs(w * y[j] * y[l]);
+						}
+						/* Rounding: a few ulps of the
+						 * terms' magnitude per term. */
+						assert_true(fabs(P[off + (size_t)l] -
+						    wa) <= 1e-15 * mag * (n + 2));
+					}
+					for (q = 0; q < n; q++) {
+						const double *y = Y +
+						    (size_t)idx[q] * kp;
+						double c = val[q];
+						if (implicit)
+							c = c > 0 ? 1 + alpha *
+							    c : 0;
+						wb += c * y[j];
+						mb += fabs(c * y[j]);
+					}
+					assert_true(fabs(b[j] - wb) <=
+					    1e-15 * mb * (n + 2));
+					off += (size_t)ALS_PADLEN(j);
+				}
+			}
+		}
+	}
+	assert_true(tested >= 1);
+	assert_int_equal(als_kernel_use(ALS_KERNEL_AUTO), 0);
+	assert_int_equal(als_kernel_use(99), -1);
+}
+
 static void
 test_cholesky_not_spd(void **state)
 {
@@ -478,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_cholesky),
 		cmocka_unit_test(test_cholesky4),
 		cmocka_unit_test(test_cholesky_not_spd),
+		cmocka_unit_test(test_accumulate),
 		cmocka_unit_test(test_nnls),
 		cmocka_unit_test(test_explicit_fixed_point),
 		cmocka_unit_test(test_implicit_fixed_point),
