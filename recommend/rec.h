@@ -197,8 +197,8 @@ void als_gram(double *G, const double *Y, size_t n, int k);
  * of system w is A[e * SOLVE_W + w], b likewise.  Each lane gets exactly
  * the results als_cholesky_solve would; bad[w] is set to 1 for a system
  * that is not positive definite (its lane's results are then garbage). */
-#define SOLVE_W	4
-void als_cholesky_solve4(double *A, double *b, int k, int *bad);
+#define SOLVE_W	8
+void als_cholesky_solvew(double *A, double *b, int k, int *bad);
 
 /* min 0.5 x'Ax - b'x subject to x >= 0, A packed as above (unchanged), by
  * cyclic projected coordinate descent starting from x (clamped to x >= 0;

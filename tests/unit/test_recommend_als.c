@@ -67,7 +67,7 @@ test_cholesky(void **state)
  * lane that is not positive definite is flagged without disturbing the
  * others. */
 static void
-test_cholesky4(void **state)
+test_cholesky_w(void **state)
 {
 	static const int ks[] = { 1, 3, 10, 16 };
 	struct rng rng;
@@ -91,7 +91,7 @@ test_cholesky4(void **state)
 			for (e = 0; e < np; e++)
 				A4[e * SOLVE_W + (size_t)w] = P[w][e];
 		}
-		als_cholesky_solve4(A4, b4, k, bad);
+		als_cholesky_solvew(A4, b4, k, bad);
 		for (w = 0; w < SOLVE_W; w++) {
 			assert_int_equal(bad[w], w == 2);
 			assert_int_equal(als_cholesky_solve(P[w], x[w], k),
@@ -567,7 +567,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cholesky),
-		cmocka_unit_test(test_cholesky4),
+		cmocka_unit_test(test_cholesky_w),
 		cmocka_unit_test(test_cholesky_not_spd),
 		cmocka_unit_test(test_accumulate),
 		cmocka_unit_test(test_nnls),
