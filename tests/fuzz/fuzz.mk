@@ -13,6 +13,7 @@ FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
 FUZZ_LDFLAGS  = -fsanitize=fuzzer $(FUZZ_SAN)
 
 fuzz_csvio_SRCS :=
+fuzz_csvio_diff_SRCS := tests/common/csvref.c
 fuzz_csvio_diff_LDLIBS := $(LIBCSV)
 fuzz_money_SRCS :=
 fuzz_timefield_SRCS :=

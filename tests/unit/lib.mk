@@ -1,2 +1,3 @@
 # Unit tests of lib/ modules that need more than libcommon.a.
+test_csvio_SRCS := tests/common/csvref.c
 test_csvio_LDLIBS := $(LIBCSV)

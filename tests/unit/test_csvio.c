@@ -16,26 +16,7 @@
 
 #include "csvio.h"
 #include "rng.h"
-
-/* A growing text buffer of rendered records: "[f1][f2]\n" per record,
- * "!ERR\n" for a bad record. */
-struct out {
-	char *s;
-	size_t n, cap;
-};
-
-static void
-out_add(struct out *o, const char *s, size_t n)
-{
-	if (o->n + n + 1 > o->cap) {
-		o->cap = (o->n + n + 1) * 2 + 64;
-		o->s = realloc(o->s, o->cap);
-		assert_non_null(o->s);
-	}
-	memcpy(o->s + o->n, s, n);
-	o->n += n;
-	o->s[o->n] = '\0';
-}
+#include "../common/csvref.h"
 
 static int
 fd_of(const char *data, size_t len)
@@ -51,11 +32,12 @@ fd_of(const char *data, size_t len)
 	return fd;
 }
 
-/* Render everything csvio reads from data; stops at the first error when
+/* Render everything csvio reads from data ("[f1][f2]\n" per record,
+ * "!ERR\n" for a bad record, as tests/common/csvref.c renders libcsv's); stops at the first error when
  * stop_at_error is set.  Returns the number of records. */
 static size_t
 render_csvio(const char *data, size_t len, size_t max, int stop_at_error,
-    struct out *o)
+    struct csvref_out *o)
 {
 	int fd = fd_of(data, len);
 	struct csvio_reader *r = csvio_reader_new(fd, ',', max);
@@ -67,20 +49,20 @@ render_csvio(const char *data, size_t len, size_t max, int stop_at_error,
 	while ((rc = csvio_next(r, &rec)) != 0) {
 		if (rc < 0) {
 			const char *e = csvio_strerror(rec.err);
-			out_add(o, "!", 1);
-			out_add(o, e, strlen(e));
-			out_add(o, "\n", 1);
+			csvref_add(o, "!", 1);
+			csvref_add(o, e, strlen(e));
+			csvref_add(o, "\n", 1);
 			assert_true(rec.err != CSVIO_EIO && rec.err != CSVIO_ENOMEM);
 			if (stop_at_error)
 				break;
 			continue;
 		}
 		for (i = 0; i < rec.nf; i++) {
-			out_add(o, "[", 1);
-			out_add(o, rec.f[i].p, rec.f[i].len);
-			out_add(o, "]", 1);
+			csvref_add(o, "[", 1);
+			csvref_add(o, rec.f[i].p, rec.f[i].len);
+			csvref_add(o, "]", 1);
 		}
-		out_add(o, "\n", 1);
+		csvref_add(o, "\n", 1);
 		nrec++;
 	}
 	csvio_reader_free(r);
@@ -88,93 +70,33 @@ render_csvio(const char *data, size_t len, size_t max, int stop_at_error,
 	return nrec;
 }
 
-/* ---- libcsv side ---- */
-struct lc {
-	struct out o;
-	struct out row;
-};
-
-static void
-lc_field(void *s, size_t n, void *data)
-{
-	struct lc *lc = data;
-
-	out_add(&lc->row, "[", 1);
-	if (n > 0)
-		out_add(&lc->row, s, n);
-	out_add(&lc->row, "]", 1);
-}
-
-static void
-lc_row(int c, void *data)
-{
-	struct lc *lc = data;
-
-	(void)c;
-	out_add(&lc->o, lc->row.s ? lc->row.s : "", lc->row.n);
-	out_add(&lc->o, "\n", 1);
-	lc->row.n = 0;
-}
-
-static int
-no_space(unsigned char c)
-{
-	(void)c;
-	return 0;
-}
-
-/* Returns 0 when libcsv parsed all of data, -1 at a parse error (rows
- * completed before it are in lc->o). */
-static int
-render_libcsv(const char *data, size_t len, struct lc *lc)
-{
-	struct csv_parser p;
-	int rc = 0;
-
-	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
-	csv_set_space_func(&p, no_space);
-	/* Skip a BOM as csvio does. */
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	if (csv_parse(&p, data, len, lc_field, lc_row, lc) != len)
-		rc = -1;
-	else if (csv_fini(&p, lc_field, lc_row, lc) != 0)
-		rc = -1;
-	csv_free(&p);
-	return rc;
-}
-
 static void
 differential(const char *data, size_t len)
 {
-	struct out mine = { 0 };
-	struct lc ref = { { 0 }, { 0 } };
-	int lrc = render_libcsv(data, len, &ref);
+	struct csvref_out mine = { 0 }, ref = { 0 };
+	int lrc = csvref_libcsv(data, len, &ref);
 
 	render_csvio(data, len, 0, 1, &mine);
 	if (lrc == 0) {
 		/* Identical records, no error. */
-		if (ref.o.n != mine.n || (mine.n && memcmp(ref.o.s, mine.s, mine.n))) {
+		if (ref.n != mine.n || (mine.n && memcmp(ref.s, mine.s, mine.n))) {
 			print_error("input: <%.*s>\nlibcsv: <%s>\ncsvio: <%s>\n",
-			    (int)len, data, ref.o.s ? ref.o.s : "", mine.s ? mine.s : "");
+			    (int)len, data, ref.s ? ref.s : "", mine.s ? mine.s : "");
 			fail();
 		}
 	} else {
 		/* libcsv stopped at an error: csvio must agree on every
 		 * record before it and report an error at that record. */
-		size_t k = ref.o.n;
-		if (mine.n < k || (k && memcmp(ref.o.s, mine.s, k)) ||
+		size_t k = ref.n;
+		if (mine.n < k || (k && memcmp(ref.s, mine.s, k)) ||
 		    mine.n == k || mine.s[k] != '!') {
 			print_error("input: <%.*s>\nlibcsv (error): <%s>\ncsvio: <%s>\n",
-			    (int)len, data, ref.o.s ? ref.o.s : "", mine.s ? mine.s : "");
+			    (int)len, data, ref.s ? ref.s : "", mine.s ? mine.s : "");
 			fail();
 		}
 	}
 	free(mine.s);
-	free(ref.o.s);
-	free(ref.row.s);
+	free(ref.s);
 }
 
 static void
@@ -202,7 +124,7 @@ test_table(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct out o = { 0 };
+		struct csvref_out o = { 0 };
 		render_csvio(cases[i].in, strlen(cases[i].in), 0, 0, &o);
 		if (o.s == NULL || strcmp(o.s, cases[i].want) != 0) {
 			print_error("case %zu: in <%s>\nwant <%s>\ngot  <%s>\n", i,
@@ -245,7 +167,7 @@ test_too_long(void **state)
 {
 	size_t big = 300000, i;
 	char *in = malloc(big + 20);
-	struct out o = { 0 };
+	struct csvref_out o = { 0 };
 
 	(void)state;
 	memcpy(in, "a,b\n", 4);
