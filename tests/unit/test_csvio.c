@@ -33,8 +33,9 @@ fd_of(const char *data, size_t len)
 }
 
 /* Render everything csvio reads from data ("[f1][f2]\n" per record,
- * "!ERR\n" for a bad record, as tests/common/csvref.c renders libcsv's); stops at the first error when
- * stop_at_error is set.  Returns the number of records. */
+ * "!ERR\n" for a bad record, as tests/common/csvref.c renders libcsv's);
+ * stops at the first error when stop_at_error is set.  Returns the number
+ * of records. */
 static size_t
 render_csvio(const char *data, size_t len, size_t max, int stop_at_error,
     struct csvref_out *o)
