@@ -72,9 +72,10 @@ sed -n 's/.*"PhoneNumber":"\([0-9]*\)","Date":"\([^"]*\)","Time":"\([^"]*\)".*/\
     kafka.json | grep -v '^6000000000 ' | sort -u >got.set
 check "published invoices are $N distinct" test "$(wc -l <want.set)" -eq "$N"
 check_same "every invoice is in Kafka, none invented" want.set got.set
-# Duplicates carry the MessageId of their original.
+# Duplicates carry the MessageId of their original.  (Not the pings: each
+# is a distinct purchase, and two in one second share phone, date and time.)
 sed -n 's/.*"MessageId":"\([0-9a-f]*\)".*"PhoneNumber":"\([0-9]*\)","Date":"\([^"]*\)","Time":"\([^"]*\)".*/\1 \2 \3 \4/p' \
-    kafka.json | sort -u >id.pairs
+    kafka.json | grep -v ' 6000000000 ' | sort -u >id.pairs
 check "one MessageId per invoice" test "$(cut -d' ' -f1 id.pairs | sort -u | wc -l)" -eq "$(wc -l <id.pairs)"
 check "one invoice per MessageId" test "$(cut -d' ' -f2- id.pairs | sort -u | wc -l)" -eq "$(wc -l <id.pairs)"
 echo "# kafka records: $(wc -l <kafka.json), distinct invoices: $(wc -l <id.pairs)"
