@@ -222,6 +222,53 @@ check "group: the restarted member exits 0" test $? -eq 0
 check "group: resumed result equals the batch run" diff -r -x state.ckpt batch gm
 check_same "group: no diagnostics" /dev/null gm.err
 
+# ---- partition checkpoints: a zombie's lock, bad files ------------------
+# A member that left the group but still runs holds its partitions' locks
+# (flock(1) plays it here): a new owner waits instead of counting beside it.
+mkdir zs
+flock zs/grp.0.lock sleep 2 &
+fl=$!
+at_exit "kill $fl 2>/dev/null"
+wait_for 10 eval '! flock -n zs/grp.0.lock true'
+timeout 60 reduce --no-sync -b "$B" --topic grp --partitions 0-5 -e \
+    --state-dir zs -o zo $X >zo.out 2>zo.err
+check "zombie: exit 0" test $? -eq 0
+printf '%s\n' \
+    'reduce: grp[0]: held by another reduce (zs/grp.0.lock); waiting for it to let go' \
+    'reduce: grp[0]: lock taken' >zo.want
+check_same "zombie: the new owner waits for the lock and says so" zo.want zo.err
+check "zombie: then counts every row once" diff -r gbatch zo
+timeout 60 reduce --no-sync -q -b "$B" --topic grp --partitions 0-5 -e \
+    --state-dir zs -o zo $X >/dev/null 2>&1
+check "state dir: a rerun resumes at the partitions' checkpoints" diff -r gbatch zo
+reduce --no-sync --merge -o zm zs
+check "state dir: its merge equals the batch run" diff -r gbatch zm
+# Bad partition checkpoints stop reduce with the file and the reason.
+badck() {	# name dir partition topic expected-stderr
+	timeout 60 reduce --no-sync -q -b "$B" --topic "$4" --partitions "$3" \
+	    -e --state-dir "$2" -o "$2.o" $X >/dev/null 2>"$2.err"
+	check "$1: exit 1" test $? -eq 1
+	echo "$5" >"$2.want"
+	check_same "$1: says why" "$2.want" "$2.err"
+}
+mkdir zt zp zd zi
+head -c 100 zs/grp.1.ckpt >zt/grp.1.ckpt
+badck "truncated partition checkpoint" zt 1 grp \
+    'reduce: zt/grp.1.ckpt: corrupt checkpoint (no checksum)'
+cp zs/grp.0.ckpt zp/grp.1.ckpt
+badck "another partition's checkpoint" zp 1 grp \
+    'reduce: zp/grp.1.ckpt: holds grp[0], not grp[1]'
+cp zs/grp.0.ckpt zd/dup.0.ckpt
+badck "another topic's checkpoint" zd 0 dup \
+    "reduce: zd/dup.0.ckpt: checkpoint is for input 'kafka:grp'"
+cp g/state.ckpt zi/grp.0.ckpt
+badck "an instance checkpoint as a partition's" zi 0 grp \
+    'reduce: zi/grp.0.ckpt: more than one Kafka position (not a partition checkpoint)'
+mkdir empty
+reduce --no-sync --merge -o em empty 2>em.err
+check "merge of a directory without checkpoints: exit 1" test $? -eq 1
+check_grep "and says so" '^reduce: empty: no checkpoint in it \(state.ckpt or \*.ckpt\)$' em.err
+
 # ---- bad messages -------------------------------------------------------
 # Written by kcat, without an li.header header: the default header applies.
 replay --synth --rows 2 | tail -n 2 >two.csv
@@ -271,6 +318,9 @@ check_fail "-b without --topic is a usage error" 2 reduce -b "$B" -o x --partiti
 check_fail "-b needs -G or --partitions" 2 reduce -b "$B" --topic sales -o x
 check_fail "bad partition list" 2 reduce -b "$B" --topic sales --partitions 3-1 -o x
 check_fail "--topic without -b" 2 reduce --topic sales -o x
+check_fail "--state-dir without -b" 2 reduce --state-dir sd -o x
+check_fail "--state-dir with --checkpoint" 2 reduce -b "$B" --topic sales \
+    -G g --state-dir sd --checkpoint x/state.ckpt -o x
 timeout 20 reduce -q -b "$B" --topic sales --partitions 5-6 -e -o x >/dev/null 2>p.err
 check "a partition the topic lacks: exit 1" test $? -eq 1
 check_grep "and says so" '^reduce: kafka: sales: no partition 6 \(the topic has 6\)$' p.err
