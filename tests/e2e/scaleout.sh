@@ -20,7 +20,7 @@ PROD="--key TransactionID -X linger.ms=500 -X batch.num.messages=100000
 echo "# $N rows"
 
 mkfifo ctl
-kafka_mock -b 3 -p 6 -t sales -t dup -t grp -t ex -t bad -t bp -c ctl >addr 2>mock.err &
+kafka_mock -b 3 -p 6 -t sales -t dup -t grp -t ex -t exg -t bad -t bp -c ctl >addr 2>mock.err &
 mock=$!
 at_exit "kill $mock 2>/dev/null"
 check "mock cluster up" wait_for 20 test -s addr
@@ -311,6 +311,10 @@ timeout 120 sh "$LI_TOP/examples/scaleout.sh" "$B" ex 20000 $X >ex.out 2>ex.err
 check "examples/scaleout.sh: exit 0" test $? -eq 0
 check_grep "examples/scaleout.sh: pipe and Kafka agree" '^pipe and Kafka snapshots are identical \(20000 rows, ' ex.out
 rm -rf "$(sed -n 's/.*rows, \(.*\))$/\1/p' ex.out)"
+timeout 120 sh "$LI_TOP/examples/scaleout.sh" "$B" exg 20000 -G exg $X >exg.out 2>exg.err
+check "examples/scaleout.sh -G: exit 0" test $? -eq 0
+check_grep "examples/scaleout.sh -G: pipe and the group agree" '^pipe and Kafka snapshots are identical \(20000 rows, ' exg.out
+rm -rf "$(sed -n 's/.*rows, \(.*\))$/\1/p' exg.out)"
 check_fail "examples/scaleout.sh: usage" 2 sh "$LI_TOP/examples/scaleout.sh"
 
 # ---- usage and errors ---------------------------------------------------
