@@ -15,9 +15,9 @@
 LC_ALL=C; export LC_ALL
 set -u
 ROWS=${ROWS:-1000000}
-PROD="--key TransactionID -X linger.ms=500 -X batch.num.messages=100000
-    -X batch.size=8000000 -X message.max.bytes=10000000
-    -X queue.buffering.max.messages=1000000 -X compression.level=9"
+PROD="--key TransactionID -X linger.ms=500 -X batch.num.messages=100000"
+PROD="$PROD -X batch.size=8000000 -X message.max.bytes=10000000"
+PROD="$PROD -X queue.buffering.max.messages=1000000 -X compression.level=9"
 T=$(mktemp -d "${TMPDIR:-/tmp}/li-bench-scaleout.XXXXXX") || exit 1
 mock=
 trap '[ -n "$mock" ] && kill $mock 2>/dev/null; rm -rf "$T"' EXIT
@@ -33,14 +33,16 @@ echo "rows: $ROWS; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg);" \
     "mock cluster: 3 brokers, 6 partitions (same machine)"
 
 # secs CMD: wall seconds of CMD (a shell command line); the CPU seconds
-# (user + system) of CMD and its children go to $T/cpu.
+# (user + system) of CMD and its children go to $T/cpu, the peak RSS of
+# the largest of them (MB) to $T/rss.
 secs() {
-	/usr/bin/time -f '%e %U %S' -o "$T/time" sh -c "$*" >/dev/null 2>"$T/err" ||
+	/usr/bin/time -f '%e %U %S %M' -o "$T/time" sh -c "$*" >/dev/null 2>"$T/err" ||
 	    { echo "bench: failed: $*: $(tail -n 3 "$T/err")" >&2; echo 0; return; }
-	awk '{ print $2 + $3 > "'"$T/cpu"'"; print $1 }' "$T/time"
+	awk '{ print $2 + $3 > "'"$T/cpu"'"; printf "%.1f\n", $4 / 1024 > "'"$T/rss"'"
+	    print $1 }' "$T/time"
 }
 rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }'; }
-row() { printf '%-50s %8s %11s %8s\n' "$1" "$2" "$(rate "$3" "$2")" "$(cat "$T/cpu")"; }
+row() { printf '%-50s %8s %11s %8s %8s\n' "$1" "$2" "$(rate "$3" "$2")" "$(cat "$T/cpu")" "$(cat "$T/rss")"; }
 same() {	# DIR: the same snapshot as the pipe's?
 	for f in pipe/*.csv; do
 		cmp -s "$f" "$1/${f#pipe/}" || { echo "DIFFERENT"; return; }
@@ -49,8 +51,9 @@ same() {	# DIR: the same snapshot as the pipe's?
 }
 
 replay --synth --rows "$ROWS" >data.csv
-echo "seconds: wall; cpu: user+system seconds of the tools (not of the mock)"
-printf '%-50s %8s %11s %8s\n' "what" "seconds" "rows/s" "cpu"
+echo "seconds: wall; cpu: user+system seconds of the tools (not of the mock);"
+echo "rss: peak resident MB of the largest process"
+printf '%-50s %8s %11s %8s %8s\n' "what" "seconds" "rows/s" "cpu" "rss"
 s=$(secs "replay --synth --rows $ROWS | reduce --no-sync -q -o pipe")
 row "pipe: replay --synth | reduce" "$s" "$ROWS"
 s=$(secs "reduce --no-sync -q -o file data.csv")
@@ -92,7 +95,8 @@ s=$(secs "reduce $G -G g2 --state-dir gd2 -o g2a & reduce $G -G g2 --state-dir g
 row "kafka: 2 reduce -G, one --state-dir" "$s" "$ROWS"
 reduce --no-sync --merge -o g2m gd2
 echo "  --state-dir 1 instance $(same ks1), 1 member merged $(same g1m)," \
-    "2 members merged $(same g2m)"
+    "2 members merged $(same g2m); rows per member at the end:" \
+    "$(tail -n 1 g2a/kpis.csv | cut -d, -f3) and $(tail -n 1 g2b/kpis.csv | cut -d, -f3)"
 
 # ---- checkpoint cost -------------------------------------------------------
 echo
