@@ -77,6 +77,12 @@ int agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 int agg_load(struct agg *a, const char *path, struct agg_pos *pos,
     char *err, size_t errlen);
 
+/* Add the state of src into dst, exactly as saving src and loading it
+ * into dst would (both made from the same spec; src is not changed).
+ * Returns 0, or -1 with errno set: EINVAL for another spec, ENOMEM (then
+ * dst holds part of src). */
+int agg_merge(struct agg *dst, const struct agg *src);
+
 /* CRC-32 (IEEE) of buf, continuing from crc (start with 0). */
 uint32_t agg_crc32(uint32_t crc, const void *buf, size_t len);
 

@@ -4,11 +4,15 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,11 +36,20 @@ struct kpart {
 	uint64_t dups;		/* duplicates dropped */
 	int owned;		/* assigned to us now */
 	int eof;		/* at the end of the partition */
+	/* With --state-dir: */
+	struct agg *agg;	/* this partition's state while owned */
+	int lockfd;		/* its lock file, flocked while owned; -1 */
+	int dirty;		/* counted since its checkpoint was saved */
 };
 
 struct kin {
 	const struct kin_conf *c;
+	const struct spec *sp;
+	/* The state counted into; with --state-dir, the merge of the owned
+	 * partitions' states, made again at each tick that needs it. */
 	struct agg *agg;
+	int rebind;		/* a partition state lacks the header */
+	int moved;		/* partitions taken or given up since the tick */
 	rd_kafka_t *rk;
 	struct kpart p[KIN_MAXPARTS];
 	rd_kafka_message_t *batch[KIN_BATCH];
@@ -112,9 +125,17 @@ kin_parse_partitions(const char *s, int32_t *parts, size_t *n)
 
 /* ==== checkpoint ======================================================== */
 
-/* The ext lines of the partitions counted so far. */
+/* The state that rows of partition part go to. */
+static struct agg *
+kin_agg(struct kin *K, int32_t part)
+{
+	return K->c->state_dir != NULL ? K->p[part].agg : K->agg;
+}
+
+/* The ext lines of the partitions counted so far (only: all, or just
+ * that one). */
 static char *
-kin_ext(struct kin *K, size_t *len)
+kin_ext(struct kin *K, int only, size_t *len)
 {
 	char *buf = NULL;
 	FILE *fp = open_memstream(&buf, len);
@@ -124,7 +145,7 @@ kin_ext(struct kin *K, size_t *len)
 		err(1, "malloc");
 	for (i = 0; i < KIN_MAXPARTS; i++) {
 		struct kpart *p = &K->p[i];
-		if (p->last < 0)
+		if (p->last < 0 || (only >= 0 && (size_t)only != i))
 			continue;
 		fprintf(fp, "ext,kafka,%s,%zu,%" PRId64 ",", K->c->topic, i,
 		    p->last);
@@ -210,27 +231,243 @@ kin_save(struct kin *K)
 	memset(&pos, 0, sizeof(pos));
 	snprintf(pos.input, sizeof(pos.input), "%s", K->input);
 	pos.line = 1;
-	pos.ext = kin_ext(K, &pos.extlen);
+	pos.ext = kin_ext(K, -1, &pos.extlen);
 	if (agg_save(K->agg, &pos, K->c->ckpt, K->c->nosync) == -1)
 		err(1, "%s", K->c->ckpt);
 	free(pos.ext);
 }
 
+/* ==== partition checkpoints (--state-dir) =============================== */
+
+int
+kin_part_ext(const char *ext, size_t extlen, const char *topic, int32_t part,
+    int64_t *last, int64_t *hwm, int *has_hwm, uint64_t *dups, char *errs,
+    size_t errlen)
+{
+	char *copy, *line, *end;
+	int found = 0, rc = -1;
+
+	if ((copy = malloc(extlen + 1)) == NULL) {
+		snprintf(errs, errlen, "out of memory");
+		return -1;
+	}
+	if (extlen > 0)
+		memcpy(copy, ext, extlen);
+	copy[extlen] = '\0';
+	end = copy + extlen;
+	for (line = copy; line < end; ) {
+		char *nl = memchr(line, '\n', (size_t)(end - line)), *t;
+		long long p, l, h = 0, d;
+		int hh, k;
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		k = ext_parse(line, &t, &p, &l, &h, &hh, &d);
+		line = nl + 1;
+		if (k == 1)
+			continue;
+		if (k == -1 || l < 0) {
+			snprintf(errs, errlen, "corrupt Kafka position");
+			goto out;
+		}
+		if (found++) {
+			snprintf(errs, errlen, "more than one Kafka position "
+			    "(not a partition checkpoint)");
+			goto out;
+		}
+		if (strcmp(t, topic) != 0 || p != part) {
+			snprintf(errs, errlen, "holds %s[%lld], not %s[%"
+			    PRId32 "]", t, p, topic, part);
+			goto out;
+		}
+		*last = l;
+		*hwm = h;
+		*has_hwm = hh;
+		*dups = (uint64_t)d;
+	}
+	if (!found) {
+		snprintf(errs, errlen, "no Kafka position");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+/* DIR/TOPIC.PART.SUFFIX into buf. */
+static void
+kin_ppath(const struct kin *K, int32_t part, const char *suffix, char *buf,
+    size_t len)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s.%" PRId32 ".%s",
+	    K->c->state_dir, K->c->topic, part, suffix) >= len)
+		errx(1, "%s: name too long", K->c->state_dir);
+}
+
+/* Save partition part's checkpoint: its state and its position. */
+static void
+kin_psave(struct kin *K, int32_t part)
+{
+	struct agg_pos pos;
+	char path[4096];
+
+	kin_ppath(K, part, "ckpt", path, sizeof(path));
+	memset(&pos, 0, sizeof(pos));
+	snprintf(pos.input, sizeof(pos.input), "%s", K->input);
+	pos.line = 1;
+	pos.ext = kin_ext(K, part, &pos.extlen);
+	if (agg_save(K->p[part].agg, &pos, path, K->c->nosync) == -1)
+		err(1, "%s", path);
+	free(pos.ext);
+	K->p[part].dirty = 0;
+}
+
+/* Remove the temp files a killed owner left beside name in dir. */
+static void
+kin_clean_temps(const char *dir, const char *name)
+{
+	char path[4096], pat[512];
+	glob_t g;
+	size_t i;
+
+	if ((size_t)snprintf(pat, sizeof(pat), "%s.tmp.??????", name) >=
+	    sizeof(pat) || (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+	    pat) >= sizeof(path))
+		return;
+	if (glob(path, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		(void)unlink(g.gl_pathv[i]);
+	globfree(&g);
+}
+
+/* Take partition part over: lock it (waiting while another reduce holds
+ * it), then load its checkpoint.  Returns the offset to read from. */
+static int64_t
+kin_take(struct kin *K, int32_t part)
+{
+	struct kpart *p = &K->p[part];
+	char path[4096], lpath[4096], errb[4200];
+	struct agg_pos pos;
+	int fd, waited = 0;
+
+	if (p->agg != NULL)
+		return p->last >= 0 ? p->last + 1 : RD_KAFKA_OFFSET_BEGINNING;
+	kin_ppath(K, part, "lock", lpath, sizeof(lpath));
+	kin_ppath(K, part, "ckpt", path, sizeof(path));
+	if ((fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		err(1, "%s", lpath);
+	/* A member that left the group but still runs holds its
+	 * partitions' locks until it lets them go (or dies): never count
+	 * beside it. */
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			err(1, "%s: lock", lpath);
+		if (!waited++ && !K->c->quiet)
+			warnx("%s[%" PRId32 "]: held by another reduce (%s); "
+			    "waiting for it to let go", K->c->topic, part,
+			    lpath);
+		if (sig_stop)
+			errx(1, "%s[%" PRId32 "]: stopped while waiting for "
+			    "%s", K->c->topic, part, lpath);
+		sleep_sec(0.1);
+	}
+	if (waited && !K->c->quiet)
+		warnx("%s[%" PRId32 "]: lock taken", K->c->topic, part);
+	p->lockfd = fd;
+	kin_clean_temps(K->c->state_dir, strrchr(path, '/') + 1);
+	if ((p->agg = agg_new(K->sp)) == NULL)
+		err(1, "malloc");
+	p->last = -1;
+	p->hwm = 0;
+	p->has_hwm = 0;
+	p->dups = 0;
+	p->dirty = 0;
+	if (access(path, F_OK) == 0) {
+		memset(&pos, 0, sizeof(pos));
+		if (agg_load(p->agg, path, &pos, errb, sizeof(errb)) == -1)
+			errx(1, "%s", errb);
+		if (strcmp(pos.input, K->input) != 0)
+			errx(1, "%s: checkpoint is for input '%s'", path,
+			    pos.input);
+		if (kin_part_ext(pos.ext, pos.extlen, K->c->topic, part,
+		    &p->last, &p->hwm, &p->has_hwm, &p->dups, errb,
+		    sizeof(errb)) == -1)
+			errx(1, "%s: %s", path, errb);
+		free(pos.ext);
+		K->dups += p->dups;
+	} else if (errno != ENOENT)
+		err(1, "%s", path);
+	K->rebind = 1;
+	K->moved = 1;
+	return p->last >= 0 ? p->last + 1 : RD_KAFKA_OFFSET_BEGINNING;
+}
+
+/* Give partition part up: save its checkpoint if it changed, then let its
+ * lock go. */
+static void
+kin_give_up(struct kin *K, int32_t part)
+{
+	struct kpart *p = &K->p[part];
+
+	if (p->agg == NULL)
+		return;
+	if (p->dirty)
+		kin_psave(K, part);
+	agg_free(p->agg);
+	p->agg = NULL;
+	close(p->lockfd);	/* releases the flock */
+	p->lockfd = -1;
+	K->moved = 1;
+}
+
 /* ==== ticks ============================================================= */
+
+/* With --state-dir: save the changed partitions' checkpoints and make
+ * the instance's state again from the owned partitions'.  Returns 1 when
+ * the snapshot must be written. */
+static int
+kin_tick_parts(struct kin *K)
+{
+	int changed = K->moved || !K->written;
+	size_t i;
+
+	for (i = 0; i < KIN_MAXPARTS; i++) {
+		if (K->p[i].agg != NULL && K->p[i].dirty) {
+			kin_psave(K, (int32_t)i);
+			changed = 1;
+		}
+	}
+	if (!changed)
+		return 0;
+	agg_free(K->agg);
+	if ((K->agg = agg_new(K->sp)) == NULL)
+		err(1, "malloc");
+	for (i = 0; i < KIN_MAXPARTS; i++)
+		if (K->p[i].agg != NULL && agg_merge(K->agg, K->p[i].agg) == -1)
+			err(1, "merge");
+	K->moved = 0;
+	return 1;
+}
 
 static void
 kin_tick(struct kin *K)
 {
-	uint64_t rows = agg_rows(K->agg), rej = agg_rejected(K->agg);
+	uint64_t rows, rej;
 	char ts[TM_BUFSZ], errb[4200];
 	int64_t last;
+	int parts_changed = K->c->state_dir != NULL && kin_tick_parts(K);
 
-	if (!K->written || rows != K->written_rows ||
-	    rej != K->written_rej || K->counted != K->written_counted) {
+	rows = agg_rows(K->agg);
+	rej = agg_rejected(K->agg);
+	if (parts_changed || (K->c->state_dir == NULL && (!K->written ||
+	    rows != K->written_rows || rej != K->written_rej ||
+	    K->counted != K->written_counted))) {
 		if (agg_write_snapshot(K->agg, K->c->outdir, K->c->nosync,
 		    errb, sizeof(errb)) == -1)
 			err(1, "%s", errb);
-		if (K->c->ckpt != NULL)
+		if (K->c->ckpt != NULL && K->c->state_dir == NULL)
 			kin_save(K);
 		K->written = 1;
 		K->written_rows = rows;
@@ -301,7 +538,8 @@ kin_bind(struct kin *K, const char *hdr, size_t len, char *why, size_t wlen)
 	char errb[512];
 	char *line;
 
-	if (K->hdr != NULL && K->hdrlen == len && memcmp(K->hdr, hdr, len) == 0)
+	if (K->hdr != NULL && K->hdrlen == len && !K->rebind &&
+	    memcmp(K->hdr, hdr, len) == 0)
 		return 0;
 	free(K->hdr);
 	K->hdr = NULL;
@@ -319,9 +557,21 @@ kin_bind(struct kin *K, const char *hdr, size_t len, char *why, size_t wlen)
 		snprintf(why, wlen, "bad header: does not parse");
 		goto fail;
 	}
-	if (agg_bind(K->agg, &rec, K->c->tscol, errb, sizeof(errb)) == -1) {
-		snprintf(why, wlen, "bad header: %s", errb);
-		goto fail;
+	if (K->c->state_dir == NULL) {
+		if (agg_bind(K->agg, &rec, K->c->tscol, errb,
+		    sizeof(errb)) == -1) {
+			snprintf(why, wlen, "bad header: %s", errb);
+			goto fail;
+		}
+	} else {
+		size_t i;
+		for (i = 0; i < KIN_MAXPARTS; i++) {
+			if (K->p[i].agg != NULL && agg_bind(K->p[i].agg, &rec,
+			    K->c->tscol, errb, sizeof(errb)) == -1) {
+				snprintf(why, wlen, "bad header: %s", errb);
+				goto fail;
+			}
+		}
 	}
 	K->dedup_idx = -1;
 	if (K->c->dedup_col != NULL &&
@@ -332,6 +582,7 @@ kin_bind(struct kin *K, const char *hdr, size_t len, char *why, size_t wlen)
 	}
 	K->hdr = line;
 	K->hdrlen = len;
+	K->rebind = 0;
 	return 0;
 fail:
 	free(line);
@@ -406,7 +657,7 @@ kin_pre_rejects(struct kin *K, size_t *next, size_t upto)
 	for (; *next < upto; (*next)++) {
 		if (K->pre[*next] == NULL)
 			continue;
-		agg_count_reject(K->agg);
+		agg_count_reject(kin_agg(K, K->batch[*next]->partition));
 		kin_reject(K, K->batch[*next], K->pre[*next]);
 	}
 }
@@ -455,18 +706,19 @@ kin_segment(struct kin *K, size_t from, size_t to)
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM ||
 			    rec.err == CSVIO_EINTR)
 				err(1, "memfd");
-			agg_count_reject(K->agg);
+			agg_count_reject(kin_agg(K, m->partition));
 			kin_reject(K, m, csvio_strerror(rec.err));
 			continue;
 		}
 		if ((d = kin_dedup(K, m, &rec)) == 0)
 			continue;
 		if (d == -1) {
-			agg_count_reject(K->agg);
+			agg_count_reject(kin_agg(K, m->partition));
 			kin_reject(K, m, "message id is not an integer");
 			continue;
 		}
-		if (agg_row(K->agg, &rec, why, sizeof(why)) == -1)
+		if (agg_row(kin_agg(K, m->partition), &rec, why,
+		    sizeof(why)) == -1)
 			kin_reject(K, m, why);
 		K->since_tick++;
 	}
@@ -497,7 +749,8 @@ kin_process(struct kin *K)
 		 * poisoned message must not stop every restart. */
 		if (kin_bind(K, h, hl, why, sizeof(why)) == -1) {
 			for (i = from; i < to; i++) {
-				agg_count_reject(K->agg);
+				agg_count_reject(kin_agg(K,
+				    K->batch[i]->partition));
 				kin_reject(K, K->batch[i], why);
 			}
 		} else
@@ -507,6 +760,7 @@ kin_process(struct kin *K)
 	for (i = 0; i < K->nb; i++) {
 		rd_kafka_message_t *m = K->batch[i];
 		K->p[m->partition].last = m->offset;
+		K->p[m->partition].dirty = 1;
 		K->counted++;
 		rd_kafka_message_destroy(m);
 	}
@@ -552,13 +806,18 @@ kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 				errx(1, "%s: partition %" PRId32 " is beyond "
 				    "%d", tp->topic, tp->partition,
 				    KIN_MAXPARTS - 1);
-			tp->offset = kin_start(K, tp->partition);
+			tp->offset = K->c->state_dir != NULL ?
+			    kin_take(K, tp->partition) :
+			    kin_start(K, tp->partition);
 			K->p[tp->partition].owned = 1;
 			K->p[tp->partition].eof = 0;
-			if (K->c->verbose)
+			if (K->c->verbose && tp->offset >= 0)
 				warnx("kafka: assigned %s[%" PRId32 "] from "
 				    "offset %" PRId64, tp->topic, tp->partition,
 				    tp->offset);
+			else if (K->c->verbose)
+				warnx("kafka: assigned %s[%" PRId32 "] from "
+				    "the beginning", tp->topic, tp->partition);
 		}
 		if (coop)
 			ke = rd_kafka_incremental_assign(rk, parts);
@@ -570,8 +829,10 @@ kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 		kin_tick(K);
 		for (i = 0; i < parts->cnt; i++) {
 			int32_t p = parts->elems[i].partition;
-			if (p >= 0 && p < KIN_MAXPARTS)
+			if (p >= 0 && p < KIN_MAXPARTS) {
 				K->p[p].owned = 0;
+				kin_give_up(K, p);
+			}
 			if (K->c->verbose)
 				warnx("kafka: revoked %s[%" PRId32 "]",
 				    parts->elems[i].topic, p);
@@ -690,9 +951,12 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 	    NULL || (K->start = malloc(KIN_BATCH * sizeof(*K->start))) == NULL)
 		err(1, "malloc");
 	K->c = c;
+	K->sp = sp;
 	K->dedup_idx = -1;
-	for (i = 0; i < KIN_MAXPARTS; i++)
+	for (i = 0; i < KIN_MAXPARTS; i++) {
 		K->p[i].last = -1;
+		K->p[i].lockfd = -1;
+	}
 	snprintf(K->input, sizeof(K->input), "kafka:%s", c->topic);
 	if ((K->agg = agg_new(sp)) == NULL)
 		err(1, "malloc");
@@ -701,7 +965,10 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 	if ((K->rd = csvio_reader_new(K->mfd, ',', c->max_record)) == NULL)
 		err(1, "malloc");
 	memset(&pos, 0, sizeof(pos));
-	if (c->ckpt != NULL) {
+	if (c->state_dir != NULL) {
+		if (mkdir(c->state_dir, 0755) == -1 && errno != EEXIST)
+			err(1, "%s", c->state_dir);
+	} else if (c->ckpt != NULL) {
 		if (access(c->ckpt, F_OK) == 0) {
 			if (agg_load(K->agg, c->ckpt, &pos, errb,
 			    sizeof(errb)) == -1)
@@ -750,7 +1017,8 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 			rd_kafka_topic_destroy(rkt);
 		for (i = 0; i < c->nparts; i++) {
 			rd_kafka_topic_partition_list_add(l, c->topic,
-			    c->parts[i])->offset = kin_start(K, c->parts[i]);
+			    c->parts[i])->offset = c->state_dir != NULL ?
+			    kin_take(K, c->parts[i]) : kin_start(K, c->parts[i]);
 			K->p[c->parts[i]].owned = 1;
 		}
 		e = rd_kafka_assign(K->rk, l);
@@ -800,6 +1068,12 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 			if (m->partition < 0 || m->partition >= KIN_MAXPARTS)
 				errx(1, "%s: partition %" PRId32 " is beyond %d",
 				    c->topic, m->partition, KIN_MAXPARTS - 1);
+			if (c->state_dir != NULL && K->p[m->partition].agg ==
+			    NULL) {
+				/* Given up already: its next owner counts it. */
+				rd_kafka_message_destroy(m);
+				continue;
+			}
 			K->p[m->partition].eof = 0;
 			K->batch[K->nb++] = m;
 		}
@@ -813,6 +1087,8 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 	if (c->group != NULL)
 		rd_kafka_consumer_close(K->rk);
 	rd_kafka_destroy(K->rk);
+	for (i = 0; i < KIN_MAXPARTS; i++)
+		kin_give_up(K, (int32_t)i);
 	if (agg_overflowed(K->agg))
 		warnx("%s: a sum went past +-92233720368547758.07 and was "
 		    "held there", c->topic);

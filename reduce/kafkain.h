@@ -12,7 +12,14 @@
  *   ext,kafka,TOPIC,PARTITION,LAST,HWM,DUPS
  * LAST is the offset of the last message counted; HWM the highest message
  * id seen in the partition (empty without --dedup-col); DUPS the
- * duplicates dropped there. */
+ * duplicates dropped there.
+ *
+ * With a state directory (--state-dir), every partition has its own
+ * aggregate state and its own checkpoint, DIR/TOPIC.PARTITION.ckpt (that
+ * partition's state and its one ext line), written while its owner holds
+ * an flock(2) on DIR/TOPIC.PARTITION.lock.  A partition that moves to
+ * another group member is taken over from that checkpoint, so it is
+ * counted once however often it moves. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +38,7 @@ struct kin_conf {
 	size_t nprops;
 	const char *header;	/* rows without an li.header header */
 	const char *dedup_col;	/* message id column; NULL: no dedup */
+	const char *state_dir;	/* --state-dir: a checkpoint per partition */
 	int exit_eof;		/* -e: stop at the end of every partition */
 	/* From reduce's own options. */
 	const char *outdir, *ckpt, *tscol;
@@ -51,6 +59,14 @@ int kin_topic_ok(const char *topic);
  * until SIGINT/SIGTERM (or the end of every partition with exit_eof).
  * Exits with a message on failure (err/errx); returns 0. */
 int kin_run(const struct kin_conf *kc, const struct spec *sp);
+
+/* Check the ext lines of a partition checkpoint (DIR/TOPIC.PART.ckpt):
+ * exactly one Kafka position, of topic's partition part.  Fills last, hwm,
+ * has_hwm and dups.  Returns 0, or -1 with a message (without the path)
+ * in err. */
+int kin_part_ext(const char *ext, size_t extlen, const char *topic,
+    int32_t part, int64_t *last, int64_t *hwm, int *has_hwm, uint64_t *dups,
+    char *err, size_t errlen);
 
 /* Merging checkpoints: note the Kafka partitions that the checkpoint at
  * path counted (its ext lines).  Returns 0, or -1 with a message in err

@@ -29,6 +29,7 @@ enum {
 	OPT_PRINT_SPEC = 256, OPT_TICK, OPT_TICK_ROWS, OPT_REJECTS,
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_HELP,
 	OPT_VERSION, OPT_TOPIC, OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER,
+	OPT_STATE_DIR,
 };
 
 static const struct option longopts[] = {
@@ -51,6 +52,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "spec", required_argument, NULL, 's' },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "tick", required_argument, NULL, OPT_TICK },
 	{ "tick-rows", required_argument, NULL, OPT_TICK_ROWS },
 	{ "time-column", required_argument, NULL, 't' },
@@ -65,7 +67,7 @@ static const char synopsis[] =
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
     "       reduce -b BROKERS --topic TOPIC [-G GROUP | --partitions LIST]\n"
     "              [-e] [-X KEY=VALUE]... [--dedup-col COLUMN] [--header LIST]\n"
-    "              -o DIR [--checkpoint PATH] [options]\n"
+    "              -o DIR [--checkpoint PATH | --state-dir DIR] [options]\n"
     "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n";
 
@@ -128,8 +130,8 @@ help(void)
 	    "      --checkpoint PATH  save state and input position every tick;\n"
 	    "                         resume from PATH when it exists\n"
 	    "  -f, --follow           keep reading FILE as it grows (tail -F)\n"
-	    "      --merge            merge checkpoints (or DIR/state.ckpt) into one\n"
-	    "                         snapshot\n"
+	    "      --merge            merge checkpoints (DIR: its state.ckpt, else\n"
+	    "                         every *.ckpt in it) into one snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
 	    "Kafka input (see reduce(1), KAFKA):\n"
@@ -141,6 +143,8 @@ help(void)
 	    "  -X KEY=VALUE           a librdkafka setting, as kcat's -X\n"
 	    "      --dedup-col COLUMN drop rows whose id (an integer) is not\n"
 	    "                         above the partition's highest so far\n"
+	    "      --state-dir DIR    a state and checkpoint per partition in DIR,\n"
+	    "                         shared by the group's members (hand-over)\n"
 	    "      --header LIST      header of messages without an li.header\n"
 	    "                         header (default: the 16 standard columns)\n"
 	    "  -q, --quiet            no reject messages on stderr\n"
@@ -601,6 +605,64 @@ open_rejects(struct run *R, int resumed, uint64_t size)
 /* ==== modes ============================================================= */
 
 static int
+is_ckpt_name(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return de->d_name[0] != '.' && n > 5 &&
+	    strcmp(de->d_name + n - 5, ".ckpt") == 0;
+}
+
+/* The checkpoints a --merge argument stands for: a file itself; a
+ * directory its state.ckpt, or when it has none (a --state-dir), every
+ * *.ckpt in it, in name order.  The paths and the array are the
+ * caller's. */
+static void
+merge_paths(const char *arg, char ***paths, size_t *n)
+{
+	struct dirent **de = NULL;
+	struct stat st;
+	char path[4096];
+	int i, nde;
+
+	*n = 0;
+	if ((*paths = calloc(1, sizeof(**paths))) == NULL)
+		err(1, "malloc");
+	if (stat(arg, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		if (((*paths)[0] = strdup(arg)) == NULL)
+			err(1, "malloc");
+		*n = 1;
+		return;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/state.ckpt", arg) >=
+	    sizeof(path))
+		errx(1, "%s: name too long", arg);
+	if (access(path, F_OK) == 0) {
+		if (((*paths)[0] = strdup(path)) == NULL)
+			err(1, "malloc");
+		*n = 1;
+		return;
+	}
+	if ((nde = scandir(arg, &de, is_ckpt_name, alphasort)) == -1)
+		err(1, "%s", arg);
+	if (nde == 0)
+		errx(1, "%s: no checkpoint in it (state.ckpt or *.ckpt)", arg);
+	free(*paths);
+	if ((*paths = calloc((size_t)nde, sizeof(**paths))) == NULL)
+		err(1, "malloc");
+	for (i = 0; i < nde; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", arg,
+		    de[i]->d_name) >= sizeof(path))
+			errx(1, "%s: name too long", arg);
+		if (((*paths)[i] = strdup(path)) == NULL)
+			err(1, "malloc");
+		free(de[i]);
+	}
+	free(de);
+	*n = (size_t)nde;
+}
+
+static int
 do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 {
 	struct agg *a = agg_new(sp);
@@ -612,23 +674,22 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 	if (a == NULL || km == NULL)
 		err(1, "malloc");
 	for (i = 0; i < argc; i++) {
-		/* A directory stands for the state.ckpt inside it. */
-		char path[4096];
-		struct stat st;
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if ((size_t)snprintf(path, sizeof(path), "%s/state.ckpt",
-			    argv[i]) >= sizeof(path))
-				errx(1, "%s: name too long", argv[i]);
-		} else
-			snprintf(path, sizeof(path), "%s", argv[i]);
-		memset(&pos, 0, sizeof(pos));
-		if (agg_load(a, path, &pos, errb, sizeof(errb)) == -1)
-			errx(1, "%s", errb);
-		/* A Kafka partition must be counted in one checkpoint only. */
-		if (kin_merge_note(km, path, pos.ext, pos.extlen, errb,
-		    sizeof(errb)) == -1)
-			errx(1, "merge: %s", errb);
-		free(pos.ext);
+		char **paths = NULL;
+		size_t n, j;
+		merge_paths(argv[i], &paths, &n);
+		for (j = 0; j < n; j++) {
+			memset(&pos, 0, sizeof(pos));
+			if (agg_load(a, paths[j], &pos, errb, sizeof(errb)) == -1)
+				errx(1, "%s", errb);
+			/* A Kafka partition must be counted in one checkpoint
+			 * only. */
+			if (kin_merge_note(km, paths[j], pos.ext, pos.extlen,
+			    errb, sizeof(errb)) == -1)
+				errx(1, "merge: %s", errb);
+			free(pos.ext);
+			free(paths[j]);
+		}
+		free(paths);
 	}
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
@@ -783,6 +844,9 @@ main(int argc, char **argv)
 		case OPT_HEADER:
 			o.kc.header = optarg;
 			break;
+		case OPT_STATE_DIR:
+			o.kc.state_dir = optarg;
+			break;
 		case 'a':
 			naggopt++;
 			if (spec_parse_line(&sp, optarg, errb, sizeof(errb)) == -1)
@@ -892,9 +956,14 @@ main(int argc, char **argv)
 	}
 	if (o.kc.brokers == NULL && (o.kc.topic || o.kc.group ||
 	    o.kc.nparts || o.kc.nprops || o.kc.dedup_col || o.kc.header ||
-	    o.kc.exit_eof)) {
-		warnx("--topic, -G, --partitions, -X, -e, --dedup-col and "
-		    "--header need -b");
+	    o.kc.exit_eof || o.kc.state_dir)) {
+		warnx("--topic, -G, --partitions, -X, -e, --dedup-col, "
+		    "--header and --state-dir need -b");
+		usage();
+	}
+	if (o.kc.state_dir != NULL && o.ckpt != NULL) {
+		warnx("--state-dir keeps a checkpoint per partition: no "
+		    "--checkpoint");
 		usage();
 	}
 	if (o.kc.brokers != NULL && (o.merge || o.follow || o.rejects ||

@@ -343,6 +343,86 @@ cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
 }
 
 int
+agg_merge(struct agg *dst, const struct agg *src)
+{
+	uint32_t *gmap = NULL;
+	size_t i, j, g, q;
+	int rc = -1;
+
+	if (dst->spec_crc != src->spec_crc || dst->ntab != src->ntab) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < src->ntab; i++) {
+		struct table *dt = &dst->tab[i];
+		const struct table *st = &src->tab[i];
+		free(gmap);
+		if ((gmap = malloc((st->ng ? st->ng : 1) * sizeof(*gmap))) == NULL)
+			goto out;
+		for (g = 0; g < st->ng; g++) {
+			uint32_t ids[SPEC_MAXKEYS];
+			long id, dg;
+			for (j = 0; j < st->k; j++) {
+				size_t len;
+				const char *s = strmap_key(src->src[st->si[j]].map,
+				    st->gkeys[g * st->k + j], &len);
+				if ((id = agg_intern(dst, dt->si[j], s, len)) < 0)
+					goto out;
+				ids[j] = (uint32_t)id;
+			}
+			if ((dg = agg_group(dt, ids)) < 0)
+				goto out;
+			gmap[g] = (uint32_t)dg;
+			for (j = 0; j < st->m; j++)
+				cell_merge(dst, &dt->ms[j],
+				    &dt->cells[(size_t)dg * dt->m + j],
+				    &st->cells[g * st->m + j]);
+		}
+		for (j = 0; j < st->m; j++) {
+			const struct u64set *s = &st->ms[j].set;
+			if (st->ms[j].func != SF_DISTINCT)
+				continue;
+			for (q = 0; q < s->cap; q++) {
+				uint64_t x = s->slot[q], sg;
+				const char *key;
+				size_t len;
+				long id;
+				int added;
+				if (x == 0)
+					continue;
+				x--;
+				sg = x >> 32;
+				key = strmap_key(src->src[st->ms[j].si].map,
+				    (uint32_t)x, &len);
+				if ((id = agg_intern(dst, dt->ms[j].si, key,
+				    len)) < 0)
+					goto out;
+				added = agg_set_add(&dt->ms[j].set,
+				    (uint64_t)gmap[sg] << 32 | (uint32_t)id);
+				if (added < 0)
+					goto out;
+				dt->cells[(size_t)gmap[sg] * dt->m + j].cnt += added;
+			}
+		}
+	}
+	dst->rows += src->rows;
+	dst->rejected += src->rejected;
+	if (src->has_last && (!dst->has_last ||
+	    src->last_time > dst->last_time)) {
+		dst->last_time = src->last_time;
+		dst->has_last = 1;
+	}
+	if (src->overflow)
+		dst->overflow = 1;
+	rc = 0;
+out:
+	free(gmap);
+	if (rc == -1)
+		errno = ENOMEM;
+	return rc;
+}
+
+int
 agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
     size_t errlen)
 {

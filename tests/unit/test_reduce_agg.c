@@ -288,7 +288,8 @@ static void
 test_state_round_trip(void **state)
 {
 	struct agg *a = engine(spec_all), *b = engine(spec_all);
-	struct agg_pos pos = { "in, \"quoted\".csv", 1234, 56, 78 }, got;
+	struct agg_pos pos = { .input = "in, \"quoted\".csv", .offset = 1234,
+	    .line = 56, .rejects_size = 78 }, got;
 	char path[512], err[512];
 	int64_t t;
 
@@ -327,7 +328,8 @@ test_merge(void **state)
 	    "2024-02-01 00:00:00,A,z,100,4\n";
 	struct agg *whole = engine(spec_all), *p1 = engine(spec_all),
 	    *p2 = engine(spec_all), *m = engine(spec_all);
-	struct agg_pos pos = { "-", 0, 1, 0 };
+	struct agg_pos pos = { .input = "-", .offset = 0, .line = 1,
+	    .rejects_size = 0 };
 	char f1[512], f2[512], err[512];
 
 	(void)state;
@@ -363,7 +365,8 @@ static void
 test_corruption(void **state)
 {
 	struct agg *a = engine(spec_all);
-	struct agg_pos pos = { "in.csv", 10, 2, 0 };
+	struct agg_pos pos = { .input = "in.csv", .offset = 10, .line = 2,
+	    .rejects_size = 0 };
 	char path[512], bad[600], err[1024], *buf, want[1024];
 	FILE *fp;
 	long n;
@@ -462,7 +465,8 @@ test_corrupt_counts(void **state)
 		{ TOT_MAX TOT_MAX TOT_MAX, ":5: corrupt checkpoint" },
 	};
 	struct agg *a = engine(spec_all);
-	struct agg_pos pos = { "in.csv", 0, 1, 0 };
+	struct agg_pos pos = { .input = "in.csv", .offset = 0, .line = 1,
+	    .rejects_size = 0 };
 	char path[512], body[2048], err[1024], head[64];
 	FILE *fp;
 	size_t i;

@@ -257,6 +257,121 @@ test_distinct_merge(void **state)
 	agg_free(merged);
 }
 
+/* The in-memory merge of partition states (--state-dir) gives what a
+ * single state fed every row gives, whatever the split into parts, and
+ * merging into a used state adds up (distinct sets united). */
+static void
+test_agg_merge(void **state)
+{
+	static const char hdr[] = "Branch,CustomerID,Customer,Amount\n";
+	static const char *const rows[] = {
+		"N,7,c7,10.50\n", "N,9,c9,3.00\n", "S,7,c7,-2.25\n",
+		"S,11,c11,100.00\n", "E,9,c9,4.75\n", "E,7,c7,0.01\n",
+		"E,12,c12,8.00\n", "N,12,c12,0.99\n",
+	};
+	/* Which part each row goes to, per case (parts 0..2). */
+	static const char *const splits[] = {
+		"00000000", "01010101", "00011122", "21021021", "22222222",
+	};
+	struct spec sp, other;
+	char err[512], all[1024];
+	size_t c, i, r;
+
+	(void)state;
+	memset(&sp, 0, sizeof(sp));
+	memset(&other, 0, sizeof(other));
+	assert_int_equal(spec_parse_text(&sp, spec_text, "t", err,
+	    sizeof(err)), 0);
+	assert_int_equal(spec_parse_text(&other, "o.csv: -> n=count()\n", "t",
+	    err, sizeof(err)), 0);
+	snprintf(all, sizeof(all), "%s", hdr);
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+		strcat(all, rows[r]);
+	for (c = 0; c < sizeof(splits) / sizeof(splits[0]); c++) {
+		struct agg *whole, *parts[3], *merged, *o;
+		char text[3][1024];
+		for (i = 0; i < 3; i++)
+			snprintf(text[i], sizeof(text[i]), "%s", hdr);
+		for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+			strcat(text[splits[c][r] - '0'], rows[r]);
+		assert_non_null(whole = agg_new(&sp));
+		assert_non_null(merged = agg_new(&sp));
+		feed(whole, all);
+		for (i = 0; i < 3; i++) {
+			assert_non_null(parts[i] = agg_new(&sp));
+			feed(parts[i], text[i]);
+			assert_int_equal(agg_merge(merged, parts[i]), 0);
+		}
+		assert_int_equal(agg_rows(merged), agg_rows(whole));
+		for (i = 0; i < sp.naggs; i++) {
+			char *w = snapshot(whole, i), *m = snapshot(merged, i);
+			assert_string_equal(m, w);
+			free(w);
+			free(m);
+		}
+		/* Another spec's state is refused, and changes nothing. */
+		assert_non_null(o = agg_new(&other));
+		assert_int_equal(agg_merge(merged, o), -1);
+		assert_int_equal(agg_rows(merged), agg_rows(whole));
+		agg_free(o);
+		for (i = 0; i < 3; i++)
+			agg_free(parts[i]);
+		agg_free(whole);
+		agg_free(merged);
+	}
+}
+
+/* A partition checkpoint holds one position: its own partition's. */
+static void
+test_part_ext(void **state)
+{
+	static const struct {
+		const char *ext;
+		int32_t part;
+		int ok;
+		const char *msg;	/* or the wanted last,hwm,dups */
+	} cases[] = {
+		{ "ext,kafka,s,3,41,,0\n", 3, 1, "41,-,0" },
+		{ "ext,kafka,s,3,41,1009,7\n", 3, 1, "41,1009,7" },
+		{ "ext,other,x\next,kafka,s,0,0,,0\n", 0, 1, "0,-,0" },
+		{ "", 3, 0, "no Kafka position" },
+		{ "ext,other,x\n", 3, 0, "no Kafka position" },
+		{ "ext,kafka,s,2,41,,0\n", 3, 0, "holds s[2], not s[3]" },
+		{ "ext,kafka,t,3,41,,0\n", 3, 0, "holds t[3], not s[3]" },
+		{ "ext,kafka,s,3,41,,0\next,kafka,s,3,42,,0\n", 3, 0,
+		  "more than one Kafka position (not a partition checkpoint)" },
+		{ "ext,kafka,s,3,-1,,0\n", 3, 0, "corrupt Kafka position" },
+		{ "ext,kafka,s,3,x,,0\n", 3, 0, "corrupt Kafka position" },
+		{ "ext,kafka,s,3,41\n", 3, 0, "corrupt Kafka position" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t last = -5, hwm = -5;
+		uint64_t dups = 5;
+		int has_hwm = -1, rc;
+		char err[256] = "", got[128];
+		rc = kin_part_ext(cases[i].ext, strlen(cases[i].ext), "s",
+		    cases[i].part, &last, &hwm, &has_hwm, &dups, err,
+		    sizeof(err));
+		if (!cases[i].ok) {
+			assert_int_equal(rc, -1);
+			assert_string_equal(err, cases[i].msg);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		if (has_hwm)
+			snprintf(got, sizeof(got), "%lld,%lld,%llu",
+			    (long long)last, (long long)hwm,
+			    (unsigned long long)dups);
+		else
+			snprintf(got, sizeof(got), "%lld,-,%llu",
+			    (long long)last, (unsigned long long)dups);
+		assert_string_equal(got, cases[i].msg);
+	}
+}
+
 int
 main(void)
 {
@@ -265,6 +380,8 @@ main(void)
 		cmocka_unit_test(test_topics),
 		cmocka_unit_test(test_merge_check),
 		cmocka_unit_test(test_distinct_merge),
+		cmocka_unit_test(test_agg_merge),
+		cmocka_unit_test(test_part_ext),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
