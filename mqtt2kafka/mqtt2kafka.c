@@ -610,6 +610,35 @@ on_lost(void *ctx, char *cause)
 	B.lost = 1;
 }
 
+static char tls_err[256];
+
+/* Whether the connection uses TLS. */
+static int
+co_ssl(void)
+{
+	return B.cafile || B.cert || strncmp(B.url, "ssl://", 6) == 0 ||
+	    strncmp(B.url, "mqtts://", 8) == 0;
+}
+
+/* paho passes OpenSSL's error lines here; keep the reason of the last. */
+static int
+on_tls_error(const char *str, size_t len, void *u)
+{
+	const char *p = strstr(str, "error:"), *e;
+	int i;
+
+	/* "...:error:CODE:LIBRARY:FUNCTION:REASON:FILE:LINE:" */
+	for (i = 0; p != NULL && i < 4; i++)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL || (e = strchr(p, ':')) == NULL || e == p) {
+		p = str;
+		e = str + strcspn(str, "\r\n");
+	}
+	snprintf(tls_err, sizeof(tls_err), "%.*s", (int)(e - p), p);
+	return 0;
+}
+
 static int
 mqtt_connect(void)
 {
@@ -624,13 +653,15 @@ mqtt_connect(void)
 		co.username = B.user;
 		co.password = B.pass;
 	}
-	if (B.cafile || B.cert || strncmp(B.url, "ssl://", 6) == 0 ||
-	    strncmp(B.url, "mqtts://", 8) == 0) {
+	if (co_ssl()) {
 		so.trustStore = B.cafile;
 		so.keyStore = B.cert;
 		so.privateKey = B.key;
+		so.verify = 1;		/* the name or address in the URL */
+		so.ssl_error_cb = on_tls_error;
 		co.ssl = &so;
 	}
+	tls_err[0] = '\0';
 	if ((rc = MQTTClient_connect(B.mc, &co)) != MQTTCLIENT_SUCCESS)
 		return rc;
 	/* With a large backlog the SUBACK queues behind the messages and
@@ -987,8 +1018,16 @@ main(int argc, char **argv)
 			    MQTTClient_strerror(crc));
 		MQTTClient_setCallbacks(B.mc, NULL, on_lost, on_message, NULL);
 		if ((crc = mqtt_connect()) != 0) {
-			warnx("%s: %s", B.url, crc > 0 && crc <= 5 ?
-			    "connection refused" : MQTTClient_strerror(crc));
+			if (tls_err[0] != '\0')
+				warnx("%s: TLS: %s", B.url, tls_err);
+			else if (co_ssl())
+				warnx("%s: connection or TLS handshake failed "
+				    "(is the name in the URL in the server's "
+				    "certificate?)", B.url);
+			else
+				warnx("%s: %s", B.url, crc > 0 && crc <= 5 ?
+				    "connection refused" :
+				    MQTTClient_strerror(crc));
 			rc = 1;
 			B.stopping = 1;
 		} else if (!B.quiet)
