@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <MQTTClient.h>
@@ -39,6 +40,7 @@
 #define MAXCONF		64
 #define NBUCKETS	256
 #define JBUFSZ		(256 * 1024)
+#define QMAX		4096	/* journaled messages waiting for the worker */
 
 enum { K_INVOICE, K_DEAD };
 
@@ -48,6 +50,16 @@ struct pending {
 	double t0;
 	uint64_t key;
 	bson_t *doc;		/* for the archive, or NULL */
+};
+
+/* A message journaled by the MQTT callback, waiting for the worker. */
+struct qent {
+	struct qent *next;
+	int64_t invno, recv_ns;
+	uint32_t seg;
+	size_t len;
+	char *payload;
+	char topic[];		/* NUL-terminated, then the payload */
 };
 
 static struct {
@@ -80,6 +92,14 @@ static struct {
 	atomic_int stopping, lost, fatal;
 	char user[256], pass[256];
 	int have_user;
+
+	/* hand-off from the MQTT callback to the worker */
+	pthread_mutex_t q_mu;
+	pthread_cond_t q_nonempty, q_nonfull;
+	struct qent *q_head, *q_tail;
+	size_t q_n;
+	int q_done;
+	pthread_t worker;
 
 	/* counters */
 	atomic_ullong received, replayed, produced, dead, flagged, failed;
@@ -390,16 +410,15 @@ dead_letter(const char *topic, const char *id, const char *why,
 		journal_done(B.jr, seg);
 }
 
-/* Enrich and produce one message.  invno < 0: a new message, journaled
- * here; else a replay from segment seg.  Returns 0, or -1 when the
- * message could not be journaled (leave it to paho). */
-static int
+/* Enrich and produce one journaled message (from segment seg, with its
+ * InvoiceNo, 0 when it had none). */
+static void
 process(const char *topic, const char *payload, size_t len, int64_t recv_ns,
     int64_t invno, uint32_t seg)
 {
 	char id[INV_IDLEN + 1], why[256];
 	uint64_t key = inv_message_id(topic, payload, len, id);
-	int ok, fresh = invno < 0;
+	int ok;
 	struct pending *p;
 	struct li_tm when;
 	size_t n;
@@ -411,36 +430,11 @@ process(const char *topic, const char *payload, size_t len, int64_t recv_ns,
 	} else
 		ok = inv_parse(payload, len, B.cat, B.inv, why,
 		    sizeof(why)) == 0;
-	if (fresh) {
-		struct jrec r;
-		int64_t s;
-
-		invno = 0;
-		if (ok && (invno = invno_next(&B.inv_no)) < 0) {
-			warn("%s/invoice-no", B.state_dir);
-			B.fatal = 1;
-			return -1;
-		}
-		r.invno = invno;
-		r.recv_ns = recv_ns;
-		r.topic = topic;
-		r.topiclen = strlen(topic);
-		r.payload = payload;
-		r.len = len;
-		if ((s = journal_append(B.jr, &r)) < 0) {
-			warn("%s: journal", B.state_dir);
-			B.fatal = 1;
-			return -1;
-		}
-		seg = (uint32_t)s;
-		B.received++;
-	} else
-		B.replayed++;
 	if (!ok || invno <= 0) {
 		if (ok)
 			snprintf(why, sizeof(why), "no invoice number");
 		dead_letter(topic, id, why, payload, len, recv_ns, seg);
-		return 0;
+		return;
 	}
 	if (B.inv->nunknown > 0)
 		B.flagged++;
@@ -463,10 +457,9 @@ process(const char *topic, const char *payload, size_t len, int64_t recv_ns,
 		free(p);
 		dead_letter(topic, id, "invoice too large", payload, len,
 		    recv_ns, seg);
-		return 0;
+		return;
 	}
 	produce(B.ktopic, B.inv->phone, strlen(B.inv->phone), B.jbuf, n, p);
-	return 0;
 }
 
 static int
@@ -476,18 +469,119 @@ replay_one(void *arg, uint32_t seg, const struct jrec *r)
 
 	memcpy(topic, r->topic, r->topiclen);
 	topic[r->topiclen] = '\0';
+	B.replayed++;
 	process(topic, r->payload, r->len, r->recv_ns, r->invno, seg);
 	return B.stopping || B.fatal ? -1 : 0;
 }
 
 /* ==== MQTT =============================================================== */
 
+/* The worker: enriches and produces what the callback journaled, so that
+ * paho's thread only receives, journals and acknowledges. */
+static void *
+worker_run(void *arg)
+{
+	struct qent *e, *next;
+
+	pthread_mutex_lock(&B.q_mu);
+	for (;;) {
+		while (B.q_head == NULL && !B.q_done)
+			pthread_cond_wait(&B.q_nonempty, &B.q_mu);
+		if (B.q_head == NULL)
+			break;
+		e = B.q_head;
+		B.q_head = B.q_tail = NULL;
+		B.q_n = 0;
+		pthread_cond_broadcast(&B.q_nonfull);
+		pthread_mutex_unlock(&B.q_mu);
+		for (; e != NULL; e = next) {
+			next = e->next;
+			/* Once stopping with Kafka's queue full, what is
+			 * left stays journaled for the next start. */
+			if (!B.fatal)
+				process(e->topic, e->payload, e->len,
+				    e->recv_ns, e->invno, e->seg);
+			free(e);
+		}
+		pthread_mutex_lock(&B.q_mu);
+	}
+	pthread_mutex_unlock(&B.q_mu);
+	return NULL;
+}
+
+/* Journal a message and hand it to the worker.  Returns 0, or -1 when it
+ * was not journaled (paho keeps it and calls again). */
+static int
+take(const char *topic, size_t tlen, const char *payload, size_t len)
+{
+	struct qent *e;
+	struct jrec r;
+	int64_t s, invno = 0;
+
+	pthread_mutex_lock(&B.q_mu);
+	while (B.q_n >= QMAX && !B.stopping && !B.fatal) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&B.q_nonfull, &B.q_mu, &ts);
+	}
+	pthread_mutex_unlock(&B.q_mu);
+	if (B.stopping || B.fatal)
+		return -1;
+	if ((e = malloc(sizeof(*e) + tlen + 1 + len + 1)) == NULL)
+		return -1;
+	memcpy(e->topic, topic, tlen);
+	e->topic[tlen] = '\0';
+	e->payload = e->topic + tlen + 1;
+	if (len > 0)
+		memcpy(e->payload, payload, len);
+	e->payload[len] = '\0';
+	e->len = len;
+	e->recv_ns = (int64_t)(now_wall() * 1e9);
+	/* Every message gets its number before it is journaled, so that a
+	 * replay prices and numbers it the same; a dead letter leaves a gap. */
+	if (len <= B.max_size && (invno = invno_next(&B.inv_no)) < 0) {
+		warn("%s/invoice-no", B.state_dir);
+		B.fatal = 1;
+		free(e);
+		return -1;
+	}
+	r.invno = invno;
+	r.recv_ns = e->recv_ns;
+	r.topic = e->topic;
+	r.topiclen = tlen;
+	r.payload = e->payload;
+	r.len = len;
+	if ((s = journal_append(B.jr, &r)) < 0) {
+		warn("%s: journal", B.state_dir);
+		B.fatal = 1;
+		free(e);
+		return -1;
+	}
+	e->invno = invno;
+	e->seg = (uint32_t)s;
+	e->next = NULL;
+	B.received++;
+	pthread_mutex_lock(&B.q_mu);
+	if (B.q_tail != NULL)
+		B.q_tail->next = e;
+	else
+		B.q_head = e;
+	B.q_tail = e;
+	if (B.q_n++ == 0)
+		pthread_cond_signal(&B.q_nonempty);
+	pthread_mutex_unlock(&B.q_mu);
+	return 0;
+}
+
 static int
 on_message(void *ctx, char *topic_name, int topic_len, MQTTClient_message *m)
 {
-	char *topic = topic_name;
-	char buf[1024];
-	int rc;
+	size_t tlen;
 
 	if (B.stopping || B.fatal)
 		return 0;	/* paho keeps it (and its persistence) */
@@ -498,20 +592,9 @@ on_message(void *ctx, char *topic_name, int topic_len, MQTTClient_message *m)
 			return 0;
 		sleep_sec(0.01);
 	}
-	if (topic_len > 0) {
-		topic = (size_t)topic_len < sizeof(buf) ? buf :
-		    malloc((size_t)topic_len + 1);
-		if (topic == NULL)
-			return 0;
-		memcpy(topic, topic_name, (size_t)topic_len);
-		topic[topic_len] = '\0';
-	}
-	rc = process(topic, m->payload != NULL ? m->payload : "",
-	    (size_t)(m->payloadlen > 0 ?
-	    m->payloadlen : 0), (int64_t)(now_wall() * 1e9), -1, 0);
-	if (topic != topic_name && topic != buf)
-		free(topic);
-	if (rc == -1)
+	tlen = topic_len > 0 ? (size_t)topic_len : strlen(topic_name);
+	if (take(topic_name, tlen, m->payload != NULL ? m->payload : "",
+	    (size_t)(m->payloadlen > 0 ? m->payloadlen : 0)) == -1)
 		return 0;
 	MQTTClient_freeMessage(&m);
 	MQTTClient_free(topic_name);
@@ -525,6 +608,35 @@ on_lost(void *ctx, char *cause)
 		warnx("mqtt: connection lost%s%s", cause ? ": " : "",
 		    cause ? cause : "");
 	B.lost = 1;
+}
+
+static char tls_err[256];
+
+/* Whether the connection uses TLS. */
+static int
+co_ssl(void)
+{
+	return B.cafile || B.cert || strncmp(B.url, "ssl://", 6) == 0 ||
+	    strncmp(B.url, "mqtts://", 8) == 0;
+}
+
+/* paho passes OpenSSL's error lines here; keep the reason of the last. */
+static int
+on_tls_error(const char *str, size_t len, void *u)
+{
+	const char *p = strstr(str, "error:"), *e;
+	int i;
+
+	/* "...:error:CODE:LIBRARY:FUNCTION:REASON:FILE:LINE:" */
+	for (i = 0; p != NULL && i < 4; i++)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL || (e = strchr(p, ':')) == NULL || e == p) {
+		p = str;
+		e = str + strcspn(str, "\r\n");
+	}
+	snprintf(tls_err, sizeof(tls_err), "%.*s", (int)(e - p), p);
+	return 0;
 }
 
 static int
@@ -541,13 +653,15 @@ mqtt_connect(void)
 		co.username = B.user;
 		co.password = B.pass;
 	}
-	if (B.cafile || B.cert || strncmp(B.url, "ssl://", 6) == 0 ||
-	    strncmp(B.url, "mqtts://", 8) == 0) {
+	if (co_ssl()) {
 		so.trustStore = B.cafile;
 		so.keyStore = B.cert;
 		so.privateKey = B.key;
+		so.verify = 1;		/* the name or address in the URL */
+		so.ssl_error_cb = on_tls_error;
 		co.ssl = &so;
 	}
+	tls_err[0] = '\0';
 	if ((rc = MQTTClient_connect(B.mc, &co)) != MQTTCLIENT_SUCCESS)
 		return rc;
 	/* With a large backlog the SUBACK queues behind the messages and
@@ -855,6 +969,9 @@ main(int argc, char **argv)
 	if (sig_install() == -1)
 		err(1, "sigaction");
 	pthread_mutex_init(&B.dlq_mu, NULL);
+	pthread_mutex_init(&B.q_mu, NULL);
+	pthread_cond_init(&B.q_nonempty, NULL);
+	pthread_cond_init(&B.q_nonfull, NULL);
 	if ((B.inv = malloc(sizeof(*B.inv))) == NULL ||
 	    (B.jbuf = malloc(JBUFSZ)) == NULL)
 		err(1, NULL);
@@ -884,6 +1001,8 @@ main(int argc, char **argv)
 		warnx("replaying %ld journaled messages", nrep);
 
 	/* ---- MQTT ------------------------------------------------------- */
+	if ((errno = pthread_create(&B.worker, NULL, worker_run, NULL)) != 0)
+		err(1, "pthread_create");
 	if (!B.stopping && !B.fatal) {
 		snprintf(path, sizeof(path), "%s/paho", B.state_dir);
 		snprintf(B.pspath, sizeof(B.pspath), "%s/paho.log",
@@ -899,8 +1018,16 @@ main(int argc, char **argv)
 			    MQTTClient_strerror(crc));
 		MQTTClient_setCallbacks(B.mc, NULL, on_lost, on_message, NULL);
 		if ((crc = mqtt_connect()) != 0) {
-			warnx("%s: %s", B.url, crc > 0 && crc <= 5 ?
-			    "connection refused" : MQTTClient_strerror(crc));
+			if (tls_err[0] != '\0')
+				warnx("%s: TLS: %s", B.url, tls_err);
+			else if (co_ssl())
+				warnx("%s: connection or TLS handshake failed "
+				    "(is the name in the URL in the server's "
+				    "certificate?)", B.url);
+			else
+				warnx("%s: %s", B.url, crc > 0 && crc <= 5 ?
+				    "connection refused" :
+				    MQTTClient_strerror(crc));
 			rc = 1;
 			B.stopping = 1;
 		} else if (!B.quiet)
@@ -954,6 +1081,12 @@ main(int argc, char **argv)
 			MQTTClient_disconnect(B.mc, 2000);
 		MQTTClient_destroy(&B.mc);
 	}
+	/* The worker hands what is queued to librdkafka and stops. */
+	pthread_mutex_lock(&B.q_mu);
+	B.q_done = 1;
+	pthread_cond_signal(&B.q_nonempty);
+	pthread_mutex_unlock(&B.q_mu);
+	pthread_join(B.worker, NULL);
 	if (B.persist == 2)
 		pstore_fini(&B.pstore);
 	{

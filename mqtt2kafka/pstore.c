@@ -16,6 +16,7 @@
 #define PS_HDR		7	/* op, key length (2), data length (4) */
 #define PS_MAXLOG	(64 << 20)
 #define PS_ERR		MQTTCLIENT_PERSISTENCE_ERROR
+#define PS_RBUF		4096	/* removes of received messages held back */
 
 struct pentry {
 	char *key;
@@ -29,6 +30,8 @@ struct pstore {
 	struct pentry *e;
 	size_t n, cap;
 	off_t size;
+	unsigned char rbuf[PS_RBUF];	/* 'R' records not yet written */
+	size_t rlen;
 };
 
 static long
@@ -78,12 +81,14 @@ set(struct pstore *s, const char *key, char *data, uint32_t len)
 	return 0;
 }
 
+/* Append one record, after pre[0..prelen) (held-back records), in one
+ * writev.  Returns the bytes written, or -1. */
 static int
-put_record(int fd, char op, const char *key, char *const *bufs,
-    const int *lens, int nbufs)
+put_record(int fd, const void *pre, size_t prelen, char op, const char *key,
+    char *const *bufs, const int *lens, int nbufs)
 {
 	unsigned char hdr[PS_HDR];
-	struct iovec iov[2 + 8];
+	struct iovec iov[3 + 8];
 	uint16_t kl = (uint16_t)strlen(key);
 	uint32_t dl = 0;
 	size_t total;
@@ -96,6 +101,10 @@ put_record(int fd, char op, const char *key, char *const *bufs,
 	hdr[0] = (unsigned char)op;
 	memcpy(hdr + 1, &kl, 2);
 	memcpy(hdr + 3, &dl, 4);
+	if (prelen > 0) {
+		iov[n].iov_base = (void *)pre;
+		iov[n++].iov_len = prelen;
+	}
 	iov[n].iov_base = hdr;
 	iov[n++].iov_len = PS_HDR;
 	iov[n].iov_base = (void *)key;
@@ -104,7 +113,7 @@ put_record(int fd, char op, const char *key, char *const *bufs,
 		iov[n].iov_base = bufs[i];
 		iov[n++].iov_len = (size_t)lens[i];
 	}
-	total = PS_HDR + kl + dl;
+	total = prelen + PS_HDR + kl + dl;
 	/* One writev; a short write leaves a torn tail, ignored at load. */
 	if (writev(fd, iov, n) != (ssize_t)total)
 		return -1;
@@ -126,13 +135,14 @@ compact(struct pstore *s)
 	for (i = 0; i < s->n; i++) {
 		char *b = s->e[i].data;
 		int l = (int)s->e[i].len;
-		if (put_record(fd, 'P', s->e[i].key, &b, &l, 1) < 0) {
+		if (put_record(fd, NULL, 0, 'P', s->e[i].key, &b, &l, 1) < 0) {
 			atomic_abort(&af);
 			return -1;
 		}
 	}
 	if (atomic_commit(&af) == -1)
 		return -1;
+	s->rlen = 0;	/* the new log holds only live entries */
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -190,17 +200,31 @@ ps_open(void **handle, const char *client, const char *uri, void *ctx)
 	return compact(s) == 0 ? 0 : PS_ERR;
 }
 
+/* Write the held-back removes.  Returns 0 or -1. */
+static int
+flush_removes(struct pstore *s)
+{
+	if (s->rlen == 0 || s->fd < 0)
+		return 0;
+	if (writeall(s->fd, s->rbuf, s->rlen) == -1)
+		return -1;
+	s->size += (off_t)s->rlen;
+	s->rlen = 0;
+	return 0;
+}
+
 static int
 ps_close(void *h)
 {
 	struct pstore *s = h;
+	int rc = flush_removes(s) == 0 ? 0 : PS_ERR;
 
 	while (s->n > 0)
 		drop(s, (long)s->n - 1);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	return 0;
+	return rc;
 }
 
 static int
@@ -219,16 +243,20 @@ ps_put(void *h, char *key, int nbufs, char *bufs[], int lens[])
 		memcpy(data + off, bufs[i], (size_t)lens[i]);
 		off += (uint32_t)lens[i];
 	}
+	/* Held-back removes go first, in the same writev: a key paho
+	 * reuses is removed before it is put again. */
 	if (nbufs > 8) {
 		char *b = data;
 		int l = (int)total;
-		w = put_record(s->fd, 'P', key, &b, &l, 1);
+		w = put_record(s->fd, s->rbuf, s->rlen, 'P', key, &b, &l, 1);
 	} else
-		w = put_record(s->fd, 'P', key, bufs, lens, nbufs);
+		w = put_record(s->fd, s->rbuf, s->rlen, 'P', key, bufs, lens,
+		    nbufs);
 	if (w < 0 || set(s, key, data, total) == -1) {
 		free(data);
 		return PS_ERR;
 	}
+	s->rlen = 0;
 	s->size += w;
 	return 0;
 }
@@ -251,6 +279,7 @@ ps_remove(void *h, char *key)
 {
 	struct pstore *s = h;
 	long i = find(s, key);
+	size_t kl;
 	int w;
 
 	if (i < 0)
@@ -260,12 +289,36 @@ ps_remove(void *h, char *key)
 		/* Nothing live: start the log over. */
 		if (ftruncate(s->fd, 0) == 0) {
 			s->size = 0;
+			s->rlen = 0;
 			return 0;
 		}
 	}
-	if ((w = put_record(s->fd, 'R', key, NULL, NULL, 0)) < 0)
-		return PS_ERR;
-	s->size += w;
+	kl = strlen(key);
+	if (key[0] == 'q' && kl <= 64) {
+		/* A message handed to the callback (paho's "q-" keys):
+		 * forgetting it may wait for the next put or a full buffer.
+		 * A crash before that delivers it again: a duplicate with
+		 * the same MessageId, never a loss. */
+		unsigned char *r;
+		uint16_t k16 = (uint16_t)kl;
+		uint32_t zero = 0;
+
+		if (s->rlen + PS_HDR + kl > sizeof(s->rbuf) &&
+		    flush_removes(s) == -1)
+			return PS_ERR;
+		r = s->rbuf + s->rlen;
+		r[0] = 'R';
+		memcpy(r + 1, &k16, 2);
+		memcpy(r + 3, &zero, 4);
+		memcpy(r + PS_HDR, key, kl);
+		s->rlen += PS_HDR + kl;
+	} else {
+		if ((w = put_record(s->fd, s->rbuf, s->rlen, 'R', key, NULL,
+		    NULL, 0)) < 0)
+			return PS_ERR;
+		s->rlen = 0;
+		s->size += w;
+	}
 	if (s->size > PS_MAXLOG && compact(s) == -1)
 		return PS_ERR;
 	return 0;
@@ -297,6 +350,7 @@ ps_clear(void *h)
 
 	while (s->n > 0)
 		drop(s, (long)s->n - 1);
+	s->rlen = 0;
 	if (s->fd >= 0 && ftruncate(s->fd, 0) == -1)
 		return PS_ERR;
 	s->size = 0;

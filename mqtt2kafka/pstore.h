@@ -1,9 +1,12 @@
 #ifndef M2K_PSTORE_H
 #define M2K_PSTORE_H
 /* paho's persistence interface on one append-only log file instead of a
- * file per message: put and remove are one write(2) each; the log is
- * replayed at open, emptied when nothing is live and rewritten when it
- * grows.  A torn record at the end is ignored.  Like paho's own file
+ * file per message: a put is one writev(2), written before paho returns
+ * to it; the remove of a message handed to the callback ("q-" keys) is
+ * held back and written with the next put (or when 4 KiB of them wait, or
+ * at close), so a crash can bring such a message back (a duplicate, never
+ * a loss).  The log is replayed at open, emptied when nothing is live and
+ * rewritten when it grows.  A torn record at the end is ignored.  Like paho's own file
  * store it does not fsync: it survives a killed process, not a power
  * loss. */
 #include <MQTTClientPersistence.h>

@@ -5,6 +5,10 @@
 #   mqtt2kafka          journal + idempotent producer (at least once)
 #   naive_bridge        produce + flush per message (at least once, slow)
 #   mosquitto_sub|kcat  unsafe: a crash loses what is in the pipe/queue
+# and, as ceilings (nothing reaches Kafka):
+#   paho_sink           paho's MQTTClient, an empty callback
+#   paho_asink          paho's MQTTAsync, an empty callback
+#   mosquitto_sub       libmosquitto to /dev/null
 # N defaults to 100000 (M2K_BENCH_N).  Mosquitto and librdkafka's mock
 # cluster run on loopback.
 . "$LI_TOP/tests/lib.sh"
@@ -18,10 +22,13 @@ invgen -j -n "$N" -s 42 >inv.txt
 now() { date +%s.%N; }
 rate() { awk -v n="$N" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 
-# Publish the backlog for an existing persistent session on TOPIC.
+# Publish the backlog for an existing persistent session on TOPIC, then
+# let mosquitto write its persistence file (autosave_interval 1) so that
+# the drain is not timed against that.
 backlog() {
 	t0=$(now); m2k_publish inv.txt "$1"; t1=$(now)
 	echo "# published $N to $1 in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s" >&2
+	sleep 2
 }
 
 # --- mqtt2kafka ---------------------------------------------------------
@@ -71,10 +78,43 @@ timeout 300 mosquitto_sub -p "$MQ_PORT" -c -i benchsub -q 1 -t b/sub \
 t1=$(now)
 r_sub=$(rate "$t0" "$t1")
 
+# --- ceilings: paho alone, mosquitto_sub alone ------------------------------
+# SINK TOPIC: drain a backlog of N with a paho sink; prints msg/s from the
+# start of the process.
+sink() {
+	timeout 20 "$1" -u "tcp://127.0.0.1:$MQ_PORT" --topic "$2" -n 1 \
+	    --max-time 15 >/dev/null &
+	_sp=$!
+	sleep 0.5; m2k_publish ping.txt "$2"; wait $_sp
+	backlog "$2"
+	_t0=$(now)
+	timeout 300 "$1" -u "tcp://127.0.0.1:$MQ_PORT" --topic "$2" -n "$N" \
+	    >/dev/null
+	rate "$_t0" "$(now)"
+}
+r_psink=$(sink paho_sink b/psink)
+r_pasink=$(sink paho_asink b/pasink)
+timeout 20 mosquitto_sub -p "$MQ_PORT" -c -i benchnull -q 1 -t b/null -C 1 \
+    >/dev/null &
+spid=$!
+sleep 0.5; m2k_publish ping.txt b/null; wait $spid
+backlog b/null
+t0=$(now)
+timeout 300 mosquitto_sub -p "$MQ_PORT" -c -i benchnull -q 1 -t b/null \
+    -C "$N" >/dev/null
+r_null=$(rate "$t0" "$(now)")
+
+ratio() { awk -v a="$r_m2k" -v b="$1" 'BEGIN{printf "%.2f", a/b}'; }
 printf '%-40s %10s %8s\n' "draining a backlog of $N invoices" "msg/s" "ratio"
 printf '%-40s %10s %8s\n' "mqtt2kafka (journal, at least once)" "$r_m2k" "1.00"
 printf '%-40s %10s %8s\n' "naive bridge, flush per message" "$r_naive" \
     "$(awk -v a="$r_m2k" -v b="$r_naive" 'BEGIN{printf "%.2f", a/b}')"
 printf '%-40s %10s %8s\n' "mosquitto_sub | kcat -P (unsafe)" "$r_sub" \
     "$(awk -v a="$r_m2k" -v b="$r_sub" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-40s %10s %8s\n' "ceiling: paho MQTTClient, empty callback" \
+    "$r_psink" "$(ratio "$r_psink")"
+printf '%-40s %10s %8s\n' "ceiling: paho MQTTAsync, empty callback" \
+    "$r_pasink" "$(ratio "$r_pasink")"
+printf '%-40s %10s %8s\n' "ceiling: mosquitto_sub >/dev/null" \
+    "$r_null" "$(ratio "$r_null")"
 echo "# ratio: mqtt2kafka's rate divided by the row's rate"
