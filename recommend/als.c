@@ -35,19 +35,7 @@
  * computes bit-identical results, the same as the scalar solver's: only
  * the vector width differs.  (With eight lanes, 8 % faster than four on
  * the benchmark.) */
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
-#if defined(__clang__) || __GNUC__ >= 12
-#define VEC_CLONES	__attribute__((target_clones("arch=x86-64-v4", \
-			    "avx2", "default")))
-#else
-#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#endif
-#ifndef VEC_CLONES
-#define VEC_CLONES
-#endif
+#define VEC_CLONES	REC_CLONES("arch=x86-64-v4")
 
 #define PK(j)	((size_t)(j) * ((j) + 1) / 2)
 

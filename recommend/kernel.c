@@ -18,19 +18,7 @@
 #include <immintrin.h>
 #endif
 
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(REC_NO_CLONES)
-#if defined(__clang__) || __GNUC__ >= 12
-#define VEC_CLONES	__attribute__((target_clones("arch=x86-64-v3", \
-			    "avx2", "default")))
-#else
-#define VEC_CLONES	__attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#endif
-#ifndef VEC_CLONES
-#define VEC_CLONES
-#endif
+#define VEC_CLONES	REC_CLONES("arch=x86-64-v3")
 
 size_t
 als_padsize(int k)
@@ -277,29 +265,25 @@ static acc_fn *const acc512_tab[17] = { NULL,
 
 static int kernel = -1;	/* -1 not yet chosen; else an ALS_KERNEL_ */
 
+/* Whether this build and this CPU have the AVX-512 kernel. */
+static int
+have_avx512(void)
+{
+#ifdef HAVE_AVX512_KERNEL
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f");
+#else
+	return 0;
+#endif
+}
+
 int
 als_kernel_use(int which)
 {
-	if (which == ALS_KERNEL_AUTO) {
-#ifdef HAVE_AVX512_KERNEL
-		__builtin_cpu_init();
-		which = __builtin_cpu_supports("avx512f") ?
-		    ALS_KERNEL_AVX512 : ALS_KERNEL_VEC;
-#else
-		which = ALS_KERNEL_VEC;
-#endif
-	}
-#ifdef HAVE_AVX512_KERNEL
-	if (which == ALS_KERNEL_AVX512) {
-		__builtin_cpu_init();
-		if (!__builtin_cpu_supports("avx512f"))
-			return -1;
-	}
-#else
-	if (which == ALS_KERNEL_AVX512)
-		return -1;
-#endif
-	if (which != ALS_KERNEL_VEC && which != ALS_KERNEL_AVX512)
+	if (which == ALS_KERNEL_AUTO)
+		which = have_avx512() ? ALS_KERNEL_AVX512 : ALS_KERNEL_VEC;
+	if ((which != ALS_KERNEL_VEC && which != ALS_KERNEL_AVX512) ||
+	    (which == ALS_KERNEL_AVX512 && !have_avx512()))
 		return -1;
 	kernel = which;
 	return 0;

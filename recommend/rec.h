@@ -15,6 +15,25 @@
 #define REC_MAX_RANK	256
 #define REC_MAX_KEY	1024	/* longest user id, name or item name */
 
+/* REC_CLONES(ARCH): build a function for ARCH (an "arch=x86-64-vN" level),
+ * for AVX2 and plainly, and pick one at run time (function
+ * multi-versioning, x86-64 only; GCC before 12 knows no "arch=" levels).
+ * -DREC_NO_CLONES builds one plain copy (the fuzz build: clang 14 leaves
+ * the clones' symbols undefined). */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(REC_NO_CLONES)
+#if __has_attribute(target_clones)
+#if defined(__clang__) || __GNUC__ >= 12
+#define REC_CLONES(arch) \
+	__attribute__((target_clones(arch, "avx2", "default")))
+#else
+#define REC_CLONES(arch) __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#endif
+#ifndef REC_CLONES
+#define REC_CLONES(arch)
+#endif
+
 /* ==== data set (data.c) ================================================= */
 
 enum rec_agg {
