@@ -1,9 +1,10 @@
 #ifndef CSVREF_H
 #define CSVREF_H
-/* The reference side of the differential tests of lib/csvio: libcsv in
- * strict mode, spaces kept, a leading UTF-8 BOM skipped (as csvio does),
- * rendering every record it completes as "[f1][f2]...\n".  Shared by
- * tests/unit/test_csvio.c and tests/fuzz/fuzz_csvio_diff.c. */
+/* Both sides of the differential tests of lib/csvio against libcsv (in
+ * strict mode, spaces kept, a leading UTF-8 BOM skipped as csvio does),
+ * each rendering the records it reads as "[f1][f2]...\n", and the rule
+ * that says whether they agree.  Shared by tests/unit/test_csvio.c and
+ * tests/fuzz/fuzz_csvio_diff.c. */
 #include <stddef.h>
 
 /* A growing NUL-terminated text buffer; zero-initialise, free(s) after. */
@@ -19,5 +20,19 @@ void csvref_add(struct csvref_out *o, const void *p, size_t n);
  * accepted all of it, -1 at a parse error (the records completed before it
  * are in o). */
 int csvref_libcsv(const void *data, size_t len, struct csvref_out *o);
+
+/* Render what csvio reads from fd (max: its record limit, 0 for the
+ * default) into o, a bad record as "!REASON\n"; stops at the first one
+ * when stop_at_error is set.  Returns the number of good records.  Aborts
+ * on a read error or ENOMEM, which no test input may cause. */
+size_t csvref_csvio(int fd, size_t max, int stop_at_error,
+    struct csvref_out *o);
+
+/* Whether csvio's rendering (mine, made with stop_at_error) agrees with
+ * libcsv's (ref; lrc as csvref_libcsv returned): the same records when
+ * libcsv accepted everything; else the same records up to libcsv's error
+ * and an error at that record. */
+int csvref_agree(int lrc, const struct csvref_out *ref,
+    const struct csvref_out *mine);
 
 #endif
