@@ -116,7 +116,9 @@ $(B)/tests/$(1): $(B)/obj/tests/helpers/$(1).o $(LIBCOMMON)
 endef
 $(foreach h,$(notdir $(HELPER_SRCS:.c=)),$(eval $(call helper_rule,$(h))))
 
-tests: $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+include tests/fault/fault.mk
+
+tests: $(BINS) $(UNIT_BINS) $(HELPER_BINS) $(FAULT_BINS)
 
 # T=pattern limits the run to tests whose name contains it (e.g. T=replay).
 check: tests
