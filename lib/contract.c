@@ -110,6 +110,8 @@ contract_bind(const char *const *names, size_t n, unsigned required,
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
+		unsigned bit = i < 32 ? 1u << i : 0;
+
 		idx[i] = -1;
 		for (j = 0; j < nf; j++) {
 			if (!field_is(&hdr[j], names[i]))
@@ -121,7 +123,7 @@ contract_bind(const char *const *names, size_t n, unsigned required,
 			}
 			idx[i] = (long)j;
 		}
-		if (idx[i] < 0 && i < 32 && (required & (1u << i))) {
+		if ((required & bit) && idx[i] < 0) {
 			snprintf(err, errlen, "no column '%s'", names[i]);
 			return -1;
 		}
