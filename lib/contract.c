@@ -208,14 +208,15 @@ contract_tick_format(const struct contract_tick *t, unsigned cols,
 				    (unsigned long long)t->rejected);
 			break;
 		case CT_LAG_S:
-			if (isfinite(t->lag_s))
+			/* The reader's range: beyond it is no lag at all. */
+			if (isfinite(t->lag_s) && fabs(t->lag_s) <= 1e12)
 				snprintf(num, sizeof(num), "%.1f", t->lag_s);
 			break;
 		case CT_EVENT_TIME:
 			s = t->event_time;
 			break;
 		}
-		n = strnlen(s, CONTRACT_TIME_MAX);
+		n = s == num ? strlen(num) : strnlen(s, CONTRACT_TIME_MAX);
 		if (put(buf, cap, &len, &first, s, n) == -1)
 			return -1;
 	}

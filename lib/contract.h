@@ -84,8 +84,9 @@ struct contract_tick {
 long contract_tick_header(unsigned cols, char *buf, size_t cap);
 
 /* Write t as one line of the columns cols, with a final newline: lag_s
- * with one decimal, empty when NAN; rows and rejected empty unless have
- * says they are known; times as they are (quoted if they ever need it).
+ * with one decimal, empty when NAN or beyond +-1e12 (what readers take);
+ * rows and rejected empty unless have says they are known; times as they
+ * are (quoted if they ever need it).
  * Returns the length, or -1 when cap is too small. */
 long contract_tick_format(const struct contract_tick *t, unsigned cols,
     char *buf, size_t cap);

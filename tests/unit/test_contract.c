@@ -180,6 +180,17 @@ test_tick_round_trip(void **state)
 	assert_true(isnan(got.lag_s));
 	assert_string_equal(got.event_time, "");
 
+	/* A lag no reader takes is not written. */
+	w.lag_s = 1e300;
+	assert_true(contract_tick_format(&w, CONTRACT_TICK_COLS, line,
+	    sizeof(line)) > 0);
+	assert_string_equal(line, "1,2026-12-03T07:10:05Z,,,\n");
+	w.lag_s = -3600.04;
+	assert_true(contract_tick_format(&w, CONTRACT_TICK_COLS, line,
+	    sizeof(line)) > 0);
+	assert_string_equal(line, "1,2026-12-03T07:10:05Z,,,-3600.0\n");
+	w.lag_s = NAN;
+
 	/* A buffer too small. */
 	assert_int_equal(contract_tick_format(&w, CONTRACT_TICK_COLS, line,
 	    10), -1);
