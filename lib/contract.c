@@ -358,14 +358,18 @@ contract_tick_read(struct contract_tick_reader *r,
 
 /* ==== alert events ====================================================== */
 
+const char *const contract_active_names[CX_NCOLS] = {
+	"alert", "key", "severity", "since", "value", "threshold", "message",
+};
+
 long
-contract_alert_format(const struct contract_alert *a, char *buf, size_t cap)
+contract_row_format(const char *const *f, size_t n, char *buf, size_t cap)
 {
 	size_t len = 0, i;
 	int first = 1;
 
-	for (i = 0; i < CA_NCOLS; i++) {
-		const char *s = a->f[i] != NULL ? a->f[i] : "";
+	for (i = 0; i < n; i++) {
+		const char *s = f[i] != NULL ? f[i] : "";
 		if (put(buf, cap, &len, &first, s, strlen(s)) == -1)
 			return -1;
 	}
@@ -375,12 +379,12 @@ contract_alert_format(const struct contract_alert *a, char *buf, size_t cap)
 }
 
 int
-contract_alert_write(FILE *fp, const struct contract_alert *a)
+contract_row_write(FILE *fp, const char *const *f, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < CA_NCOLS; i++) {
-		const char *s = a->f[i] != NULL ? a->f[i] : "";
+	for (i = 0; i < n; i++) {
+		const char *s = f[i] != NULL ? f[i] : "";
 		if ((i > 0 && putc(',', fp) == EOF) ||
 		    csvio_put_field(fp, s, strlen(s), ',') == -1)
 			return -1;
@@ -388,6 +392,65 @@ contract_alert_write(FILE *fp, const struct contract_alert *a)
 	if (putc('\n', fp) == EOF)
 		return -1;
 	return ferror(fp) ? -1 : 0;
+}
+
+int
+contract_row_bind(struct contract_row_reader *r, const char *what,
+    const char *const *names, size_t n, unsigned required,
+    const struct csvio_field *hdr, size_t nf, char *err, size_t errlen)
+{
+	char why[128];
+
+	if (n > NELEM(r->idx)) {
+		snprintf(err, errlen, "%s: too many columns", what);
+		errno = EINVAL;
+		return -1;
+	}
+	if (contract_bind(names, n, required, hdr, nf, r->idx, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "not %s: %s", what, why);
+		errno = EINVAL;
+		return -1;
+	}
+	r->n = n;
+	r->nf = nf;
+	return 0;
+}
+
+int
+contract_row_get(const struct contract_row_reader *r,
+    const struct csvio_field *f, size_t nf, struct csvio_field *out,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	if (nf != r->nf) {
+		snprintf(err, errlen, "%zu field%s, the header has %zu", nf,
+		    nf == 1 ? "" : "s", r->nf);
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < r->n; i++) {
+		if (r->idx[i] >= 0) {
+			out[i] = f[r->idx[i]];
+		} else {
+			out[i].p = "";
+			out[i].len = 0;
+		}
+	}
+	return 0;
+}
+
+long
+contract_alert_format(const struct contract_alert *a, char *buf, size_t cap)
+{
+	return contract_row_format(a->f, CA_NCOLS, buf, cap);
+}
+
+int
+contract_alert_write(FILE *fp, const struct contract_alert *a)
+{
+	return contract_row_write(fp, a->f, CA_NCOLS);
 }
 
 int
@@ -405,7 +468,6 @@ contract_alert_bind(struct contract_alert_reader *r,
 	r->nf = nf;
 	return 0;
 }
-
 int
 contract_alert_get(const struct contract_alert_reader *r,
     const struct csvio_field *f, size_t nf, struct csvio_field *out,

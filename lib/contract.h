@@ -167,6 +167,56 @@ int contract_alert_get(const struct contract_alert_reader *r,
     const struct csvio_field *f, size_t nf, struct csvio_field *out,
     char *err, size_t errlen);
 
+/* ==== active alerts (alertd --state FILE -> render, cron) =============== */
+
+/* The set of alerts firing now, one row per (alert, key), most severe
+ * first, replaced atomically by alertd at every change.  A restarted alertd
+ * reads it back, so it announces nothing that is still firing. */
+enum contract_active_col {
+	CX_ALERT,	/* the rule's name */
+	CX_KEY,		/* what it is about; empty for a global rule */
+	CX_SEVERITY,	/* "warning" or "critical" */
+	CX_SINCE,	/* when it started firing (RFC 3339 with offset) */
+	CX_VALUE,	/* the value that fired it, as last seen */
+	CX_THRESHOLD,	/* the threshold it crossed, as a number */
+	CX_MESSAGE,
+	CX_NCOLS,
+};
+extern const char *const contract_active_names[CX_NCOLS];
+
+#define CONTRACT_ACTIVE_HEADER \
+	"alert,key,severity,since,value,threshold,message"
+#define CONTRACT_ACTIVE_REQUIRED \
+	((1u << CX_ALERT) | (1u << CX_KEY) | (1u << CX_SEVERITY) | \
+	 (1u << CX_SINCE))
+
+/* ==== any of the row formats above ====================================== */
+
+/* Write the n fields f[0..n) (NUL-terminated, borrowed; NULL is empty) as
+ * one CSV line, as contract_alert_format and contract_alert_write do: to
+ * buf (returns the length, or -1 when cap is too small) or to fp (returns
+ * 0, or -1 on a write error). */
+long contract_row_format(const char *const *f, size_t n, char *buf,
+    size_t cap);
+int contract_row_write(FILE *fp, const char *const *f, size_t n);
+
+/* Columns of a stream bound by header name: contract_row_bind binds the
+ * header hdr[0..nf) to names[0..n) (n <= 16) with contract_bind; what
+ * says what the stream is, for the error ("not active alerts: no column
+ * 'since'").  contract_row_get gives the fields of one record in column
+ * order, empty where a column is absent, as contract_alert_get.  Both
+ * return 0, or -1 with err set. */
+struct contract_row_reader {
+	long idx[16];
+	size_t n, nf;
+};
+int contract_row_bind(struct contract_row_reader *r, const char *what,
+    const char *const *names, size_t n, unsigned required,
+    const struct csvio_field *hdr, size_t nf, char *err, size_t errlen);
+int contract_row_get(const struct contract_row_reader *r,
+    const struct csvio_field *f, size_t nf, struct csvio_field *out,
+    char *err, size_t errlen);
+
 /* ==== system samples (sysheat -> alertd, render) ======================== */
 
 enum contract_sample_col {

@@ -465,6 +465,42 @@ test_bind(void **state)
 	assert_string_equal(err, "no column 'gpu_temp'");
 }
 
+static void
+test_active_round_trip(void **state)
+{
+	const char *row[CX_NCOLS] = { "underperforming_branch", "Yelahanka",
+	    "warning", "2026-12-03T12:40:05+05:30", "41234.50", "52000",
+	    "revenue 41234.50, \"low\"" };
+	struct contract_row_reader r;
+	struct csvio_field f[16], out[CX_NCOLS];
+	char line[512], err[128];
+	size_t nf, i;
+
+	(void)state;
+	snprintf(line, sizeof(line), "%s", CONTRACT_ACTIVE_HEADER);
+	assert_int_equal(contract_split(line, f, NELEM(f), &nf), 0);
+	assert_int_equal(nf, CX_NCOLS);
+	for (i = 0; i < nf; i++)
+		assert_memory_equal(f[i].p, contract_active_names[i], f[i].len);
+	assert_int_equal(contract_row_bind(&r, "active alerts",
+	    contract_active_names, CX_NCOLS, CONTRACT_ACTIVE_REQUIRED, f, nf,
+	    err, sizeof(err)), 0);
+	assert_true(contract_row_format(row, CX_NCOLS, line, sizeof(line)) > 0);
+	assert_int_equal(contract_split(line, f, NELEM(f), &nf), 0);
+	assert_int_equal(contract_row_get(&r, f, nf, out, err, sizeof(err)), 0);
+	for (i = 0; i < CX_NCOLS; i++) {
+		assert_int_equal(out[i].len, strlen(row[i]));
+		assert_memory_equal(out[i].p, row[i], out[i].len);
+	}
+	/* Alert events are not active alerts. */
+	snprintf(line, sizeof(line), "%s", CONTRACT_ALERT_HEADER);
+	assert_int_equal(contract_split(line, f, NELEM(f), &nf), 0);
+	assert_int_equal(contract_row_bind(&r, "active alerts",
+	    contract_active_names, CX_NCOLS, CONTRACT_ACTIVE_REQUIRED, f, nf,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "not active alerts: no column 'since'");
+}
+
 int
 main(void)
 {
@@ -479,6 +515,7 @@ main(void)
 		cmocka_unit_test(test_alert_round_trip),
 		cmocka_unit_test(test_alert_by_name),
 		cmocka_unit_test(test_bind),
+		cmocka_unit_test(test_active_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
