@@ -232,6 +232,11 @@ enum contract_sample_col {
 };
 extern const char *const contract_sample_names[CS_NCOLS];
 
+/* A sample field that is empty is unknown: the device is there but could
+ * not be read (UNKNOWN to a check).  This value says the device is not
+ * present at all (no GPU, no sensor chip): a rule on it does not apply. */
+#define CONTRACT_SAMPLE_ABSENT	"-"
+
 #define CONTRACT_SAMPLE_HEADER \
 	"time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,net_rx_bytes_s," \
 	"net_tx_bytes_s"
