@@ -21,6 +21,9 @@
 #include "util.h"
 
 #define STOP_GRACE_S	0.5	/* writing on after a stop signal */
+#define TICK_MS		200	/* longest wait without looking at
+				   sig_stop (a signal may land just
+				   before a wait begins) */
 
 enum sink_kind { K_STDOUT, K_PATH, K_TCP, K_MQTT, K_KAFKA };
 
@@ -80,7 +83,36 @@ sink_stdout(int batch)
 	return s;
 }
 
-/* Open the FIFO or file; blocks until a reader opens a FIFO. */
+/* Open the FIFO for writing once it has a reader: tried without blocking
+ * (ENXIO: no reader yet) every 100 ms, so that a stop signal is never
+ * missed by a blocking open(2). */
+static int
+fifo_open(struct sink *s)
+{
+	int fl;
+
+	while ((s->fd = open(s->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1) {
+		if (errno != ENXIO && errno != EINTR) {
+			warn("%s", s->path);
+			return SINK_ERR;
+		}
+		if (sig_stop)
+			return SINK_STOP;
+		sleep_sec(0.1);
+	}
+	if ((fl = fcntl(s->fd, F_GETFL)) == -1 ||
+	    fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		warn("%s", s->path);
+		close(s->fd);
+		s->fd = -1;
+		return SINK_ERR;
+	}
+	s->regular = 0;
+	return SINK_OK;
+}
+
+/* Open the FIFO or file; waits until a reader opens a FIFO. */
 static int
 path_open(struct sink *s)
 {
@@ -101,8 +133,11 @@ path_open(struct sink *s)
 		}
 		if (S_ISREG(st.st_mode))
 			flags |= O_TRUNC;
-		if (s->verbose && S_ISFIFO(st.st_mode))
-			warnx("%s: waiting for a reader", s->path);
+		if (S_ISFIFO(st.st_mode)) {
+			if (s->verbose)
+				warnx("%s: waiting for a reader", s->path);
+			return fifo_open(s);
+		}
 		s->fd = open(s->path, flags);
 		if (s->fd >= 0)
 			break;
@@ -190,9 +225,10 @@ sink_wait_input(struct sink *s, int fd)
 	if (s->kind == K_TCP)
 		return tcp_rc(tcpout_wait_fd(s->tcp, fd));
 	while (!sig_stop) {
-		if (poll(&pfd, 1, -1) >= 0)
+		int n = poll(&pfd, 1, TICK_MS);
+		if (n > 0)
 			return SINK_OK;
-		if (errno != EINTR) {
+		if (n == -1 && errno != EINTR) {
 			warn("poll");
 			return SINK_ERR;
 		}
@@ -242,32 +278,38 @@ stop_deadline(void)
 	return end;
 }
 
-/* Write all of buf to a blocking fd, like writeall, but never hang after a
- * stop signal: a signal that interrupts a write before any byte of buf
- * went returns 1 with nothing written (a write of up to PIPE_BUF bytes to a
- * pipe is all or nothing); once part of buf is out, or when the signal
- * came before, the rest goes in PIPE_BUF pieces as the reader takes them,
- * for at most STOP_GRACE_S, and then 1 with buf cut short.  0, 1, or -1
- * with errno set. */
+/* Write all of buf to a blocking fd, like writeall, but never hang on a
+ * stop signal.  A pipe, FIFO, socket or terminal is written when poll(2)
+ * says there is room (a pipe then takes PIPE_BUF bytes without blocking),
+ * in PIPE_BUF pieces, waiting in slices of TICK_MS so that a signal is
+ * seen even when it lands just before a wait.  After a stop signal the
+ * rest of buf gets STOP_GRACE_S, then 1 is returned with buf cut short
+ * (or not started: a signal that interrupts a write before any byte went
+ * returns 1 at once).  A regular file is written as writeall does.  0, 1,
+ * or -1 with errno set. */
 static int
-write_stoppable(int fd, const char *buf, size_t len)
+write_stoppable(int fd, const char *buf, size_t len, int regular)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 	size_t done = 0, chunk;
 	ssize_t n;
+	int ms;
 
 	while (done < len) {
 		chunk = len - done;
-		if (sig_stop) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			double left = stop_deadline() - now_mono();
-			if (left <= 0)
-				return 1;
-			n = poll(&pfd, 1, (int)(left * 1000) + 1);
-			if (n == 0)
-				return 1;
+		if (!regular) {
+			ms = TICK_MS;
+			if (sig_stop) {
+				double left = stop_deadline() - now_mono();
+				if (left <= 0)
+					return 1;
+				if (left * 1000 < ms)
+					ms = (int)(left * 1000) + 1;
+			}
+			n = poll(&pfd, 1, ms);
 			if (n == -1 && errno != EINTR)
 				return -1;
-			if (n == -1)
+			if (n <= 0)
 				continue;
 			if (chunk > PIPE_BUF)
 				chunk = PIPE_BUF;
@@ -295,7 +337,8 @@ new_reader(struct sink *s)
 		if (s->kind == K_PATH && (rc = path_open(s)) != SINK_OK)
 			return rc;
 		if (s->hdr == NULL ||
-		    (rc = write_stoppable(s->fd, s->hdr, s->hdrlen)) == 0)
+		    (rc = write_stoppable(s->fd, s->hdr, s->hdrlen,
+		    s->regular)) == 0)
 			return SINK_OK;
 		if (rc == 1)
 			return SINK_STOP;
@@ -357,8 +400,13 @@ int
 sink_wait(struct sink *s, double sec)
 {
 	struct pollfd pfd;
-	double ms = sec * 1000 + 1;
+	double ms;
 
+	/* The caller waits again until the row is due: short waits, so
+	 * that a signal landing just before one is seen soon. */
+	if (sec > TICK_MS / 1000.0)
+		sec = TICK_MS / 1000.0;
+	ms = sec * 1000 + 1;
 	if (s->kind == K_TCP)
 		return tcpout_wait(s->tcp, sec) == 0 ? SINK_OK : SINK_ERR;
 	if (s->fd < 0 || s->kind == K_MQTT || s->kind == K_KAFKA ||
@@ -389,7 +437,7 @@ put(struct sink *s, const char *buf, size_t len)
 	int rc;
 
 	for (;;) {
-		if ((rc = write_stoppable(s->fd, buf, len)) == 0)
+		if ((rc = write_stoppable(s->fd, buf, len, s->regular)) == 0)
 			return SINK_OK;
 		if (rc == 1)
 			return SINK_STOP;

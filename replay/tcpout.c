@@ -17,6 +17,7 @@
 
 #define STOP_GRACE_S	0.5	/* sending on after a stop signal */
 #define CLOSE_WAIT_S	2.0	/* waiting for clients to close at the end */
+#define TICK_MS		200	/* longest poll without looking at sig_stop */
 
 struct client {
 	int fd;
@@ -291,6 +292,10 @@ serve(struct tcpout *t, int ms, int accepting, int xfd)
 		    (t->cl[i].len > 0 ? POLLOUT : 0);
 		t->pfd[i + 2].revents = 0;
 	}
+	/* Never longer than TICK_MS: a signal that lands just before the
+	 * poll is seen by the caller's next look at sig_stop. */
+	if (ms < 0 || ms > TICK_MS)
+		ms = TICK_MS;
 	r = poll(t->pfd, n + 2, ms);
 	if (r == -1) {
 		if (errno == EINTR)

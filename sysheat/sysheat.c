@@ -8,9 +8,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@
 #define READ_CAP	(192 * 1024)	/* room for PS_MAXIF interfaces */
 #define STAT_CAP	4096
 #define OUT_CAP		8192
+#define TICK_S		0.2	/* longest wait without looking at sig_stop */
 
 enum { SRC_STAT, SRC_MEMINFO, SRC_NETDEV, SRC_DISK, NSRC };
 
@@ -342,6 +345,9 @@ take_sample(struct state *st, struct sample *s)
 static int
 emit(const struct opts *o, const char *buf, size_t len)
 {
+	static int kind = -1;	/* stdout: 1 a regular file, 0 else */
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct stat sb;
 	size_t done = 0;
 	ssize_t n;
 
@@ -355,7 +361,20 @@ emit(const struct opts *o, const char *buf, size_t len)
 	 * pipe is full interrupts it before any byte went: drop the sample
 	 * and stop, never a write error and never half a line.  Once part
 	 * of a longer sample is out, the rest follows. */
+	if (kind == -1)
+		kind = fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
 	while (done < len) {
+		/* A pipe: wait for room in slices, so that a stop signal is
+		 * seen even when it lands just before the wait; once poll
+		 * says so, a pipe takes PIPE_BUF bytes without blocking. */
+		if (!kind && done == 0) {
+			int r = poll(&pfd, 1, (int)(TICK_S * 1000));
+			if (r <= 0 && (r == 0 || errno == EINTR)) {
+				if (sig_stop)
+					return -1;
+				continue;
+			}
+		}
 		n = write(STDOUT_FILENO, buf + done, len - done);
 		if (n >= 0) {
 			done += (size_t)n;
@@ -401,8 +420,11 @@ wait_until(double due, struct state *st)
 {
 	double left;
 
+	/* In slices: a signal that lands just before a sleep begins would
+	 * not end it, and the interval may be a day. */
 	while (!sig_stop && (left = due - now_mono()) > 0) {
-		if (sleep_sec(left) == -1 && sig_usr1) {
+		if (sleep_sec(left < TICK_S ? left : TICK_S) == -1 &&
+		    sig_usr1) {
 			report(st);
 			sig_usr1 = 0;
 		}
