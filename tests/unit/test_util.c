@@ -100,7 +100,6 @@ test_atomic_write(void **state)
 	char dir[] = "/tmp/li-atomic.XXXXXX", path[64], buf[16];
 	struct atomic_file af;
 	FILE *fp;
-	struct stat st;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
