@@ -5,11 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvio.h"
 #include "money.h"
+#include "readfile.h"
 #include "strmap.h"
+
+#define CATALOG_MAX	(16 << 20)	/* bytes */
 
 #define P(r, p)	((int64_t)(r) * 100 + (p))
 
@@ -139,6 +143,8 @@ catalog_load(const char *path, char *errbuf, size_t errlen)
 	long *ids = NULL;	/* per item: name id, aisle id */
 	size_t cap = 0, k;
 	int fd = -1, rc;
+	struct stat st;
+	char why[128];
 
 	if (c == NULL || s == NULL) {
 		free(c);
@@ -149,8 +155,18 @@ catalog_load(const char *path, char *errbuf, size_t errlen)
 	c->priv = s;
 	s->names = strmap_new();
 	s->aisles = strmap_new();
-	if ((fd = open(path, O_RDONLY)) == -1) {
+	/* A regular file only, never blocking in open (a FIFO), capped. */
+	if ((fd = li_open_input(path, 0, why, sizeof(why))) == -1) {
+		snprintf(errbuf, errlen, "%s: %s", path, why);
+		goto fail;
+	}
+	if (fstat(fd, &st) == -1) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (st.st_size > CATALOG_MAX) {
+		snprintf(errbuf, errlen, "%s: larger than %d bytes", path,
+		    CATALOG_MAX);
 		goto fail;
 	}
 	if (s->names == NULL || s->aisles == NULL ||

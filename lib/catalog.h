@@ -23,8 +23,10 @@ struct catalog {
 /* The built-in catalogue (static; never freed). */
 const struct catalog *catalog_builtin(void);
 
-/* Load a catalogue CSV with header Item,Aisle,Price (columns by name).
- * Returns NULL with a message in errbuf ("file:line: reason") on error. */
+/* Load a catalogue CSV with header Item,Aisle,Price (columns by name), a
+ * regular file of at most 16 MiB (a FIFO or a device is refused without
+ * blocking).  Returns NULL with a message in errbuf ("file:line: reason")
+ * on error. */
 struct catalog *catalog_load(const char *path, char *errbuf, size_t errlen);
 void catalog_free(struct catalog *c);
 

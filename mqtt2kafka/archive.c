@@ -9,7 +9,10 @@
 
 #include "csvio.h"
 #include "invoice.h"
+#include "readfile.h"
 #include "util.h"
+
+#define AR_MAXDOC	(16U << 20)	/* MongoDB's limit on a document */
 
 /* ==== a set of 64-bit keys (open addressing, 0 means empty) ============== */
 
@@ -55,6 +58,7 @@ struct archive {
 	char *path;
 	int fd;
 	int dirty;
+	int failed;		/* a write failed: no more writes */
 	struct idset ids;
 	uint64_t count;
 };
@@ -73,24 +77,49 @@ archive_key(const char *id, size_t len)
 	return v;
 }
 
-/* Size of the file at path, or -1. */
-static off_t
-file_size(const char *path)
+/* Read the next document of fp into *buf (grown as needed, at most
+ * AR_MAXDOC bytes).  Returns 1 with its length in *len, 0 at the end, -1
+ * for a torn or corrupt document, -2 on a read error (errno set). */
+static int
+read_doc(FILE *fp, uint8_t **buf, size_t *cap, uint32_t *len)
 {
-	struct stat st;
+	uint8_t h[4];
+	size_t r = fread(h, 1, 4, fp);
+	uint32_t l;
 
-	return stat(path, &st) == 0 ? st.st_size : -1;
+	if (r < 4)
+		return ferror(fp) ? -2 : r == 0 ? 0 : -1;
+	l = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+	    (uint32_t)h[3] << 24;
+	if (l < 5 || l > AR_MAXDOC)
+		return -1;
+	if (l > *cap) {
+		uint8_t *n = realloc(*buf, l);
+		if (n == NULL)
+			return -2;
+		*buf = n;
+		*cap = l;
+	}
+	memcpy(*buf, h, 4);
+	if (fread(*buf + 4, 1, l - 4, fp) != l - 4)
+		return ferror(fp) ? -2 : -1;
+	if ((*buf)[l - 1] != 0)
+		return -1;
+	*len = l;
+	return 1;
 }
 
 struct archive *
 archive_open(const char *path, char *err, size_t errlen)
 {
 	struct archive *a;
-	bson_reader_t *r;
-	bson_error_t be;
-	const bson_t *doc;
-	bool eof = false;
+	struct stat st;
+	FILE *fp = NULL;
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+	uint32_t len;
 	off_t good = 0;
+	int fd = -1, r, fl;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL ||
 	    (a->path = strdup(path)) == NULL) {
@@ -98,41 +127,68 @@ archive_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return NULL;
 	}
-	a->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (a->fd == -1) {
+	/* Created under the umask; never blocks on a FIFO. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		a->fd = -1;
+		goto fail;
+	}
+	a->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY, 0666);
+	if (a->fd == -1 || fstat(a->fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if ((r = bson_reader_new_from_file(path, &be)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, be.message);
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
 		goto fail;
 	}
-	while ((doc = bson_reader_read(r, &eof)) != NULL) {
+	if ((fl = fcntl(a->fd, F_GETFL)) == -1 ||
+	    fcntl(a->fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
+	    (fd = li_open_input(path, 0, err, errlen)) == -1 ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	while ((r = read_doc(fp, &buf, &cap, &len)) == 1) {
+		bson_t doc;
 		bson_iter_t it;
 
-		if (bson_iter_init_find(&it, doc, "MessageId") &&
+		if (!bson_init_static(&doc, buf, len))
+			break;
+		if (bson_iter_init_find(&it, &doc, "MessageId") &&
 		    BSON_ITER_HOLDS_UTF8(&it)) {
 			uint32_t n;
 			const char *id = bson_iter_utf8(&it, &n);
 			if (idset_add(&a->ids, archive_key(id, n)) == -1) {
-				bson_reader_destroy(r);
 				snprintf(err, errlen, "%s", strerror(ENOMEM));
 				goto fail;
 			}
 		}
 		a->count++;
-		good = bson_reader_tell(r);
+		good += len;
 	}
-	bson_reader_destroy(r);
-	if (!eof || file_size(path) != good) {
+	if (r == -2) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	fclose(fp);
+	fp = NULL;
+	free(buf);
+	buf = NULL;
+	if (fstat(a->fd, &st) == -1 || (st.st_size != good &&
+	    ftruncate(a->fd, good) == -1)) {
 		/* A torn or corrupt document: keep what precedes it. */
-		if (ftruncate(a->fd, good) == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
 	return a;
 fail:
+	if (fp != NULL)
+		fclose(fp);
+	else if (fd >= 0)
+		close(fd);
+	free(buf);
 	if (a->fd >= 0)
 		close(a->fd);
 	free(a->ids.k);
@@ -146,10 +202,18 @@ archive_add(struct archive *a, uint64_t key, const bson_t *doc)
 {
 	int rc;
 
+	if (a->failed) {
+		/* After a failed write the file may end in a torn document;
+		 * nothing more goes in until a restart cuts it off. */
+		errno = EIO;
+		return -1;
+	}
 	if ((rc = idset_add(&a->ids, key)) <= 0)
 		return rc;
-	if (writeall(a->fd, bson_get_data(doc), doc->len) == -1)
+	if (writeall(a->fd, bson_get_data(doc), doc->len) == -1) {
+		a->failed = 1;
 		return -1;
+	}
 	a->dirty = 1;
 	a->count++;
 	return 1;
@@ -160,8 +224,12 @@ archive_sync(struct archive *a)
 {
 	if (!a->dirty)
 		return 0;
+	if (fdatasync(a->fd) == -1) {
+		a->failed = 1;
+		return -1;
+	}
 	a->dirty = 0;
-	return fdatasync(a->fd);
+	return 0;
 }
 
 uint64_t
@@ -327,34 +395,46 @@ long
 archive_dump(const char *path, int json, FILE *out, char *err,
     size_t errlen)
 {
-	bson_reader_t *r;
-	bson_error_t be;
-	const bson_t *doc;
-	bool eof = false;
+	FILE *fp;
+	uint8_t *doc = NULL;
+	size_t dcap = 0, cap = 1 << 20;
+	uint32_t len;
 	long count = 0;
-	off_t good = 0;
-	size_t cap = 1 << 20;
 	char *buf;
+	int fd, r;
 
 	if ((buf = malloc(cap)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	if ((r = bson_reader_new_from_file(path, &be)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, be.message);
+	/* A regular file only: a FIFO or a device would block or never end. */
+	if ((fd = li_open_input(path, 0, err, errlen)) == -1 ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", fd == -1 ? err :
+		    strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, why);
+		if (fd != -1)
+			close(fd);
 		free(buf);
 		return -1;
 	}
 	if (!json)
 		fputs("InvoiceNo,MessageId,FirstName,LastName,PhoneNumber,"
 		    "Date,Time,DayOfWeek,Items,Total\n", out);
-	while ((doc = bson_reader_read(r, &eof)) != NULL) {
+	while ((r = read_doc(fp, &doc, &dcap, &len)) == 1) {
+		bson_t b;
+
+		if (!bson_init_static(&b, doc, len)) {
+			r = -1;
+			break;
+		}
 		count++;
 		if (json) {
 			bson_iter_t it;
 			size_t n = 0;
 
-			if (!bson_iter_init(&it, doc) ||
+			if (!bson_iter_init(&it, &b) ||
 			    json_doc(buf, cap, &n, &it, 0) == -1) {
 				snprintf(err, errlen, "%s: document %ld: cannot "
 				    "convert to JSON", path, count);
@@ -364,20 +444,23 @@ archive_dump(const char *path, int json, FILE *out, char *err,
 			fputs(buf, out);
 			putc('\n', out);
 		} else
-			csv_row(out, doc, buf, cap);
-		good = bson_reader_tell(r);
+			csv_row(out, &b, buf, cap);
 		if (ferror(out)) {
 			snprintf(err, errlen, "stdout: %s", strerror(errno));
 			count = -1;
 			break;
 		}
 	}
-	if (count >= 0 && (!eof || file_size(path) != good)) {
+	if (count >= 0 && r == -2) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		count = -1;
+	} else if (count >= 0 && r == -1) {
 		snprintf(err, errlen, "%s: truncated or corrupt document "
 		    "after %ld documents", path, count);
 		count = -1;
 	}
-	bson_reader_destroy(r);
+	fclose(fp);
+	free(doc);
 	free(buf);
 	return count;
 }

@@ -22,6 +22,7 @@ struct seg {
 	uint32_t id;
 	long pending;		/* records not yet done */
 	int closed;		/* no more appends */
+	int unread;		/* found at open, not yet replayed whole */
 	uint64_t bytes;
 };
 
@@ -31,11 +32,18 @@ struct journal {
 	size_t seg_bytes;
 	struct seg *segs;
 	size_t nsegs, cap;
-	int fd;			/* current segment */
+	int fd;			/* current segment, or -1 */
 	uint32_t cur;
 	uint64_t cur_bytes;
+	uint64_t reserved;	/* bytes of cur reserved from offset 0 */
+	int next_fd;		/* a segment made ready ahead, or -1 */
+	uint32_t next;
+	uint64_t next_reserved;
+	uint32_t last;		/* highest segment number used */
+	int no_falloc;		/* the file system cannot reserve space */
 	int dirty;
 	uint64_t live_bytes;
+	char errpath[4096];	/* file of the last failure */
 };
 
 static uint32_t
@@ -55,6 +63,12 @@ static void
 seg_path(const struct journal *j, uint32_t id, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s/journal.%010u", j->dir, id);
+}
+
+static void
+set_errpath(struct journal *j, uint32_t id)
+{
+	seg_path(j, id, j->errpath, sizeof(j->errpath));
 }
 
 static struct seg *
@@ -90,7 +104,7 @@ seg_reap(struct journal *j, struct seg *s)
 {
 	char path[4096];
 
-	if (!s->closed || s->pending > 0)
+	if (!s->closed || s->pending > 0 || s->unread)
 		return;
 	seg_path(j, s->id, path, sizeof(path));
 	unlink(path);
@@ -98,24 +112,95 @@ seg_reap(struct journal *j, struct seg *s)
 	*s = j->segs[--j->nsegs];
 }
 
+/* Reserve want bytes of fd from offset 0 without changing its size, so
+ * that appends up to there cannot fail for want of space.  Returns 0 or
+ * -1 with errno set. */
 static int
-seg_open_new(struct journal *j)
+reserve(struct journal *j, int fd, uint64_t want)
+{
+	if (j->no_falloc)
+		return 0;
+	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)want) == 0)
+		return 0;
+	if (errno == EOPNOTSUPP || errno == ENOSYS) {
+		/* Some file systems cannot reserve: a full disk is then
+		 * found by the write itself. */
+		j->no_falloc = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Create segment number id with want bytes reserved.  Returns its fd, or
+ * -1 with errno set and errpath naming it.  Called locked. */
+static int
+seg_create(struct journal *j, uint32_t id, uint64_t want)
 {
 	char path[4096];
-	struct seg *s;
+	int fd, e;
 
-	j->cur++;
-	seg_path(j, j->cur, path, sizeof(path));
-	if ((s = seg_add(j, j->cur)) == NULL)
-		return -1;
-	j->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
+	seg_path(j, id, path, sizeof(path));
+	set_errpath(j, id);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
 	    0600);
-	if (j->fd == -1) {
-		j->nsegs--;
+	if (fd == -1)
+		return -1;
+	if (reserve(j, fd, want) == -1 || fsync_dir_of(path) == -1 ||
+	    seg_add(j, id) == NULL) {
+		e = errno;
+		close(fd);
+		unlink(path);
+		errno = e;
 		return -1;
 	}
+	if (id > j->last)
+		j->last = id;
+	return fd;
+}
+
+/* Make the next segment current, with at least need bytes reserved: the
+ * one made ready ahead if it is big enough, else a new one.  Returns 0 or
+ * -1 with errno set.  Called locked. */
+static int
+seg_roll(struct journal *j, uint64_t need)
+{
+	struct seg *s;
+	uint64_t want = need > j->seg_bytes ? need : j->seg_bytes;
+
+	if (j->fd >= 0) {
+		if (fdatasync(j->fd) == -1) {
+			set_errpath(j, j->cur);
+			return -1;
+		}
+		close(j->fd);
+		j->fd = -1;
+		j->dirty = 0;
+		if ((s = seg_find(j, j->cur)) != NULL) {
+			s->closed = 1;
+			seg_reap(j, s);
+		}
+	}
+	if (j->next_fd >= 0 && j->next_reserved < need) {
+		/* Too small for this record: extend it. */
+		if (reserve(j, j->next_fd, need) == -1) {
+			set_errpath(j, j->next);
+			return -1;
+		}
+		j->next_reserved = need;
+	}
+	if (j->next_fd >= 0) {
+		j->fd = j->next_fd;
+		j->cur = j->next;
+		j->reserved = j->next_reserved;
+		j->next_fd = -1;
+	} else {
+		if ((j->fd = seg_create(j, j->last + 1, want)) == -1)
+			return -1;
+		j->cur = j->last;
+		j->reserved = want;
+	}
 	j->cur_bytes = 0;
-	return fsync_dir_of(path) == -1 ? -1 : 0;
+	return 0;
 }
 
 static int
@@ -143,6 +228,7 @@ journal_open(const char *dir, size_t seg_bytes, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&j->mu, NULL);
 	j->fd = -1;
+	j->next_fd = -1;
 	j->seg_bytes = seg_bytes;
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		goto fail;
@@ -179,16 +265,18 @@ journal_open(const char *dir, size_t seg_bytes, char *err, size_t errlen)
 		if ((s = seg_add(j, ids[i])) == NULL)
 			goto fail;
 		s->closed = 1;
+		s->unread = 1;
 		seg_path(j, ids[i], path, sizeof(path));
-		if (stat(path, &st) == 0)
-			s->bytes = (uint64_t)st.st_size;
+		if (stat(path, &st) == -1)
+			goto fail;
+		s->bytes = (uint64_t)st.st_size;
 		j->live_bytes += s->bytes;
 		if (ids[i] > maxid)
 			maxid = ids[i];
 	}
 	free(ids);
 	ids = NULL;
-	j->cur = maxid;
+	j->cur = j->last = maxid;
 	return j;
 fail:
 	snprintf(err, errlen, "%s: %s", dir, strerror(errno));
@@ -207,22 +295,31 @@ journal_replay(struct journal *j, int (*fn)(void *, uint32_t,
 {
 	size_t i, nold = j->nsegs;
 	uint32_t *old;
+	unsigned char *buf = NULL;
+	size_t cap = 0;
 	long total = 0;
+	int e = 0;
 
 	if ((old = calloc(nold + 1, sizeof(*old))) == NULL)
 		return -1;
 	for (i = 0; i < nold; i++)
 		old[i] = j->segs[i].id;
-	for (i = 0; i < nold; i++) {
+	for (i = 0; i < nold && e == 0; i++) {
 		char path[4096];
-		unsigned char *buf = NULL;
-		size_t cap = 0;
-		FILE *fp;
+		FILE *fp = NULL;
 		struct seg *s;
+		int fd;
 
 		seg_path(j, old[i], path, sizeof(path));
-		if ((fp = fopen(path, "rb")) == NULL)
-			continue;
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+		    (fp = fdopen(fd, "rb")) == NULL) {
+			/* Never skip a segment: it would be removed unread. */
+			e = errno;
+			if (fd >= 0)
+				close(fd);
+			set_errpath(j, old[i]);
+			break;
+		}
 		for (;;) {
 			uint32_t hdr[3];
 			struct jrec r;
@@ -234,8 +331,10 @@ journal_replay(struct journal *j, int (*fn)(void *, uint32_t,
 				break;
 			if (hdr[1] > cap) {
 				unsigned char *n = realloc(buf, hdr[1]);
-				if (n == NULL)
+				if (n == NULL) {
+					e = ENOMEM;
 					break;
+				}
 				buf = n;
 				cap = hdr[1];
 			}
@@ -257,21 +356,67 @@ journal_replay(struct journal *j, int (*fn)(void *, uint32_t,
 			pthread_mutex_unlock(&j->mu);
 			total++;
 			if (fn(arg, old[i], &r) == -1) {
-				fclose(fp);
-				free(buf);
-				free(old);
-				return -1;
+				e = EINTR;
+				break;
 			}
 		}
+		/* A torn or corrupt record ends a segment; a read error does
+		 * not: the segment stays for the next start. */
+		if (e == 0 && ferror(fp)) {
+			e = errno ? errno : EIO;
+			set_errpath(j, old[i]);
+		}
 		fclose(fp);
-		free(buf);
+		if (e != 0)
+			break;
+		/* Read whole: it goes once its records are done.  One whose
+		 * replay was cut short stays for the next start. */
 		pthread_mutex_lock(&j->mu);
-		if ((s = seg_find(j, old[i])) != NULL)
+		if ((s = seg_find(j, old[i])) != NULL) {
+			s->unread = 0;
 			seg_reap(j, s);
+		}
 		pthread_mutex_unlock(&j->mu);
 	}
+	free(buf);
 	free(old);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
 	return total;
+}
+
+int
+journal_prepare(struct journal *j)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->fd < 0)
+		rc = seg_roll(j, 0);
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+int
+journal_reserve_ahead(struct journal *j)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->fd >= 0 && j->next_fd < 0 &&
+	    j->reserved - j->cur_bytes < j->seg_bytes / 2) {
+		if ((j->next_fd = seg_create(j, j->last + 1, j->seg_bytes)) ==
+		    -1)
+			rc = -1;
+		else {
+			j->next = j->last;
+			j->next_reserved = j->seg_bytes;
+		}
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
 }
 
 int64_t
@@ -279,7 +424,7 @@ journal_append(struct journal *j, const struct jrec *r)
 {
 	uint32_t hdr[3];
 	uint16_t tl;
-	size_t body;
+	size_t body, need;
 	unsigned char *buf;
 	struct seg *s;
 	int64_t rc = -1;
@@ -290,7 +435,8 @@ journal_append(struct journal *j, const struct jrec *r)
 		return -1;
 	}
 	body = J_FIXED + r->topiclen + r->len;
-	if ((buf = malloc(J_HDR + body)) == NULL)
+	need = J_HDR + body;
+	if ((buf = malloc(need)) == NULL)
 		return -1;
 	tl = (uint16_t)r->topiclen;
 	memcpy(buf + J_HDR, &r->invno, 8);
@@ -305,27 +451,27 @@ journal_append(struct journal *j, const struct jrec *r)
 	memcpy(buf, hdr, J_HDR);
 
 	pthread_mutex_lock(&j->mu);
-	if (j->fd >= 0 && j->cur_bytes >= j->seg_bytes) {
-		if (fdatasync(j->fd) == -1)
+	if (j->fd >= 0 && j->cur_bytes == 0 && need > j->reserved) {
+		/* A record larger than a segment, into an empty one. */
+		if (reserve(j, j->fd, need) == -1) {
+			set_errpath(j, j->cur);
 			goto out;
-		close(j->fd);
-		j->fd = -1;
-		j->dirty = 0;
-		if ((s = seg_find(j, j->cur)) != NULL) {
-			s->closed = 1;
-			seg_reap(j, s);
 		}
+		j->reserved = need;
 	}
-	if (j->fd < 0 && seg_open_new(j) == -1)
+	if ((j->fd < 0 || j->cur_bytes + need > j->reserved) &&
+	    seg_roll(j, need) == -1)
 		goto out;
-	if (writeall(j->fd, buf, J_HDR + body) == -1)
+	if (writeall(j->fd, buf, need) == -1) {
+		set_errpath(j, j->cur);
 		goto out;
-	j->cur_bytes += J_HDR + body;
-	j->live_bytes += J_HDR + body;
+	}
+	j->cur_bytes += need;
+	j->live_bytes += need;
 	j->dirty = 1;
 	s = seg_find(j, j->cur);
 	s->pending++;
-	s->bytes += J_HDR + body;
+	s->bytes += need;
 	rc = j->cur;
 out:
 	pthread_mutex_unlock(&j->mu);
@@ -356,8 +502,8 @@ journal_sync(struct journal *j)
 	j->dirty = 0;
 	/* fdatasync outside the lock would race with a roll; segments are
 	 * small and syncs are batched, so hold it. */
-	if (fd >= 0)
-		rc = fdatasync(fd);
+	if (fd >= 0 && (rc = fdatasync(fd)) == -1)
+		set_errpath(j, j->cur);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }
@@ -373,18 +519,31 @@ journal_bytes(struct journal *j)
 	return b;
 }
 
-void
-journal_close(struct journal *j)
+const char *
+journal_error(struct journal *j)
+{
+	return j->errpath[0] != '\0' ? j->errpath : j->dir;
+}
+
+int
+journal_close(struct journal *j, char *err, size_t errlen)
 {
 	size_t i;
+	int rc = 0;
 
 	if (j == NULL)
-		return;
+		return 0;
 	pthread_mutex_lock(&j->mu);
 	if (j->fd >= 0) {
-		fdatasync(j->fd);
-		close(j->fd);
+		if ((j->dirty && fdatasync(j->fd) == -1) || close(j->fd) == -1) {
+			set_errpath(j, j->cur);
+			snprintf(err, errlen, "%s: %s", j->errpath,
+			    strerror(errno));
+			rc = -1;
+		}
 	}
+	if (j->next_fd >= 0)
+		close(j->next_fd);
 	for (i = j->nsegs; i-- > 0;) {
 		j->segs[i].closed = 1;
 		seg_reap(j, &j->segs[i]);
@@ -394,4 +553,5 @@ journal_close(struct journal *j)
 	free(j->segs);
 	free(j->dir);
 	free(j);
+	return rc;
 }

@@ -2,17 +2,22 @@
  * mqtt2kafka: bridge checkout invoices from an MQTT topic to a Kafka topic,
  * enriched into invoice documents, at least once.
  *
- * Delivery: paho acknowledges a QoS 1 message before it calls us, so the
- * broker will not send it again.  Before messageArrived returns, the raw
- * message (with its InvoiceNo) is appended to a journal segment in the
- * state directory; a segment is deleted only once every message in it has
- * a Kafka delivery report (idempotent producer, acks=all, no message
+ * Delivery: paho acknowledges a QoS 1 message before it calls
+ * messageArrived, but after it puts the message in its persistence store.
+ * Our store (pstore.c) hands that put to stage(), which numbers the
+ * message and appends it, raw, to a journal segment in the state
+ * directory; if that fails the process ends there, before the PUBACK, and
+ * the broker sends the message again.  The journal reserves its space
+ * ahead (fallocate), so a full disk stops intake cleanly while there is
+ * still room.  A segment is deleted only once every message in it has a
+ * Kafka delivery report (idempotent producer, acks=all, no message
  * timeout).  Segments left by a crash are replayed at start.  Replays and
  * broker redeliveries are duplicates with the same MessageId; the archive
  * writer drops them.
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
@@ -34,6 +39,7 @@
 #include "invoice.h"
 #include "journal.h"
 #include "pstore.h"
+#include "readfile.h"
 #include "timefield.h"
 #include "util.h"
 
@@ -41,6 +47,12 @@
 #define NBUCKETS	256
 #define JBUFSZ		(256 * 1024)
 #define QMAX		4096	/* journaled messages waiting for the worker */
+#define SEGBYTES	(8U << 20)	/* journal segment */
+#define INVBLOCK	10000	/* InvoiceNos reserved at a time */
+#define KEEPMAX		(16U << 20)	/* longer messages are journaled
+					   truncated to --max-size */
+#define PWMAX		4096	/* --mqtt-password-file */
+#define TLSMAX		(16U << 20)	/* --cafile, --cert, --key */
 
 enum { K_INVOICE, K_DEAD };
 
@@ -52,11 +64,15 @@ struct pending {
 	bson_t *doc;		/* for the archive, or NULL */
 };
 
-/* A message journaled by the MQTT callback, waiting for the worker. */
+/* A journaled message, staged by the store hook for on_message, then
+ * waiting for the worker.  invno < 0: longer than --max-size, kept
+ * truncated; -invno is its length. */
 struct qent {
 	struct qent *next;
 	int64_t invno, recv_ns;
 	uint32_t seg;
+	int msgid;
+	const void *id;		/* paho's payload pointer, to match it */
 	size_t len;
 	char *payload;
 	char topic[];		/* NUL-terminated, then the payload */
@@ -80,7 +96,10 @@ static struct {
 	struct journal *jr;
 	struct invno inv_no;
 	struct archive *ar;
-	FILE *dlq;
+	int dlq;		/* --dlq-file, or -1 */
+	int dlq_reg;		/* it is a regular file (synced) */
+	int dlq_failed;		/* a write to it failed (under dlq_mu) */
+	atomic_int dlq_dirty;	/* written since the last sync */
 	pthread_mutex_t dlq_mu;
 	MQTTClient mc;
 	MQTTClient_persistence pstore;
@@ -89,9 +108,13 @@ static struct {
 	char *jbuf, *dbuf;
 	size_t dbufsz;
 	int in_main;		/* producing from the main thread (replay) */
-	atomic_int stopping, lost, fatal;
+	atomic_int stopping, lost, fatal, kfatal, reserve_failed;
 	char user[256], pass[256];
 	int have_user;
+
+	/* staged by the store hook, not yet seen by on_message */
+	pthread_mutex_t st_mu;
+	struct qent *st_head, *st_tail;
 
 	/* hand-off from the MQTT callback to the worker */
 	pthread_mutex_t q_mu;
@@ -138,7 +161,7 @@ help(void)
 	    "      --keepalive SECONDS    MQTT keepalive (30)\n"
 	    "      --mqtt-password-file F user name and password, one a line\n"
 	    "      --cafile F, --cert F, --key F   MQTT TLS files\n"
-	    "      --mqtt-persistence log|file|none  paho's own store (log)\n"
+	    "      --mqtt-persistence log|file|none  paho's QoS 2 state (log)\n"
 	    "  -d, --state-dir DIR        journal and counters "
 	    "(mqtt2kafka.state)\n"
 	    "  -c, --catalog FILE         catalogue CSV Item,Aisle,Price\n"
@@ -148,7 +171,7 @@ help(void)
 	    "      --max-size BYTES       longest message accepted (65536)\n"
 	    "      --max-spool BYTES      journal size that stops intake (1G)\n"
 	    "      --sync-interval DUR    fsync batching (100ms)\n"
-	    "      --drain DUR            wait for Kafka at exit (10s)\n"
+	    "      --drain DUR            wait for Kafka at exit (500ms)\n"
 	    "      --dump FILE            print an archive, one invoice a line\n"
 	    "      --format csv|json      --dump output (csv)\n"
 	    "  -q, --quiet                only errors\n"
@@ -206,6 +229,35 @@ stats(void)
 	    lat_pct(0.5), lat_pct(0.99));
 }
 
+/* Whether the bridge is stopping (a signal, a failure). */
+static int
+halted(void)
+{
+	return B.stopping || B.fatal || sig_stop;
+}
+
+/* Append one dead-letter line (ending in a newline) to --dlq-file in one
+ * write.  Returns 0, or -1 (said, and the bridge stops). */
+static int
+dlq_write(const char *line, size_t n)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&B.dlq_mu);
+	if (B.dlq_failed || writeall(B.dlq, line, n) == -1) {
+		/* After a failed write the file may end in half a line:
+		 * nothing more goes in; the next start cuts it off. */
+		if (!B.dlq_failed)
+			warn("%s", B.dlq_path);
+		B.dlq_failed = 1;
+		B.fatal = 1;
+		rc = -1;
+	} else
+		B.dlq_dirty = 1;
+	pthread_mutex_unlock(&B.dlq_mu);
+	return rc;
+}
+
 /* ==== Kafka ============================================================== */
 
 static void
@@ -216,39 +268,53 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	if (p == NULL)
 		return;
 	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		int done = 1;
+
 		if (p->kind == K_INVOICE) {
 			B.produced++;
 			lat_add(now_mono() - p->t0);
 			if (B.ar != NULL && p->doc != NULL) {
 				int r = archive_add(B.ar, p->key, p->doc);
 				if (r == -1) {
-					warn("%s", B.archive_path);
+					/* Kept in the journal: the next start
+					 * produces it again (a duplicate) and
+					 * archives it. */
+					if (!B.fatal)
+						warn("%s", B.archive_path);
 					B.fatal = 1;
+					done = 0;
 				} else if (r == 0)
 					B.dups++;
 				else
 					B.archived++;
 			}
 		}
-		journal_done(B.jr, p->seg);
+		if (done)
+			journal_done(B.jr, p->seg);
 	} else if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
 	    m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
 		/* Shutting down: it stays in the journal for next time. */
 	} else {
 		B.failed++;
 		warnx("kafka: delivery failed: %s", rd_kafka_err2str(m->err));
-		if (B.dlq != NULL) {
-			size_t n = 0;
-			pthread_mutex_lock(&B.dlq_mu);
-			B.dbuf[0] = '\0';
-			if (inv_json_str(B.dbuf, B.dbufsz, &n, m->payload,
-			    m->len) == 0)
-				fprintf(B.dlq, "{\"Reason\":\"delivery failed: "
-				    "%s\",\"Record\":%s}\n",
-				    rd_kafka_err2str(m->err), B.dbuf);
-			fflush(B.dlq);
-			pthread_mutex_unlock(&B.dlq_mu);
-			journal_done(B.jr, p->seg);
+		if (B.dlq >= 0) {
+			size_t cap = m->len * 6 + 256, n = 0;
+			char *buf = malloc(cap);
+			int k;
+
+			if (buf == NULL)
+				err(1, NULL);
+			k = snprintf(buf, cap, "{\"Reason\":\"delivery failed: "
+			    "%s\",\"Record\":", rd_kafka_err2str(m->err));
+			n = k > 0 && (size_t)k < cap ? (size_t)k : 0;
+			if (n > 0 && inv_json_str(buf, cap, &n, m->payload,
+			    m->len) == 0 && n + 3 <= cap) {
+				memcpy(buf + n, "}\n", 2);
+				n += 2;
+				if (dlq_write(buf, n) == 0)
+					journal_done(B.jr, p->seg);
+			}
+			free(buf);
 		}
 		/* Without a dead-letter file the record stays journaled and
 		 * is retried at the next start. */
@@ -267,7 +333,7 @@ error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 	if (e == RD_KAFKA_RESP_ERR__FATAL) {
 		rd_kafka_fatal_error(rk, buf, sizeof(buf));
 		warnx("kafka: fatal: %s", buf);
-		B.fatal = 1;
+		B.fatal = B.kfatal = 1;
 		return;
 	}
 	if (B.verbose || (!B.quiet && e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN &&
@@ -348,82 +414,86 @@ produce(const char *topic, const char *key, size_t klen, const char *val,
 			dr_cb(B.rk, &m, NULL);
 			return 0;
 		}
-		if (B.stopping || B.fatal) {
+		if (halted()) {
 			if (p->doc != NULL)
 				bson_destroy(p->doc);
 			free(p);
 			return -1;
 		}
-		if (B.in_main)
+		if (B.in_main) {
 			rd_kafka_poll(B.rk, 10);
-		else
+			if (sig_usr1) {
+				sig_usr1 = 0;
+				stats();
+			}
+		} else
 			sleep_sec(0.002);
 	}
 }
 
 /* ==== one message ======================================================== */
 
+/* A message that is not an invoice: to --dlq-file and/or --dlq-topic (or
+ * stderr).  payload holds avail bytes of a message len bytes long. */
 static void
 dead_letter(const char *topic, const char *id, const char *why,
-    const char *payload, size_t len, int64_t recv_ns, uint32_t seg)
+    const char *payload, size_t avail, size_t len, int64_t recv_ns,
+    uint32_t seg)
 {
 	char ts[TM_BUFSZ];
 	struct li_tm t;
-	size_t n = 0, show = len < B.max_size ? len : B.max_size;
+	size_t n = 0, show = avail < B.max_size ? avail : B.max_size;
 	struct pending *p;
-	int written = 0;
+	int bad = 0;
 
 	B.dead++;
 	tm_from_epoch(recv_ns / 1000000000, &t);
 	tm_fmt_rfc3339(&t, ts);
 	n = (size_t)snprintf(B.dbuf, B.dbufsz, "{\"MessageId\":\"%s\","
 	    "\"ReceivedAt\":\"%s\",\"Topic\":", id, ts);
-	inv_json_str(B.dbuf, B.dbufsz, &n, topic, strlen(topic));
+	bad |= inv_json_str(B.dbuf, B.dbufsz, &n, topic, strlen(topic));
 	n += (size_t)snprintf(B.dbuf + n, B.dbufsz - n, ",\"Reason\":");
-	inv_json_str(B.dbuf, B.dbufsz, &n, why, strlen(why));
+	bad |= inv_json_str(B.dbuf, B.dbufsz, &n, why, strlen(why));
 	n += (size_t)snprintf(B.dbuf + n, B.dbufsz - n, ",\"Length\":%zu,"
 	    "\"Truncated\":%s,\"Payload\":", len, show < len ? "true" :
 	    "false");
-	inv_json_str(B.dbuf, B.dbufsz, &n, payload, show);
-	n += (size_t)snprintf(B.dbuf + n, B.dbufsz - n, "}");
+	bad |= inv_json_str(B.dbuf, B.dbufsz, &n, payload, show);
+	n += (size_t)snprintf(B.dbuf + n, B.dbufsz - n, "}\n");
+	if (bad || n >= B.dbufsz)
+		errx(1, "dead letter %s: too large to write", id);
 
-	if (B.verbose || (B.dlq == NULL && B.dlq_topic == NULL))
+	if (B.verbose || (B.dlq < 0 && B.dlq_topic == NULL))
 		warnx("%s: dead letter %s: %s", topic, id, why);
-	if (B.dlq != NULL) {
-		pthread_mutex_lock(&B.dlq_mu);
-		if (fwrite(B.dbuf, 1, n, B.dlq) != n || putc('\n', B.dlq) ==
-		    EOF || fflush(B.dlq) == EOF) {
-			warn("%s", B.dlq_path);
-			B.fatal = 1;
-		} else
-			written = 1;
-		pthread_mutex_unlock(&B.dlq_mu);
-	}
+	/* On a failed write it stays journaled for the next start. */
+	if (B.dlq >= 0 && dlq_write(B.dbuf, n) == -1)
+		return;
 	if (B.dlq_topic != NULL) {
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			err(1, NULL);
 		p->seg = seg;
 		p->kind = K_DEAD;
 		p->t0 = now_mono();
-		produce(B.dlq_topic, id, strlen(id), B.dbuf, n, p);
-	} else if (written || B.dlq == NULL)
+		produce(B.dlq_topic, id, strlen(id), B.dbuf, n - 1, p);
+	} else
 		journal_done(B.jr, seg);
 }
 
 /* Enrich and produce one journaled message (from segment seg, with its
- * InvoiceNo, 0 when it had none). */
+ * InvoiceNo: 0 when it had none, -LENGTH when it was longer than
+ * --max-size and kept truncated). */
 static void
 process(const char *topic, const char *payload, size_t len, int64_t recv_ns,
     int64_t invno, uint32_t seg)
 {
 	char id[INV_IDLEN + 1], why[256];
 	uint64_t key = inv_message_id(topic, payload, len, id);
+	size_t full = invno < 0 ? (size_t)-invno : len;
 	int ok;
 	struct pending *p;
 	struct li_tm when;
 	size_t n;
 
-	if (len > B.max_size) {
+	if (full > B.max_size) {
 		snprintf(why, sizeof(why), "message longer than %zu bytes",
 		    B.max_size);
 		ok = 0;
@@ -433,7 +503,7 @@ process(const char *topic, const char *payload, size_t len, int64_t recv_ns,
 	if (!ok || invno <= 0) {
 		if (ok)
 			snprintf(why, sizeof(why), "no invoice number");
-		dead_letter(topic, id, why, payload, len, recv_ns, seg);
+		dead_letter(topic, id, why, payload, len, full, recv_ns, seg);
 		return;
 	}
 	if (B.inv->nunknown > 0)
@@ -454,8 +524,10 @@ process(const char *topic, const char *payload, size_t len, int64_t recv_ns,
 		}
 	}
 	if (n == 0) {	/* cannot happen with bounded fields; be safe */
+		if (p->doc != NULL)
+			bson_destroy(p->doc);
 		free(p);
-		dead_letter(topic, id, "invoice too large", payload, len,
+		dead_letter(topic, id, "invoice too large", payload, len, full,
 		    recv_ns, seg);
 		return;
 	}
@@ -471,7 +543,7 @@ replay_one(void *arg, uint32_t seg, const struct jrec *r)
 	topic[r->topiclen] = '\0';
 	B.replayed++;
 	process(topic, r->payload, r->len, r->recv_ns, r->invno, seg);
-	return B.stopping || B.fatal ? -1 : 0;
+	return halted() ? -1 : 0;
 }
 
 /* ==== MQTT =============================================================== */
@@ -509,17 +581,180 @@ worker_run(void *arg)
 	return NULL;
 }
 
-/* Journal a message and hand it to the worker.  Returns 0, or -1 when it
- * was not journaled (paho keeps it and calls again). */
-static int
-take(const char *topic, size_t tlen, const char *payload, size_t len)
+/* Say why the bridge stops now, before paho acknowledges the message it
+ * is handling, and end the process: the broker keeps the message and
+ * sends it again.  Nothing is lost by ending here: what was acknowledged
+ * before is in the journal (as after a kill -9). */
+static void
+die_unacked(const char *file, int e)
+{
+	warnx("%s: %s; stopped before acknowledging the message", file,
+	    strerror(e));
+	_exit(1);
+}
+
+/* Number a message and append it to the journal.  Returns the entry
+ * (owned by the caller), or NULL with errno set and *file naming the file
+ * that failed. */
+static struct qent *
+journal_msg(const char *topic, size_t tlen, const char *payload, size_t len,
+    const char **file)
 {
 	struct qent *e;
 	struct jrec r;
+	size_t keep = len > KEEPMAX ? B.max_size : len;
 	int64_t s, invno = 0;
 
+	*file = "mqtt2kafka";
+	if ((e = malloc(sizeof(*e) + tlen + 1 + keep + 1)) == NULL)
+		return NULL;
+	memcpy(e->topic, topic, tlen);
+	e->topic[tlen] = '\0';
+	e->payload = e->topic + tlen + 1;
+	if (keep > 0)
+		memcpy(e->payload, payload, keep);
+	e->payload[keep] = '\0';
+	e->len = keep;
+	e->recv_ns = (int64_t)(now_wall() * 1e9);
+	/* Every message gets its number before it is journaled, so that a
+	 * replay prices and numbers it the same; a dead letter leaves a
+	 * gap.  One kept truncated carries its length instead. */
+	if (keep < len)
+		invno = -(int64_t)len;
+	else if (len <= B.max_size && (invno = invno_next(&B.inv_no)) < 0) {
+		*file = B.inv_no.path;
+		goto fail;
+	}
+	r.invno = invno;
+	r.recv_ns = e->recv_ns;
+	r.topic = e->topic;
+	r.topiclen = tlen;
+	r.payload = e->payload;
+	r.len = keep;
+	if ((s = journal_append(B.jr, &r)) < 0) {
+		*file = journal_error(B.jr);
+		goto fail;
+	}
+	e->invno = invno;
+	e->seg = (uint32_t)s;
+	e->next = NULL;
+	e->id = NULL;
+	e->msgid = 0;
+	B.received++;
+	return e;
+fail:
+	{
+		int saved = errno;
+		free(e);
+		errno = saved;
+	}
+	return NULL;
+}
+
+/* Reserve the next InvoiceNo block and journal segment while half of the
+ * current ones is left: a full or failing disk then stops intake cleanly
+ * (exit 1), with room left for what arrives until the bridge has
+ * disconnected. */
+static void
+reserve_ahead(void)
+{
+	const char *file = NULL;
+
+	if (B.reserve_failed)
+		return;
+	if (invno_low(&B.inv_no) && invno_reserve(&B.inv_no) == -1)
+		file = B.inv_no.path;
+	else if (journal_reserve_ahead(B.jr) == -1)
+		file = journal_error(B.jr);
+	if (file != NULL) {
+		warn("%s: cannot reserve space, stopping", file);
+		B.reserve_failed = 1;
+		B.fatal = 1;
+	}
+}
+
+/* paho's store hook for a received message, called before paho sends
+ * its PUBACK (pstore.h): journal it, stage it for on_message.  When that
+ * fails the process ends here, so the broker never has a PUBACK for a
+ * message that is not on disk. */
+static int
+stage(void *ctx, int nbufs, char **bufs, int *lens)
+{
+	struct qent *e;
+	const char *file;
+	size_t tlen;
+
+	(void)ctx;
+	if (nbufs < 8 || lens[1] < 0 || lens[5] != (int)sizeof(int) ||
+	    lens[6] < 1)
+		die_unacked("mqtt", EPROTO);
+	tlen = strnlen(bufs[6], (size_t)lens[6]);
+	if ((e = journal_msg(bufs[6], tlen, bufs[1], (size_t)lens[1],
+	    &file)) == NULL)
+		die_unacked(file, errno);
+	e->id = bufs[1];
+	memcpy(&e->msgid, bufs[5], sizeof(int));
+	pthread_mutex_lock(&B.st_mu);
+	if (B.st_tail != NULL)
+		B.st_tail->next = e;
+	else
+		B.st_head = e;
+	B.st_tail = e;
+	pthread_mutex_unlock(&B.st_mu);
+	reserve_ahead();
+	return 0;
+}
+
+/* paho's store failed to write what it keeps itself (QoS 2 state):
+ * before acknowledging what it was for, end here; a remove that failed
+ * (the entry may come back after a restart, harmlessly) stops the bridge
+ * cleanly, as any failing file does. */
+static void
+store_failed(void *ctx, const char *file, int e, int unacked)
+{
+	(void)ctx;
+	if (unacked)
+		die_unacked(file, e);
+	if (!B.fatal)
+		warnx("%s: %s", file, strerror(e));
+	B.fatal = 1;
+}
+
+/* The staged entry of the message paho hands to on_message, or NULL when
+ * the hook did not see it (paho restored it from its store). */
+static struct qent *
+unstage(const MQTTClient_message *m)
+{
+	struct qent *e, *prev = NULL;
+
+	pthread_mutex_lock(&B.st_mu);
+	for (e = B.st_head; e != NULL; prev = e, e = e->next)
+		if (e->id == m->payload && e->msgid == m->msgid)
+			break;
+	if (e != NULL) {
+		if (prev != NULL)
+			prev->next = e->next;
+		else
+			B.st_head = e->next;
+		if (B.st_tail == e)
+			B.st_tail = prev;
+		e->next = NULL;
+	}
+	pthread_mutex_unlock(&B.st_mu);
+	return e;
+}
+
+/* Hand a journaled message to the worker, waiting while the journal or
+ * the worker's queue is full (paho reads nothing meanwhile; the broker
+ * keeps the rest).  When stopping, it stays in the journal for the next
+ * start. */
+static void
+hand_off(struct qent *e)
+{
+	while (journal_bytes(B.jr) > B.max_spool && !halted())
+		sleep_sec(0.01);
 	pthread_mutex_lock(&B.q_mu);
-	while (B.q_n >= QMAX && !B.stopping && !B.fatal) {
+	while (B.q_n >= QMAX && !halted()) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 10000000;
@@ -529,44 +764,11 @@ take(const char *topic, size_t tlen, const char *payload, size_t len)
 		}
 		pthread_cond_timedwait(&B.q_nonfull, &B.q_mu, &ts);
 	}
-	pthread_mutex_unlock(&B.q_mu);
-	if (B.stopping || B.fatal)
-		return -1;
-	if ((e = malloc(sizeof(*e) + tlen + 1 + len + 1)) == NULL)
-		return -1;
-	memcpy(e->topic, topic, tlen);
-	e->topic[tlen] = '\0';
-	e->payload = e->topic + tlen + 1;
-	if (len > 0)
-		memcpy(e->payload, payload, len);
-	e->payload[len] = '\0';
-	e->len = len;
-	e->recv_ns = (int64_t)(now_wall() * 1e9);
-	/* Every message gets its number before it is journaled, so that a
-	 * replay prices and numbers it the same; a dead letter leaves a gap. */
-	if (len <= B.max_size && (invno = invno_next(&B.inv_no)) < 0) {
-		warn("%s/invoice-no", B.state_dir);
-		B.fatal = 1;
+	if (halted()) {
+		pthread_mutex_unlock(&B.q_mu);
 		free(e);
-		return -1;
+		return;
 	}
-	r.invno = invno;
-	r.recv_ns = e->recv_ns;
-	r.topic = e->topic;
-	r.topiclen = tlen;
-	r.payload = e->payload;
-	r.len = len;
-	if ((s = journal_append(B.jr, &r)) < 0) {
-		warn("%s: journal", B.state_dir);
-		B.fatal = 1;
-		free(e);
-		return -1;
-	}
-	e->invno = invno;
-	e->seg = (uint32_t)s;
-	e->next = NULL;
-	B.received++;
-	pthread_mutex_lock(&B.q_mu);
 	if (B.q_tail != NULL)
 		B.q_tail->next = e;
 	else
@@ -575,27 +777,30 @@ take(const char *topic, size_t tlen, const char *payload, size_t len)
 	if (B.q_n++ == 0)
 		pthread_cond_signal(&B.q_nonempty);
 	pthread_mutex_unlock(&B.q_mu);
-	return 0;
 }
 
 static int
 on_message(void *ctx, char *topic_name, int topic_len, MQTTClient_message *m)
 {
+	struct qent *e;
+	const char *file;
 	size_t tlen;
 
-	if (B.stopping || B.fatal)
-		return 0;	/* paho keeps it (and its persistence) */
-	/* Back-pressure: while the journal is over its bound, do not take
-	 * more; the broker keeps them for our persistent session. */
-	while (journal_bytes(B.jr) > B.max_spool) {
-		if (B.stopping || B.fatal)
+	(void)ctx;
+	if ((e = unstage(m)) == NULL) {
+		/* Restored by paho from a store an earlier version wrote:
+		 * it stays there until this returns 1. */
+		tlen = topic_len > 0 ? (size_t)topic_len : strlen(topic_name);
+		if ((e = journal_msg(topic_name, tlen, m->payload != NULL ?
+		    m->payload : "", (size_t)(m->payloadlen > 0 ?
+		    m->payloadlen : 0), &file)) == NULL) {
+			if (!B.fatal)
+				warn("%s", file);
+			B.fatal = 1;
 			return 0;
-		sleep_sec(0.01);
+		}
 	}
-	tlen = topic_len > 0 ? (size_t)topic_len : strlen(topic_name);
-	if (take(topic_name, tlen, m->payload != NULL ? m->payload : "",
-	    (size_t)(m->payloadlen > 0 ? m->payloadlen : 0)) == -1)
-		return 0;
+	hand_off(e);
 	MQTTClient_freeMessage(&m);
 	MQTTClient_free(topic_name);
 	return 1;
@@ -672,26 +877,52 @@ mqtt_connect(void)
 	return 0;
 }
 
+/* Check a file paho or OpenSSL will read by name: a regular file (a FIFO
+ * would block them), at most max bytes.  Exits 1 when it is not. */
+static void
+check_input(const char *path, size_t max)
+{
+	char why[128];
+	struct stat st;
+	int fd;
+
+	if ((fd = li_open_input(path, 0, why, sizeof(why))) == -1)
+		errx(1, "%s: %s", path, why);
+	if (fstat(fd, &st) == -1)
+		err(1, "%s", path);
+	close(fd);
+	if ((uint64_t)st.st_size > max)
+		errx(1, "%s: larger than %zu bytes", path, max);
+}
+
 static void
 read_credentials(void)
 {
 	const char *u = getenv("MQTT_USERNAME"), *pw = getenv("MQTT_PASSWORD");
 
 	if (B.pwfile != NULL) {
-		FILE *fp = fopen(B.pwfile, "r");
-		size_t l;
+		char why[128], *buf, *nl;
+		size_t len;
 
-		if (fp == NULL)
-			err(1, "%s", B.pwfile);
-		if (fgets(B.user, sizeof(B.user), fp) == NULL)
-			errx(1, "%s: no user name", B.pwfile);
-		if (fgets(B.pass, sizeof(B.pass), fp) == NULL)
-			B.pass[0] = '\0';
-		fclose(fp);
-		B.user[strcspn(B.user, "\r\n")] = '\0';
-		B.pass[strcspn(B.pass, "\r\n")] = '\0';
-		l = strlen(B.user);
-		if (l == 0)
+		if ((buf = li_read_file(B.pwfile, PWMAX, &len, why,
+		    sizeof(why))) == NULL)
+			errx(1, "%s: %s", B.pwfile, why);
+		nl = buf + strcspn(buf, "\n");
+		if (nl - buf >= (ptrdiff_t)sizeof(B.user))
+			errx(1, "%s: user name too long", B.pwfile);
+		snprintf(B.user, sizeof(B.user), "%.*s", (int)(nl - buf), buf);
+		if (*nl == '\n') {
+			char *p = nl + 1;
+			size_t l = strcspn(p, "\n");
+			if (l >= sizeof(B.pass))
+				errx(1, "%s: password too long", B.pwfile);
+			snprintf(B.pass, sizeof(B.pass), "%.*s", (int)l, p);
+		}
+		explicit_bzero(buf, len);
+		free(buf);
+		B.user[strcspn(B.user, "\r")] = '\0';
+		B.pass[strcspn(B.pass, "\r")] = '\0';
+		if (B.user[0] == '\0')
 			errx(1, "%s: no user name", B.pwfile);
 		B.have_user = 1;
 	} else if (u != NULL) {
@@ -699,6 +930,161 @@ read_credentials(void)
 		snprintf(B.pass, sizeof(B.pass), "%s", pw ? pw : "");
 		B.have_user = 1;
 	}
+}
+
+/* ==== stopping =========================================================== */
+
+/* What the main thread is blocked in, and since when (µs), for the
+ * watchdog. */
+static _Atomic(const char *) B_doing;
+static atomic_llong B_since;
+
+static void
+doing(const char *what)
+{
+	atomic_store(&B_since, (long long)(now_mono() * 1e6));
+	atomic_store(&B_doing, what);
+}
+
+/* After SIGINT or SIGTERM the bridge stops within a second (plus a
+ * --drain longer than its default): when the main thread is inside a paho
+ * call that does not return on a signal (connect waits up to its timeout
+ * for a silent broker) for 0.3 s after the signal, or the whole stop takes
+ * longer than that, this ends the process.  That is as safe as a kill -9:
+ * whatever was acknowledged is in the journal. */
+static void *
+watchdog_run(void *arg)
+{
+	double seen = 0, limit = 0.85 + (B.drain > 0.5 ? B.drain - 0.5 : 0);
+
+	(void)arg;
+	for (;;) {
+		const char *what;
+		double t, since;
+
+		sleep_sec(0.02);
+		if (!sig_stop)
+			continue;
+		t = now_mono();
+		if (seen == 0)
+			seen = t;
+		what = atomic_load(&B_doing);
+		since = (double)atomic_load(&B_since) / 1e6;
+		if ((what != NULL && t - (since > seen ? since : seen) >= 0.3) ||
+		    t - seen >= limit) {
+			warnx("stopping: %s did not finish in time; exiting, "
+			    "undelivered invoices stay in the journal",
+			    what != NULL ? what : "shutdown");
+			_exit(B.fatal ? 1 : 0);
+		}
+	}
+	return NULL;
+}
+
+/* ==== files ============================================================== */
+
+/* Open --dlq-file for appending (created under the umask), never blocking
+ * on a FIFO; a regular file that ends in half a line (a write cut short)
+ * loses that half.  Returns 0, or -1 with "file: reason" in err. */
+static int
+dlq_open(char *err, size_t errlen)
+{
+	struct stat st;
+	char buf[4096], why[128];
+	off_t end, pos;
+	int fd, fl;
+
+	B.dlq = open(B.dlq_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY, 0666);
+	if (B.dlq == -1 || fstat(B.dlq, &st) == -1)
+		goto fail;
+	if ((fl = fcntl(B.dlq, F_GETFL)) == -1 ||
+	    fcntl(B.dlq, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	B.dlq_reg = 1;
+	if (st.st_size == 0)
+		return 0;
+	if ((fd = li_open_input(B.dlq_path, 0, why, sizeof(why))) == -1)
+		goto fail;
+	for (end = st.st_size; end > 0; end = pos) {
+		ssize_t r, i;
+
+		pos = end > (off_t)sizeof(buf) ? end - (off_t)sizeof(buf) : 0;
+		if ((r = pread(fd, buf, (size_t)(end - pos), pos)) !=
+		    end - pos) {
+			if (r >= 0)
+				errno = EIO;
+			close(fd);
+			goto fail;
+		}
+		for (i = r; i-- > 0;)
+			if (buf[i] == '\n')
+				break;
+		if (i >= 0) {
+			end = pos + i + 1;
+			break;
+		}
+	}
+	close(fd);
+	if (end != st.st_size && ftruncate(B.dlq, end) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", B.dlq_path, strerror(errno));
+	return -1;
+}
+
+/* The periodic fdatasync of the journal, the archive and --dlq-file. */
+static void
+sync_files(void)
+{
+	if (journal_sync(B.jr) == -1) {
+		warn("%s", journal_error(B.jr));
+		B.fatal = 1;
+	}
+	if (B.ar != NULL && archive_sync(B.ar) == -1) {
+		warn("%s", B.archive_path);
+		B.fatal = 1;
+	}
+	if (B.dlq >= 0 && B.dlq_reg && atomic_exchange(&B.dlq_dirty, 0) &&
+	    fdatasync(B.dlq) == -1) {
+		warn("%s", B.dlq_path);
+		B.fatal = 1;
+	}
+}
+
+/* The state directory must take new messages before any is taken: the
+ * first InvoiceNo block and journal segment are reserved now, so that a
+ * full, read-only or missing directory is said before subscribing.  When
+ * the disk is full and the journal has a backlog (replayed), the backlog
+ * is delivered first, which frees its segments.  Exits 1 on failure. */
+static void
+reserve_first(void)
+{
+	const char *file;
+	int waited = 0;
+
+	for (;;) {
+		file = B.inv_no.path;
+		if (invno_reserve(&B.inv_no) == 0) {
+			if (journal_prepare(B.jr) == 0)
+				return;
+			file = journal_error(B.jr);
+		}
+		if (errno != ENOSPC || waited || rd_kafka_outq_len(B.rk) == 0)
+			break;
+		warn("%s: delivering the journal's backlog first", file);
+		while (rd_kafka_outq_len(B.rk) > 0 && !halted()) {
+			rd_kafka_poll(B.rk, 100);
+			sync_files();
+		}
+		if (halted())
+			return;
+		waited = 1;
+	}
+	err(1, "%s", file);
 }
 
 /* ==== main =============================================================== */
@@ -784,7 +1170,9 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dump = NULL, *format = "csv";
-	char errbuf[512], path[4096];
+	char errbuf[4700], path[4096];
+	pthread_t wd;
+	rd_kafka_topic_t *ktopic, *dtopic;
 	long long v;
 	long nrep;
 	int ch, rc = 0, crc;
@@ -803,7 +1191,7 @@ main(int argc, char **argv)
 	B.max_size = 65536;
 	B.max_spool = 1ULL << 30;
 	B.sync_interval = 0.1;
-	B.drain = 10;
+	B.drain = 0.5;
 
 	while ((ch = getopt_long(argc, argv, "b:c:d:qt:u:vX:", longopts,
 	    NULL)) != -1) {
@@ -966,59 +1354,91 @@ main(int argc, char **argv)
 	} else
 		B.cat = catalog_builtin();
 	read_credentials();
+	if (B.cafile != NULL)
+		check_input(B.cafile, TLSMAX);
+	if (B.cert != NULL)
+		check_input(B.cert, TLSMAX);
+	if (B.key != NULL)
+		check_input(B.key, TLSMAX);
 	if (sig_install() == -1)
 		err(1, "sigaction");
 	pthread_mutex_init(&B.dlq_mu, NULL);
 	pthread_mutex_init(&B.q_mu, NULL);
+	pthread_mutex_init(&B.st_mu, NULL);
 	pthread_cond_init(&B.q_nonempty, NULL);
 	pthread_cond_init(&B.q_nonfull, NULL);
+	if ((errno = pthread_create(&wd, NULL, watchdog_run, NULL)) != 0)
+		err(1, "pthread_create");
 	if ((B.inv = malloc(sizeof(*B.inv))) == NULL ||
 	    (B.jbuf = malloc(JBUFSZ)) == NULL)
 		err(1, NULL);
-	B.dbufsz = B.max_size * 6 + 4096;
+	/* A dead letter: its payload and topic escaped, and the rest. */
+	B.dbufsz = (B.max_size + 65536) * 6 + 4096;
 	if ((B.dbuf = malloc(B.dbufsz)) == NULL)
 		err(1, NULL);
+
 	if (mkdir(B.state_dir, 0700) == -1 && errno != EEXIST)
 		err(1, "%s", B.state_dir);
 	snprintf(path, sizeof(path), "%s/invoice-no", B.state_dir);
-	if (invno_open(&B.inv_no, path, 10000, errbuf, sizeof(errbuf)) == -1)
+	if (invno_open(&B.inv_no, path, INVBLOCK, errbuf, sizeof(errbuf)) ==
+	    -1)
 		errx(1, "%s", errbuf);
-	if ((B.jr = journal_open(B.state_dir, 8U << 20, errbuf,
+	if ((B.jr = journal_open(B.state_dir, SEGBYTES, errbuf,
 	    sizeof(errbuf))) == NULL)
 		errx(1, "%s", errbuf);
 	if (B.archive_path != NULL && (B.ar = archive_open(B.archive_path,
 	    errbuf, sizeof(errbuf))) == NULL)
 		errx(1, "%s", errbuf);
-	if (B.dlq_path != NULL && (B.dlq = fopen(B.dlq_path, "a")) == NULL)
-		err(1, "%s", B.dlq_path);
+	B.dlq = -1;
+	if (B.dlq_path != NULL && dlq_open(errbuf, sizeof(errbuf)) == -1)
+		errx(1, "%s", errbuf);
 	B.rk = kafka_new();
+	/* Known topics get their metadata when librdkafka connects, not at
+	 * the first invoice (which then waited about 0.8 s on the mock). */
+	ktopic = rd_kafka_topic_new(B.rk, B.ktopic, NULL);
+	dtopic = B.dlq_topic ? rd_kafka_topic_new(B.rk, B.dlq_topic, NULL) :
+	    NULL;
 
 	/* ---- replay what a previous run left in the journal ------------ */
 	B.in_main = 1;
 	nrep = journal_replay(B.jr, replay_one, NULL);
 	B.in_main = 0;
-	if (nrep > 0 && B.verbose)
+	if (nrep == -1 && errno != EINTR) {
+		warn("%s", journal_error(B.jr));
+		B.fatal = 1;
+	} else if (nrep > 0 && B.verbose)
 		warnx("replaying %ld journaled messages", nrep);
+	if (!halted())
+		reserve_first();
 
 	/* ---- MQTT ------------------------------------------------------- */
 	if ((errno = pthread_create(&B.worker, NULL, worker_run, NULL)) != 0)
 		err(1, "pthread_create");
-	if (!B.stopping && !B.fatal) {
-		snprintf(path, sizeof(path), "%s/paho", B.state_dir);
-		snprintf(B.pspath, sizeof(B.pspath), "%s/paho.log",
-		    B.state_dir);
-		if (B.persist == 2 && pstore_init(&B.pstore, B.pspath) == -1)
+	if (!halted()) {
+		static const enum pstore_kind kinds[] = { PSTORE_MEM,
+		    PSTORE_DIR, PSTORE_LOG };
+		struct pstore_hooks hooks = { stage, store_failed, NULL };
+
+		snprintf(B.pspath, sizeof(B.pspath), B.persist == 1 ?
+		    "%s/paho" : "%s/paho.log", B.state_dir);
+		if (pstore_init(&B.pstore, kinds[B.persist], B.pspath,
+		    &hooks) == -1)
 			err(1, NULL);
 		crc = MQTTClient_create(&B.mc, B.url, B.client_id,
-		    B.persist == 2 ? MQTTCLIENT_PERSISTENCE_USER : B.persist ?
-		    MQTTCLIENT_PERSISTENCE_DEFAULT : MQTTCLIENT_PERSISTENCE_NONE,
-		    B.persist == 2 ? (void *)&B.pstore : B.persist ? path : NULL);
+		    MQTTCLIENT_PERSISTENCE_USER, &B.pstore);
+		if (crc != MQTTCLIENT_SUCCESS && pstore_error(&B.pstore))
+			errx(1, "%s", pstore_error(&B.pstore));
 		if (crc != MQTTCLIENT_SUCCESS)
 			errx(2, "%s: cannot create client: %s", B.url,
 			    MQTTClient_strerror(crc));
 		MQTTClient_setCallbacks(B.mc, NULL, on_lost, on_message, NULL);
-		if ((crc = mqtt_connect()) != 0) {
-			if (tls_err[0] != '\0')
+		doing("connecting to the MQTT broker");
+		crc = mqtt_connect();
+		doing(NULL);
+		if (crc != 0) {
+			if (sig_stop)
+				;	/* interrupted: a clean stop */
+			else if (tls_err[0] != '\0')
 				warnx("%s: TLS: %s", B.url, tls_err);
 			else if (co_ssl())
 				warnx("%s: connection or TLS handshake failed "
@@ -1028,7 +1448,8 @@ main(int argc, char **argv)
 				warnx("%s: %s", B.url, crc > 0 && crc <= 5 ?
 				    "connection refused" :
 				    MQTTClient_strerror(crc));
-			rc = 1;
+			if (!sig_stop)
+				rc = 1;
 			B.stopping = 1;
 		} else if (!B.quiet)
 			warnx("subscribed to %s at %s", B.mtopic, B.url);
@@ -1036,30 +1457,24 @@ main(int argc, char **argv)
 
 	/* ---- run -------------------------------------------------------- */
 	next_sync = now_mono() + B.sync_interval;
-	while (!sig_stop && !B.stopping && !B.fatal) {
+	while (!halted()) {
 		double t;
 
 		rd_kafka_poll(B.rk, 50);
 		t = now_mono();
 		if (t >= next_sync) {
-			if (journal_sync(B.jr) == -1) {
-				warn("%s: journal", B.state_dir);
-				B.fatal = 1;
-			}
-			if (B.ar != NULL && archive_sync(B.ar) == -1) {
-				warn("%s", B.archive_path);
-				B.fatal = 1;
-			}
-			if (B.dlq != NULL)
-				fdatasync(fileno(B.dlq));
+			sync_files();
 			next_sync = t + B.sync_interval;
 		}
 		if (sig_usr1) {
 			sig_usr1 = 0;
 			stats();
 		}
-		if (B.lost && t >= next_try) {
-			if (mqtt_connect() == 0) {
+		if (B.lost && t >= next_try && !halted()) {
+			doing("connecting to the MQTT broker");
+			crc = mqtt_connect();
+			doing(NULL);
+			if (crc == 0) {
 				B.lost = 0;
 				backoff = 0.5;
 				if (!B.quiet)
@@ -1077,9 +1492,19 @@ main(int argc, char **argv)
 	/* ---- shut down: stop intake, drain Kafka, keep the rest --------- */
 	B.stopping = 1;
 	if (B.mc != NULL) {
+		struct qent *e, *next;
+
+		doing("disconnecting from the MQTT broker");
 		if (!B.lost)
-			MQTTClient_disconnect(B.mc, 2000);
+			MQTTClient_disconnect(B.mc, 500);
 		MQTTClient_destroy(&B.mc);
+		doing(NULL);
+		/* Staged but never handed over: they stay journaled. */
+		for (e = B.st_head; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+		B.st_head = B.st_tail = NULL;
 	}
 	/* The worker hands what is queued to librdkafka and stops. */
 	pthread_mutex_lock(&B.q_mu);
@@ -1087,30 +1512,38 @@ main(int argc, char **argv)
 	pthread_cond_signal(&B.q_nonempty);
 	pthread_mutex_unlock(&B.q_mu);
 	pthread_join(B.worker, NULL);
-	if (B.persist == 2)
-		pstore_fini(&B.pstore);
+	pstore_fini(&B.pstore);
 	{
 		double end = now_mono() + B.drain;
 		while (rd_kafka_outq_len(B.rk) > 0 && now_mono() < end &&
-		    !B.fatal)
-			rd_kafka_poll(B.rk, 50);
+		    !B.kfatal)
+			rd_kafka_poll(B.rk, 20);
 	}
 	if (rd_kafka_outq_len(B.rk) > 0 && !B.quiet)
 		warnx("kafka: %d messages not delivered; kept in the journal",
 		    rd_kafka_outq_len(B.rk));
+	doing("closing the Kafka producer");
 	rd_kafka_purge(B.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
 	    RD_KAFKA_PURGE_F_NON_BLOCKING);
 	rd_kafka_poll(B.rk, 0);
+	if (ktopic != NULL)
+		rd_kafka_topic_destroy(ktopic);
+	if (dtopic != NULL)
+		rd_kafka_topic_destroy(dtopic);
 	rd_kafka_destroy(B.rk);
+	doing(NULL);
 	if (B.ar != NULL && archive_close(B.ar) == -1) {
 		warn("%s", B.archive_path);
 		rc = 1;
 	}
 	B.ar = NULL;
-	journal_close(B.jr);
+	if (journal_close(B.jr, errbuf, sizeof(errbuf)) == -1) {
+		warnx("%s", errbuf);
+		rc = 1;
+	}
 	B.jr = NULL;
-	if (B.dlq != NULL && (fflush(B.dlq) == EOF ||
-	    fdatasync(fileno(B.dlq)) == -1 || fclose(B.dlq) == EOF)) {
+	if (B.dlq >= 0 && ((B.dlq_reg && B.dlq_dirty &&
+	    fdatasync(B.dlq) == -1) || close(B.dlq) == -1)) {
 		warn("%s", B.dlq_path);
 		rc = 1;
 	}

@@ -1,5 +1,6 @@
 #include "pstore.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -15,8 +16,9 @@
 
 #define PS_HDR		7	/* op, key length (2), data length (4) */
 #define PS_MAXLOG	(64 << 20)
+#define PS_MAXREC	(256U << 20)
+#define PS_MAXBUFS	16
 #define PS_ERR		MQTTCLIENT_PERSISTENCE_ERROR
-#define PS_RBUF		4096	/* removes of received messages held back */
 
 struct pentry {
 	char *key;
@@ -25,14 +27,42 @@ struct pentry {
 };
 
 struct pstore {
+	enum pstore_kind kind;
 	const char *path;
-	int fd;
+	struct pstore_hooks hooks;
+	int fd;			/* PSTORE_LOG: the log, appending */
 	struct pentry *e;
 	size_t n, cap;
 	off_t size;
-	unsigned char rbuf[PS_RBUF];	/* 'R' records not yet written */
-	size_t rlen;
+	int has_err;
+	char err[4400];
 };
+
+/* Remember a failure on file (errno e). */
+static void
+note(struct pstore *s, const char *file, int e)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", file, strerror(e));
+	s->has_err = 1;
+}
+
+/* A write failed: tell the hook (which may not return). */
+static void
+write_failed(struct pstore *s, const char *file, int e, int unacked)
+{
+	note(s, file, e);
+	if (s->hooks.failed != NULL)
+		s->hooks.failed(s->hooks.ctx, file, e, unacked);
+	errno = e;
+}
+
+static int
+is_queue_key(const char *key)
+{
+	return strncmp(key, "q-", 2) == 0 || strncmp(key, "qv5-", 4) == 0;
+}
+
+/* ==== the in-memory map ================================================= */
 
 static long
 find(struct pstore *s, const char *key)
@@ -51,6 +81,13 @@ drop(struct pstore *s, long i)
 	free(s->e[i].key);
 	free(s->e[i].data);
 	s->e[i] = s->e[--s->n];
+}
+
+static void
+drop_all(struct pstore *s)
+{
+	while (s->n > 0)
+		drop(s, (long)s->n - 1);
 }
 
 /* Set key to data (owned afterwards).  Returns 0 or -1. */
@@ -81,30 +118,54 @@ set(struct pstore *s, const char *key, char *data, uint32_t len)
 	return 0;
 }
 
-/* Append one record, after pre[0..prelen) (held-back records), in one
- * writev.  Returns the bytes written, or -1. */
+/* writev all of iov[0..n), going on after a short write (so that a
+ * failure reports its own errno).  Returns 0 or -1 with errno set. */
 static int
-put_record(int fd, const void *pre, size_t prelen, char op, const char *key,
-    char *const *bufs, const int *lens, int nbufs)
+writev_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/* ==== PSTORE_LOG: one append-only file ================================== */
+
+/* Append one record in one writev.  Returns the bytes written, or -1. */
+static int
+put_record(int fd, char op, const char *key, char *const *bufs,
+    const int *lens, int nbufs)
 {
 	unsigned char hdr[PS_HDR];
-	struct iovec iov[3 + 8];
+	struct iovec iov[2 + PS_MAXBUFS];
 	uint16_t kl = (uint16_t)strlen(key);
 	uint32_t dl = 0;
 	size_t total;
 	int i, n = 0;
 
-	if (nbufs > 8)
+	if (nbufs > PS_MAXBUFS) {
+		errno = EINVAL;
 		return -1;
+	}
 	for (i = 0; i < nbufs; i++)
 		dl += (uint32_t)lens[i];
 	hdr[0] = (unsigned char)op;
 	memcpy(hdr + 1, &kl, 2);
 	memcpy(hdr + 3, &dl, 4);
-	if (prelen > 0) {
-		iov[n].iov_base = (void *)pre;
-		iov[n++].iov_len = prelen;
-	}
 	iov[n].iov_base = hdr;
 	iov[n++].iov_len = PS_HDR;
 	iov[n].iov_base = (void *)key;
@@ -113,103 +174,276 @@ put_record(int fd, const void *pre, size_t prelen, char op, const char *key,
 		iov[n].iov_base = bufs[i];
 		iov[n++].iov_len = (size_t)lens[i];
 	}
-	total = prelen + PS_HDR + kl + dl;
-	/* One writev; a short write leaves a torn tail, ignored at load. */
-	if (writev(fd, iov, n) != (ssize_t)total)
+	total = PS_HDR + kl + dl;
+	/* One writev; a failure leaves a torn tail, ignored at load (and
+	 * the bridge stops: nothing is appended after it). */
+	if (writev_all(fd, iov, n) == -1)
 		return -1;
 	return (int)total;
 }
 
-/* Rewrite the log from the live entries. */
+/* Rewrite the log from the live entries and reopen it for appending.
+ * Returns 0, or -1 with the failure noted. */
 static int
 compact(struct pstore *s)
 {
 	struct atomic_file af;
+	struct stat st;
 	size_t i;
 	int fd;
 
-	if (atomic_open(&af, s->path) == -1)
+	if (atomic_open(&af, s->path) == -1) {
+		note(s, s->path, errno);
 		return -1;
+	}
 	af.nosync = 1;
 	fd = fileno(af.fp);
+	(void)fchmod(fd, 0600);
 	for (i = 0; i < s->n; i++) {
 		char *b = s->e[i].data;
 		int l = (int)s->e[i].len;
-		if (put_record(fd, NULL, 0, 'P', s->e[i].key, &b, &l, 1) < 0) {
+		if (put_record(fd, 'P', s->e[i].key, &b, &l, 1) < 0) {
+			note(s, s->path, errno);
 			atomic_abort(&af);
 			return -1;
 		}
 	}
-	if (atomic_commit(&af) == -1)
+	if (atomic_commit(&af) == -1) {
+		note(s, s->path, errno);
 		return -1;
-	s->rlen = 0;	/* the new log holds only live entries */
+	}
 	if (s->fd >= 0)
 		close(s->fd);
-	s->fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	s->size = 0;
-	if (s->fd >= 0) {
-		struct stat st;
-		if (fstat(s->fd, &st) == 0)
-			s->size = st.st_size;
+	if ((s->fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1 ||
+	    fstat(s->fd, &st) == -1) {
+		note(s, s->path, errno);
+		return -1;
 	}
-	return s->fd >= 0 ? 0 : -1;
+	s->size = st.st_size;
+	return 0;
 }
+
+/* Load the log (absent: empty).  Returns 0, or -1 with the failure
+ * noted.  A torn or corrupt record ends it. */
+static int
+load_log(struct pstore *s)
+{
+	unsigned char hdr[PS_HDR];
+	char *key = NULL;
+	FILE *fp;
+	int rc = 0, fd;
+
+	if ((fd = open(s->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		note(s, s->path, errno);
+		return -1;
+	}
+	if ((fp = fdopen(fd, "rb")) == NULL || (key = malloc(65536)) == NULL) {
+		note(s, s->path, errno);
+		if (fp != NULL)
+			fclose(fp);
+		else
+			close(fd);
+		free(key);
+		return -1;
+	}
+	for (;;) {
+		uint16_t kl;
+		uint32_t dl;
+		char *data;
+
+		if (fread(hdr, 1, PS_HDR, fp) != PS_HDR)
+			break;
+		memcpy(&kl, hdr + 1, 2);
+		memcpy(&dl, hdr + 3, 4);
+		if ((hdr[0] != 'P' && hdr[0] != 'R') || dl > PS_MAXREC ||
+		    fread(key, 1, kl, fp) != kl)
+			break;
+		key[kl] = '\0';
+		if ((data = malloc(dl ? dl : 1)) == NULL) {
+			note(s, s->path, ENOMEM);
+			rc = -1;
+			break;
+		}
+		if (fread(data, 1, dl, fp) != dl) {
+			free(data);
+			break;
+		}
+		if (hdr[0] == 'P') {
+			if (set(s, key, data, dl) == -1) {
+				free(data);
+				note(s, s->path, ENOMEM);
+				rc = -1;
+				break;
+			}
+		} else {
+			long i = find(s, key);
+			free(data);
+			if (i >= 0)
+				drop(s, i);
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		note(s, s->path, errno ? errno : EIO);
+		rc = -1;
+	}
+	fclose(fp);
+	free(key);
+	return rc;
+}
+
+/* ==== PSTORE_DIR: a file per key ======================================== */
+
+static int
+key_path(const struct pstore *s, const char *key, const char *suffix,
+    char *buf, size_t cap)
+{
+	if (key[0] == '\0' || key[0] == '.' || strchr(key, '/') != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((size_t)snprintf(buf, cap, "%s/%s%s", s->path, key, suffix) >=
+	    cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write a key's file: a temp file renamed over it (not synced, like
+ * paho's own store).  Returns 0, or -1 with errno and the file in bad. */
+static int
+dir_put(struct pstore *s, const char *key, char *const *bufs,
+    const int *lens, int nbufs, char *bad, size_t badlen)
+{
+	char path[4096], tmp[4200];
+	struct iovec iov[PS_MAXBUFS];
+	int fd, i, e;
+
+	if (key_path(s, key, "", path, sizeof(path)) == -1 ||
+	    key_path(s, key, ".tmp", tmp, sizeof(tmp)) == -1 ||
+	    nbufs > PS_MAXBUFS) {
+		snprintf(bad, badlen, "%s/%s", s->path, key);
+		if (nbufs > PS_MAXBUFS)
+			errno = EINVAL;
+		return -1;
+	}
+	snprintf(bad, badlen, "%s", tmp);
+	for (i = 0; i < nbufs; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = (size_t)lens[i];
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return -1;
+	if (writev_all(fd, iov, nbufs) == -1) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	if (close(fd) == -1) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		e = errno;
+		unlink(tmp);
+		snprintf(bad, badlen, "%s", path);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_dir(struct pstore *s)
+{
+	DIR *d;
+	struct dirent *de;
+	char path[4096];
+
+	if (mkdir(s->path, 0700) == -1 && errno != EEXIST) {
+		note(s, s->path, errno);
+		return -1;
+	}
+	if ((d = opendir(s->path)) == NULL) {
+		note(s, s->path, errno);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		size_t len = strlen(de->d_name);
+		char *data;
+		ssize_t r;
+		int fd;
+
+		if (de->d_name[0] == '.' || (len > 4 &&
+		    strcmp(de->d_name + len - 4, ".tmp") == 0) ||
+		    key_path(s, de->d_name, "", path, sizeof(path)) == -1)
+			continue;
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+		    fstat(fd, &st) == -1) {
+			note(s, path, errno);
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > PS_MAXREC) {
+			close(fd);
+			continue;
+		}
+		if ((data = malloc(st.st_size ? (size_t)st.st_size : 1)) ==
+		    NULL) {
+			close(fd);
+			note(s, path, ENOMEM);
+			goto fail;
+		}
+		r = read(fd, data, (size_t)st.st_size);
+		close(fd);
+		if (r != st.st_size || set(s, de->d_name, data,
+		    (uint32_t)r) == -1) {
+			free(data);
+			note(s, path, r == -1 ? errno : r != st.st_size ? EIO :
+			    ENOMEM);
+			goto fail;
+		}
+	}
+	closedir(d);
+	return 0;
+fail:
+	closedir(d);
+	return -1;
+}
+
+/* ==== paho's interface =================================================== */
 
 static int
 ps_open(void **handle, const char *client, const char *uri, void *ctx)
 {
 	struct pstore *s = ctx;
-	FILE *fp;
-	unsigned char hdr[PS_HDR];
 
+	(void)client;
+	(void)uri;
 	*handle = s;
-	if ((fp = fopen(s->path, "rb")) != NULL) {
-		for (;;) {
-			uint16_t kl;
-			uint32_t dl;
-			char key[65536], *data;
-
-			if (fread(hdr, 1, PS_HDR, fp) != PS_HDR)
-				break;
-			memcpy(&kl, hdr + 1, 2);
-			memcpy(&dl, hdr + 3, 4);
-			if (fread(key, 1, kl, fp) != kl || dl > (256U << 20))
-				break;
-			key[kl] = '\0';
-			if ((data = malloc(dl ? dl : 1)) == NULL)
-				break;
-			if (fread(data, 1, dl, fp) != dl) {
-				free(data);
-				break;
-			}
-			if (hdr[0] == 'P') {
-				if (set(s, key, data, dl) == -1) {
-					free(data);
-					break;
-				}
-			} else {
-				long i = find(s, key);
-				free(data);
-				if (i >= 0)
-					drop(s, i);
-			}
-		}
-		fclose(fp);
+	s->has_err = 0;
+	drop_all(s);
+	switch (s->kind) {
+	case PSTORE_LOG:
+		/* Start from a compact log holding only what is live. */
+		if (load_log(s) == -1 || compact(s) == -1)
+			return PS_ERR;
+		break;
+	case PSTORE_DIR:
+		if (load_dir(s) == -1)
+			return PS_ERR;
+		break;
+	case PSTORE_MEM:
+		break;
 	}
-	/* Start from a compact log holding only what is live. */
-	return compact(s) == 0 ? 0 : PS_ERR;
-}
-
-/* Write the held-back removes.  Returns 0 or -1. */
-static int
-flush_removes(struct pstore *s)
-{
-	if (s->rlen == 0 || s->fd < 0)
-		return 0;
-	if (writeall(s->fd, s->rbuf, s->rlen) == -1)
-		return -1;
-	s->size += (off_t)s->rlen;
-	s->rlen = 0;
 	return 0;
 }
 
@@ -217,12 +451,13 @@ static int
 ps_close(void *h)
 {
 	struct pstore *s = h;
-	int rc = flush_removes(s) == 0 ? 0 : PS_ERR;
+	int rc = 0;
 
-	while (s->n > 0)
-		drop(s, (long)s->n - 1);
-	if (s->fd >= 0)
-		close(s->fd);
+	drop_all(s);
+	if (s->fd >= 0 && close(s->fd) == -1) {
+		note(s, s->path, errno);
+		rc = PS_ERR;
+	}
 	s->fd = -1;
 	return rc;
 }
@@ -231,33 +466,55 @@ static int
 ps_put(void *h, char *key, int nbufs, char *bufs[], int lens[])
 {
 	struct pstore *s = h;
+	char bad[4300];
 	uint32_t total = 0, off = 0;
 	char *data;
 	int i, w;
 
+	if (is_queue_key(key) && s->hooks.queue != NULL)
+		return s->hooks.queue(s->hooks.ctx, nbufs, bufs, lens) == 0 ?
+		    0 : PS_ERR;
 	for (i = 0; i < nbufs; i++)
 		total += (uint32_t)lens[i];
-	if ((data = malloc(total ? total : 1)) == NULL)
+	if ((data = malloc(total ? total : 1)) == NULL) {
+		write_failed(s, s->path, ENOMEM, 1);
 		return PS_ERR;
+	}
 	for (i = 0; i < nbufs; i++) {
 		memcpy(data + off, bufs[i], (size_t)lens[i]);
 		off += (uint32_t)lens[i];
 	}
-	/* Held-back removes go first, in the same writev: a key paho
-	 * reuses is removed before it is put again. */
-	if (nbufs > 8) {
-		char *b = data;
-		int l = (int)total;
-		w = put_record(s->fd, s->rbuf, s->rlen, 'P', key, &b, &l, 1);
-	} else
-		w = put_record(s->fd, s->rbuf, s->rlen, 'P', key, bufs, lens,
-		    nbufs);
-	if (w < 0 || set(s, key, data, total) == -1) {
+	switch (s->kind) {
+	case PSTORE_LOG:
+		if (nbufs > PS_MAXBUFS) {
+			char *b = data;
+			int l = (int)total;
+			w = put_record(s->fd, 'P', key, &b, &l, 1);
+		} else
+			w = put_record(s->fd, 'P', key, bufs, lens, nbufs);
+		if (w < 0) {
+			free(data);
+			write_failed(s, s->path, errno, 1);
+			return PS_ERR;
+		}
+		s->size += w;
+		break;
+	case PSTORE_DIR:
+		if (dir_put(s, key, bufs, lens, nbufs, bad, sizeof(bad)) ==
+		    -1) {
+			free(data);
+			write_failed(s, bad, errno, 1);
+			return PS_ERR;
+		}
+		break;
+	case PSTORE_MEM:
+		break;
+	}
+	if (set(s, key, data, total) == -1) {
 		free(data);
+		write_failed(s, s->path, ENOMEM, 1);
 		return PS_ERR;
 	}
-	s->rlen = 0;
-	s->size += w;
 	return 0;
 }
 
@@ -278,49 +535,41 @@ static int
 ps_remove(void *h, char *key)
 {
 	struct pstore *s = h;
+	char path[4096];
 	long i = find(s, key);
-	size_t kl;
 	int w;
 
 	if (i < 0)
 		return 0;
 	drop(s, i);
-	if (s->n == 0 && s->size > (1 << 20)) {
-		/* Nothing live: start the log over. */
-		if (ftruncate(s->fd, 0) == 0) {
+	switch (s->kind) {
+	case PSTORE_LOG:
+		if (s->n == 0 && s->size > (1 << 20) &&
+		    ftruncate(s->fd, 0) == 0) {
+			/* Nothing live: start the log over. */
 			s->size = 0;
-			s->rlen = 0;
 			return 0;
 		}
-	}
-	kl = strlen(key);
-	if (key[0] == 'q' && kl <= 64) {
-		/* A message handed to the callback (paho's "q-" keys):
-		 * forgetting it may wait for the next put or a full buffer.
-		 * A crash before that delivers it again: a duplicate with
-		 * the same MessageId, never a loss. */
-		unsigned char *r;
-		uint16_t k16 = (uint16_t)kl;
-		uint32_t zero = 0;
-
-		if (s->rlen + PS_HDR + kl > sizeof(s->rbuf) &&
-		    flush_removes(s) == -1)
+		if ((w = put_record(s->fd, 'R', key, NULL, NULL, 0)) < 0) {
+			write_failed(s, s->path, errno, 0);
 			return PS_ERR;
-		r = s->rbuf + s->rlen;
-		r[0] = 'R';
-		memcpy(r + 1, &k16, 2);
-		memcpy(r + 3, &zero, 4);
-		memcpy(r + PS_HDR, key, kl);
-		s->rlen += PS_HDR + kl;
-	} else {
-		if ((w = put_record(s->fd, s->rbuf, s->rlen, 'R', key, NULL,
-		    NULL, 0)) < 0)
-			return PS_ERR;
-		s->rlen = 0;
+		}
 		s->size += w;
+		if (s->size > PS_MAXLOG && compact(s) == -1) {
+			write_failed(s, s->path, errno, 0);
+			return PS_ERR;
+		}
+		break;
+	case PSTORE_DIR:
+		if (key_path(s, key, "", path, sizeof(path)) == 0 &&
+		    unlink(path) == -1 && errno != ENOENT) {
+			write_failed(s, path, errno, 0);
+			return PS_ERR;
+		}
+		break;
+	case PSTORE_MEM:
+		break;
 	}
-	if (s->size > PS_MAXLOG && compact(s) == -1)
-		return PS_ERR;
 	return 0;
 }
 
@@ -337,8 +586,13 @@ ps_keys(void *h, char ***keys, int *nkeys)
 	if ((*keys = calloc(s->n, sizeof(char *))) == NULL)
 		return PS_ERR;
 	for (i = 0; i < s->n; i++)
-		if (((*keys)[i] = strdup(s->e[i].key)) == NULL)
+		if (((*keys)[i] = strdup(s->e[i].key)) == NULL) {
+			while (i-- > 0)
+				free((*keys)[i]);
+			free(*keys);
+			*keys = NULL;
 			return PS_ERR;
+		}
 	*nkeys = (int)s->n;
 	return 0;
 }
@@ -347,14 +601,31 @@ static int
 ps_clear(void *h)
 {
 	struct pstore *s = h;
+	char path[4096];
+	int rc = 0;
 
-	while (s->n > 0)
-		drop(s, (long)s->n - 1);
-	s->rlen = 0;
-	if (s->fd >= 0 && ftruncate(s->fd, 0) == -1)
-		return PS_ERR;
-	s->size = 0;
-	return 0;
+	switch (s->kind) {
+	case PSTORE_LOG:
+		if (s->fd >= 0 && ftruncate(s->fd, 0) == -1) {
+			note(s, s->path, errno);
+			rc = PS_ERR;
+		} else
+			s->size = 0;
+		break;
+	case PSTORE_DIR:
+		for (size_t i = 0; i < s->n; i++)
+			if (key_path(s, s->e[i].key, "", path,
+			    sizeof(path)) == 0 && unlink(path) == -1 &&
+			    errno != ENOENT) {
+				note(s, path, errno);
+				rc = PS_ERR;
+			}
+		break;
+	case PSTORE_MEM:
+		break;
+	}
+	drop_all(s);
+	return rc;
 }
 
 static int
@@ -364,14 +635,18 @@ ps_containskey(void *h, char *key)
 }
 
 int
-pstore_init(MQTTClient_persistence *p, const char *path)
+pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
+    const char *path, const struct pstore_hooks *hooks)
 {
 	struct pstore *s = calloc(1, sizeof(*s));
 
 	if (s == NULL)
 		return -1;
+	s->kind = kind;
 	s->path = path;
 	s->fd = -1;
+	if (hooks != NULL)
+		s->hooks = *hooks;
 	memset(p, 0, sizeof(*p));
 	p->context = s;
 	p->popen = ps_open;
@@ -383,6 +658,14 @@ pstore_init(MQTTClient_persistence *p, const char *path)
 	p->pclear = ps_clear;
 	p->pcontainskey = ps_containskey;
 	return 0;
+}
+
+const char *
+pstore_error(const MQTTClient_persistence *p)
+{
+	const struct pstore *s = p->context;
+
+	return s != NULL && s->has_err ? s->err : NULL;
 }
 
 void

@@ -1,20 +1,49 @@
 #ifndef M2K_PSTORE_H
 #define M2K_PSTORE_H
-/* paho's persistence interface on one append-only log file instead of a
- * file per message: a put is one writev(2), written before paho returns
- * to it; the remove of a message handed to the callback ("q-" keys) is
- * held back and written with the next put (or when 4 KiB of them wait, or
- * at close), so a crash can bring such a message back (a duplicate, never
- * a loss).  The log is replayed at open, emptied when nothing is live and
- * rewritten when it grows.  A torn record at the end is ignored.  Like paho's own file
- * store it does not fsync: it survives a killed process, not a power
- * loss. */
+/* paho's persistence interface, the bridge's hook before every
+ * acknowledgement.  paho 1.3.x puts a received message in its store (a
+ * "q-" key) before it sends the PUBACK, so the put is the one place where
+ * the bridge sees a message before the broker forgets it: queue puts go to
+ * the queue hook (the bridge journals the message there) and are not kept
+ * in the store at all.  Everything else paho stores (QoS 2 state) is kept
+ * in one of three ways:
+ *   PSTORE_LOG  one append-only file (a put is one writev(2)), replayed at
+ *               open, rewritten when it grows; a torn record at the end is
+ *               ignored;
+ *   PSTORE_DIR  a file per key in a directory;
+ *   PSTORE_MEM  in memory only.
+ * A failed write calls the failed hook (with the file and errno) before
+ * paho goes on to acknowledge; the store never fsyncs: it survives a killed
+ * process, not a power loss.  Files are created mode 0600 (they hold
+ * customer data). */
 #include <MQTTClientPersistence.h>
 
-/* Fill p to keep paho's store in the file at path (path is borrowed and
- * must outlive the client).  Pass p to MQTTClient_create with
- * MQTTCLIENT_PERSISTENCE_USER.  Returns 0 or -1 (ENOMEM). */
-int pstore_init(MQTTClient_persistence *p, const char *path);
+enum pstore_kind { PSTORE_LOG, PSTORE_DIR, PSTORE_MEM };
+
+struct pstore_hooks {
+	/* A received message (paho's bufs: payload length, payload, qos,
+	 * retained, dup, msgid, topic with its NUL, topic length, ...) that
+	 * paho will acknowledge when this returns 0.  Returns 0 when it is
+	 * durable elsewhere, -1 to fail the put. */
+	int (*queue)(void *ctx, int nbufs, char **bufs, int *lens);
+	/* A write to the store failed (errno err on file path): a put,
+	 * before paho acknowledges what it is for (unacked 1), or a remove
+	 * (unacked 0: the entry may come back after a restart). */
+	void (*failed)(void *ctx, const char *path, int err, int unacked);
+	void *ctx;
+};
+
+/* Fill p to keep paho's store at path (a file for PSTORE_LOG, a directory
+ * for PSTORE_DIR, unused for PSTORE_MEM; borrowed, it must outlive the
+ * client).  hooks is copied; its members may be NULL.  Pass p to
+ * MQTTClient_create with MQTTCLIENT_PERSISTENCE_USER.  Returns 0 or -1
+ * (ENOMEM). */
+int pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
+    const char *path, const struct pstore_hooks *hooks);
+
+/* "file: reason" of the last failure (opening the store included), or
+ * NULL when there was none. */
+const char *pstore_error(const MQTTClient_persistence *p);
 
 /* Free what pstore_init allocated (after MQTTClient_destroy). */
 void pstore_fini(MQTTClient_persistence *p);

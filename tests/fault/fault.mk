@@ -2,7 +2,7 @@
 # linked with tests/fault/faultinj.c behind -Wl,--wrap, so that the Nth
 # open, write, fsync, rename or close of a chosen file fails on demand.
 # tests/fault/lib.sh drives them; docs/fuzzing.md ("Fault injection").
-FAULT_WRAP := open openat fopen fdopen mkstemp write writev ftruncate \
+FAULT_WRAP := open openat fopen fdopen mkstemp write writev ftruncate fallocate \
 	fwrite fputs fputc putc puts putchar vfprintf fprintf printf fflush \
 	ferror fsync fdatasync rename close fclose
 FAULT_LDFLAGS := $(FAULT_WRAP:%=-Wl,--wrap=%)

@@ -8,7 +8,8 @@
  * snapshot written with fprintf fails just as one written with write(2).
  *
  * Environment (all optional; with none set the wrappers only pass through):
- *   LI_FAULT_OPS    comma list of open,write,fsync,rename,close (default all)
+ *   LI_FAULT_OPS    comma list of open,write,fsync,rename,close (default all);
+ *                   write covers ftruncate and fallocate too
  *   LI_FAULT_PATH   only files whose path contains this string count
  *                   (default: every file but stdin, stdout and stderr;
  *                   "<stdout>" names standard output)
@@ -17,8 +18,9 @@
  *   LI_FAULT_STICKY 1: every matching call after the Nth fails too, as on
  *                   a disk that stays full
  *   LI_FAULT_REPORT a file: each injection appends "inject OP PATH", and
- *                   a normal exit appends "calls N", the number of matching
- *                   calls the run made (how far a sweep over N must go)
+ *                   a normal exit appends "calls-OP N" for each op, then
+ *                   "calls N", the number of matching calls the run made
+ *                   (how far a sweep over N must go)
  *
  * tests/fault/lib.sh drives a sweep over N; docs/fuzzing.md ("Fault
  * injection") says what the sweeps check.
@@ -41,7 +43,7 @@ enum { OP_OPEN = 1, OP_WRITE = 2, OP_FSYNC = 4, OP_RENAME = 8, OP_CLOSE = 16 };
 
 static pthread_mutex_t fi_lock = PTHREAD_MUTEX_INITIALIZER;
 static int fi_ready, fi_ops = 0x1f, fi_errno = EIO, fi_sticky;
-static long fi_n, fi_calls;
+static long fi_n, fi_calls, fi_opcalls[5];
 static const char *fi_path, *fi_report;
 static char *fdpath[MAXFD];
 static FILE *poisoned[MAXPOISON];
@@ -66,6 +68,7 @@ int __real_ferror(FILE *);
 int __real_fsync(int);
 int __real_fdatasync(int);
 int __real_ftruncate(int, off_t);
+int __real_fallocate(int, int, off_t, off_t);
 int __real_rename(const char *, const char *);
 int __real_close(int);
 int __real_fclose(FILE *);
@@ -95,9 +98,13 @@ report(const char *fmt, ...)
 	errno = saved;
 }
 
+static const char *opname(int op);
+
 static void
 fi_exit_report(void)
 {
+	for (int i = 0; i < 5; i++)
+		report("calls-%s %ld\n", opname(1 << i), fi_opcalls[i]);
 	report("calls %ld\n", fi_calls);
 }
 
@@ -177,6 +184,9 @@ fi_decide(int op, const char *path)
 	fi_init();
 	if ((fi_ops & op) && path_matches(path)) {
 		fi_calls++;
+		for (int i = 0; i < 5; i++)
+			if (op == 1 << i)
+				fi_opcalls[i]++;
 		if (fi_n > 0 && (fi_calls == fi_n || (fi_sticky && fi_calls > fi_n)))
 			e = fi_errno;
 	}
@@ -381,6 +391,19 @@ __wrap_ftruncate(int fd, off_t len)
 		return -1;
 	}
 	return __real_ftruncate(fd, len);
+}
+
+/* A reservation of space (mqtt2kafka's journal) fails as a write would. */
+int
+__wrap_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	int e;
+
+	if ((e = fi_decide(OP_WRITE, path_of_fd(fd))) != 0) {
+		errno = e;
+		return -1;
+	}
+	return __real_fallocate(fd, mode, off, len);
 }
 
 size_t

@@ -1,6 +1,8 @@
 /* Tests of mqtt2kafka's on-disk state: the journal (append, replay after a
- * crash, torn records, segment removal), InvoiceNo persistence and the
- * BSON archive (dedup, torn tail, dump). */
+ * crash, torn records, segment removal, space reserved ahead, write and
+ * read failures), InvoiceNo persistence (blocks reserved ahead) and the
+ * BSON archive (dedup, torn tail, no writes after a failed one, dump of
+ * what is not a regular file). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../mqtt2kafka/archive.h"
@@ -98,7 +103,7 @@ test_journal_replay(void **state)
 	assert_int_equal(journal_sync(j), 0);
 	/* Segment 1 went when it was rolled and done; closing (or a crash)
 	 * leaves the two with undelivered records. */
-	journal_close(j);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
 	assert_int_equal(count_segments(), 2);
 	snprintf(path, sizeof(path), "%s/journal.%010u", dir, 3U);
 	fd = open(path, O_WRONLY | O_APPEND);
@@ -118,8 +123,148 @@ test_journal_replay(void **state)
 		journal_done(j, s.segs[i]);
 	assert_int_equal(count_segments(), 1);
 	journal_done(j, 4);
-	journal_close(j);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
 	assert_int_equal(count_segments(), 0);
+}
+
+static int
+stop_at_first(void *arg, uint32_t seg, const struct jrec *r)
+{
+	(void)arg;
+	(void)seg;
+	(void)r;
+	return -1;
+}
+
+/* A replay cut short (a signal) keeps every segment it did not finish,
+ * even when the records it did hand over are delivered. */
+static void
+test_journal_replay_cut(void **state)
+{
+	char err[256];
+	struct journal *j;
+	struct seen s;
+
+	(void)state;
+	j = journal_open(dir, 16, err, sizeof(err));
+	append(j, 1, "one");
+	append(j, 2, "two");
+	append(j, 3, "three");
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	assert_int_equal(count_segments(), 3);
+	j = journal_open(dir, 16, err, sizeof(err));
+	assert_int_equal(journal_replay(j, stop_at_first, NULL), -1);
+	assert_int_equal(errno, EINTR);
+	journal_done(j, 1);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	assert_int_equal(count_segments(), 3);
+	j = journal_open(dir, 16, err, sizeof(err));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(journal_replay(j, collect, &s), 3);
+	assert_string_equal(s.payloads[2], "three");
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+}
+
+/* Limit the size of files this process writes (EFBIG past it). */
+static void
+limit_fsize(rlim_t n)
+{
+	struct rlimit rl = { n, RLIM_INFINITY };
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+static void
+test_journal_reserve(void **state)
+{
+	char err[256], path[128], big[3000];
+	struct journal *j;
+	struct stat st;
+	struct seen s;
+	int i;
+
+	(void)state;
+	j = journal_open(dir, 4096, err, sizeof(err));
+	assert_non_null(j);
+	/* The first segment is made, with its space reserved, before any
+	 * record; its size stays 0. */
+	assert_int_equal(journal_prepare(j), 0);
+	snprintf(path, sizeof(path), "%s/journal.%010u", dir, 1U);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_true(st.st_blocks * 512 >= 4096);
+	assert_int_equal(journal_reserve_ahead(j), 0);
+	assert_int_equal(count_segments(), 1);	/* not needed yet */
+	/* Past half the reservation, the next segment is made ready. */
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = '\0';
+	append(j, 1, big);
+	assert_int_equal(journal_reserve_ahead(j), 0);
+	assert_int_equal(count_segments(), 2);
+	snprintf(path, sizeof(path), "%s/journal.%010u", dir, 2U);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	/* The next record does not fit segment 1: it goes to 2. */
+	append(j, 2, big);
+	assert_int_equal(journal_bytes(j), 2 * (12 + 18 + 1 + 2999));
+	/* A record larger than a segment gets a segment of its own. */
+	{
+		char huge[10000];
+		memset(huge, 'y', sizeof(huge));
+		huge[sizeof(huge) - 1] = '\0';
+		append(j, 3, huge);
+	}
+	journal_done(j, 1);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	assert_int_equal(count_segments(), 2);
+	j = journal_open(dir, 4096, err, sizeof(err));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(journal_replay(j, collect, &s), 2);
+	assert_int_equal(s.invnos[0], 2);
+	assert_int_equal(s.invnos[1], 3);
+	for (i = 0; i < s.n; i++)
+		journal_done(j, s.segs[i]);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	assert_int_equal(count_segments(), 0);
+}
+
+static void
+test_journal_failures(void **state)
+{
+	char err[256], path[128], big[2000];
+	struct journal *j;
+	struct jrec r;
+	struct seen s;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	/* A write that fails (here: past RLIMIT_FSIZE) says which file. */
+	pid = fork();
+	if (pid == 0) {
+		j = journal_open(dir, 1 << 20, err, sizeof(err));
+		limit_fsize(1000);
+		memset(big, 'x', sizeof(big));
+		r = (struct jrec){ 1, 1, "t", 1, big, sizeof(big) };
+		if (journal_append(j, &r) != -1 || errno != EFBIG ||
+		    strstr(journal_error(j), "/journal.0000000001") == NULL)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* A segment that cannot be read is an error, and is kept. */
+	snprintf(path, sizeof(path), "%s/journal.%010u", dir, 7U);
+	assert_int_equal(mkdir(path, 0700), 0);
+	j = journal_open(dir, 1 << 20, err, sizeof(err));
+	assert_non_null(j);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(journal_replay(j, collect, &s), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_non_null(strstr(journal_error(j), "/journal.0000000007"));
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	assert_int_equal(rmdir(path), 0);
 }
 
 static void
@@ -151,6 +296,33 @@ test_invno(void **state)
 	fclose(fp);
 	assert_int_equal(invno_open(&n, path, 10, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not an invoice number"));
+	fp = fopen(path, "w");
+	fputs("12345678901234567890123456789012345678901234567890123456789\n"
+	    "1234567890\n", fp);
+	fclose(fp);
+	assert_int_equal(invno_open(&n, path, 10, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not an invoice number"));
+
+	/* Reserving ahead: the next block while half of this one is left. */
+	fp = fopen(path, "w");
+	fputs("101\n", fp);
+	fclose(fp);
+	assert_int_equal(invno_open(&n, path, 10, err, sizeof(err)), 0);
+	assert_true(invno_low(&n));
+	assert_int_equal(invno_reserve(&n), 0);	/* 101..110 */
+	assert_false(invno_low(&n));
+	for (i = 0; i < 5; i++)
+		assert_int_equal(invno_next(&n), 101 + i);
+	assert_false(invno_low(&n));
+	assert_int_equal(invno_next(&n), 106);
+	assert_true(invno_low(&n));
+	assert_int_equal(invno_reserve(&n), 0);	/* 111..120 */
+	assert_false(invno_low(&n));
+	invno_close(&n);
+	fp = fopen(path, "r");
+	assert_non_null(fgets(err, sizeof(err), fp));
+	fclose(fp);
+	assert_string_equal(err, "121\n");
 }
 
 static void
@@ -203,6 +375,66 @@ test_archive(void **state)
 	assert_int_equal(archive_dump("/nonexistent/x", 0, stdout, err,
 	    sizeof(err)), -1);
 	(void)n;
+	/* Neither a device nor a FIFO is read (nor blocks). */
+	assert_int_equal(archive_dump("/dev/zero", 0, stdout, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "/dev/zero: not a regular file");
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(archive_dump(path, 0, stdout, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": not a regular file"));
+	assert_null(archive_open(path, err, sizeof(err)));
+	assert_non_null(strstr(err, ": not a regular file"));
+}
+
+static void
+test_archive_write_fails(void **state)
+{
+	char err[256], path[128], id[32];
+	struct archive *a;
+	bson_t *doc;
+	pid_t pid;
+	int st, i, r = 0;
+	uint32_t doclen;
+	FILE *null;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/a.bson", dir);
+	doc = BCON_NEW("MessageId", BCON_UTF8("0000000000000001"), "Pad",
+	    BCON_UTF8("......................................"
+	    "........................................"));
+	doclen = doc->len;
+	bson_destroy(doc);
+	pid = fork();
+	if (pid == 0) {
+		a = archive_open(path, err, sizeof(err));
+		limit_fsize(700);
+		/* One document is cut short, and nothing is written
+		 * after it. */
+		for (i = 0; i < 10 && r >= 0; i++) {
+			snprintf(id, sizeof(id), "%016x", i + 1);
+			doc = BCON_NEW("MessageId", BCON_UTF8(id), "Pad",
+			    BCON_UTF8("......................................"
+			    "........................................"));
+			r = archive_add(a, archive_key(id, 16), doc);
+			bson_destroy(doc);
+		}
+		if (r != -1 || archive_add(a, 99, doc = bson_new()) != -1)
+			_exit(1);
+		bson_destroy(doc);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* The next open cuts the torn document off. */
+	a = archive_open(path, err, sizeof(err));
+	assert_non_null(a);
+	assert_int_equal(archive_count(a), 700 / doclen);
+	assert_int_equal(archive_close(a), 0);
+	null = fopen("/dev/null", "w");
+	assert_int_equal(archive_dump(path, 0, null, err, sizeof(err)),
+	    700 / doclen);
+	fclose(null);
 }
 
 int
@@ -211,8 +443,16 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_journal_replay, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_journal_replay_cut, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_journal_reserve, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_journal_failures, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_invno, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_archive_write_fails, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
