@@ -196,7 +196,8 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 		warnx("%s", errbuf);
 		goto out;
 	}
-	cv->h = top + used;	/* only the lines drawn */
+	if (top + used < cv->h)
+		cv->h = top + used;	/* only the lines drawn */
 	if (cv_output(cv, &out, color, 0) == -1)
 		err(1, "output");
 	if (fwrite(out.p, 1, out.len, stdout) != out.len) {

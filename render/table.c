@@ -38,7 +38,7 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 	int ncols, i, num[64], dec[64], wid[64], total, row;
 	size_t *order = NULL, n = 0, r, from = chart_first_row(s, t), shown;
 	struct fmt_num f;
-	int rc = -1, alerts = s->kind == CH_ALERTS;
+	int rc = -1, alerts = s->kind == CH_ALERTS, rule;
 
 	if (s->columns) {
 		if ((ncols = chart_split_names(s->columns, buf, sizeof(buf),
@@ -119,6 +119,9 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 		}
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
+	/* The header and its rule take 2 lines, "N more rows" one; in 2
+	 * lines the rule gives way to it. */
+	rule = h >= 3 || n == 0;
 	shown = h - 2 >= (int)n ? n : (size_t)(h > 3 ? h - 3 : 0);
 	/* Column kinds and natural widths. */
 	f.grouping = env->grouping;
@@ -190,11 +193,12 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 				    ST_BOLD);
 			else
 				cv_text(cv, cx, y, cw, hn, strlen(hn), ST_BOLD);
-			cv_hline(cv, cx, y + 1, cw, G->h, ST_GREY);
+			if (rule)
+				cv_hline(cv, cx, y + 1, cw, G->h, ST_GREY);
 			cx += wid[i] + TABLE_GAP;
 		}
 	}
-	row = y + 2;
+	row = y + 1 + rule;
 	if (h < 2) {
 		snprintf(err, errlen, "%s: too low for a table", t->name);
 		goto out;
