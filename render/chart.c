@@ -39,6 +39,16 @@ chart_spec_init(struct chart_spec *s, enum chart_kind kind)
 	s->weight = 1;
 }
 
+int
+chart_iround(double v, int lo, int hi)
+{
+	if (!(v >= lo))
+		return lo;
+	if (v >= hi)
+		return hi;
+	return (int)lround(v);
+}
+
 uint8_t
 chart_pal(int i)
 {

@@ -17,6 +17,10 @@ struct item {
 	double v;
 };
 
+/* v rounded to the nearest integer and kept in [lo, hi]; NaN gives lo.
+ * Every double that becomes a cell position goes through it. */
+int chart_iround(double v, int lo, int hi);
+
 /* Colour of series i. */
 uint8_t chart_pal(int i);
 

@@ -30,4 +30,26 @@ printf 'a,b\n' | LC_ALL=$U render table -H 2 >t2.out
 printf 'a  b\n─  ─\n' >t2.want
 check_same "a header-only table in 2 lines" t2.want t2.out
 
+# x labels longer than 63 bytes: cut to fit, first and last half each
+# (render took snprintf's would-be length as the length of a 64-byte
+# buffer and drew the stack bytes after it).
+{ echo x,v; printf '%0100d,1\n' 0 | tr 0 a; printf '%0100d,2\n' 0 | tr 0 b
+} >longx.csv
+A100=$(printf '%0100d' 0 | tr 0 a) B100=$(printf '%0100d' 0 | tr 0 b)
+LC_ALL=$U render line -w 60 -H 10 longx.csv >lx.out 2>lx.err
+check "a line chart of 100-byte x labels exits 0" test $? -eq 0
+check "its output is well-formed" well_formed lx.out
+check "in 10 lines" test "$(wc -l <lx.out)" -eq 10
+check_grep "the first and last x labels share the width" \
+    "^    a{26}…  b{26}…\$" lx.out
+LC_ALL=$U render line -w 220 -H 6 longx.csv >lx.out 2>lx.err
+check "a wide chart shows 100-byte x labels whole" \
+    test "$(tail -n 1 lx.out)" = "    $A100$(printf '%16s' '')$B100"
+printf 'line file=longx.csv title=Long\n' >lx.layout
+LC_ALL=$U render dash --layout lx.layout --dir . --once -w 60 -H 12 \
+    >lxd.out 2>lxd.err
+check "a dashboard line panel of 100-byte x labels exits 0" test $? -eq 0
+check_grep "its x labels are cut in its box" \
+    "^│     a{24}…  b{24}… │\$" lxd.out
+
 done_testing
