@@ -164,10 +164,7 @@ cv_put(struct canvas *cv, int x, int y, uint32_t cp, uint8_t style)
 	int w;
 
 	/* Never let data put control characters on the terminal. */
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-		cp = fmt_utf8 ? 0xfffd : '?';
-	if (cp >= 0x80 && !fmt_utf8)
-		cp = '?';
+	cp = cp_shown(cp);
 	w = cp_width(cp);
 	if (y < 0 || y >= cv->h || x >= cv->w)
 		return w;
@@ -231,6 +228,10 @@ cv_raw(struct canvas *cv, int x, int y, const char *s, size_t len,
 
 	while (i < len) {
 		i += u8_decode(s + i, len - i, &cp);
+		/* Marks before the first character would join whatever is
+		 * left of x: they are dropped. */
+		if (used == 0 && cp_width(cp) == 0)
+			continue;
 		used += cv_put(cv, x + used, y, cp, style);
 	}
 	return used;

@@ -59,17 +59,38 @@ void
 chart_nice(double lo, double hi, int maxticks, double *nlo, double *nhi,
     double *step)
 {
-	double range, raw, mag, f, st;
+	double range, raw, mag, f, st, big;
 
 	if (maxticks < 2)
 		maxticks = 2;
+	if (maxticks > CHART_MAX_TICKS)
+		maxticks = CHART_MAX_TICKS;
+	/* What fmt_parse_num lets in, whatever the caller passes. */
+	if (!(lo >= -FMT_NUM_MAX))
+		lo = -FMT_NUM_MAX;
+	if (!(hi <= FMT_NUM_MAX))
+		hi = FMT_NUM_MAX;
+	if (!(lo <= FMT_NUM_MAX))
+		lo = FMT_NUM_MAX;
+	if (!(hi >= -FMT_NUM_MAX))
+		hi = -FMT_NUM_MAX;
+	big = fmax(fabs(lo), fabs(hi));
 	if (!(hi > lo)) {
-		double d = fabs(lo) > 0 ? fabs(lo) * 0.1 : 1;
+		double d = big > 0 ? big * 0.1 : 1;
 		lo -= d;
 		hi += d;
 	}
+	/* A range too small for the magnitude of its ends would give ticks
+	 * that are the same double: widen it to a billionth of that. */
+	if (hi - lo < big * 1e-9) {
+		double mid = lo / 2 + hi / 2;
+		lo = mid - big * 5e-10;
+		hi = mid + big * 5e-10;
+	}
 	range = hi - lo;
 	raw = range / (maxticks - 1);
+	if (raw < 1e-290)	/* pow(10, ...) must not underflow to 0 */
+		raw = 1e-290;
 	mag = pow(10, floor(log10(raw)));
 	f = raw / mag;
 	if (f <= 1)
@@ -86,6 +107,29 @@ chart_nice(double lo, double hi, int maxticks, double *nlo, double *nhi,
 	if (*nhi <= *nlo)
 		*nhi = *nlo + st;
 	*step = st;
+}
+
+int
+chart_ticks(double lo, double hi, double step, double *v, int max)
+{
+	int n = 0;
+
+	if (max < 1)
+		return 0;
+	if (!(step > 0) || !isfinite(step) || !(hi >= lo) || !isfinite(lo) ||
+	    !isfinite(hi)) {
+		v[n++] = lo;
+		if (max > 1 && hi != lo && isfinite(hi))
+			v[n++] = hi;
+		return n;
+	}
+	for (; n < max; n++) {
+		double t = lo + step * n;
+		if (t > hi + step / 2)
+			break;
+		v[n] = t;
+	}
+	return n;
 }
 
 long
@@ -350,11 +394,12 @@ static int
 ticks_full(double lo, double hi, double step, const struct fmt_num *f)
 {
 	char a[FMT_BUFSZ], b[FMT_BUFSZ];
-	double v;
+	double v[CHART_MAX_TICKS];
+	int i, n = chart_ticks(lo, hi, step, v, CHART_MAX_TICKS);
 
 	a[0] = '\0';
-	for (v = lo; v <= hi + step / 2; v += step) {
-		tick_text(v, step, f, 0, b, sizeof(b));
+	for (i = 0; i < n; i++) {
+		tick_text(v[i], step, f, 0, b, sizeof(b));
 		if (strcmp(a, b) == 0)
 			return 1;
 		memcpy(a, b, sizeof(a));
@@ -367,12 +412,13 @@ int
 chart_axis_width(double lo, double hi, double step, const struct fmt_num *f)
 {
 	char b[FMT_BUFSZ];
-	double v;
-	int w = 1, full = ticks_full(lo, hi, step, f);
+	double v[CHART_MAX_TICKS];
+	int i, w = 1, full = ticks_full(lo, hi, step, f),
+	    n = chart_ticks(lo, hi, step, v, CHART_MAX_TICKS);
 	size_t k;
 
-	for (v = lo; v <= hi + step / 2; v += step) {
-		k = tick_text(v, step, f, full, b, sizeof(b));
+	for (i = 0; i < n; i++) {
+		k = tick_text(v[i], step, f, full, b, sizeof(b));
 		if ((int)u8_width(b, k) > w)
 			w = (int)u8_width(b, k);
 	}
@@ -386,19 +432,22 @@ chart_vaxis(struct canvas *cv, int x, int y, int lw, int ph, double lo,
     double hi, double step, const struct fmt_num *f)
 {
 	char b[FMT_BUFSZ];
-	double v;
-	int r, last = -10, full = ticks_full(lo, hi, step, f);
+	double v[CHART_MAX_TICKS];
+	int i, r, last = -10, full = ticks_full(lo, hi, step, f),
+	    n = chart_ticks(lo, hi, step, v, CHART_MAX_TICKS);
 	size_t k;
 
 	for (r = 0; r < ph; r++)
 		cv_glyph(cv, x + lw, y + r, G->axis_v, ST_GREY);
-	for (v = hi; v >= lo - step / 2; v -= step) {
-		r = (int)lround((hi - v) / (hi - lo) * (ph - 1));
+	if (ph < 1 || !(hi > lo))
+		return;
+	for (i = n - 1; i >= 0; i--) {	/* from the top */
+		r = chart_iround((hi - v[i]) / (hi - lo) * (ph - 1), 0, ph - 1);
 		if (r - last < 2 && r != ph - 1)
 			continue;
 		if (r == ph - 1 && r - last < 2 && last >= 0)
 			continue;
-		k = tick_text(v, step, f, full, b, sizeof(b));
+		k = tick_text(v[i], step, f, full, b, sizeof(b));
 		cv_rtext(cv, x + lw, y + r, lw, b, k, ST_GREY);
 		last = r;
 	}
@@ -413,6 +462,11 @@ chart_draw(struct canvas *cv, int x, int y, int w, int h,
 {
 	if (w < 1 || h < 1) {
 		snprintf(err, errlen, "no room to draw");
+		return -1;
+	}
+	if (s->has_min && s->has_max && !(s->min < s->max)) {
+		snprintf(err, errlen, "min (%g) must be less than max (%g)",
+		    s->min, s->max);
 		return -1;
 	}
 	switch (s->kind) {

@@ -21,6 +21,14 @@ struct item {
  * Every double that becomes a cell position goes through it. */
 int chart_iround(double v, int lo, int hi);
 
+/* The most ticks a value axis has. */
+#define CHART_MAX_TICKS	64
+
+/* The ticks lo, lo+step, ... up to hi (and half a step past it), at most
+ * max of them, into v; the count.  A step that is not a positive finite
+ * number gives just lo and hi. */
+int chart_ticks(double lo, double hi, double step, double *v, int max);
+
 /* Colour of series i. */
 uint8_t chart_pal(int i);
 

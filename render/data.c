@@ -98,9 +98,11 @@ dtab_num(const struct dtab *t, size_t row, size_t col, double *v,
 		snprintf(shown, sizeof(shown), "%.*s%s", (int)n, s,
 		    s[n] ? "..." : "");
 		snprintf(err, errlen,
-		    "%s:%llu: column '%s': not a number: '%s'",
+		    "%s:%llu: column '%s': %s: '%s'",
 		    t->name, (unsigned long long)t->line[row], t->hdr[col],
-		    shown);
+		    rc == -2 ? "number out of range (over 1e300)" :
+		    "not a number", shown);
+		return -1;
 	}
 	return rc;
 }

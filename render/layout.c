@@ -325,6 +325,10 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		snprintf(err, errlen, "%.32s: file= is missing", word);
 		return -1;
 	}
+	if (s && s->has_min && s->has_max && !(s->min < s->max)) {
+		snprintf(err, errlen, "%.32s: min must be less than max", word);
+		return -1;
+	}
 	return 0;
 }
 

@@ -142,6 +142,19 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 			if (chart_need_col(t, names[k], &vcs[k], err,
 			    errlen) == -1)
 				return -1;
+		/* A column named twice is one series (its points would
+		 * overflow the series' arrays). */
+		for (k = 1; k < nv; k++) {
+			int j;
+			for (j = 0; j < k && vcs[j] != vcs[k]; j++)
+				;
+			if (j < k) {
+				memmove(&vcs[k], &vcs[k + 1],
+				    (size_t)(nv - k - 1) * sizeof(vcs[0]));
+				nv--;
+				k--;
+			}
+		}
 	} else {
 		if ((vcs[0] = chart_first_col(t, 1, -1)) < 0) {
 			snprintf(err, errlen, "%s: no numeric column", t->name);
@@ -468,6 +481,12 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		lo = s->min;
 	if (s->has_max)
 		hi = s->max;
+	if (!(hi > lo)) {	/* one end fixed past the other's nice end */
+		if (s->has_max)
+			lo = hi - step;
+		else
+			hi = lo + step;
+	}
 	chart_numfmt(s, env, ss.dec, &fa);
 	fa.prefix = fa.suffix = NULL;
 	lw = chart_axis_width(lo, hi, step, &fa);
@@ -504,7 +523,7 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 	cv_hline(cv, px, py + ph, pw, G->axis_h, ST_GREY);
 	/* Zero line. */
 	if (lo < 0 && hi > 0) {
-		int zr = (int)lround(hi / (hi - lo) * (ph - 1));
+		int zr = chart_iround(hi / (hi - lo) * (ph - 1), 0, ph - 1);
 		cv_hline(cv, px, py + zr, pw, G->zero, ST_GREY);
 	}
 	/* The plot. */
@@ -533,9 +552,11 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				yv = lo;
 			if (yv > hi)
 				yv = hi;
-			dx = xmax > xmin ? (int)lround((xv - xmin) /
-			    (xmax - xmin) * (pw * sx - 1)) : pw * sx / 2;
-			dy = (int)lround((hi - yv) / (hi - lo) * (ph * sy - 1));
+			dx = xmax > xmin ? chart_iround((xv - xmin) /
+			    (xmax - xmin) * (pw * sx - 1), 0, pw * sx - 1) :
+			    pw * sx / 2;
+			dy = chart_iround((hi - yv) / (hi - lo) * (ph * sy - 1),
+			    0, ph * sy - 1);
 			if (havelast)
 				plot_seg(&p, lx0, ly0, dx, dy, (int)i);
 			else
@@ -640,6 +661,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 	}
 	if (lw > (size_t)(w / 4) && w / 4 >= 4)
 		lw = (size_t)(w / 4);
+	if (lw > (size_t)w)
+		lw = (size_t)w;
 	/* Tall sparks (a caption line over several rows of columns) when
 	 * there is room, one line each otherwise. */
 	rows = h / (int)ss.ns;
@@ -725,8 +748,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 			if (v > hi)
 				v = hi;
 			/* 1..srows*8 eighths: the minimum still shows. */
-			e8 = hi > lo ? 1 + (int)lround((v - lo) / (hi - lo) *
-			    (srows * 8 - 1)) : srows * 4;
+			e8 = hi > lo ? 1 + chart_iround((v - lo) / (hi - lo) *
+			    (srows * 8 - 1), 0, srows * 8 - 1) : srows * 4;
 			if (srows == 1) {
 				int lv = (e8 - 1) * G->nspark / 8;
 				cv_glyph(cv, col, row, G->spark[lv],

@@ -442,6 +442,10 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (spec.has_min && spec.has_max && !(spec.min < spec.max)) {
+		warnx("--min must be less than --max");
+		usage();
+	}
 	term_size(STDOUT_FILENO, &w, &h);
 	if (isatty(STDOUT_FILENO) && h > 2)
 		h--;	/* leave the prompt on the screen */

@@ -80,6 +80,10 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 	}
 	if (s->value && chart_need_col(t, s->value, &vc, err, errlen) == -1)
 		return -1;
+	if (h < 2) {
+		snprintf(err, errlen, "%s: too low for a table", t->name);
+		return -1;
+	}
 	/* Which rows, in which order. */
 	if ((order = malloc((t->nrow + 1) * sizeof(*order))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -148,6 +152,10 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			if ((int)k > wid[i])
 				wid[i] = (int)k;
 		}
+		/* No column is drawn wider than the table (and the
+		 * shrinking below takes a step per column). */
+		if (wid[i] > w)
+			wid[i] = w > 0 ? w : 0;
 	}
 	/* Shrink until the table fits: the last column first (a message),
 	 * then the widest, but not under its header (or 5) at first. */
@@ -199,10 +207,6 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 		}
 	}
 	row = y + 1 + rule;
-	if (h < 2) {
-		snprintf(err, errlen, "%s: too low for a table", t->name);
-		goto out;
-	}
 	for (r = 0; r < shown; r++, row++) {
 		int cx = x;
 		uint8_t rs = 0;
@@ -437,7 +441,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 			cy++;
 		}
 		/* The change since the previous frame. */
-		if (cy < y + ih + 1 && s->nprev == n && vals[i] != s->prev[i]) {
+		if (cy < y + ih + 1 && s->nprev == n && isfinite(s->prev[i]) &&
+		    vals[i] != s->prev[i]) {
 			char d[FMT_BUFSZ + 16];
 			double dv = vals[i] - s->prev[i];
 			size_t dl;

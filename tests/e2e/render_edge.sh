@@ -52,4 +52,26 @@ check "a dashboard line panel of 100-byte x labels exits 0" test $? -eq 0
 check_grep "its x labels are cut in its box" \
     "^│     a{24}…  b{24}… │\$" lxd.out
 
+# Values whose ticks would be the same double (1e17 and 1e17+16) used to
+# loop for ever; values at the ends of the range draw; past 1e300 is an
+# error in the data.
+printf 'a,v\nx,100000000000000000\ny,100000000000000016\n' >prec.csv
+LC_ALL=$U timeout 10 render line -w 40 -H 10 prec.csv >prec.out 2>&1
+check "ticks closer than the values' precision: drawn, not a hang" \
+    test $? -eq 0
+printf 'a,v\nx,1e300\ny,-1e300\n' >ends.csv
+for k in bar hbar line spark table kpi; do
+	LC_ALL=$U timeout 10 render $k -w 60 -H 12 ends.csv >ends.out 2>&1
+	check "$k of +-1e300 exits 0" test $? -eq 0
+	check "$k of +-1e300 is well-formed" well_formed ends.out
+done
+printf 'a,v\nx,1e301\n' >over.csv
+LC_ALL=$U render hbar -y v over.csv >/dev/null 2>over.err
+check_fail "a value over 1e300 exits 1" 1 render hbar -y v over.csv
+printf "render: over.csv:2: column 'v': number out of range (over 1e300): '1e301'\n" \
+    >over.want
+check_same "and says why" over.want over.err
+check_fail "--min not under --max is a usage error" 2 \
+    render line --min 5 --max 5 ends.csv
+
 done_testing
