@@ -8,6 +8,7 @@
 
 #include "chartint.h"
 #include "strmap.h"
+#include "util.h"
 
 const char *const chart_kind_names[CH_NKIND] = {
 	"bar", "hbar", "share", "line", "spark", "table", "kpi", "alerts",
@@ -47,6 +48,15 @@ chart_iround(double v, int lo, int hi)
 	if (v >= hi)
 		return hi;
 	return (int)lround(v);
+}
+
+int
+chart_stopped(size_t row, const struct dtab *t, char *err, size_t errlen)
+{
+	if ((row & 4095) != 0 || !sig_stop)
+		return 0;
+	snprintf(err, errlen, "%s: interrupted", t->name);
+	return 1;
 }
 
 uint8_t
@@ -301,6 +311,8 @@ chart_items(const struct chart_spec *s, const struct dtab *t, struct item **out,
 		long id;
 		int ins;
 
+		if (chart_stopped(r, t, err, errlen))
+			goto fail;
 		if ((rc = dtab_num(t, r, (size_t)vc, &v, err, errlen)) < 0)
 			goto fail;
 		if (rc == 1)

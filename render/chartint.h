@@ -21,6 +21,12 @@ struct item {
  * Every double that becomes a cell position goes through it. */
 int chart_iround(double v, int lo, int hi);
 
+/* 1 every 4096th row once SIGINT or SIGTERM has come (sig_stop): the
+ * long loops over rows give up, so that the dashboard ends at once.  The
+ * message is "name: interrupted". */
+int chart_stopped(size_t row, const struct dtab *t, char *err,
+    size_t errlen);
+
 /* The most ticks a value axis has. */
 #define CHART_MAX_TICKS	64
 

@@ -19,6 +19,7 @@
 #include "data.h"
 #include "fmt.h"
 #include "layout.h"
+#include "readfile.h"
 #include "util.h"
 
 #define TICK_LINE_MAX	4096
@@ -48,6 +49,13 @@ term_size(int fd, int *w, int *h)
 		*w = ws.ws_col;
 		*h = ws.ws_row;
 	}
+}
+
+void
+term_cap(int w, int *h)
+{
+	if (w > 0 && (long)w * *h > RENDER_MAX_CELLS)
+		*h = RENDER_MAX_CELLS / w;
 }
 
 /* Put the terminal back: attributes reset, cursor shown, keyboard in its
@@ -562,16 +570,19 @@ dash_canvas(const struct dash *d)
 static int
 open_ticks(const struct dash_opts *o)
 {
+	char why[128];
 	int fd;
 
 	if (o->ticks == NULL)
 		return isatty(STDIN_FILENO) ? -1 : STDIN_FILENO;
 	if (strcmp(o->ticks, "-") == 0)
 		return STDIN_FILENO;
-	/* Non-blocking, so that opening a FIFO does not wait for reduce;
-	 * its end of file is the end of the ticks. */
-	if ((fd = open(o->ticks, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		err(1, "%s", o->ticks);
+	/* A regular file or a FIFO, opened without waiting for reduce;
+	 * its end of file is the end of the ticks.  Not a device: /dev/zero
+	 * would feed the loop for ever. */
+	if ((fd = li_open_input(o->ticks, LI_IN_FIFO, why, sizeof(why))) ==
+	    -1)
+		errx(1, "%s: %s", o->ticks, why);
 	return fd;
 }
 
@@ -588,6 +599,7 @@ dash_run(const struct dash_opts *o)
 	double next = 0, every = o->every;
 
 	if ((l = layout_load(o->layout, errbuf, sizeof(errbuf))) == NULL) {
+		fmt_printable(errbuf);
 		warnx("%s", errbuf);
 		return 2;
 	}
@@ -598,6 +610,7 @@ dash_run(const struct dash_opts *o)
 		w = o->width;
 	if (o->height)
 		h = o->height;
+	term_cap(w, &h);
 	if (o->once) {
 		if (dash_frame(d, w, h) == -1)
 			err(1, "frame");
@@ -678,6 +691,7 @@ dash_run(const struct dash_opts *o)
 				w = o->width;
 			if (o->height)
 				h = o->height;
+			term_cap(w, &h);
 			redraw = 1;
 		}
 		if (every > 0 && now_mono() >= next) {
@@ -687,6 +701,8 @@ dash_run(const struct dash_opts *o)
 		if (redraw || drawn == 0) {
 			if (dash_frame(d, w, h) == -1)
 				err(1, "frame");
+			if (sig_stop)
+				break;	/* a frame cut short: not shown */
 			if (dash_emit(d, live) == -1) {
 				if (errno == EPIPE || errno == EIO)
 					break;	/* the terminal went away */
@@ -745,6 +761,7 @@ dash_run(const struct dash_opts *o)
 				if (every <= 0) {
 					/* A last frame with the last data. */
 					if (dash_frame(d, w, h) == 0 &&
+					    !sig_stop &&
 					    dash_emit(d, live) == 0)
 						drawn++;
 					goto done;
@@ -768,6 +785,8 @@ dash_run(const struct dash_opts *o)
 			if (redraw) {
 				if (dash_frame(d, w, h) == -1)
 					err(1, "frame");
+				if (sig_stop)
+					goto done;
 				if (dash_emit(d, live) == -1) {
 					if (errno == EPIPE || errno == EIO)
 						goto done;

@@ -22,9 +22,16 @@ struct dash_opts {
 /* Run the dashboard; returns the exit status. */
 int dash_run(const struct dash_opts *o);
 
+/* The most cells render draws in (width x height): a frame of more would
+ * cost memory and time for nothing a terminal shows. */
+#define RENDER_MAX_CELLS	1000000
+
 /* The terminal's size: COLUMNS/LINES, then TIOCGWINSZ on fd when it is a
  * terminal, else 80x24. */
 void term_size(int fd, int *w, int *h);
+
+/* Cut *h so that *w x *h is at most RENDER_MAX_CELLS. */
+void term_cap(int w, int *h);
 
 /* ---- one frame, for dash_run and for tests ---- */
 

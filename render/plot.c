@@ -244,6 +244,8 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 	}
 	/* The series and their points. */
 	for (r = from; r < t->nrow; r++) {
+		if (chart_stopped(r, t, err, errlen))
+			goto fail;
 		for (k = 0; k < nv; k++) {
 			const char *nm = sc >= 0 ? dtab_get(t, r, (size_t)sc) :
 			    t->hdr[vcs[k]];

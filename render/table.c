@@ -100,8 +100,12 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			goto out;
 		}
 		for (r = 0; r < n; r++) {
-			int k = dtab_num(t, order[r], (size_t)vc, &v, err,
-			    errlen);
+			int k;
+			if (chart_stopped(r, t, err, errlen)) {
+				free(rv);
+				goto out;
+			}
+			k = dtab_num(t, order[r], (size_t)vc, &v, err, errlen);
 			if (k < 0) {
 				free(rv);
 				goto out;
