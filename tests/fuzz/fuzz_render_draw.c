@@ -75,15 +75,16 @@ take(struct in *in)
 	return in->i < in->n ? in->p[in->i++] : 0;
 }
 
-/* 0..500, mostly under 80 (big canvases are slow to check). */
+/* 0..500: under 80 but for 6 first bytes in 256 (big canvases are slow
+ * to check). */
 static int
 take_size(struct in *in)
 {
 	unsigned a = take(in), b = take(in);
 
-	if (a < 240)
+	if (a < 250)
 		return (int)(a % 80);
-	return (int)(80 + (a - 240) * 26 + b % 26) % (MAX_SIZE + 1);
+	return (int)(80 + (a - 250) * 70 + b % 70) % (MAX_SIZE + 1);
 }
 
 /* ---- checks ------------------------------------------------------------- */
