@@ -75,16 +75,16 @@ take(struct in *in)
 	return in->i < in->n ? in->p[in->i++] : 0;
 }
 
-/* 0..500: under 80 but for 6 first bytes in 256 (big canvases are slow
+/* 0..500: under 80 but for a first byte of 255 (big canvases are slow
  * to check). */
 static int
 take_size(struct in *in)
 {
 	unsigned a = take(in), b = take(in);
 
-	if (a < 250)
+	if (a < 255)
 		return (int)(a % 80);
-	return (int)(80 + (a - 250) * 70 + b % 70) % (MAX_SIZE + 1);
+	return (int)(80 + b * 421 / 255);
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -324,23 +324,48 @@ spec_options(struct chart_spec *s, const struct dtab *t, struct in *in)
 		set(s, "suffix", texts[take(in) % NTEXTS]);
 }
 
-/* ---- the dashboard's files: the one CSV, read again for each panel ------ */
+/* ---- the dashboard's files: copies of the one table ------------------- */
 
-struct src {
-	int fd;
-};
+/* A copy of t's last keep rows (all with 0), as dtab_read_fd would have
+ * kept them; parsing again would cost a 1 MiB reader per panel. */
+static struct dtab *
+dup_table(const struct dtab *t, const char *name, size_t keep)
+{
+	struct dtab *c = calloc(1, sizeof(*c));
+	size_t from = keep > 0 && t->nrow > keep ? t->nrow - keep : 0, i;
+
+	if (c == NULL || (c->name = strdup(name)) == NULL)
+		abort();
+	c->ncol = t->ncol;
+	c->nrow = t->nrow - from;
+	c->hdr = calloc(t->ncol, sizeof(char *));
+	c->cell = calloc(c->nrow * c->ncol + 1, sizeof(char *));
+	c->line = calloc(c->nrow + 1, sizeof(uint64_t));
+	if (c->hdr == NULL || c->cell == NULL || c->line == NULL)
+		abort();
+	for (i = 0; i < t->ncol; i++)
+		if ((c->hdr[i] = strdup(t->hdr[i])) == NULL)
+			abort();
+	for (i = 0; i < c->nrow * c->ncol; i++)
+		if ((c->cell[i] = strdup(t->cell[from * t->ncol + i])) == NULL)
+			abort();
+	for (i = 0; i < c->nrow; i++)
+		c->line[i] = t->line[from + i];
+	return c;
+}
 
 static struct dtab *
 load(void *arg, const char *path, const struct chart_spec *s, char *err,
     size_t errlen)
 {
-	struct src *src = arg;
+	const struct dtab *t = arg;
 
 	(void)path;
-	if (lseek(src->fd, 0, SEEK_SET) != 0)
-		abort();
-	return dtab_read_fd(src->fd, s->file, s->last > 0 ? (size_t)s->last :
-	    0, s->last > 0 ? DATA_APPENDED : 0, err, errlen);
+	if (t == NULL) {	/* the CSV was bad */
+		snprintf(err, errlen, "%s: bad CSV", s->file);
+		return NULL;
+	}
+	return dup_table(t, s->file, s->last > 0 ? (size_t)s->last : 0);
 }
 
 /* ---- the harness -------------------------------------------------------- */
@@ -359,7 +384,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void
 draw_chart(int kind, const struct dtab *t, struct in *in, int w, int h,
-    const struct chart_env *env, int utf8)
+    const struct chart_env *env, int utf8, int live)
 {
 	struct chart_spec s;
 	struct canvas *cv;
@@ -373,8 +398,8 @@ draw_chart(int kind, const struct dtab *t, struct in *in, int w, int h,
 	cv->w = w + 2 * MARGIN;
 	cv->h = h + 2 * MARGIN;
 	cv->c = cells;
-	/* Twice: a KPI card shows the change since the last frame. */
-	for (pass = 0; pass < 2; pass++) {
+	/* A KPI card twice: it shows the change since the last frame. */
+	for (pass = 0; pass < (kind == CH_KPI ? 2 : 1); pass++) {
 		fill_sentinel(cv);
 		clear_rect(cv, MARGIN, MARGIN, w, h);
 		err[0] = '\0';
@@ -387,19 +412,18 @@ draw_chart(int kind, const struct dtab *t, struct in *in, int w, int h,
 		} else
 			FUZZ_ASSERT(rc <= h);
 		check_outside(cv, MARGIN, MARGIN, w, h);
-		check_canvas_output(cv, utf8, pass);
+		check_canvas_output(cv, utf8, live);
 	}
 	chart_spec_free(&s);
 }
 
 static void
-draw_dash(int fd, const struct dtab *t, struct in *in, int w, int h,
-    const struct chart_env *env, int utf8)
+draw_dash(const struct dtab *t, struct in *in, int w, int h,
+    const struct chart_env *env, int utf8, int live)
 {
 	struct dash_opts o;
 	struct layout *l;
 	struct dash *d;
-	struct src src = { fd };
 	const struct canvas *cv;
 	unsigned np = 1 + take(in) % 6, i;
 	char tick[128];
@@ -436,7 +460,7 @@ draw_dash(int fd, const struct dtab *t, struct in *in, int w, int h,
 		spec_options(s, t, in);
 		l->rows[l->nrows - 1].n++;
 	}
-	d = dash_new(&o, l, load, &src);
+	d = dash_new(&o, l, load, (void *)t);
 	FUZZ_ASSERT(d != NULL);
 	snprintf(tick, sizeof(tick), "%u,2026-11-23T10:41:0%uZ,%s,%u,%s",
 	    take(in), take(in) % 10, texts[take(in) % NTEXTS], take(in),
@@ -446,11 +470,16 @@ draw_dash(int fd, const struct dtab *t, struct in *in, int w, int h,
 		w = 1;
 	if (h < 1)
 		h = 1;
-	for (frame = 0; frame < 2; frame++) {
+	/* A second frame when a KPI panel shows the change since the
+	 * first. */
+	for (i = 0; i < (unsigned)l->npanels && l->panels[i].kind != CH_KPI;
+	    i++)
+		;
+	for (frame = 0; frame < (i < (unsigned)l->npanels ? 2 : 1); frame++) {
 		FUZZ_ASSERT(dash_frame(d, w, h) == 0);
 		cv = dash_canvas(d);
 		FUZZ_ASSERT(cv != NULL && cv->w == w && cv->h == h);
-		check_canvas_output(cv, utf8, frame);
+		check_canvas_output(cv, utf8, live);
 	}
 	dash_free(d);
 	layout_free(l);
@@ -464,7 +493,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dtab *t;
 	char err[1024];
 	unsigned mode, look;
-	int fd, w, h, utf8;
+	int fd, w, h, utf8, live;
 
 	mode = take(&in) % (CH_NKIND + 1);
 	w = take_size(&in);
@@ -474,6 +503,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fmt_utf8 = utf8;
 	G = utf8 && !(look & 2) ? &glyphs_utf8 : &glyphs_ascii;
 	env.color = (look & 4) != 0;
+	live = (look & 64) != 0;	/* output checked live with colour */
 	env.grouping = (enum fmt_grouping)((look >> 3) % 3);
 
 	fd = fuzz_memfd(data + in.n, size - in.n);
@@ -483,9 +513,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(err[0] != '\0');
 	if (mode < CH_NKIND) {
 		if (t != NULL)
-			draw_chart((int)mode, t, &in, w, h, &env, utf8);
+			draw_chart((int)mode, t, &in, w, h, &env, utf8, live);
 	} else
-		draw_dash(fd, t, &in, w, h, &env, utf8);
+		draw_dash(t, &in, w, h, &env, utf8, live);
 	dtab_free(t);
 	close(fd);
 	return 0;
