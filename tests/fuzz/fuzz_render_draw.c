@@ -84,7 +84,7 @@ take_size(struct in *in)
 
 	if (a < 255)
 		return (int)(a % 80);
-	return (int)(80 + b * 421 / 255);
+	return (int)(80 + b * (MAX_SIZE - 80) / 255);
 }
 
 /* ---- checks ------------------------------------------------------------- */
