@@ -74,4 +74,67 @@ check_same "and says why" over.want over.err
 check_fail "--min not under --max is a usage error" 2 \
     render line --min 5 --max 5 ends.csv
 
+# Every kind over hostile data at tiny, usual and huge sizes: exits 0 or
+# 1 with a message, at most the lines asked for, well-formed output.
+{ echo 'Name,Value,When'
+  printf '"bad \377\376 utf8",1,2024-01-01\n'
+  printf '"ctl \033[2J\007",2,2024-01-02\n'
+  printf '"bidi \342\200\256x",3,2024-01-03\n'
+  printf '"\314\201mark first",4,2024-01-04\n'
+  printf '"日本語の長い商品名です日本語の長い商品名です",5,2024-01-05\n'
+  printf '%0150d,-6,2024-01-06\n' 0 | tr 0 x
+  printf 'huge,1e300,2024-01-07\n'
+  printf 'tiny,1e-320,2024-01-08\n'
+  printf 'empty,,2024-01-09\n'
+  i=0; while [ $i -lt 3000 ]; do echo "r$i,$i,2024-02-01"; i=$((i + 1)); done
+} >hostile.csv
+printf 'Name,Value\n' >hdronly.csv
+: >empty.csv
+sizes_ok=1 sizes_bad=
+for k in bar hbar share line spark table kpi; do
+	for wh in "8 2" "9 3" "20 5" "80 24" "300 3" "10000 100"; do
+		set -- $wh
+		for f in hostile.csv hdronly.csv; do
+			LC_ALL=$U timeout 10 render $k -w "$1" -H "$2" \
+			    --prefix "$(printf '\342\202\271')" "$f" \
+			    >k.out 2>k.err
+			rc=$?
+			if { [ $rc -ne 0 ] && { [ $rc -ne 1 ] ||
+			    [ ! -s k.err ]; }; } ||
+			    ! lines_at_most "$2" k.out ||
+			    ! well_formed k.out || ! well_formed k.err; then
+				sizes_ok=0 sizes_bad="$sizes_bad $k:$1x$2:$f:$rc"
+			fi
+		done
+	done
+	LC_ALL=$U render $k empty.csv >/dev/null 2>k.err
+	[ "$(cat k.err)" = "render: empty.csv: empty input (no header line)" ] ||
+	    { sizes_ok=0 sizes_bad="$sizes_bad $k:empty"; }
+done
+check "every kind, hostile data, 8x2 to 10000x100: bounded, well-formed" \
+    test "$sizes_ok" = 1 -a -z "$sizes_bad"
+[ -n "$sizes_bad" ] && echo "# failed:$sizes_bad"
+LC_ALL=$U render hbar hdronly.csv >/dev/null 2>k.err
+check_grep "a header only: no data rows" "^render: hdronly.csv: no data rows$" \
+    k.err
+LC_ALL=$U render hbar -w 40 -H 5 hostile.csv >k.out 2>k.err
+check "3,000 rows, 5 lines: an hbar exits 0" test $? -eq 0
+check_grep "and counts the rest" "^… 3004 more$" k.out
+cp hostile.csv hdronly.csv empty.csv snapd 2>/dev/null || {
+	mkdir snapd; cp hostile.csv hdronly.csv empty.csv snapd/; }
+{ echo row; for k in bar hbar share line; do echo "$k file=hostile.csv"; done
+  echo row; for k in spark table kpi; do echo "$k file=hdronly.csv"; done
+  echo "table file=empty.csv"
+} >h.layout
+for wh in "20 5" "120 40" "400 60"; do
+	set -- $wh
+	LC_ALL=$U timeout 10 render dash --layout h.layout --dir snapd --once \
+	    -w "$1" -H "$2" >hd.out 2>hd.err
+	check "a dashboard of hostile files at $1x$2 exits 0" test $? -eq 0
+	check "and is $2 well-formed lines" sh -c \
+	    "[ \$(wc -l <hd.out) -eq $2 ] && iconv -f UTF-8 -t UTF-8 hd.out >/dev/null"
+done
+check_grep "an empty file says so in its box" \
+    "empty.csv: empty input \(no header line\)" hd.out
+
 done_testing
