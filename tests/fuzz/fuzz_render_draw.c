@@ -75,15 +75,17 @@ take(struct in *in)
 	return in->i < in->n ? in->p[in->i++] : 0;
 }
 
-/* 0..500: under 80 but for a first byte of 255 (big canvases are slow
- * to check). */
+/* 0..500: mostly under 24, where the edge cases are, then up to 79, and
+ * 80 to 500 for a first byte of 255 (big canvases are slow to check). */
 static int
 take_size(struct in *in)
 {
 	unsigned a = take(in), b = take(in);
 
+	if (a < 160)
+		return (int)(a % 24);
 	if (a < 255)
-		return (int)(a % 80);
+		return (int)(24 + a % 56);
 	return (int)(80 + b * (MAX_SIZE - 80) / 255);
 }
 
