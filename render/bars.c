@@ -26,9 +26,9 @@ chart_hbar(struct canvas *cv, int x, int y, int w, int h,
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
 	if (n == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		chart_items_free(it, nit, owned);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	/* Past h labels the last line says how many more, unless it is the
 	 * only line. */
@@ -140,9 +140,9 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
 	if (n == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		chart_items_free(it, nit, owned);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	if (h < 5) {
 		snprintf(err, errlen, "%s: too low for a bar chart (%d lines)",
@@ -275,9 +275,9 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		total += it[i].v;
 	}
 	if (n == 0 || total <= 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		chart_items_free(it, n, owned);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	maxg = s->top > 0 ? s->top : 8;
 	if (maxg > 8)

@@ -375,10 +375,12 @@ chart_items_free(struct item *it, size_t n, int owned)
 	free(it);
 }
 
-void
+int
 chart_no_data(struct canvas *cv, int x, int y, int w, int h, const char *what)
 {
-	cv_wrap(cv, x, y + (h > 2 ? h / 2 - 1 : 0), w, h, what, ST_DIM);
+	int off = h > 2 ? h / 2 - 1 : 0;
+
+	return off + cv_wrap(cv, x, y + off, w, h - off, what, ST_DIM);
 }
 
 /* ---- vertical bars ------------------------------------------------------ */

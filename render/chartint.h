@@ -61,8 +61,9 @@ int chart_label_value(const struct chart_spec *s, const struct dtab *t,
 int chart_items(const struct chart_spec *s, const struct dtab *t,
     struct item **out, size_t *nout, int *dec, char *err, size_t errlen);
 void chart_items_free(struct item *it, size_t n, int owned);
-/* A dim message in the middle of the rectangle. */
-void chart_no_data(struct canvas *cv, int x, int y, int w, int h,
+/* A dim message in the middle of the rectangle; the lines used, down
+ * to its last. */
+int chart_no_data(struct canvas *cv, int x, int y, int w, int h,
     const char *what);
 /* Width of the tick labels of lo..hi by step, and the axis itself. */
 int chart_axis_width(double lo, double hi, double step,

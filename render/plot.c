@@ -456,9 +456,9 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		char msg[256];
 		snprintf(msg, sizeof(msg), "no values yet (%s)",
 		    s->value ? s->value : "no rows");
-		chart_no_data(cv, x, y, w, h, msg);
+		int used = chart_no_data(cv, x, y, w, h, msg);
 		ss_free(&ss);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	if (s->has_min)
 		ymin = s->min < ymin ? s->min : ymin;
@@ -651,9 +651,9 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 	if (ss_get(s, t, &ss, 0, err, errlen) == -1)
 		return -1;
 	if (ss.ns == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		ss_free(&ss);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	chart_numfmt(s, env, ss.dec, &f);
 	for (i = 0; i < ss.ns; i++) {

@@ -395,8 +395,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 		}
 	}
 	if (n == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
-		return h < 1 ? h : 1;
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
+		return used;
 	}
 	if (h < 3) {
 		snprintf(err, errlen, "%s: too low for KPI cards (%d lines)",

@@ -151,6 +151,9 @@ test_every_size(void **state)
 		"2026-11-23T10:40:03Z,firing,hot,critical,cpu,91.5,CPU hot\n",
 		"x,a,b\n2024-01-05,1,2\n2024-01-06,3,\n2024-01-07,-2,5\n",
 		"k,v\n" "\xcc\x81" "mark,1\n日本語の長い名前です,2\n",
+		/* No rows: "no data yet" in the middle, narrow and low. */
+		"Name,Value\n",
+		"Name,Value\nx,\n",
 	};
 	char err[512];
 	size_t c;
