@@ -53,7 +53,7 @@ chart_iround(double v, int lo, int hi)
 int
 chart_stopped(size_t row, const struct dtab *t, char *err, size_t errlen)
 {
-	if ((row & 4095) != 0 || !sig_stop)
+	if ((row & 1023) != 0 || !sig_stop)
 		return 0;
 	snprintf(err, errlen, "%s: interrupted", t->name);
 	return 1;

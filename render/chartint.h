@@ -21,7 +21,7 @@ struct item {
  * Every double that becomes a cell position goes through it. */
 int chart_iround(double v, int lo, int hi);
 
-/* 1 every 4096th row once SIGINT or SIGTERM has come (sig_stop): the
+/* 1 every 1024th row once SIGINT or SIGTERM has come (sig_stop): the
  * long loops over rows give up, so that the dashboard ends at once.  The
  * message is "name: interrupted". */
 int chart_stopped(size_t row, const struct dtab *t, char *err,

@@ -270,6 +270,27 @@ dash_load(struct dash *d, const struct chart_spec *s)
 	return ld;
 }
 
+/* Free the table of panel p when no later panel reads it: a frame holds
+ * few big tables at once, and one given up on a signal frees little. */
+static void
+dash_release(struct dash *d, int p)
+{
+	const struct chart_spec *s = &d->l->panels[p];
+	int i;
+
+	for (i = p + 1; i < d->l->npanels; i++)
+		if (strcmp(d->l->panels[i].file, s->file) == 0 &&
+		    d->l->panels[i].last == s->last)
+			return;
+	for (i = 0; i < d->ncache; i++)
+		if (strcmp(d->cache[i].file, s->file) == 0 &&
+		    d->cache[i].last == s->last) {
+			dtab_free(d->cache[i].t);
+			d->cache[i].t = NULL;
+			return;
+		}
+}
+
 static void
 dash_uncache(struct dash *d)
 {
@@ -495,6 +516,7 @@ dash_frame(struct dash *d, int w, int h)
 			k += s->weight;
 			pw = w * k / ws - x;
 			dash_panel(d, s, x, y, pw, heights[i]);
+			dash_release(d, r->first + j);
 			x += pw;
 		}
 		y += heights[i];

@@ -78,7 +78,7 @@ dtab_numeric(const struct dtab *t, size_t col)
 		return 0;
 	for (r = 0; r < t->nrow; r++) {
 		int rc;
-		if ((r & 4095) == 0 && sig_stop)
+		if ((r & 1023) == 0 && sig_stop)
 			return 0;	/* ending: the frame is not shown */
 		rc = fmt_parse_num(dtab_get(t, r, col), &v);
 		if (rc < 0)
@@ -144,7 +144,7 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 
 	for (;;) {
 		/* A signal to stop ends a long read. */
-		if ((++nrec & 1023) == 0 && sig_stop)
+		if ((++nrec & 255) == 0 && sig_stop)
 			goto stopped;
 		rc = csvio_next(r, &rec);
 		if (rc == 0)
