@@ -7,6 +7,8 @@
 #   make fuzz            libFuzzer harnesses (clang) into $(B)/fuzz/; their
 #                        link lists are in tests/fuzz/fuzz.mk, how to run
 #                        them in docs/fuzzing.md
+#   make lint            clang's static analyzer (scan-build) and cppcheck;
+#                        fails on a finding not in tests/lint/suppressions
 #   make bench           benchmarks (tests/bench), side by side with peers
 #   make demo            the live pipeline on synthetic data
 #   make deps            install the Debian packages the project needs
@@ -124,6 +126,9 @@ tests: $(BINS) $(UNIT_BINS) $(HELPER_BINS) $(FAULT_BINS)
 check: tests
 	@B='$(B)' T='$(T)' sh tests/run.sh
 
+lint:
+	@MAKE='$(MAKE)' sh tests/lint/run.sh
+
 bench: $(BINS) $(HELPER_BINS)
 	@B='$(B)' sh tests/bench/run.sh $(BENCH)
 
@@ -149,8 +154,8 @@ uninstall:
 	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-lint
 
-.PHONY: all tests check fuzz bench bench-deps demo deps install uninstall clean
+.PHONY: all tests check lint fuzz bench bench-deps demo deps install uninstall clean
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

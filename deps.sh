@@ -11,7 +11,7 @@ libcsv-dev libsensors-dev lm-sensors libpaho-mqtt-dev librdkafka-dev
 libbson-dev libcmocka-dev
 mosquitto mosquitto-clients kcat mandoc tmux python3 python3-numpy
 miller datamash sqlite3 mawk util-linux procps python3-psutil python3-pandas bsdextrautils openssl python3-bson
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev clang-tools-14 cppcheck"
 bench=0
 case ${1:-} in
 --bench) bench=1 ;;

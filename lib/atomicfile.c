@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int
@@ -34,40 +35,89 @@ fsync_dir_of(const char *path)
 	return rc;
 }
 
+/* Fill the last 6 characters of tmpl (XXXXXX) with letters and digits. */
+static void
+tmp_name(char *tmpl)
+{
+	static const char set[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static unsigned long long counter;
+	struct timespec ts;
+	unsigned long long x;
+	char *p = tmpl + strlen(tmpl) - 6;
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	x = ((unsigned long long)ts.tv_nsec << 20) ^
+	    (unsigned long long)ts.tv_sec ^
+	    ((unsigned long long)getpid() << 40) ^
+	    (++counter * 0x9E3779B97F4A7C15ull);
+	/* splitmix64's finaliser: every input bit moves every output bit. */
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ull;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBull;
+	x ^= x >> 31;
+	for (i = 0; i < 6; i++) {
+		p[i] = set[x % (sizeof(set) - 1)];
+		x /= sizeof(set) - 1;
+	}
+}
+
 int
-atomic_open(struct atomic_file *af, const char *path)
+atomic_open_mode(struct atomic_file *af, const char *path, mode_t mode)
 {
 	size_t n = strlen(path);
-	int fd;
+	struct stat st;
+	int fd = -1, tries, saved;
 
 	memset(af, 0, sizeof(*af));
+	mode &= 0777;
 	af->path = strdup(path);
 	af->tmp = malloc(n + sizeof(".tmp.XXXXXX"));
 	if (af->path == NULL || af->tmp == NULL)
 		goto fail;
-	memcpy(af->tmp, path, n);
-	memcpy(af->tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	if ((fd = mkstemp(af->tmp)) == -1)
-		goto fail;
-	/* mkstemp makes 0600; snapshots are for other readers too. */
-	(void)fchmod(fd, 0644);
-	if ((af->fp = fdopen(fd, "w")) == NULL) {
-		int saved = errno;
-		close(fd);
-		unlink(af->tmp);
-		errno = saved;
-		goto fail;
+	/* Not mkstemp: it makes 0600 whatever the umask.  open(2) with
+	 * O_EXCL is as safe, and the kernel applies the umask to mode. */
+	for (tries = 0; tries < 100; tries++) {
+		memcpy(af->tmp, path, n);
+		memcpy(af->tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+		tmp_name(af->tmp);
+		fd = open(af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOCTTY, mode);
+		if (fd >= 0 || errno != EEXIST)
+			break;
 	}
+	if (fd == -1)
+		goto fail;
+	/* Replacing a file: keep its permissions, as an editor does, but
+	 * never more than mode allows.  A file system without Unix
+	 * permissions (EPERM, ENOTSUP) leaves the mode it gives. */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fchmod(fd, st.st_mode & mode) == -1 && errno != EPERM &&
+	    errno != ENOTSUP)
+		goto fail_fd;
+	if ((af->fp = fdopen(fd, "w")) == NULL)
+		goto fail_fd;
 	return 0;
+fail_fd:
+	saved = errno;
+	close(fd);
+	unlink(af->tmp);
+	errno = saved;
 fail:
-	{
-		int saved = errno;
-		free(af->path);
-		free(af->tmp);
-		memset(af, 0, sizeof(*af));
-		errno = saved;
-	}
+	saved = errno;
+	free(af->path);
+	free(af->tmp);
+	memset(af, 0, sizeof(*af));
+	errno = saved;
 	return -1;
+}
+
+int
+atomic_open(struct atomic_file *af, const char *path)
+{
+	return atomic_open_mode(af, path, ATOMIC_MODE);
 }
 
 void
@@ -119,11 +169,11 @@ fail:
 }
 
 int
-atomic_write(const char *path, const void *buf, size_t len)
+atomic_write_mode(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	struct atomic_file af;
 
-	if (atomic_open(&af, path) == -1)
+	if (atomic_open_mode(&af, path, mode) == -1)
 		return -1;
 	if (len > 0 && fwrite(buf, 1, len, af.fp) != len) {
 		int saved = errno ? errno : EIO;
@@ -132,4 +182,10 @@ atomic_write(const char *path, const void *buf, size_t len)
 		return -1;
 	}
 	return atomic_commit(&af);
+}
+
+int
+atomic_write(const char *path, const void *buf, size_t len)
+{
+	return atomic_write_mode(path, buf, len, ATOMIC_MODE);
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,27 @@ fail:
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+int
+li_fifo_wait(int fd, int timeout_ms)
+{
+	struct pollfd pfd;
+	struct stat st;
+	int n;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (!S_ISFIFO(st.st_mode))
+		return 1;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	/* Linux reports neither POLLIN nor POLLHUP on a FIFO no writer has
+	 * opened yet; POLLHUP comes once one has opened and closed it. */
+	if ((n = poll(&pfd, 1, timeout_ms)) == -1)
+		return -1;
+	return n > 0 ? 1 : 0;
 }
 
 char *

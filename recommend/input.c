@@ -7,11 +7,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvio.h"
+#include "readfile.h"
 #include "util.h"
 
 #define DEF_MAX_RECORD	(16u << 20)	/* BSON's own document limit */
@@ -226,10 +229,33 @@ open_input(const struct rec_input *in, char *err, size_t errlen)
 {
 	int fd;
 
+	struct pollfd pfd;
+	struct stat st;
+	char why[128];
+
 	if (strcmp(in->path, "-") == 0)
 		return STDIN_FILENO;
-	if ((fd = open(in->path, O_RDONLY | O_CLOEXEC)) == -1)
-		snprintf(err, errlen, "%s: %s", in->path, strerror(errno));
+	/* A regular file or a FIFO (a pipe from <(...) too), read once from
+	 * start to end; a device or a directory is refused. */
+	if ((fd = li_open_input(in->path, LI_IN_FIFO, why, sizeof(why))) == -1) {
+		snprintf(err, errlen, "%s: %s", in->path, why);
+		return -1;
+	}
+	/* A FIFO opened without blocking reads as empty until a writer
+	 * comes: wait for its first data or its end, as a blocking open
+	 * would have (SIGINT and SIGTERM still end the process). */
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		while (poll(&pfd, 1, -1) == -1) {
+			if (errno != EINTR) {
+				snprintf(err, errlen, "%s: %s", in->path,
+				    strerror(errno));
+				close(fd);
+				return -1;
+			}
+		}
+	}
 	return fd;
 }
 

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "readfile.h"
 #include "util.h"
 
 /* ==== CRC-32 (IEEE 802.3, reflected, as zlib) ============================ */
@@ -520,23 +521,38 @@ nomem:
 /* ==== files ============================================================== */
 
 int
-rec_model_save(const struct rec_model *m, const char *path, char *err,
-    size_t errlen)
+rec_model_save(const struct rec_model *m, const char *path,
+    void (*note_tmp)(const char *tmp), char *err, size_t errlen)
 {
+	struct atomic_file af;
 	unsigned char *buf;
 	size_t len;
+	int rc = -1;
 
 	if (rec_model_encode(m, &buf, &len) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (atomic_write(path, buf, len) == -1) {
+	if (atomic_open_mode(&af, path, REC_MODEL_MODE) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(buf);
-		return -1;
+		goto out;
 	}
+	if (note_tmp != NULL)
+		note_tmp(af.tmp);
+	if (fwrite(buf, 1, len, af.fp) != len) {
+		int saved = errno ? errno : EIO;
+		atomic_abort(&af);
+		errno = saved;
+	} else if (atomic_commit(&af) == 0) {
+		rc = 0;
+	}
+	if (note_tmp != NULL)
+		note_tmp(NULL);
+	if (rc == -1)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+out:
 	free(buf);
-	return 0;
+	return rc;
 }
 
 struct rec_model *
@@ -550,16 +566,13 @@ rec_model_load(const char *path, uint64_t max_bytes, char *err,
 	size_t got = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* Never blocks on a FIFO; refuses anything but a regular file. */
+	if ((fd = li_open_input(path, 0, why, sizeof(why))) == -1) {
+		snprintf(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
 	if (fstat(fd, &sb) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > max_bytes) {

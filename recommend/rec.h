@@ -260,9 +260,18 @@ int rec_model_encode(const struct rec_model *m, unsigned char **buf,
 struct rec_model *rec_model_decode(const unsigned char *buf, size_t len,
     char *err, size_t errlen);
 
-/* Write atomically / read a model file.  Messages name the file. */
-int rec_model_save(const struct rec_model *m, const char *path, char *err,
-    size_t errlen);
+/* The permissions a model file may have: it holds customers' names and
+ * phone numbers, so never any for others; less the umask when new, the
+ * old file's (less others') when replaced (lib/atomicfile.h). */
+#define REC_MODEL_MODE	0660
+
+/* Write atomically / read a model file.  Messages name the file.  When
+ * note_tmp is not NULL, it is called with the temporary file's path once
+ * that exists, and with NULL once it is gone (renamed or removed), so that
+ * a signal handler can remove it.  The model file must be a regular file,
+ * opened without blocking. */
+int rec_model_save(const struct rec_model *m, const char *path,
+    void (*note_tmp)(const char *tmp), char *err, size_t errlen);
 struct rec_model *rec_model_load(const char *path, uint64_t max_bytes,
     char *err, size_t errlen);
 

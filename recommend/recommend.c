@@ -5,7 +5,9 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -727,12 +729,54 @@ fit(const struct opts *o, const struct rec_data *d)
 	return m;
 }
 
+/* The model's temporary file while it is being written, for on_stop. */
+static char stop_tmp[PATH_MAX + 16];
+static volatile sig_atomic_t stop_tmp_live;
+
+/* SIGINT, SIGTERM, SIGHUP: remove a half-written model's temporary file,
+ * then end as the signal would have (as gzip does).  Nothing else needs
+ * undoing: the model file is replaced only by a complete one. */
+static void
+on_stop(int sig)
+{
+	if (stop_tmp_live)
+		(void)unlink(stop_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+note_tmp(const char *tmp)
+{
+	if (tmp == NULL || strlen(tmp) >= sizeof(stop_tmp)) {
+		stop_tmp_live = 0;
+		return;
+	}
+	stop_tmp_live = 0;
+	memcpy(stop_tmp, tmp, strlen(tmp) + 1);
+	stop_tmp_live = 1;
+}
+
 static void
 save(const struct opts *o, const struct rec_model *m)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
 	char errbuf[REC_ERRLEN];
+	size_t i;
 
-	if (rec_model_save(m, o->model, errbuf, sizeof(errbuf)) == -1)
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NELEM(sigs); i++) {
+		struct sigaction old;
+		/* A signal the caller ignores (nohup) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
+	}
+	if (rec_model_save(m, o->model, note_tmp, errbuf,
+	    sizeof(errbuf)) == -1)
 		errx(1, "%s", errbuf);
 }
 

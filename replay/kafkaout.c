@@ -19,6 +19,7 @@
 #define KOUT_BATCH_ROWS	4096		/* rows parsed for keys at once */
 #define KOUT_BATCH_BYTES (1024 * 1024)
 #define KOUT_SHOW_FAILS	5		/* failed deliveries shown */
+#define KOUT_STOP_GRACE_S 0.25		/* confirmations awaited after a signal */
 
 struct kout {
 	rd_kafka_t *rk;
@@ -338,17 +339,24 @@ kout_finish(struct kout *k)
 	double until = 0;
 
 	while (rd_kafka_outq_len(k->rk) > 0) {
-		rd_kafka_flush(k->rk, 500);
-		/* Stopped by a signal: give the brokers 10 s more, then
+		int ms = 100;
+		/* Stopped by a signal: give the brokers a quarter second more
+		 * (a healthy cluster confirms within milliseconds), then
 		 * count what is left as not confirmed. */
 		if (sig_stop && until == 0)
-			until = now_mono() + 10;
-		if (until > 0 && now_mono() > until) {
-			rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE |
-			    RD_KAFKA_PURGE_F_INFLIGHT);
-			rd_kafka_flush(k->rk, 1000);
-			break;
+			until = now_mono() + KOUT_STOP_GRACE_S;
+		if (until > 0) {
+			double left = until - now_mono();
+			if (left <= 0) {
+				rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE |
+				    RD_KAFKA_PURGE_F_INFLIGHT);
+				rd_kafka_flush(k->rk, 50);
+				break;
+			}
+			if (left * 1000 < ms)
+				ms = (int)(left * 1000) + 1;
 		}
+		rd_kafka_flush(k->rk, ms);
 	}
 	lost = k->queued - k->confirmed;
 	if (k->verbose)

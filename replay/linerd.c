@@ -76,10 +76,17 @@ linerd_next(struct linerd *r, const char **p, size_t *len, uint64_t *line)
 			return LINERD_EOF;
 		if (avail > r->max) {
 			/* Over-long: drop what we have, keep looking for
-			 * its end. */
+			 * its end.  From the second buffer on, hand control
+			 * back between buffers (EINTR: call again), so that
+			 * an endless line never hides a stop signal. */
+			int again = r->skipping;
 			r->skipping = 1;
 			r->start = r->end = 0;
 			avail = 0;
+			if (again) {
+				errno = EINTR;
+				return LINERD_EIO;
+			}
 		}
 		if (r->start > 0) {
 			memmove(r->buf, s, avail);

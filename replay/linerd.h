@@ -15,7 +15,9 @@ enum {
 	LINERD_EOF = 0,
 	LINERD_LINE = 1,
 	LINERD_TOOLONG = -1,	/* skipped up to its line break */
-	LINERD_EIO = -2,	/* read(2) failed, errno set (EINTR: call again) */
+	LINERD_EIO = -2,	/* read(2) failed, errno set (EINTR: call
+				   again; also returned between the buffers
+				   of an over-long line that is skipped) */
 };
 
 /* The next line without its LF (or CRLF), in *p (valid until the next

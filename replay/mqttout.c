@@ -27,6 +27,7 @@
 
 #define TICK_MS		200		/* recheck signals while waiting */
 #define STALL_S		30		/* no confirmation for this long: reconnect */
+#define STOP_GRACE_S	0.5		/* confirmations awaited after a signal */
 #define RECONNECTS	10		/* attempts before giving up */
 #define NTOK		65536
 
@@ -286,7 +287,12 @@ reconnect(struct mqttout *m)
 		warnx("mqtt: connection lost, reconnecting (%zu unconfirmed)",
 		    m->n);
 		if (do_connect(m) == -1) {
-			sleep_sec(tries < 4 ? 0.5 * (1 << tries) : 5);
+			/* In short naps: a stop signal that came while the
+			 * connect had signals blocked is seen at once. */
+			double end = now_mono() +
+			    (tries < 4 ? 0.5 * (1 << tries) : 5);
+			while (!sig_stop && now_mono() < end)
+				sleep_sec(TICK_MS / 1000.0);
 			continue;
 		}
 		for (k = 0; k < m->n; k++) {
@@ -320,7 +326,7 @@ pop_done(struct mqttout *m)
 static int
 wait_room(struct mqttout *m, size_t want, int stop_on_signal)
 {
-	double last = now_mono();
+	double last = now_mono(), grace = 0;
 	size_t before;
 	int rc;
 
@@ -334,7 +340,14 @@ wait_room(struct mqttout *m, size_t want, int stop_on_signal)
 			pthread_mutex_unlock(&m->mu);
 			return 0;
 		}
-		if (m->lost || now_mono() - last > STALL_S) {
+		/* After a stop signal, confirmations get half a second. */
+		if (sig_stop && grace == 0)
+			grace = now_mono() + STOP_GRACE_S;
+		if (grace > 0 && now_mono() > grace) {
+			pthread_mutex_unlock(&m->mu);
+			return 1;
+		}
+		if (m->lost || !m->connected || now_mono() - last > STALL_S) {
 			pthread_mutex_unlock(&m->mu);
 			if ((rc = reconnect(m)) != 0)
 				return rc;
@@ -417,7 +430,7 @@ mqttout_finish(struct mqttout *m)
 		rc = -1;
 	}
 	if (m->connected && MQTTClient_isConnected(m->cl))
-		(void)MQTTClient_disconnect(m->cl, 2000);
+		(void)MQTTClient_disconnect(m->cl, sig_stop ? 0 : 2000);
 	m->connected = 0;
 	return rc;
 }

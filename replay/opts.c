@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "synth.h"
+#include "tcpout.h"
 #include "util.h"
 
 enum {
@@ -19,7 +20,7 @@ enum {
 	O_LISTEN, O_LOOP, O_MAX_INFLIGHT, O_MAX_RECORD, O_MQTT, O_MQTT_PWFILE,
 	O_MQTT_USER, O_QOS, O_REJECT_EMPTY, O_REOPEN, O_ROWS, O_SEED,
 	O_SEGMENTS, O_SHUFFLE, O_SPEEDUP, O_START, O_SYNTH, O_TIME_COL, O_TOPIC, O_VERSION,
-	O_WEAK, O_YEARS, O_KEY,
+	O_WEAK, O_YEARS, O_KEY, O_CLIENT_BUFFER, O_MAX_CLIENTS,
 };
 
 static const char shortopts[] = ":b:n:o:qr:t:vX:";
@@ -27,6 +28,7 @@ static const char shortopts[] = ":b:n:o:qr:t:vX:";
 static const struct option longopts[] = {
 	{ "cafile",		required_argument,	NULL, O_CAFILE },
 	{ "clean",		no_argument,		NULL, O_CLEAN },
+	{ "client-buffer",	required_argument,	NULL, O_CLIENT_BUFFER },
 	{ "client-id",		required_argument,	NULL, O_CLIENT_ID },
 	{ "count",		required_argument,	NULL, 'n' },
 	{ "customers",		required_argument,	NULL, O_CUSTOMERS },
@@ -43,6 +45,7 @@ static const struct option longopts[] = {
 	{ "lines",		no_argument,		NULL, O_LINES },
 	{ "listen",		required_argument,	NULL, O_LISTEN },
 	{ "loop",		no_argument,		NULL, O_LOOP },
+	{ "max-clients",	required_argument,	NULL, O_MAX_CLIENTS },
 	{ "max-inflight",	required_argument,	NULL, O_MAX_INFLIGHT },
 	{ "max-record",		required_argument,	NULL, O_MAX_RECORD },
 	{ "mqtt",		required_argument,	NULL, O_MQTT },
@@ -165,6 +168,8 @@ defaults(struct replay_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->max_record = 1024 * 1024;
+	o->client_buffer = TCPOUT_BUFFER;
+	o->max_clients = TCPOUT_MAX_CLIENTS;
 	o->qos = 1;
 	o->max_inflight = 0;	/* by QoS, below */
 	o->time_col = "Timestamp";
@@ -185,7 +190,7 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 	const char *product_names[NELEM(synth_products)];
 	long long v;
 	double d;
-	int c, inv_opt = 0, store_opt = 0, mqtt_opt = 0;
+	int c, inv_opt = 0, store_opt = 0, mqtt_opt = 0, tcp_opt = 0;
 	int help = 0, version = 0;
 	size_t i;
 
@@ -322,6 +327,20 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 			break;
 		case O_LISTEN:
 			o->listen = a;
+			break;
+		case O_CLIENT_BUFFER:
+			if (num(a, 4096, 1LL << 30, &v) == -1)
+				return bad(err, errlen, "invalid client buffer: "
+				    "'%s' (4096 to 1073741824 bytes)", a);
+			o->client_buffer = (size_t)v;
+			tcp_opt = 1;
+			break;
+		case O_MAX_CLIENTS:
+			if (num(a, 1, TCPOUT_CLIENTS_LIMIT, &v) == -1)
+				return bad(err, errlen, "invalid number of clients: "
+				    "'%s' (1 to %d)", a, TCPOUT_CLIENTS_LIMIT);
+			o->max_clients = (int)v;
+			tcp_opt = 1;
 			break;
 		case O_LOOP:
 			o->loop = 1;
@@ -502,6 +521,9 @@ replay_opts_parse(int argc, char **argv, struct replay_opts *o, char *err,
 		return bad(err, errlen, "-b needs --topic");
 	if (o->reopen && o->out_path == NULL)
 		return bad(err, errlen, "--reopen needs -o");
+	if (tcp_opt && o->listen == NULL)
+		return bad(err, errlen,
+		    "--client-buffer and --max-clients need --listen");
 	if (o->mqtt_url == NULL && (mqtt_opt || (o->topic != NULL &&
 	    o->brokers == NULL)))
 		return bad(err, errlen, "--topic, --qos, --client-id, "

@@ -23,6 +23,8 @@ struct replay_opts {
 	const char *out_path;	/* -o: a FIFO (made if missing) or a file */
 	int reopen;
 	const char *listen;	/* HOST:PORT */
+	size_t client_buffer;	/* --listen: bytes queued per client */
+	int max_clients;	/* --listen: clients at once */
 	const char *mqtt_url;
 	const char *topic;
 	const char *client_id;

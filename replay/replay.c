@@ -20,6 +20,7 @@
 #include "mqttout.h"
 #include "opts.h"
 #include "pace.h"
+#include "readfile.h"
 #include "rng.h"
 #include "sink.h"
 #include "synth.h"
@@ -100,7 +101,9 @@ help(void)
 "Output (default stdout):\n"
 "  -o, --output PATH       a FIFO (made if missing) or a file\n"
 "      --reopen            wait for the FIFO's next reader when one leaves\n"
-"      --listen HOST:PORT  serve one TCP client at a time\n"
+"      --listen HOST:PORT  serve TCP clients, several at once:\n"
+"                          --max-clients N (64), --client-buffer BYTES\n"
+"                          (1048576 queued for one that falls behind)\n"
 "      --mqtt URL          publish each row to an MQTT broker; with --topic T,\n"
 "                          --qos 0|1|2 (1), --client-id ID, --mqtt-user U,\n"
 "                          --mqtt-password-file F (or MQTT_PASSWORD),\n"
@@ -272,9 +275,15 @@ csv_row(struct ctx *c, const struct csvio_record *rec, const char *name)
 		    &len, &bad)) {
 		case CLEAN_EMPTY:
 			c->empty++;
-			if (c->rej != NULL) {
-				fwrite(rec->raw, 1, rec->rawlen, c->rej);
-				putc('\n', c->rej);
+			/* A rejects file that cannot be written stops the
+			 * run: rows set aside must not vanish. */
+			if (c->rej != NULL && (fwrite(rec->raw, 1, rec->rawlen,
+			    c->rej) != rec->rawlen || putc('\n', c->rej) == EOF)) {
+				warn("%s", c->o->reject_empty);
+				fclose(c->rej);
+				c->rej = NULL;
+				c->failed = 1;
+				return RUN_FAIL;
 			}
 			return RUN_OK;
 		case CLEAN_TOOLONG:
@@ -357,6 +366,10 @@ csv_input(struct ctx *c, int fd, const char *name)
 					rc = RUN_DONE;
 				continue;
 			}
+			if (rec.err == CSVIO_EAGAIN) {
+				rc = sink_rc(c, sink_wait_input(c->sink, fd));
+				continue;
+			}
 			if (rec.err == CSVIO_EIO) {
 				warn("%s", name);
 				c->failed = 1;
@@ -405,6 +418,10 @@ lines_input(struct ctx *c, int fd, const char *name)
 					rc = RUN_DONE;
 				continue;
 			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				rc = sink_rc(c, sink_wait_input(c->sink, fd));
+				continue;
+			}
 			warn("%s", name);
 			c->failed = 1;
 			break;
@@ -433,18 +450,22 @@ files_pass(struct ctx *c)
 	for (i = 0; i < n && rc == RUN_OK; i++) {
 		const char *path = o->nfiles ? o->files[i] : "-";
 		const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+		char why[128];
 		struct stat st;
-		int fd, regular;
+		int fd, regular, fl = -1;
 
+		/* A regular file or a FIFO: opening never blocks, and a
+		 * device such as /dev/zero or a directory is refused. */
 		if (strcmp(path, "-") == 0) {
 			fd = STDIN_FILENO;
-		} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			warn("%s", path);
+		} else if ((fd = li_open_input(path, LI_IN_FIFO, why,
+		    sizeof(why))) == -1) {
+			warnx("%s: %s", path, why);
 			c->failed = 1;
 			continue;
 		}
 		if (fstat(fd, &st) == -1) {
-			warn("%s", path);
+			warn("%s", name);
 			c->failed = 1;
 			if (fd != STDIN_FILENO)
 				close(fd);
@@ -452,16 +473,31 @@ files_pass(struct ctx *c)
 		}
 		regular = S_ISREG(st.st_mode);
 		if (S_ISDIR(st.st_mode)) {
-			warnx("%s: is a directory", path);
+			warnx("%s: is a directory", name);
 			c->failed = 1;
-			if (fd != STDIN_FILENO)
-				close(fd);
 			continue;
 		}
+		/* A named FIFO opened without blocking reads as empty until
+		 * its writer comes: wait for its first data (or its end). */
+		if (fd != STDIN_FILENO && S_ISFIFO(st.st_mode) &&
+		    (rc = sink_rc(c, sink_wait_input(c->sink, fd))) != RUN_OK) {
+			close(fd);
+			break;
+		}
+		/* With clients to serve (--listen), a pipe or FIFO that has
+		 * nothing to say must not block the stream: read it without
+		 * blocking and poll it along with the clients. */
+		if ((S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+		    sink_wants_nonblocking_input(c->sink) &&
+		    (fl = fcntl(fd, F_GETFL)) != -1 &&
+		    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+			fl = -1;
 		if ((rc = sink_rc(c, sink_set_batch(c->sink, c->batch_ok &&
 		    regular))) == RUN_OK)
 			rc = o->lines ? lines_input(c, fd, name) :
 			    csv_input(c, fd, name);
+		if (fl != -1)
+			(void)fcntl(fd, F_SETFL, fl);
 		if (fd != STDIN_FILENO)
 			close(fd);
 	}
@@ -583,26 +619,25 @@ out:
 
 /* ==== main =============================================================== */
 
+#define MAX_SECRET_FILE	65536
+
 /* The MQTT password: from a file (first line) or MQTT_PASSWORD. */
 static char *
 mqtt_password(const struct replay_opts *o)
 {
-	char buf[1024];
 	const char *env;
-	FILE *fp;
+	char why[128], *buf;
 	size_t n;
 
 	if (o->mqtt_password_file != NULL) {
-		if ((fp = fopen(o->mqtt_password_file, "r")) == NULL)
-			err(1, "%s", o->mqtt_password_file);
-		if (fgets(buf, sizeof(buf), fp) == NULL)
-			buf[0] = '\0';
-		if (ferror(fp))
-			err(1, "%s", o->mqtt_password_file);
-		fclose(fp);
+		/* A regular file, read whole with a cap: a FIFO or a device
+		 * named by mistake never blocks or fills memory. */
+		if ((buf = li_read_file(o->mqtt_password_file, MAX_SECRET_FILE,
+		    NULL, why, sizeof(why))) == NULL)
+			errx(1, "%s: %s", o->mqtt_password_file, why);
 		n = strcspn(buf, "\r\n");
 		buf[n] = '\0';
-		return strdup(buf);
+		return buf;
 	}
 	if ((env = getenv("MQTT_PASSWORD")) != NULL && o->mqtt_user != NULL)
 		return strdup(env);
@@ -614,8 +649,17 @@ open_sink(const struct replay_opts *o, struct ctx *c, char **pw)
 {
 	if (o->out_path != NULL)
 		return sink_path(o->out_path, o->reopen, c->batch_ok, o->verbose);
-	if (o->listen != NULL)
-		return sink_tcp(o->listen, o->verbose);
+	if (o->listen != NULL) {
+		struct tcpout_conf tc;
+		memset(&tc, 0, sizeof(tc));
+		tc.hostport = o->listen;
+		tc.client_buffer = o->client_buffer;
+		tc.max_clients = o->max_clients;
+		tc.paced = pace_active(&c->pace);
+		tc.verbose = o->verbose;
+		tc.quiet = o->quiet;
+		return sink_tcp(&tc);
+	}
 	if (o->brokers != NULL) {
 		struct kout_conf kc;
 		memset(&kc, 0, sizeof(kc));
@@ -636,6 +680,15 @@ open_sink(const struct replay_opts *o, struct ctx *c, char **pw)
 		mc.user = o->mqtt_user;
 		mc.password = *pw = mqtt_password(o);
 		mc.cafile = o->cafile;
+		if (o->cafile != NULL) {
+			/* paho would block on a FIFO, or read a device for
+			 * ever: check it is a file first. */
+			char why[128];
+			int fd = li_open_input(o->cafile, 0, why, sizeof(why));
+			if (fd == -1)
+				errx(1, "%s: %s", o->cafile, why);
+			close(fd);
+		}
 		mc.qos = o->qos;
 		mc.max_inflight = o->max_inflight;
 		mc.verbose = o->verbose;
@@ -648,15 +701,27 @@ static void
 summary(const struct ctx *c)
 {
 	const struct replay_opts *o = c->o;
+	struct tcpout_stats ts;
+	int tcp = sink_tcp_stats(c->sink, &ts) == 0;
 
 	if (o->verbose) {
 		warnx("%llu rows sent, %llu empty rows skipped, %llu malformed "
 		    "records skipped, %llu unparsable timestamps", c->sent,
 		    c->empty, c->malformed, c->bad_ts);
+		if (tcp)
+			warnx("%llu clients served, %llu went away, %llu "
+			    "dropped for falling behind, %llu refused",
+			    ts.served, ts.left, ts.dropped, ts.refused);
 		return;
 	}
 	if (o->quiet)
 		return;
+	if (tcp && ts.dropped > 0)
+		warnx("%llu client%s dropped for falling behind", ts.dropped,
+		    ts.dropped == 1 ? "" : "s");
+	if (tcp && ts.refused > 0)
+		warnx("%llu client%s refused", ts.refused,
+		    ts.refused == 1 ? "" : "s");
 	if (c->empty > 0)
 		warnx("%llu empty rows skipped", c->empty);
 	if (c->malformed > 0)
@@ -728,10 +793,20 @@ main(int argc, char *argv[])
 	    sink_finish(c.sink) == SINK_ERR) {
 		c.failed = 1;
 	}
-	if (c.rej != NULL && (fflush(c.rej) == EOF || ferror(c.rej) ||
-	    fclose(c.rej) == EOF)) {
-		warn("%s", o.reject_empty);
-		c.failed = 1;
+	if (c.rej != NULL) {
+		int bad;
+		errno = 0;
+		bad = fflush(c.rej) == EOF || ferror(c.rej);
+		int e = errno ? errno : EIO;
+		if (fclose(c.rej) == EOF && !bad) {
+			bad = 1;
+			e = errno;
+		}
+		if (bad) {
+			errno = e;
+			warn("%s", o.reject_empty);
+			c.failed = 1;
+		}
 	}
 	summary(&c);
 	sink_free(c.sink);

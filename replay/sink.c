@@ -1,4 +1,5 @@
-/* Output sinks: stdout, a FIFO or file, one TCP client at a time, MQTT. */
+/* Output sinks: stdout, a FIFO or file, TCP clients (tcpout.c), MQTT,
+ * Kafka. */
 #include "sink.h"
 
 #include <err.h>
@@ -16,14 +17,19 @@
 
 #include "kafkaout.h"
 #include "opts.h"
+#include "tcpout.h"
 #include "util.h"
+
+#define STOP_GRACE_S	0.5	/* writing on after a stop signal */
+#define TICK_MS		200	/* longest wait without looking at
+				   sig_stop (a signal may land just
+				   before a wait begins) */
 
 enum sink_kind { K_STDOUT, K_PATH, K_TCP, K_MQTT, K_KAFKA };
 
 struct sink {
 	enum sink_kind kind;
-	int fd;			/* data fd (stdout, FIFO, client), -1 none */
-	int lfd;		/* listening socket */
+	int fd;			/* data fd (stdout, FIFO, file), -1 none */
 	const char *path;
 	int reopen;
 	int verbose;
@@ -36,6 +42,7 @@ struct sink {
 	size_t outlen, outcap;
 	struct mqttout *mq;
 	struct kout *ko;
+	struct tcpout *tcp;
 };
 
 static struct sink *
@@ -47,8 +54,13 @@ sink_alloc(enum sink_kind kind)
 		err(1, "malloc");
 	s->kind = kind;
 	s->fd = -1;
-	s->lfd = -1;
 	return s;
+}
+
+static int
+tcp_rc(int rc)
+{
+	return rc == 0 ? SINK_OK : rc == 1 ? SINK_STOP : SINK_ERR;
 }
 
 static size_t
@@ -71,7 +83,36 @@ sink_stdout(int batch)
 	return s;
 }
 
-/* Open the FIFO or file; blocks until a reader opens a FIFO. */
+/* Open the FIFO for writing once it has a reader: tried without blocking
+ * (ENXIO: no reader yet) every 100 ms, so that a stop signal is never
+ * missed by a blocking open(2). */
+static int
+fifo_open(struct sink *s)
+{
+	int fl;
+
+	while ((s->fd = open(s->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1) {
+		if (errno != ENXIO && errno != EINTR) {
+			warn("%s", s->path);
+			return SINK_ERR;
+		}
+		if (sig_stop)
+			return SINK_STOP;
+		sleep_sec(0.1);
+	}
+	if ((fl = fcntl(s->fd, F_GETFL)) == -1 ||
+	    fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		warn("%s", s->path);
+		close(s->fd);
+		s->fd = -1;
+		return SINK_ERR;
+	}
+	s->regular = 0;
+	return SINK_OK;
+}
+
+/* Open the FIFO or file; waits until a reader opens a FIFO. */
 static int
 path_open(struct sink *s)
 {
@@ -92,8 +133,11 @@ path_open(struct sink *s)
 		}
 		if (S_ISREG(st.st_mode))
 			flags |= O_TRUNC;
-		if (s->verbose && S_ISFIFO(st.st_mode))
-			warnx("%s: waiting for a reader", s->path);
+		if (S_ISFIFO(st.st_mode)) {
+			if (s->verbose)
+				warnx("%s: waiting for a reader", s->path);
+			return fifo_open(s);
+		}
 		s->fd = open(s->path, flags);
 		if (s->fd >= 0)
 			break;
@@ -122,53 +166,15 @@ sink_path(const char *path, int reopen, int batch, int verbose)
 }
 
 struct sink *
-sink_tcp(const char *hostport, int verbose)
+sink_tcp(const struct tcpout_conf *conf)
 {
 	struct sink *s = sink_alloc(K_TCP);
-	struct addrinfo hints, *res = NULL, *ai;
-	char host[256], port[8];
-	int rc, one = 1;
 
-	s->verbose = verbose;
-	if (replay_parse_hostport(hostport, host, sizeof(host), port,
-	    sizeof(port)) == -1) {
-		warnx("%s: invalid address", hostport);
-		goto fail;
+	if ((s->tcp = tcpout_new(conf)) == NULL) {
+		free(s);
+		return NULL;
 	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
-		warnx("%s: %s", hostport, gai_strerror(rc));
-		goto fail;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		s->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (s->lfd == -1)
-			continue;
-		(void)setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one));
-		if (bind(s->lfd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(s->lfd, 4) == 0)
-			break;
-		rc = errno;
-		close(s->lfd);
-		s->lfd = -1;
-		errno = rc;
-	}
-	if (s->lfd == -1) {
-		warn("listen: %s", hostport);
-		goto fail;
-	}
-	freeaddrinfo(res);
 	return s;
-fail:
-	if (res != NULL)
-		freeaddrinfo(res);
-	free(s);
-	return NULL;
 }
 
 struct sink *
@@ -212,9 +218,38 @@ sink_set_header(struct sink *s, const char *hdr, size_t len)
 }
 
 int
+sink_wait_input(struct sink *s, int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (s->kind == K_TCP)
+		return tcp_rc(tcpout_wait_fd(s->tcp, fd));
+	while (!sig_stop) {
+		int n = poll(&pfd, 1, TICK_MS);
+		if (n > 0)
+			return SINK_OK;
+		if (n == -1 && errno != EINTR) {
+			warn("poll");
+			return SINK_ERR;
+		}
+	}
+	return SINK_STOP;
+}
+
+int
+sink_wants_nonblocking_input(const struct sink *s)
+{
+	return s->kind == K_TCP;
+}
+
+int
 sink_took_reader(struct sink *s)
 {
-	int r = s->took_reader;
+	int r;
+
+	if (s->kind == K_TCP)
+		return tcpout_took_client(s->tcp);
+	r = s->took_reader;
 
 	s->took_reader = 0;
 	return r;
@@ -226,62 +261,89 @@ sink_name(const struct sink *s)
 	switch (s->kind) {
 	case K_STDOUT:
 		return "stdout";
-	case K_PATH:
-		return s->path;
 	default:
-		return "client";
+		return s->path;
 	}
 }
 
-/* Wait for the next TCP client. */
-static int
-tcp_accept(struct sink *s)
+/* The time by which writing gives up after a stop signal: the first call
+ * after the signal starts the clock. */
+static double
+stop_deadline(void)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char h[NI_MAXHOST], p[NI_MAXSERV];
+	static double end;
 
-	if (s->verbose)
-		warnx("waiting for a client");
-	for (;;) {
-		s->fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
-		if (s->fd >= 0)
-			break;
-		if (errno == EINTR) {
-			if (sig_stop)
-				return SINK_STOP;
+	if (end == 0)
+		end = now_mono() + STOP_GRACE_S;
+	return end;
+}
+
+/* Write all of buf to a blocking fd, like writeall, but never hang on a
+ * stop signal.  A pipe, FIFO, socket or terminal is written when poll(2)
+ * says there is room (a pipe then takes PIPE_BUF bytes without blocking),
+ * in PIPE_BUF pieces, waiting in slices of TICK_MS so that a signal is
+ * seen even when it lands just before a wait.  After a stop signal the
+ * rest of buf gets STOP_GRACE_S, then 1 is returned with buf cut short
+ * (or not started: a signal that interrupts a write before any byte went
+ * returns 1 at once).  A regular file is written as writeall does.  0, 1,
+ * or -1 with errno set. */
+static int
+write_stoppable(int fd, const char *buf, size_t len, int regular)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	size_t done = 0, chunk;
+	ssize_t n;
+	int ms;
+
+	while (done < len) {
+		chunk = len - done;
+		if (!regular) {
+			ms = TICK_MS;
+			if (sig_stop) {
+				double left = stop_deadline() - now_mono();
+				if (left <= 0)
+					return 1;
+				if (left * 1000 < ms)
+					ms = (int)(left * 1000) + 1;
+			}
+			n = poll(&pfd, 1, ms);
+			if (n == -1 && errno != EINTR)
+				return -1;
+			if (n <= 0)
+				continue;
+			if (chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+		}
+		n = write(fd, buf + done, chunk);
+		if (n >= 0) {
+			done += (size_t)n;
 			continue;
 		}
-		if (errno == ECONNABORTED)
-			continue;
-		warn("accept");
-		return SINK_ERR;
+		if (errno != EINTR)
+			return -1;
+		if (sig_stop && done == 0)
+			return 1;
 	}
-	if (s->verbose && getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h),
-	    p, sizeof(p), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
-		warnx("client %s:%s connected", h, p);
-	return SINK_OK;
+	return 0;
 }
 
-/* A new reader: open or accept, then the header. */
+/* A new reader: open the FIFO or file, then the header. */
 static int
 new_reader(struct sink *s)
 {
 	int rc;
 
 	for (;;) {
-		if (s->kind == K_TCP)
-			rc = tcp_accept(s);
-		else if (s->kind == K_PATH)
-			rc = path_open(s);
-		else
-			rc = SINK_OK;
-		if (rc != SINK_OK)
+		if (s->kind == K_PATH && (rc = path_open(s)) != SINK_OK)
 			return rc;
-		if (s->hdr == NULL || writeall(s->fd, s->hdr, s->hdrlen) >= 0)
+		if (s->hdr == NULL ||
+		    (rc = write_stoppable(s->fd, s->hdr, s->hdrlen,
+		    s->regular)) == 0)
 			return SINK_OK;
-		if (errno == EPIPE || errno == ECONNRESET) {
-			if (s->kind == K_TCP || (s->kind == K_PATH && s->reopen)) {
+		if (rc == 1)
+			return SINK_STOP;
+		if (errno == EPIPE) {
+			if (s->kind == K_PATH && s->reopen) {
 				close(s->fd);
 				s->fd = -1;
 				continue;
@@ -308,27 +370,12 @@ sink_start(struct sink *s)
 			return SINK_OK;
 		return sink_send(s, s->hdr, s->hdrlen - 1);
 	}
-	return new_reader(s);
-}
-
-/* 1 when the TCP client has closed its end (it never sends us data). */
-static int
-tcp_peer_gone(struct sink *s)
-{
-	struct pollfd pfd = { .fd = s->fd, .events = POLLIN | POLLRDHUP };
-	char junk[512];
-	ssize_t n;
-
-	while (poll(&pfd, 1, 0) > 0) {
-		if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))
-			return 1;
-		n = recv(s->fd, junk, sizeof(junk), MSG_DONTWAIT);
-		if (n == 0)
-			return 1;
-		if (n < 0)
-			return errno != EAGAIN && errno != EINTR;
+	if (s->kind == K_TCP) {
+		if (s->hdr != NULL)
+			tcpout_header(s->tcp, s->hdr, s->hdrlen - 1);
+		return tcp_rc(tcpout_start(s->tcp));
 	}
-	return 0;
+	return new_reader(s);
 }
 
 /* The reader has gone: stop, or wait for the next one. */
@@ -353,16 +400,23 @@ int
 sink_wait(struct sink *s, double sec)
 {
 	struct pollfd pfd;
-	double ms = sec * 1000 + 1;
+	double ms;
 
-	if (s->fd < 0 || s->kind == K_MQTT || s->regular) {
+	/* The caller waits again until the row is due: short waits, so
+	 * that a signal landing just before one is seen soon. */
+	if (sec > TICK_MS / 1000.0)
+		sec = TICK_MS / 1000.0;
+	ms = sec * 1000 + 1;
+	if (s->kind == K_TCP)
+		return tcpout_wait(s->tcp, sec) == 0 ? SINK_OK : SINK_ERR;
+	if (s->fd < 0 || s->kind == K_MQTT || s->kind == K_KAFKA ||
+	    s->regular) {
 		sleep_sec(sec);
 		return SINK_OK;
 	}
-	/* POLLERR: a pipe or FIFO without a reader; POLLRDHUP: a TCP
-	 * client that closed.  Data a client sends does not wake us. */
+	/* POLLERR: a pipe or FIFO without a reader. */
 	pfd.fd = s->fd;
-	pfd.events = s->kind == K_TCP ? POLLRDHUP : 0;
+	pfd.events = 0;
 	pfd.revents = 0;
 	if (poll(&pfd, 1, ms > 3600000 ? 3600000 : (int)ms) <= 0)
 		return SINK_OK;		/* time is up, or a signal */
@@ -370,8 +424,7 @@ sink_wait(struct sink *s, double sec)
 		sleep_sec(sec);
 		return SINK_OK;
 	}
-	if (s->kind == K_TCP ? !tcp_peer_gone(s) :
-	    !(pfd.revents & (POLLERR | POLLHUP)))
+	if (!(pfd.revents & (POLLERR | POLLHUP)))
 		return SINK_OK;
 	return reader_gone(s);
 }
@@ -384,12 +437,11 @@ put(struct sink *s, const char *buf, size_t len)
 	int rc;
 
 	for (;;) {
-		if (s->kind == K_TCP && tcp_peer_gone(s)) {
-			errno = ECONNRESET;
-		} else if (writeall(s->fd, buf, len) >= 0) {
+		if ((rc = write_stoppable(s->fd, buf, len, s->regular)) == 0)
 			return SINK_OK;
-		}
-		if (errno != EPIPE && errno != ECONNRESET) {
+		if (rc == 1)
+			return SINK_STOP;
+		if (errno != EPIPE) {
 			warn("%s", sink_name(s));
 			return SINK_ERR;
 		}
@@ -437,6 +489,8 @@ sink_send(struct sink *s, const char *rec, size_t len)
 		rc = mqttout_send(s->mq, rec, len);
 		return rc == 0 ? SINK_OK : rc == 1 ? SINK_STOP : SINK_ERR;
 	}
+	if (s->kind == K_TCP)
+		return tcp_rc(tcpout_send(s->tcp, rec, len));
 	lim = batch_limit(s);
 	if (s->outlen > 0 && s->outlen + len + 1 > lim &&
 	    (rc = flush_out(s)) != SINK_OK)
@@ -464,30 +518,37 @@ sink_send(struct sink *s, const char *rec, size_t len)
 int
 sink_finish(struct sink *s)
 {
-	int rc;
+	int rc, fd;
 
 	if (s->kind == K_MQTT)
 		return mqttout_finish(s->mq) == 0 ? SINK_OK : SINK_ERR;
 	if (s->kind == K_KAFKA)
 		return kout_finish(s->ko) == 0 ? SINK_OK : SINK_ERR;
+	if (s->kind == K_TCP)
+		return tcpout_finish(s->tcp) == 0 ? SINK_OK : SINK_ERR;
 	if (s->fd < 0)
 		return SINK_OK;
 	if ((rc = flush_out(s)) != SINK_OK)
 		return rc;
-	if (s->kind == K_TCP) {
-		/* Close gracefully: wait (a little) for the client to close
-		 * its end, so that unread bytes of ours never turn into a
-		 * reset that could discard rows it has not read yet. */
-		char junk[512];
-		double end = now_mono() + 2;
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-		(void)shutdown(s->fd, SHUT_WR);
-		while (!sig_stop && now_mono() < end &&
-		    poll(&pfd, 1, (int)((end - now_mono()) * 1000) + 1) > 0 &&
-		    recv(s->fd, junk, sizeof(junk), 0) > 0)
-			;
+	/* A file's last error may only show at close (NFS, a full quota). */
+	if (s->kind == K_PATH) {
+		fd = s->fd;
+		s->fd = -1;
+		if (close(fd) == -1 && errno != EINTR) {
+			warn("%s", sink_name(s));
+			return SINK_ERR;
+		}
 	}
 	return SINK_OK;
+}
+
+int
+sink_tcp_stats(const struct sink *s, struct tcpout_stats *st)
+{
+	if (s->kind != K_TCP)
+		return -1;
+	tcpout_stats(s->tcp, st);
+	return 0;
 }
 
 void
@@ -497,8 +558,7 @@ sink_free(struct sink *s)
 		return;
 	if (s->fd >= 0 && s->kind != K_STDOUT)
 		close(s->fd);
-	if (s->lfd >= 0)
-		close(s->lfd);
+	tcpout_free(s->tcp);
 	mqttout_free(s->mq);
 	kout_free(s->ko);
 	free(s->hdr);

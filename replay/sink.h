@@ -1,13 +1,16 @@
 #ifndef REPLAY_SINK_H
 #define REPLAY_SINK_H
-/* Where replay's records go: stdout, a FIFO or file (-o), one TCP client
- * at a time (--listen) or an MQTT topic (--mqtt) or a Kafka topic (-b).  Each new reader gets the
- * header first.  Diagnostics are printed here (warn/warnx). */
+/* Where replay's records go: stdout, a FIFO or file (-o), TCP clients
+ * (--listen, replay/tcpout.h), an MQTT topic (--mqtt) or a Kafka topic
+ * (-b).  Each new reader gets the header first.  After a stop signal no
+ * write blocks for more than half a second.  Diagnostics are printed here
+ * (warn/warnx). */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "kafkaout.h"
 #include "mqttout.h"
+#include "tcpout.h"
 
 enum {
 	SINK_OK = 0,
@@ -26,7 +29,7 @@ struct sink *sink_stdout(int batch);
  * one.  NULL on failure (printed). */
 struct sink *sink_path(const char *path, int reopen, int batch, int verbose);
 /* --listen HOST:PORT: bound and listening on return; NULL on failure. */
-struct sink *sink_tcp(const char *hostport, int verbose);
+struct sink *sink_tcp(const struct tcpout_conf *conf);
 /* --mqtt: connected on return; NULL on failure. */
 struct sink *sink_mqtt(const struct mqttout_conf *conf);
 /* -b BROKERS: a Kafka producer (replay/kafkaout.h); NULL on failure. */
@@ -44,10 +47,19 @@ int sink_send(struct sink *s, const char *rec, size_t len);
  * the reader: when it leaves, return SINK_GONE, or with --reopen and
  * --listen wait for the next one and send it the header.  SINK_*. */
 int sink_wait(struct sink *s, double sec);
+/* Wait until the input fd is readable (or at its end), serving TCP
+ * clients meanwhile.  SINK_OK, SINK_STOP on a stop signal, SINK_ERR. */
+int sink_wait_input(struct sink *s, int fd);
+/* 1 when reads of a pipe or FIFO input should not block (the sink has
+ * clients to serve meanwhile: --listen). */
+int sink_wants_nonblocking_input(const struct sink *s);
 /* 1 once after the sink waited for a new reader (for pace_rebase). */
 int sink_took_reader(struct sink *s);
-/* Flush and wait for confirmations.  SINK_*. */
+/* Flush and wait for confirmations; close an -o file, checked.  SINK_*. */
 int sink_finish(struct sink *s);
+/* --listen: the clients served, gone, dropped and refused.  0, or -1 for
+ * the other sinks. */
+int sink_tcp_stats(const struct sink *s, struct tcpout_stats *st);
 void sink_free(struct sink *s);
 
 #endif

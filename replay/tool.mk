@@ -1,4 +1,5 @@
 TOOLS += replay
 replay_SRCS := replay/replay.c replay/opts.c replay/clean.c replay/pace.c \
-	replay/linerd.c replay/sink.c replay/mqttout.c replay/kafkaout.c
+	replay/linerd.c replay/sink.c replay/tcpout.c replay/mqttout.c \
+	replay/kafkaout.c
 replay_LDLIBS := $(LIBPAHO) $(LIBRDKAFKA)

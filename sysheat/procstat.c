@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "readfile.h"
 
 /* Note a malformed line (1-based lineno) in d. */
 static void
@@ -279,7 +282,8 @@ ps_net_totals(const struct ps_net *n, uint64_t *rx, uint64_t *tx)
 }
 
 long
-ps_read_file(const char *path, char *buf, size_t cap, int *truncated)
+ps_read_file(const char *path, char *buf, size_t cap, int *truncated,
+    char *errstr, size_t errlen)
 {
 	size_t len = 0;
 	ssize_t r;
@@ -289,9 +293,11 @@ ps_read_file(const char *path, char *buf, size_t cap, int *truncated)
 	*truncated = 0;
 	if (cap < 2) {
 		errno = EINVAL;
+		snprintf(errstr, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* Never blocks on a FIFO; refuses /dev/zero and the like. */
+	if ((fd = li_open_input(path, 0, errstr, errlen)) == -1)
 		return -1;
 	while (len < cap - 1) {
 		r = read(fd, buf + len, cap - 1 - len);
@@ -323,6 +329,7 @@ ps_read_file(const char *path, char *buf, size_t cap, int *truncated)
 	return (long)len;
 fail:
 	saved = errno;
+	snprintf(errstr, errlen, "%s", strerror(errno));
 	close(fd);
 	errno = saved;
 	return -1;

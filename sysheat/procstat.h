@@ -77,7 +77,10 @@ void ps_net_totals(const struct ps_net *n, uint64_t *rx, uint64_t *tx);
 
 /* Read at most cap-1 bytes of path into buf and NUL-terminate it.  When the
  * file is longer than that, the text is cut after its last complete line
- * and *truncated is set.  Returns the length, or -1 with errno set. */
-long ps_read_file(const char *path, char *buf, size_t cap, int *truncated);
+ * and *truncated is set.  A FIFO, a device or a directory is refused
+ * without blocking (lib/readfile.h).  Returns the length, or -1 with errno
+ * set and errstr filled with the reason ("not a regular file"). */
+long ps_read_file(const char *path, char *buf, size_t cap, int *truncated,
+    char *errstr, size_t errlen);
 
 #endif

@@ -8,9 +8,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@
 #define READ_CAP	(192 * 1024)	/* room for PS_MAXIF interfaces */
 #define STAT_CAP	4096
 #define OUT_CAP		8192
+#define TICK_S		0.2	/* longest wait without looking at sig_stop */
 
 enum { SRC_STAT, SRC_MEMINFO, SRC_NETDEV, SRC_DISK, NSRC };
 
@@ -226,12 +229,14 @@ read_src(struct state *st, int src)
 	/* Only the first line of /proc/stat is needed; on a large machine
 	 * the rest (a line per CPU, the interrupt counts) is long. */
 	size_t cap = src == SRC_STAT ? STAT_CAP : READ_CAP;
+	char why[128];
 	int trunc;
 
-	if (ps_read_file(st->path[src], st->buf, cap, &trunc) == -1) {
+	if (ps_read_file(st->path[src], st->buf, cap, &trunc, why,
+	    sizeof(why)) == -1) {
 		st->fails[src]++;
 		if (!st->warned[src]++ && !st->o->quiet)
-			warn("%s", st->path[src]);
+			warnx("%s: %s", st->path[src], why);
 		return -1;
 	}
 	if (trunc && src != SRC_STAT && !st->warned_trunc++ && !st->o->quiet)
@@ -334,23 +339,57 @@ take_sample(struct state *st, struct sample *s)
 
 /* Write one formatted sample to stdout (unbuffered) or the output file;
  * exits 1 on a write error and 0 quietly when the reader of stdout went
- * away with SIGPIPE ignored. */
-static void
+ * away with SIGPIPE ignored.  Returns -1 when a stop signal arrived while
+ * the sample waited for room in a full pipe (nothing of it was written),
+ * else 0. */
+static int
 emit(const struct opts *o, const char *buf, size_t len)
 {
+	static int kind = -1;	/* stdout: 1 a regular file, 0 else */
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct stat sb;
+	size_t done = 0;
+	ssize_t n;
+
 	if (o->outfile != NULL) {
 		if (atomic_write(o->outfile, buf, len) == -1)
 			err(1, "%s", o->outfile);
-		return;
+		return 0;
 	}
-	/* One write(2) per sample, retried over EINTR (a SIGTERM while the
-	 * pipe is full must not turn into a write error); a line of up to
-	 * PIPE_BUF bytes reaches a FIFO reader in one piece. */
-	if (len > 0 && writeall(STDOUT_FILENO, buf, len) == -1) {
+	/* One write(2) per sample: a line of up to PIPE_BUF bytes reaches a
+	 * FIFO reader in one piece, all or nothing.  A SIGTERM while the
+	 * pipe is full interrupts it before any byte went: drop the sample
+	 * and stop, never a write error and never half a line.  Once part
+	 * of a longer sample is out, the rest follows. */
+	if (kind == -1)
+		kind = fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
+	while (done < len) {
+		/* A pipe: wait for room in slices, so that a stop signal is
+		 * seen even when it lands just before the wait; once poll
+		 * says so, a pipe takes PIPE_BUF bytes without blocking. */
+		if (!kind && done == 0) {
+			int r = poll(&pfd, 1, (int)(TICK_S * 1000));
+			if (r <= 0 && (r == 0 || errno == EINTR)) {
+				if (sig_stop)
+					return -1;
+				continue;
+			}
+		}
+		n = write(STDOUT_FILENO, buf + done, len - done);
+		if (n >= 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR) {
+			if (sig_stop && done == 0)
+				return -1;
+			continue;
+		}
 		if (errno == EPIPE)
 			exit(0);
 		err(1, "stdout");
 	}
+	return 0;
 }
 
 static void
@@ -381,8 +420,11 @@ wait_until(double due, struct state *st)
 {
 	double left;
 
+	/* In slices: a signal that lands just before a sleep begins would
+	 * not end it, and the interval may be a day. */
 	while (!sig_stop && (left = due - now_mono()) > 0) {
-		if (sleep_sec(left) == -1 && sig_usr1) {
+		if (sleep_sec(left < TICK_S ? left : TICK_S) == -1 &&
+		    sig_usr1) {
 			report(st);
 			sig_usr1 = 0;
 		}
@@ -491,8 +533,9 @@ main(int argc, char **argv)
 	ctx.host = host;
 	ctx.mount = o.disk;
 
-	if (o.fmt == OUT_CSV && o.outfile == NULL)
-		emit(&o, OUT_CSV_HEADER, sizeof(OUT_CSV_HEADER) - 1);
+	if (o.fmt == OUT_CSV && o.outfile == NULL &&
+	    emit(&o, OUT_CSV_HEADER, sizeof(OUT_CSV_HEADER) - 1) == -1)
+		goto done;
 	/* A file replaced per sample is a whole CSV: header and one row. */
 	hlen = o.fmt == OUT_CSV && o.outfile != NULL ?
 	    sizeof(OUT_CSV_HEADER) - 1 : 0;
@@ -514,7 +557,8 @@ main(int argc, char **argv)
 		if ((len = out_format(&ctx, &s, out + hlen, OUT_CAP - hlen)) ==
 		    -1)
 			errx(1, "sample too long to format");
-		emit(&o, out, hlen + (size_t)len);
+		if (emit(&o, out, hlen + (size_t)len) == -1)
+			break;
 		if (sig_usr1) {
 			report(&st);
 			sig_usr1 = 0;
@@ -524,6 +568,7 @@ main(int argc, char **argv)
 		sched_advance(&sc, now_mono());
 		st.late = sc.skipped;
 	}
+done:
 	report(&st);
 out:
 	free(out);

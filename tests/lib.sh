@@ -2,7 +2,9 @@
 # and cleanup.  Source it first:  . "$LI_TOP/tests/lib.sh"
 #
 #   check NAME CMD...            ok when CMD exits 0
-#   check_fail NAME STATUS CMD...  ok when CMD exits with STATUS
+#   check_fail NAME STATUS [--msg REGEX] CMD...
+#                                ok when CMD exits with STATUS (and, with
+#                                --msg, its output has a line matching REGEX)
 #   check_same NAME EXPECTED ACTUAL   ok when the two files are identical
 #   check_grep NAME PATTERN FILE  ok when FILE has a line matching PATTERN
 #   skip NAME REASON
@@ -38,10 +40,14 @@ check() {
 }
 
 check_fail() {
-	_name=$1 _want=$2; shift 2
+	_name=$1 _want=$2 _msg=; shift 2
+	if [ "${1:-}" = --msg ]; then _msg=$2; shift 2; fi
 	"$@" >"$WORK/.out" 2>&1; _rc=$?
-	if [ "$_rc" -eq "$_want" ]; then _ok "$_name"
-	else _notok "$_name" "exit status $_rc, wanted $_want: $*" "$(head -c 2000 "$WORK/.out")"; fi
+	if [ "$_rc" -ne "$_want" ]; then
+		_notok "$_name" "exit status $_rc, wanted $_want: $*" "$(head -c 2000 "$WORK/.out")"
+	elif [ -n "$_msg" ] && ! grep -Eq -- "$_msg" "$WORK/.out"; then
+		_notok "$_name" "no line matches /$_msg/: $*" "$(head -c 2000 "$WORK/.out")"
+	else _ok "$_name"; fi
 }
 
 check_same() {

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,33 @@ test_not_regular(void **state)
 	assert_string_equal(err, strerror(ENOENT));
 }
 
+static void
+test_fifo_wait(void **state)
+{
+	char err[128], buf[8];
+	int fd, w;
+
+	(void)state;
+	assert_int_equal(mkfifo(at("w"), 0600), 0);
+	fd = li_open_input(at("w"), LI_IN_FIFO, err, sizeof(err));
+	assert_true(fd >= 0);
+	/* No writer yet: not ready, where a read would say end of file. */
+	assert_int_equal(li_fifo_wait(fd, 50), 0);
+	assert_true((w = open(at("w"), O_WRONLY)) >= 0);
+	assert_int_equal(write(w, "x", 1), 1);
+	assert_int_equal(li_fifo_wait(fd, 1000), 1);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 1);
+	close(w);
+	/* The writer has gone: a real end, ready at once. */
+	assert_int_equal(li_fifo_wait(fd, 1000), 1);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	put("r", "x");
+	fd = li_open_input(at("r"), 0, err, sizeof(err));
+	assert_int_equal(li_fifo_wait(fd, -1), 1);
+	close(fd);
+}
+
 static int
 setup(void **state)
 {
@@ -123,6 +151,7 @@ main(void)
 		cmocka_unit_test(test_whole_file),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_not_regular),
+		cmocka_unit_test(test_fifo_wait),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

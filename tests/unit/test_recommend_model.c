@@ -228,7 +228,7 @@ test_save_load(void **state)
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/m.bin", dir);
-	assert_int_equal(rec_model_save(m, path, err, sizeof(err)), 0);
+	assert_int_equal(rec_model_save(m, path, NULL, err, sizeof(err)), 0);
 	r = rec_model_load(path, 1 << 20, err, sizeof(err));
 	assert_non_null(r);
 	rec_model_free(r);

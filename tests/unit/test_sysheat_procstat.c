@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../sysheat/procstat.h"
@@ -312,7 +313,7 @@ test_disk_pct(void **state)
 static void
 test_read_file(void **state)
 {
-	char path[] = "/tmp/test_sysheat.XXXXXX", buf[16];
+	char path[] = "/tmp/test_sysheat.XXXXXX", buf[16], why[128];
 	int fd, trunc;
 	long n;
 
@@ -323,17 +324,17 @@ test_read_file(void **state)
 	close(fd);
 
 	/* 15 of 18 bytes fit: cut after the last whole line. */
-	n = ps_read_file(path, buf, sizeof(buf), &trunc);
+	n = ps_read_file(path, buf, sizeof(buf), &trunc, why, sizeof(why));
 	assert_int_equal(n, 12);
 	assert_int_equal(trunc, 1);
 	assert_string_equal(buf, "line1\nline2\n");
 
-	n = ps_read_file(path, buf, 8, &trunc);
+	n = ps_read_file(path, buf, 8, &trunc, why, sizeof(why));
 	assert_int_equal(trunc, 1);
 	assert_string_equal(buf, "line1\n");
 
 	/* No line end within the cap: nothing. */
-	n = ps_read_file(path, buf, 4, &trunc);
+	n = ps_read_file(path, buf, 4, &trunc, why, sizeof(why));
 	assert_int_equal(n, 0);
 	assert_int_equal(trunc, 1);
 	assert_string_equal(buf, "");
@@ -346,19 +347,35 @@ test_read_file(void **state)
 		assert_true(fd >= 0);
 		assert_int_equal(write(fd, "a\nb\n", 4), 4);
 		close(fd);
-		n = ps_read_file(path, big, sizeof(big), &trunc);
+		n = ps_read_file(path, big, sizeof(big), &trunc, why,
+		    sizeof(why));
 		assert_int_equal(n, 4);
 		assert_int_equal(trunc, 0);
 		assert_string_equal(big, "a\nb\n");
 		/* Exactly cap - 1 bytes: complete, not truncated. */
-		n = ps_read_file(path, big, 5, &trunc);
+		n = ps_read_file(path, big, 5, &trunc, why, sizeof(why));
 		assert_int_equal(n, 4);
 		assert_int_equal(trunc, 0);
 		unlink(path);
 	}
 	errno = 0;
-	assert_int_equal(ps_read_file(path, buf, sizeof(buf), &trunc), -1);
+	assert_int_equal(ps_read_file(path, buf, sizeof(buf), &trunc, why,
+	    sizeof(why)), -1);
 	assert_int_equal(errno, ENOENT);
+	assert_string_equal(why, strerror(ENOENT));
+
+	/* A FIFO without a writer, a device, a directory: refused at once. */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(ps_read_file(path, buf, sizeof(buf), &trunc, why,
+	    sizeof(why)), -1);
+	assert_string_equal(why, "not a regular file");
+	unlink(path);
+	assert_int_equal(ps_read_file("/dev/zero", buf, sizeof(buf), &trunc,
+	    why, sizeof(why)), -1);
+	assert_string_equal(why, "not a regular file");
+	assert_int_equal(ps_read_file("/tmp", buf, sizeof(buf), &trunc, why,
+	    sizeof(why)), -1);
+	assert_string_equal(why, "is a directory");
 }
 
 int

@@ -100,7 +100,6 @@ test_atomic_write(void **state)
 	char dir[] = "/tmp/li-atomic.XXXXXX", path[64], buf[16];
 	struct atomic_file af;
 	FILE *fp;
-	struct stat st;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -114,8 +113,6 @@ test_atomic_write(void **state)
 	assert_non_null(fgets(buf, sizeof(buf), fp));
 	fclose(fp);
 	assert_string_equal(buf, "one\n");
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0644);
 	assert_int_equal(atomic_write(path, "two\n", 4), 0);
 	fp = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), fp));
@@ -125,6 +122,92 @@ test_atomic_write(void **state)
 	assert_int_equal(atomic_write("/nonexistent-li/x", "x", 1), -1);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* The permissions of an atomically written file, under several umasks:
+ * a new file gets mode & ~umask, as open(2) gives; a replaced one keeps its
+ * bits, less those mode lacks. */
+static void
+test_atomic_mode(void **state)
+{
+	static const struct {
+		mode_t umask, mode;
+		int old;	/* mode of the file replaced, -1: none */
+		mode_t want;
+	} tab[] = {
+		{ 022, ATOMIC_MODE, -1, 0644 },
+		{ 077, ATOMIC_MODE, -1, 0600 },
+		{ 002, ATOMIC_MODE, -1, 0664 },
+		{ 000, ATOMIC_MODE, -1, 0666 },
+		{ 022, 0660, -1, 0640 },
+		{ 077, 0660, -1, 0600 },
+		{ 002, 0660, -1, 0660 },
+		{ 022, 0600, -1, 0600 },
+		/* Replacing: the old file's bits, whatever the umask... */
+		{ 077, ATOMIC_MODE, 0644, 0644 },
+		{ 022, ATOMIC_MODE, 0660, 0660 },
+		{ 002, ATOMIC_MODE, 0600, 0600 },
+		{ 022, ATOMIC_MODE, 0755, 0644 },
+		/* ... less those mode lacks. */
+		{ 022, 0660, 0644, 0640 },
+		{ 002, 0660, 0666, 0660 },
+		{ 000, 0600, 0644, 0600 },
+	};
+	char dir[] = "/tmp/li-atomic.XXXXXX", path[64], tmp[64];
+	struct atomic_file af;
+	struct stat st;
+	size_t i;
+	mode_t old_umask;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	old_umask = umask(022);
+	for (i = 0; i < NELEM(tab); i++) {
+		unlink(path);
+		if (tab[i].old >= 0) {
+			umask(0);
+			assert_int_equal(atomic_write(path, "old\n", 4), 0);
+			assert_int_equal(chmod(path, (mode_t)tab[i].old), 0);
+		}
+		umask(tab[i].umask);
+		if (i % 2 == 0) {
+			assert_int_equal(atomic_write_mode(path, "new\n", 4,
+			    tab[i].mode), 0);
+		} else {
+			assert_int_equal(atomic_open_mode(&af, path,
+			    tab[i].mode), 0);
+			/* The temp file has its final mode from the start. */
+			assert_int_equal(stat(af.tmp, &st), 0);
+			assert_int_equal(st.st_mode & 07777, tab[i].want);
+			fputs("new\n", af.fp);
+			assert_int_equal(atomic_commit(&af), 0);
+		}
+		assert_int_equal(stat(path, &st), 0);
+		if ((st.st_mode & 07777) != tab[i].want)
+			fail_msg("case %zu: umask %03o mode %03o old %03o: "
+			    "got %03o, want %03o", i, (unsigned)tab[i].umask,
+			    (unsigned)tab[i].mode, (unsigned)tab[i].old,
+			    (unsigned)(st.st_mode & 07777),
+			    (unsigned)tab[i].want);
+	}
+	/* atomic_open and atomic_write are ATOMIC_MODE. */
+	unlink(path);
+	umask(077);
+	assert_int_equal(atomic_write(path, "x\n", 2), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	unlink(path);
+	umask(002);
+	assert_int_equal(atomic_open(&af, path), 0);
+	assert_int_equal(atomic_commit(&af), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0664);
+	umask(old_umask);
+	/* No temp file is left behind. */
+	unlink(path);
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	assert_int_equal(rmdir(tmp), 0);
 }
 
 static void
@@ -152,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_rng_reproducible),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_atomic_mode),
 		cmocka_unit_test(test_writeall_pipe),
 	};
 
