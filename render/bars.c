@@ -252,7 +252,7 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 	char vb[FMT_BUFSZ], pb[16];
 	size_t n, i, groups, lw = 0, vw = 0, k;
 	double total = 0, other = 0;
-	long tenths[9], sum = 0;
+	long tenths[9] = { 0 }, sum = 0;
 	int dec, owned, maxg, barw, pos, row, strip, gap, pw;
 
 	/* Shares are of the largest first; the rest becomes "Other". */
