@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,21 +400,17 @@ dtab_small_header(struct dtab *t, int fd, char *err, size_t errlen)
 static int
 dtab_wait_fifo(int fd, const char *name, char *err, size_t errlen)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
 	for (;;) {
 		if (sig_stop) {
 			snprintf(err, errlen, "%s: interrupted", name);
 			return -1;
 		}
-		if (poll(&p, 1, -1) == -1) {
-			if (errno == EINTR)
-				continue;
+		if (li_fifo_wait(fd, -1) == 1)
+			return 0;
+		if (errno != EINTR) {
 			snprintf(err, errlen, "%s: %s", name, strerror(errno));
 			return -1;
 		}
-		if (p.revents & (POLLIN | POLLHUP | POLLERR))
-			return 0;
 	}
 }
 
