@@ -16,19 +16,22 @@ chart_hbar(struct canvas *cv, int x, int y, int w, int h,
 	struct item *it;
 	struct fmt_num f;
 	char vb[FMT_BUFSZ];
-	size_t n, i, shown, lw = 0, vw = 0, k;
+	size_t n, nit, i, shown, lw = 0, vw = 0, k;
 	double vmax = 0, vmin = 0, span;
 	int dec, owned, compact = 0, barw, z, row;
 
-	if ((owned = chart_items(s, t, &it, &n, &dec, err, errlen)) < 0)
+	if ((owned = chart_items(s, t, &it, &nit, &dec, err, errlen)) < 0)
 		return -1;
+	n = nit;	/* items drawn; all nit are freed */
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
 	if (n == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
-		chart_items_free(it, n, owned);
-		return h < 1 ? h : 1;
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
+		chart_items_free(it, nit, owned);
+		return used;
 	}
+	/* Past h labels the last line says how many more, unless it is the
+	 * only line. */
 	shown = n <= (size_t)h ? n : (size_t)(h > 1 ? h - 1 : h);
 	chart_numfmt(s, env, dec, &f);
 	for (i = 0; i < shown; i++) {
@@ -58,13 +61,13 @@ chart_hbar(struct canvas *cv, int x, int y, int w, int h,
 	if (barw < 2) {
 		snprintf(err, errlen, "%s: too narrow for a bar chart (%d "
 		    "columns)", t->name, w);
-		chart_items_free(it, n, owned);
+		chart_items_free(it, nit, owned);
 		return -1;
 	}
 	span = vmax - vmin;
 	if (span <= 0)
 		span = 1;
-	z = (int)lround(-vmin / span * barw);
+	z = chart_iround(-vmin / span * barw, 0, barw);
 	for (i = 0; i < shown; i++) {
 		int bx = x + (int)lw + 1 + z, cells, vx;
 		uint8_t st = chart_pal(0);
@@ -98,7 +101,7 @@ chart_hbar(struct canvas *cv, int x, int y, int w, int h,
 		} else {
 			int c;
 
-			cells = (int)lround(-it[i].v / span * barw);
+			cells = chart_iround(-it[i].v / span * barw, 0, z);
 			for (c = 1; c <= cells; c++)
 				cv_glyph(cv, bx - c, row, G->bar_eighths[8],
 				    ST_RED);
@@ -108,14 +111,14 @@ chart_hbar(struct canvas *cv, int x, int y, int w, int h,
 			vx = x + w - (int)vw;
 		cv_text(cv, vx, row, (int)vw, vb, k, ST_BOLD);
 	}
-	if (shown < n) {
+	if (shown < n && (int)shown < h) {
 		char more[64];
 		snprintf(more, sizeof(more), "%s %zu more", G->ellipsis,
 		    n - shown);
 		cv_text(cv, x, y + (int)shown, w, more, strlen(more), ST_DIM);
 		shown++;
 	}
-	chart_items_free(it, n, owned);
+	chart_items_free(it, nit, owned);
 	return (int)shown;
 }
 
@@ -127,23 +130,24 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 	struct item *it;
 	struct fmt_num f, fa;
 	char b[FMT_BUFSZ];
-	size_t n, i, shown;
+	size_t n, nit, i, shown;
 	double vmax = 0, vmin = 0, lo, hi, step;
 	int dec, owned, lw, pw, ph, slot, bw, px, zrow, top8;
 
-	if ((owned = chart_items(s, t, &it, &n, &dec, err, errlen)) < 0)
+	if ((owned = chart_items(s, t, &it, &nit, &dec, err, errlen)) < 0)
 		return -1;
+	n = nit;	/* items drawn; all nit are freed */
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
 	if (n == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
-		chart_items_free(it, n, owned);
-		return h < 1 ? h : 1;
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
+		chart_items_free(it, nit, owned);
+		return used;
 	}
 	if (h < 5) {
 		snprintf(err, errlen, "%s: too low for a bar chart (%d lines)",
 		    t->name, h);
-		chart_items_free(it, n, owned);
+		chart_items_free(it, nit, owned);
 		return -1;
 	}
 	chart_numfmt(s, env, dec, &f);
@@ -170,7 +174,7 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 	if (shown == 0 || pw < 2) {
 		snprintf(err, errlen, "%s: too narrow for a bar chart (%d "
 		    "columns)", t->name, w);
-		chart_items_free(it, n, owned);
+		chart_items_free(it, nit, owned);
 		return -1;
 	}
 	slot = pw / (int)shown;
@@ -183,7 +187,7 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 	cv_hline(cv, px, y + 1 + ph, pw, G->axis_h, ST_GREY);
 	/* Row (from the top of the plot) of the zero line, in eighths. */
 	top8 = ph * 8;
-	zrow = (int)lround(hi / (hi - lo) * top8);	/* eighths below top */
+	zrow = chart_iround(hi / (hi - lo) * top8, 0, top8); /* eighths below top */
 	for (i = 0; i < shown; i++) {
 		int bx = px + (int)i * slot + (slot - bw) / 2, c, r, vy;
 		double v = it[i].v;
@@ -191,7 +195,7 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 		uint8_t st = v < 0 ? ST_RED : chart_pal(0);
 
 		if (v >= 0) {
-			int e8 = (int)lround(v / (hi - lo) * top8);
+			int e8 = chart_iround(v / (hi - lo) * top8, 0, zrow);
 			int bottom8 = zrow;	/* eighths from top */
 			int full = e8 / 8, rem = e8 % 8;
 			int baserow = bottom8 / 8;	/* cell row of zero */
@@ -208,8 +212,9 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 					    full, G->col_eighths[rem], st);
 			vy = y + 1 + baserow - 1 - full - (rem ? 1 : 0);
 		} else {
-			int cells = (int)lround(-v / (hi - lo) * ph);
 			int baserow = zrow / 8;
+			int cells = chart_iround(-v / (hi - lo) * ph, 0,
+			    ph - baserow);
 
 			for (r = 0; r < cells; r++)
 				for (c = 0; c < bw; c++)
@@ -231,7 +236,7 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 		int k = snprintf(more, sizeof(more), "+%zu", n - shown);
 		cv_rtext(cv, x + w, y, k, more, (size_t)k, ST_DIM);
 	}
-	chart_items_free(it, n, owned);
+	chart_items_free(it, nit, owned);
 	return h;
 }
 
@@ -247,7 +252,7 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 	char vb[FMT_BUFSZ], pb[16];
 	size_t n, i, groups, lw = 0, vw = 0, k;
 	double total = 0, other = 0;
-	long tenths[9], sum = 0;
+	long tenths[9] = { 0 }, sum = 0;
 	int dec, owned, maxg, barw, pos, row, strip, gap, pw;
 
 	/* Shares are of the largest first; the rest becomes "Other". */
@@ -270,9 +275,9 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		total += it[i].v;
 	}
 	if (n == 0 || total <= 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		chart_items_free(it, n, owned);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	maxg = s->top > 0 ? s->top : 8;
 	if (maxg > 8)
@@ -283,9 +288,7 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 	/* The strip over the legend, and a blank line, when there is room. */
 	strip = h >= 2 && (size_t)h >= groups + 1;
 	gap = (size_t)h >= groups + 2;
-	maxg = (int)groups;
-	if (groups > (size_t)maxg) {
-		groups = (size_t)maxg;	/* the last group is "Other" */
+	if (n > groups && groups >= 2) {	/* the last group is "Other" */
 		for (i = groups - 1; i < n; i++)
 			other += it[i].v;
 		it[groups - 1].v = other;
@@ -303,16 +306,20 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		}
 	}
 	/* Percentages in tenths that add up to exactly 100.0 (largest
-	 * remainder). */
+	 * remainder), when every label is shown or summed in "Other". */
 	{
 		double rest[9];
 		for (i = 0; i < groups; i++) {
 			double e = it[i].v / total * 1000;
+			if (!(e >= 0))
+				e = 0;
+			if (e > 1000)
+				e = 1000;
 			tenths[i] = (long)floor(e);
 			rest[i] = e - floor(e);
 			sum += tenths[i];
 		}
-		while (sum < 1000) {
+		while (sum < 1000 && (n == groups || groups >= 2)) {
 			size_t best = 0;
 			for (i = 1; i < groups; i++)
 				if (rest[i] > rest[best])
@@ -359,7 +366,7 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		for (i = 0; i < groups; i++) {
 			int end, c;
 			acc += tenths[i];
-			end = (int)lround((double)acc / 1000 * w);
+			end = chart_iround((double)acc / 1000 * w, pos, w);
 			for (c = pos; c < end; c++)
 				cv_glyph(cv, x + c, y,
 				    env->color ? G->fills[0] : G->fills[i],

@@ -41,8 +41,9 @@ const struct glyphs *G = &glyphs_utf8;
 
 /* ---- growing buffer ----------------------------------------------------- */
 
-int
-sb_add(struct strbuf *b, const char *s, size_t n)
+/* Room for n more bytes and a NUL; -1 once the buffer has failed. */
+static int
+sb_room(struct strbuf *b, size_t n)
 {
 	if (b->cap == (size_t)-1)
 		return -1;
@@ -59,6 +60,14 @@ sb_add(struct strbuf *b, const char *s, size_t n)
 		b->p = p;
 		b->cap = cap;
 	}
+	return 0;
+}
+
+int
+sb_add(struct strbuf *b, const char *s, size_t n)
+{
+	if (sb_room(b, n) == -1)
+		return -1;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -164,10 +173,7 @@ cv_put(struct canvas *cv, int x, int y, uint32_t cp, uint8_t style)
 	int w;
 
 	/* Never let data put control characters on the terminal. */
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-		cp = fmt_utf8 ? 0xfffd : '?';
-	if (cp >= 0x80 && !fmt_utf8)
-		cp = '?';
+	cp = cp_shown(cp);
 	w = cp_width(cp);
 	if (y < 0 || y >= cv->h || x >= cv->w)
 		return w;
@@ -214,10 +220,14 @@ void
 cv_hline(struct canvas *cv, int x, int y, int n, const char *g,
     uint8_t style)
 {
+	uint32_t cp;
 	int i;
 
-	for (i = 0; i < n; i++)
-		cv_glyph(cv, x + i, y, g, style);
+	if (*g == '\0' || y < 0 || y >= cv->h)
+		return;
+	u8_decode(g, strlen(g), &cp);	/* once, not per cell */
+	for (i = 0; i < n && x + i < cv->w; i++)
+		cv_put(cv, x + i, y, cp, style);
 }
 
 /* Draw s (no wider than maxw is not checked here); returns the width. */
@@ -231,6 +241,10 @@ cv_raw(struct canvas *cv, int x, int y, const char *s, size_t len,
 
 	while (i < len) {
 		i += u8_decode(s + i, len - i, &cp);
+		/* Marks before the first character would join whatever is
+		 * left of x: they are dropped. */
+		if (used == 0 && cp_width(cp) == 0)
+			continue;
 		used += cv_put(cv, x + used, y, cp, style);
 	}
 	return used;
@@ -386,6 +400,10 @@ cv_output(const struct canvas *cv, struct strbuf *out, int color, int live)
 		end = cv->w;
 		while (end > 0 && cv_blank(&row[end - 1], color))
 			end--;
+		/* Room for the whole line, escapes included: the cells are
+		 * copied without a check each. */
+		if (sb_room(out, (size_t)end * (sizeof(row->b) + 32) + 32) == -1)
+			return -1;
 		cur = 0;
 		for (x = 0; x < end; x++) {
 			const struct cell *c = &row[x];
@@ -396,8 +414,10 @@ cv_output(const struct canvas *cv, struct strbuf *out, int color, int live)
 				cv_sgr(out, c->style);
 				cur = c->style;
 			}
-			sb_add(out, c->b, c->n);
+			memcpy(out->p + out->len, c->b, c->n);
+			out->len += c->n;
 		}
+		out->p[out->len] = '\0';
 		if (color && cur != 0)
 			sb_add(out, "\033[0m", 4);
 		if (live) {

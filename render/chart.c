@@ -8,6 +8,7 @@
 
 #include "chartint.h"
 #include "strmap.h"
+#include "util.h"
 
 const char *const chart_kind_names[CH_NKIND] = {
 	"bar", "hbar", "share", "line", "spark", "table", "kpi", "alerts",
@@ -39,6 +40,25 @@ chart_spec_init(struct chart_spec *s, enum chart_kind kind)
 	s->weight = 1;
 }
 
+int
+chart_iround(double v, int lo, int hi)
+{
+	if (!(v >= lo))
+		return lo;
+	if (v >= hi)
+		return hi;
+	return (int)lround(v);
+}
+
+int
+chart_stopped(size_t row, const struct dtab *t, char *err, size_t errlen)
+{
+	if ((row & 1023) != 0 || !sig_stop)
+		return 0;
+	snprintf(err, errlen, "%s: interrupted", t->name);
+	return 1;
+}
+
 uint8_t
 chart_pal(int i)
 {
@@ -49,17 +69,38 @@ void
 chart_nice(double lo, double hi, int maxticks, double *nlo, double *nhi,
     double *step)
 {
-	double range, raw, mag, f, st;
+	double range, raw, mag, f, st, big;
 
 	if (maxticks < 2)
 		maxticks = 2;
+	if (maxticks > CHART_MAX_TICKS)
+		maxticks = CHART_MAX_TICKS;
+	/* What fmt_parse_num lets in, whatever the caller passes. */
+	if (!(lo >= -FMT_NUM_MAX))
+		lo = -FMT_NUM_MAX;
+	if (!(hi <= FMT_NUM_MAX))
+		hi = FMT_NUM_MAX;
+	if (!(lo <= FMT_NUM_MAX))
+		lo = FMT_NUM_MAX;
+	if (!(hi >= -FMT_NUM_MAX))
+		hi = -FMT_NUM_MAX;
+	big = fmax(fabs(lo), fabs(hi));
 	if (!(hi > lo)) {
-		double d = fabs(lo) > 0 ? fabs(lo) * 0.1 : 1;
+		double d = big > 0 ? big * 0.1 : 1;
 		lo -= d;
 		hi += d;
 	}
+	/* A range too small for the magnitude of its ends would give ticks
+	 * that are the same double: widen it to a billionth of that. */
+	if (hi - lo < big * 1e-9) {
+		double mid = lo / 2 + hi / 2;
+		lo = mid - big * 5e-10;
+		hi = mid + big * 5e-10;
+	}
 	range = hi - lo;
 	raw = range / (maxticks - 1);
+	if (raw < 1e-290)	/* pow(10, ...) must not underflow to 0 */
+		raw = 1e-290;
 	mag = pow(10, floor(log10(raw)));
 	f = raw / mag;
 	if (f <= 1)
@@ -76,6 +117,29 @@ chart_nice(double lo, double hi, int maxticks, double *nlo, double *nhi,
 	if (*nhi <= *nlo)
 		*nhi = *nlo + st;
 	*step = st;
+}
+
+int
+chart_ticks(double lo, double hi, double step, double *v, int max)
+{
+	int n = 0;
+
+	if (max < 1)
+		return 0;
+	if (!(step > 0) || !isfinite(step) || !(hi >= lo) || !isfinite(lo) ||
+	    !isfinite(hi)) {
+		v[n++] = lo;
+		if (max > 1 && hi != lo && isfinite(hi))
+			v[n++] = hi;
+		return n;
+	}
+	for (; n < max; n++) {
+		double t = lo + step * n;
+		if (t > hi + step / 2)
+			break;
+		v[n] = t;
+	}
+	return n;
 }
 
 long
@@ -247,6 +311,8 @@ chart_items(const struct chart_spec *s, const struct dtab *t, struct item **out,
 		long id;
 		int ins;
 
+		if (chart_stopped(r, t, err, errlen))
+			goto fail;
 		if ((rc = dtab_num(t, r, (size_t)vc, &v, err, errlen)) < 0)
 			goto fail;
 		if (rc == 1)
@@ -309,10 +375,12 @@ chart_items_free(struct item *it, size_t n, int owned)
 	free(it);
 }
 
-void
+int
 chart_no_data(struct canvas *cv, int x, int y, int w, int h, const char *what)
 {
-	cv_wrap(cv, x, y + (h > 2 ? h / 2 - 1 : 0), w, h, what, ST_DIM);
+	int off = h > 2 ? h / 2 - 1 : 0;
+
+	return off + cv_wrap(cv, x, y + off, w, h - off, what, ST_DIM);
 }
 
 /* ---- vertical bars ------------------------------------------------------ */
@@ -340,11 +408,12 @@ static int
 ticks_full(double lo, double hi, double step, const struct fmt_num *f)
 {
 	char a[FMT_BUFSZ], b[FMT_BUFSZ];
-	double v;
+	double v[CHART_MAX_TICKS];
+	int i, n = chart_ticks(lo, hi, step, v, CHART_MAX_TICKS);
 
 	a[0] = '\0';
-	for (v = lo; v <= hi + step / 2; v += step) {
-		tick_text(v, step, f, 0, b, sizeof(b));
+	for (i = 0; i < n; i++) {
+		tick_text(v[i], step, f, 0, b, sizeof(b));
 		if (strcmp(a, b) == 0)
 			return 1;
 		memcpy(a, b, sizeof(a));
@@ -357,12 +426,13 @@ int
 chart_axis_width(double lo, double hi, double step, const struct fmt_num *f)
 {
 	char b[FMT_BUFSZ];
-	double v;
-	int w = 1, full = ticks_full(lo, hi, step, f);
+	double v[CHART_MAX_TICKS];
+	int i, w = 1, full = ticks_full(lo, hi, step, f),
+	    n = chart_ticks(lo, hi, step, v, CHART_MAX_TICKS);
 	size_t k;
 
-	for (v = lo; v <= hi + step / 2; v += step) {
-		k = tick_text(v, step, f, full, b, sizeof(b));
+	for (i = 0; i < n; i++) {
+		k = tick_text(v[i], step, f, full, b, sizeof(b));
 		if ((int)u8_width(b, k) > w)
 			w = (int)u8_width(b, k);
 	}
@@ -376,19 +446,22 @@ chart_vaxis(struct canvas *cv, int x, int y, int lw, int ph, double lo,
     double hi, double step, const struct fmt_num *f)
 {
 	char b[FMT_BUFSZ];
-	double v;
-	int r, last = -10, full = ticks_full(lo, hi, step, f);
+	double v[CHART_MAX_TICKS];
+	int i, r, last = -10, full = ticks_full(lo, hi, step, f),
+	    n = chart_ticks(lo, hi, step, v, CHART_MAX_TICKS);
 	size_t k;
 
 	for (r = 0; r < ph; r++)
 		cv_glyph(cv, x + lw, y + r, G->axis_v, ST_GREY);
-	for (v = hi; v >= lo - step / 2; v -= step) {
-		r = (int)lround((hi - v) / (hi - lo) * (ph - 1));
+	if (ph < 1 || !(hi > lo))
+		return;
+	for (i = n - 1; i >= 0; i--) {	/* from the top */
+		r = chart_iround((hi - v[i]) / (hi - lo) * (ph - 1), 0, ph - 1);
 		if (r - last < 2 && r != ph - 1)
 			continue;
 		if (r == ph - 1 && r - last < 2 && last >= 0)
 			continue;
-		k = tick_text(v, step, f, full, b, sizeof(b));
+		k = tick_text(v[i], step, f, full, b, sizeof(b));
 		cv_rtext(cv, x + lw, y + r, lw, b, k, ST_GREY);
 		last = r;
 	}
@@ -403,6 +476,11 @@ chart_draw(struct canvas *cv, int x, int y, int w, int h,
 {
 	if (w < 1 || h < 1) {
 		snprintf(err, errlen, "no room to draw");
+		return -1;
+	}
+	if (s->has_min && s->has_max && !(s->min < s->max)) {
+		snprintf(err, errlen, "min (%g) must be less than max (%g)",
+		    s->min, s->max);
 		return -1;
 	}
 	switch (s->kind) {

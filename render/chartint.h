@@ -17,6 +17,24 @@ struct item {
 	double v;
 };
 
+/* v rounded to the nearest integer and kept in [lo, hi]; NaN gives lo.
+ * Every double that becomes a cell position goes through it. */
+int chart_iround(double v, int lo, int hi);
+
+/* 1 every 1024th row once SIGINT or SIGTERM has come (sig_stop): the
+ * long loops over rows give up, so that the dashboard ends at once.  The
+ * message is "name: interrupted". */
+int chart_stopped(size_t row, const struct dtab *t, char *err,
+    size_t errlen);
+
+/* The most ticks a value axis has. */
+#define CHART_MAX_TICKS	64
+
+/* The ticks lo, lo+step, ... up to hi (and half a step past it), at most
+ * max of them, into v; the count.  A step that is not a positive finite
+ * number gives just lo and hi. */
+int chart_ticks(double lo, double hi, double step, double *v, int max);
+
 /* Colour of series i. */
 uint8_t chart_pal(int i);
 
@@ -43,8 +61,9 @@ int chart_label_value(const struct chart_spec *s, const struct dtab *t,
 int chart_items(const struct chart_spec *s, const struct dtab *t,
     struct item **out, size_t *nout, int *dec, char *err, size_t errlen);
 void chart_items_free(struct item *it, size_t n, int owned);
-/* A dim message in the middle of the rectangle. */
-void chart_no_data(struct canvas *cv, int x, int y, int w, int h,
+/* A dim message in the middle of the rectangle; the lines used, down
+ * to its last. */
+int chart_no_data(struct canvas *cv, int x, int y, int w, int h,
     const char *what);
 /* Width of the tick labels of lo..hi by step, and the axis itself. */
 int chart_axis_width(double lo, double hi, double step,

@@ -19,6 +19,7 @@
 #include "data.h"
 #include "fmt.h"
 #include "layout.h"
+#include "readfile.h"
 #include "util.h"
 
 #define TICK_LINE_MAX	4096
@@ -48,6 +49,13 @@ term_size(int fd, int *w, int *h)
 		*w = ws.ws_col;
 		*h = ws.ws_row;
 	}
+}
+
+void
+term_cap(int w, int *h)
+{
+	if (w > 0 && (long)w * *h > RENDER_MAX_CELLS)
+		*h = RENDER_MAX_CELLS / w;
 }
 
 /* Put the terminal back: attributes reset, cursor shown, keyboard in its
@@ -211,14 +219,28 @@ struct dash {
 	struct tick tick;
 	int keyboard;
 	struct strbuf out;
+	dash_load_fn load;
+	void *load_arg;
 };
+
+/* The loader of a real dashboard: the file itself. */
+static struct dtab *
+dash_read(void *arg, const char *path, const struct chart_spec *s, char *err,
+    size_t errlen)
+{
+	(void)arg;
+	/* Files read with last= are streams being appended to (samples,
+	 * alert events): a last line still being written is left out. */
+	return dtab_read_path(path, s->file, s->last > 0 ? (size_t)s->last :
+	    0, s->last > 0 ? DATA_APPENDED : 0, err, errlen);
+}
 
 static struct loaded *
 dash_load(struct dash *d, const struct chart_spec *s)
 {
 	char path[PATH_MAX];
 	struct loaded *ld;
-	int i;
+	int i, n;
 
 	for (i = 0; i < d->ncache; i++)
 		if (strcmp(d->cache[i].file, s->file) == 0 &&
@@ -228,15 +250,45 @@ dash_load(struct dash *d, const struct chart_spec *s)
 	ld->file = s->file;
 	ld->last = s->last;
 	ld->err[0] = '\0';
+	ld->t = NULL;
 	if (s->file[0] == '/')
-		snprintf(path, sizeof(path), "%s", s->file);
+		n = snprintf(path, sizeof(path), "%s", s->file);
 	else
-		snprintf(path, sizeof(path), "%s/%s", d->o->dir, s->file);
-	/* Files read with last= are streams being appended to (samples,
-	 * alert events): a last line still being written is left out. */
-	ld->t = dtab_read_path(path, s->file, s->last > 0 ? (size_t)s->last :
-	    0, s->last > 0 ? DATA_APPENDED : 0, ld->err, sizeof(ld->err));
+		n = snprintf(path, sizeof(path), "%s/%s", d->o->dir, s->file);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		snprintf(ld->err, sizeof(ld->err), "%s: %s", s->file,
+		    strerror(ENAMETOOLONG));
+		return ld;
+	}
+	if (sig_stop) {		/* ending: read no more */
+		snprintf(ld->err, sizeof(ld->err), "%s: interrupted", s->file);
+		return ld;
+	}
+	ld->t = d->load(d->load_arg, path, s, ld->err, sizeof(ld->err));
+	if (ld->t == NULL && ld->err[0] == '\0')
+		snprintf(ld->err, sizeof(ld->err), "%s: cannot read", s->file);
 	return ld;
+}
+
+/* Free the table of panel p when no later panel reads it: a frame holds
+ * few big tables at once, and one given up on a signal frees little. */
+static void
+dash_release(struct dash *d, int p)
+{
+	const struct chart_spec *s = &d->l->panels[p];
+	int i;
+
+	for (i = p + 1; i < d->l->npanels; i++)
+		if (strcmp(d->l->panels[i].file, s->file) == 0 &&
+		    d->l->panels[i].last == s->last)
+			return;
+	for (i = 0; i < d->ncache; i++)
+		if (strcmp(d->cache[i].file, s->file) == 0 &&
+		    d->cache[i].last == s->last) {
+			dtab_free(d->cache[i].t);
+			d->cache[i].t = NULL;
+			return;
+		}
 }
 
 static void
@@ -388,14 +440,18 @@ row_min(const struct layout *l, int row)
 	return m;
 }
 
-/* Draw one frame of w x h into d->cv. */
-static int
+int
 dash_frame(struct dash *d, int w, int h)
 {
 	struct layout *l = d->l;
 	int heights[LAYOUT_MAX_ROWS], visible[LAYOUT_MAX_ROWS], i, j,
-	    fixed = 0, wsum = 0, left, y, hidden = 0, avail = h - 1;
+	    fixed = 0, wsum = 0, left, y, hidden = 0, avail;
 
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
+	avail = h - 1;
 	if (d->cv == NULL || d->cv->w != w || d->cv->h != h) {
 		cv_free(d->cv);
 		if ((d->cv = cv_new(w, h)) == NULL)
@@ -460,6 +516,7 @@ dash_frame(struct dash *d, int w, int h)
 			k += s->weight;
 			pw = w * k / ws - x;
 			dash_panel(d, s, x, y, pw, heights[i]);
+			dash_release(d, r->first + j);
 			x += pw;
 		}
 		y += heights[i];
@@ -487,28 +544,75 @@ dash_emit(struct dash *d, int live)
 	return writeall(STDOUT_FILENO, d->out.p, d->out.len) < 0 ? -1 : 0;
 }
 
+/* ---- the dashboard object ----------------------------------------------- */
+
+struct dash *
+dash_new(const struct dash_opts *o, struct layout *l, dash_load_fn load,
+    void *arg)
+{
+	struct dash *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		return NULL;
+	d->o = o;
+	d->l = l;
+	d->env = o->env;
+	if (l->grouping >= 0 && !o->grouping_set)
+		d->env.grouping = (enum fmt_grouping)l->grouping;
+	d->load = load ? load : dash_read;
+	d->load_arg = arg;
+	return d;
+}
+
+void
+dash_free(struct dash *d)
+{
+	if (d == NULL)
+		return;
+	dash_uncache(d);
+	cv_free(d->cv);
+	sb_free(&d->out);
+	free(d);
+}
+
+int
+dash_tick(struct dash *d, const char *line)
+{
+	return tick_parse(line, &d->tick);
+}
+
+const struct canvas *
+dash_canvas(const struct dash *d)
+{
+	return d->cv;
+}
+
 /* ---- the loop ----------------------------------------------------------- */
 
 static int
 open_ticks(const struct dash_opts *o)
 {
+	char why[128];
 	int fd;
 
 	if (o->ticks == NULL)
 		return isatty(STDIN_FILENO) ? -1 : STDIN_FILENO;
 	if (strcmp(o->ticks, "-") == 0)
 		return STDIN_FILENO;
-	/* Non-blocking, so that opening a FIFO does not wait for reduce;
-	 * its end of file is the end of the ticks. */
-	if ((fd = open(o->ticks, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		err(1, "%s", o->ticks);
+	/* A regular file or a FIFO, opened without waiting for reduce;
+	 * its end of file is the end of the ticks.  Not a device: /dev/zero
+	 * would feed the loop for ever. */
+	if ((fd = li_open_input(o->ticks, LI_IN_FIFO, why, sizeof(why))) ==
+	    -1)
+		errx(1, "%s: %s", o->ticks, why);
 	return fd;
 }
 
 int
 dash_run(const struct dash_opts *o)
 {
-	struct dash d = { 0 };
+	struct dash *d = NULL;
+	struct layout *l;
 	char errbuf[1024], line[TICK_LINE_MAX];
 	size_t llen = 0;
 	int w, h, tfd = -1, kfd = -1, live, rc = 0, skipping = 0;
@@ -516,23 +620,23 @@ dash_run(const struct dash_opts *o)
 	struct rusage r0, r1;
 	double next = 0, every = o->every;
 
-	d.o = o;
-	if ((d.l = layout_load(o->layout, errbuf, sizeof(errbuf))) == NULL) {
+	if ((l = layout_load(o->layout, errbuf, sizeof(errbuf))) == NULL) {
+		fmt_printable(errbuf);
 		warnx("%s", errbuf);
 		return 2;
 	}
-	d.env = o->env;
-	if (d.l->grouping >= 0 && !o->grouping_set)
-		d.env.grouping = (enum fmt_grouping)d.l->grouping;
+	if ((d = dash_new(o, l, NULL, NULL)) == NULL)
+		err(1, "dashboard");
 	term_size(STDOUT_FILENO, &w, &h);
 	if (o->width)
 		w = o->width;
 	if (o->height)
 		h = o->height;
+	term_cap(w, &h);
 	if (o->once) {
-		if (dash_frame(&d, w, h) == -1)
+		if (dash_frame(d, w, h) == -1)
 			err(1, "frame");
-		if (dash_emit(&d, 0) == -1) {
+		if (dash_emit(d, 0) == -1) {
 			if (errno == EPIPE)
 				goto out;
 			err(1, "stdout");
@@ -545,9 +649,9 @@ dash_run(const struct dash_opts *o)
 
 		getrusage(RUSAGE_SELF, &r0);
 		for (i = 0; i < o->frames; i++) {
-			if (dash_frame(&d, w, h) == -1)
+			if (dash_frame(d, w, h) == -1)
 				err(1, "frame");
-			if (dash_emit(&d, 1) == -1)
+			if (dash_emit(d, 1) == -1)
 				err(1, "stdout");
 		}
 		getrusage(RUSAGE_SELF, &r1);
@@ -557,7 +661,7 @@ dash_run(const struct dash_opts *o)
 		    (double)(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec) / 1e6;
 		fprintf(stderr, "render: %ld frames of %dx%d, %.3f ms CPU per "
 		    "frame, %zu bytes per frame\n", o->frames, w, h,
-		    cpu * 1e3 / (double)o->frames, d.out.len);
+		    cpu * 1e3 / (double)o->frames, d->out.len);
 		goto out;
 	}
 	/* Live. */
@@ -578,8 +682,8 @@ dash_run(const struct dash_opts *o)
 	}
 	if (kfd >= 0) {
 		term_keyboard(kfd);
-		d.keyboard = term_kbd >= 0;
-		if (!d.keyboard && kfd != STDIN_FILENO) {
+		d->keyboard = term_kbd >= 0;
+		if (!d->keyboard && kfd != STDIN_FILENO) {
 			close(kfd);
 			kfd = -1;
 		}
@@ -609,6 +713,7 @@ dash_run(const struct dash_opts *o)
 				w = o->width;
 			if (o->height)
 				h = o->height;
+			term_cap(w, &h);
 			redraw = 1;
 		}
 		if (every > 0 && now_mono() >= next) {
@@ -616,9 +721,11 @@ dash_run(const struct dash_opts *o)
 			next = now_mono() + every;
 		}
 		if (redraw || drawn == 0) {
-			if (dash_frame(&d, w, h) == -1)
+			if (dash_frame(d, w, h) == -1)
 				err(1, "frame");
-			if (dash_emit(&d, live) == -1) {
+			if (sig_stop)
+				break;	/* a frame cut short: not shown */
+			if (dash_emit(d, live) == -1) {
 				if (errno == EPIPE || errno == EIO)
 					break;	/* the terminal went away */
 				err(1, "stdout");
@@ -675,8 +782,9 @@ dash_run(const struct dash_opts *o)
 				tfd = -1;
 				if (every <= 0) {
 					/* A last frame with the last data. */
-					if (dash_frame(&d, w, h) == 0 &&
-					    dash_emit(&d, live) == 0)
+					if (dash_frame(d, w, h) == 0 &&
+					    !sig_stop &&
+					    dash_emit(d, live) == 0)
 						drawn++;
 					goto done;
 				}
@@ -691,15 +799,17 @@ dash_run(const struct dash_opts *o)
 					continue;
 				}
 				line[llen] = '\0';
-				if (!skipping && tick_parse(line, &d.tick))
+				if (!skipping && dash_tick(d, line))
 					redraw = 1;
 				llen = 0;
 				skipping = 0;
 			}
 			if (redraw) {
-				if (dash_frame(&d, w, h) == -1)
+				if (dash_frame(d, w, h) == -1)
 					err(1, "frame");
-				if (dash_emit(&d, live) == -1) {
+				if (sig_stop)
+					goto done;
+				if (dash_emit(d, live) == -1) {
 					if (errno == EPIPE || errno == EIO)
 						goto done;
 					err(1, "stdout");
@@ -719,8 +829,7 @@ done:
 out:
 	if (tfd >= 0 && tfd != STDIN_FILENO)
 		close(tfd);
-	cv_free(d.cv);
-	sb_free(&d.out);
-	layout_free(d.l);
+	dash_free(d);
+	layout_free(l);
 	return rc;
 }

@@ -22,8 +22,45 @@ struct dash_opts {
 /* Run the dashboard; returns the exit status. */
 int dash_run(const struct dash_opts *o);
 
+/* The most cells render draws in (width x height): a frame of more would
+ * cost memory and time for nothing a terminal shows. */
+#define RENDER_MAX_CELLS	1000000
+
 /* The terminal's size: COLUMNS/LINES, then TIOCGWINSZ on fd when it is a
  * terminal, else 80x24. */
 void term_size(int fd, int *w, int *h);
+
+/* Cut *h so that *w x *h is at most RENDER_MAX_CELLS. */
+void term_cap(int w, int *h);
+
+/* ---- one frame, for dash_run and for tests ---- */
+
+struct dash;
+struct dtab;
+struct canvas;
+struct layout;
+
+/* Reads the table of panel s, whose file is at path; NULL with a message
+ * in err.  The table belongs to the dashboard, which frees it. */
+typedef struct dtab *(*dash_load_fn)(void *arg, const char *path,
+    const struct chart_spec *s, char *err, size_t errlen);
+
+/* A dashboard of layout l with options o (both borrowed and kept; the
+ * KPI panels of l keep their last values in it).  load: NULL reads each
+ * panel's file under o->dir.  NULL on ENOMEM. */
+struct dash *dash_new(const struct dash_opts *o, struct layout *l,
+    dash_load_fn load, void *arg);
+void dash_free(struct dash *d);
+
+/* Take one line of the ticks (without its line break).  Returns 1 when it
+ * was a tick, which the next frame's top line shows. */
+int dash_tick(struct dash *d, const char *line);
+
+/* Draw a frame of w x h (at least 1 x 1), reading every panel's file.
+ * Returns 0, or -1 on ENOMEM. */
+int dash_frame(struct dash *d, int w, int h);
+
+/* The canvas of the last frame (NULL before the first). */
+const struct canvas *dash_canvas(const struct dash *d);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "csvio.h"
 #include "fmt.h"
+#include "readfile.h"
 #include "util.h"
 
 #define TAIL_MIN	(8 * 1024)	/* read at least this much of a tail */
@@ -75,7 +76,10 @@ dtab_numeric(const struct dtab *t, size_t col)
 	if (names_identifier(t->hdr[col]))
 		return 0;
 	for (r = 0; r < t->nrow; r++) {
-		int rc = fmt_parse_num(dtab_get(t, r, col), &v);
+		int rc;
+		if ((r & 1023) == 0 && sig_stop)
+			return 0;	/* ending: the frame is not shown */
+		rc = fmt_parse_num(dtab_get(t, r, col), &v);
 		if (rc < 0)
 			return 0;
 		if (rc == 0)
@@ -98,9 +102,11 @@ dtab_num(const struct dtab *t, size_t row, size_t col, double *v,
 		snprintf(shown, sizeof(shown), "%.*s%s", (int)n, s,
 		    s[n] ? "..." : "");
 		snprintf(err, errlen,
-		    "%s:%llu: column '%s': not a number: '%s'",
+		    "%s:%llu: column '%s': %s: '%s'",
 		    t->name, (unsigned long long)t->line[row], t->hdr[col],
-		    shown);
+		    rc == -2 ? "number out of range (over 1e300)" :
+		    "not a number", shown);
+		return -1;
 	}
 	return rc;
 }
@@ -132,15 +138,27 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 {
 	struct csvio_record rec;
 	size_t cap = 0, start = 0, k;	/* ring of kept rows when keep_last */
+	uint64_t first = csvio_offset(r), nrec = 0;
 	int rc;
 
 	for (;;) {
+		/* A signal to stop ends a long read. */
+		if ((++nrec & 255) == 0 && sig_stop)
+			goto stopped;
 		rc = csvio_next(r, &rec);
 		if (rc == 0)
 			break;
+		if (csvio_offset(r) - first > DATA_MAX_BYTES) {
+			snprintf(err, errlen, "%s: input larger than %d bytes",
+			    t->name, DATA_MAX_BYTES);
+			return -1;
+		}
 		if (rc < 0) {
-			if (rec.err == CSVIO_EINTR)
+			if (rec.err == CSVIO_EINTR) {
+				if (sig_stop)
+					goto stopped;
 				continue;
+			}
 			if (rec.err == CSVIO_EIO)
 				snprintf(err, errlen, "%s: %s", t->name,
 				    strerror(errno));
@@ -168,6 +186,13 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 			snprintf(err, errlen, "%s:%llu: more than %d rows",
 			    t->name, (unsigned long long)rec.line,
 			    DATA_MAX_ROWS);
+			return -1;
+		}
+		if ((t->nrow + 1) * t->ncol > DATA_MAX_CELLS &&
+		    (keep_last == 0 || t->nrow < keep_last)) {
+			snprintf(err, errlen, "%s:%llu: more than %d cells "
+			    "(rows x columns)", t->name,
+			    (unsigned long long)rec.line, DATA_MAX_CELLS);
 			return -1;
 		}
 		if (keep_last > 0 && t->nrow == keep_last) {
@@ -237,6 +262,9 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 nomem:
 	snprintf(err, errlen, "%s: out of memory", t->name);
 	return -1;
+stopped:
+	snprintf(err, errlen, "%s: interrupted", t->name);
+	return -1;
 }
 
 /* Read the header record. */
@@ -248,7 +276,7 @@ dtab_header(struct dtab *t, struct csvio_reader *r, char *err, size_t errlen)
 
 	do
 		rc = csvio_next(r, &rec);
-	while (rc < 0 && rec.err == CSVIO_EINTR);
+	while (rc < 0 && rec.err == CSVIO_EINTR && !sig_stop);
 	if (rc == 0) {
 		snprintf(err, errlen, "%s: empty input (no header line)",
 		    t->name);
@@ -366,6 +394,26 @@ dtab_small_header(struct dtab *t, int fd, char *err, size_t errlen)
 	return rc;
 }
 
+/* Wait until a writer of the FIFO at fd sends data or closes it: read(2)
+ * on a FIFO nobody has opened yet returns end of file at once.  A signal
+ * to stop ends the wait. */
+static int
+dtab_wait_fifo(int fd, const char *name, char *err, size_t errlen)
+{
+	for (;;) {
+		if (sig_stop) {
+			snprintf(err, errlen, "%s: interrupted", name);
+			return -1;
+		}
+		if (li_fifo_wait(fd, -1) == 1)
+			return 0;
+		if (errno != EINTR) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			return -1;
+		}
+	}
+}
+
 struct dtab *
 dtab_read_path(const char *path, const char *name, size_t keep_last,
     unsigned flags, char *err, size_t errlen)
@@ -373,21 +421,24 @@ dtab_read_path(const char *path, const char *name, size_t keep_last,
 	struct csvio_reader *r = NULL;
 	struct dtab *t = NULL;
 	struct stat st;
+	char why[128];
 	off_t tail;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+	/* Never blocks in open(2); refuses devices (/dev/zero), sockets,
+	 * directories, and FIFOs unless allowed. */
+	if ((fd = li_open_input(path, flags & DATA_FIFO ? LI_IN_FIFO : 0, why,
+	    sizeof(why))) == -1) {
+		snprintf(err, errlen, "%s: %s", name, why);
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", name, strerror(errno));
 		goto fail;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", name, strerror(EISDIR));
+	if (S_ISFIFO(st.st_mode) && dtab_wait_fifo(fd, name, err, errlen) ==
+	    -1)
 		goto fail;
-	}
 	tail = (off_t)(keep_last * TAIL_PER_ROW);
 	if (tail < TAIL_MIN)
 		tail = TAIL_MIN;

@@ -7,6 +7,8 @@
 #define DATA_MAX_RECORD	(1024 * 1024)	/* longest record accepted */
 #define DATA_MAX_ROWS	1000000		/* rows kept in memory */
 #define DATA_MAX_COLS	1024
+#define DATA_MAX_CELLS	(4 * 1024 * 1024)	/* rows x columns kept */
+#define DATA_MAX_BYTES	(64 * 1024 * 1024)	/* input read by one read */
 
 struct dtab {
 	char *name;		/* for messages (owned) */
@@ -19,16 +21,21 @@ struct dtab {
 enum {
 	DATA_APPENDED = 1,	/* a file being appended to: ignore a last
 				 * line without its line break */
+	DATA_FIFO = 2,		/* dtab_read_path: a FIFO is allowed too */
 };
 
 /* Read CSV from fd, naming it name in messages.  keep_last > 0 keeps only
- * the last keep_last rows.  Returns the table, or NULL with a message
- * "name:line: reason" in err. */
+ * the last keep_last rows.  At most DATA_MAX_BYTES are read and
+ * DATA_MAX_CELLS kept; a read stops early with "name: interrupted" once
+ * sig_stop is set (SIGINT, SIGTERM).  Returns the table, or NULL with a
+ * message "name:line: reason" in err. */
 struct dtab *dtab_read_fd(int fd, const char *name, size_t keep_last,
     unsigned flags, char *err, size_t errlen);
 
-/* Open and read path.  A big file read with keep_last reads only its
- * header and its tail.  NULL with a message in err. */
+/* Open and read path: a regular file (or a FIFO with DATA_FIFO, waited
+ * for until a writer sends data or goes), opened without blocking.  A
+ * big file read with keep_last reads only its header and its tail.  NULL
+ * with a message in err. */
 struct dtab *dtab_read_path(const char *path, const char *name,
     size_t keep_last, unsigned flags, char *err, size_t errlen);
 

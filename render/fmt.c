@@ -39,6 +39,20 @@ fmt_cat(char *buf, size_t cap, size_t *o, const char *s, size_t n)
 	buf[*o] = '\0';
 }
 
+/* A number too big to group: sign, prefix, the digits num, suffix. */
+static void
+fmt_huge(char *buf, size_t cap, size_t *o, int neg, const char *num,
+    const struct fmt_num *f)
+{
+	if (neg)
+		fmt_cat(buf, cap, o, "-", 1);
+	if (f->prefix)
+		fmt_cat(buf, cap, o, f->prefix, strlen(f->prefix));
+	fmt_cat(buf, cap, o, num, strlen(num));
+	if (f->suffix)
+		fmt_cat(buf, cap, o, f->suffix, strlen(f->suffix));
+}
+
 size_t
 fmt_number(double v, const struct fmt_num *f, char *buf, size_t cap)
 {
@@ -56,9 +70,9 @@ fmt_number(double v, const struct fmt_num *f, char *buf, size_t cap)
 		dec = fabs(v - nearbyint(v)) < 0.005 ? 0 : 2;
 	if (dec > 6)
 		dec = 6;
-	if (fabs(v) >= 1e18) {	/* beyond grouping: plain %g */
-		snprintf(num, sizeof(num), "%.6g", v);
-		fmt_cat(buf, cap, &o, num, strlen(num));
+	if (fabs(v) >= 1e18) {	/* beyond grouping: %g, with the rest */
+		snprintf(num, sizeof(num), "%.6g", fabs(v));
+		fmt_huge(buf, cap, &o, v < 0, num, f);
 		return o;
 	}
 	snprintf(num, sizeof(num), "%.*f", dec, fabs(v));
@@ -97,6 +111,11 @@ fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 	buf[0] = '\0';
 	if (!isfinite(v))
 		return 0;
+	if (a >= 1e18) {	/* past any unit: 3 digits and an exponent */
+		snprintf(num, sizeof(num), "%.3g", a);
+		fmt_huge(buf, cap, &o, v < 0, num, f);
+		return o;
+	}
 	if (f->grouping == FMT_INDIAN) {
 		u = indian;
 		nu = sizeof(indian) / sizeof(indian[0]);
@@ -185,8 +204,12 @@ fmt_parse_num(const char *s, double *out)
 	if (digits == 0)
 		return -1;
 	v = strtod(s, &end);
-	if (*end != '\0' || !isfinite(v))
+	if (*end != '\0')
 		return -1;
+	if (!isfinite(v) || fabs(v) > FMT_NUM_MAX)
+		return -2;
+	if (fabs(v) < FMT_NUM_TINY)
+		v = 0;
 	*out = v;
 	return 0;
 }
@@ -258,19 +281,51 @@ u8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+uint32_t
+cp_shown(uint32_t cp)
+{
+	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		return fmt_utf8 ? 0xfffd : '?';	/* controls */
+	if (cp < 0x80)
+		return cp;
+	if (!fmt_utf8)
+		return '?';
+	/* Bidirectional embeddings, overrides, isolates and marks would
+	 * reorder what the terminal shows. */
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0xfffd;
+	if (wcwidth((wchar_t)cp) < 0)
+		return 0xfffd;	/* unassigned, or a line separator */
+	return cp;
+}
+
 int
 cp_width(uint32_t cp)
 {
 	int w;
 
-	if (cp < 0x80)
-		return 1;
-	if (!fmt_utf8)
+	cp = cp_shown(cp);
+	if (cp < 0x80 || !fmt_utf8)
 		return 1;
 	w = wcwidth((wchar_t)cp);
-	if (w < 0)
-		return 1;	/* unprintable: drawn as U+FFFD */
-	return w;
+	return w < 0 ? 1 : w > 2 ? 2 : w;
+}
+
+void
+fmt_printable(char *s)
+{
+	size_t i = 0, n = strlen(s), k;
+	uint32_t cp;
+
+	while (i < n) {
+		k = u8_decode(s + i, n - i, &cp);
+		/* Only what the terminal would draw as it is stays. */
+		if ((cp == 0xfffd && k == 1) || cp_shown(cp) != cp ||
+		    (cp >= 0x80 && !fmt_utf8))
+			memset(s + i, '?', k);
+		i += k;
+	}
 }
 
 size_t

@@ -31,9 +31,20 @@ size_t fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap);
  * gives 2, "7" gives 0). */
 int fmt_decimals_of(const char *s);
 
+/* Numbers render takes: at most 1e300 in magnitude, so that no sum,
+ * difference or ratio it draws overflows; smaller than 1e-300 is 0. */
+#define FMT_NUM_MAX	1e300
+#define FMT_NUM_TINY	1e-300
+
 /* Parse a whole decimal number ("-12.5", "3e2"; no hex, inf or nan).
- * Returns 0, 1 for an empty (unknown) field, or -1 when not a number. */
+ * Returns 0, 1 for an empty (unknown) field, -1 when not a number, or -2
+ * when out of range (over FMT_NUM_MAX in magnitude). */
 int fmt_parse_num(const char *s, double *out);
+
+/* Replace, in place, what must not reach a terminal in a message: control
+ * characters, invalid UTF-8, bidirectional controls (and any non-ASCII
+ * outside a UTF-8 locale) become '?', byte for byte. */
+void fmt_printable(char *s);
 
 /* ---- UTF-8 -------------------------------------------------------------- */
 
@@ -48,7 +59,12 @@ size_t u8_decode(const char *s, size_t len, uint32_t *cp);
 /* Encode cp into out (4 bytes); returns the length. */
 size_t u8_encode(uint32_t cp, char *out);
 
-/* Display width of one character: 0 (combining), 1 or 2. */
+/* The character drawn for cp: cp itself, or U+FFFD ('?' outside UTF-8)
+ * for a control character, a bidirectional control, or one wcwidth does
+ * not know; '?' for any non-ASCII outside UTF-8. */
+uint32_t cp_shown(uint32_t cp);
+
+/* Display width of the character drawn for cp: 0 (combining), 1 or 2. */
 int cp_width(uint32_t cp);
 
 /* Display width of a string of len bytes. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "util.h"
 
 #define LAYOUT_MAX_BYTES	(256 * 1024)
@@ -325,6 +326,10 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		snprintf(err, errlen, "%.32s: file= is missing", word);
 		return -1;
 	}
+	if (s && s->has_min && s->has_max && !(s->min < s->max)) {
+		snprintf(err, errlen, "%.32s: min must be less than max", word);
+		return -1;
+	}
 	return 0;
 }
 
@@ -375,42 +380,22 @@ fail:
 struct layout *
 layout_load(const char *path, char *err, size_t errlen)
 {
-	struct layout *l = NULL;
-	char *text = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd;
+	struct layout *l;
+	char *text, why[128];
+	size_t len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* A regular file only, read without blocking and with a cap. */
+	if ((text = li_read_file(path, LAYOUT_MAX_BYTES, &len, why,
+	    sizeof(why))) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
-	if ((text = malloc(LAYOUT_MAX_BYTES + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while ((n = read(fd, text + len, LAYOUT_MAX_BYTES + 1 - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		len += (size_t)n;
-		if (len > LAYOUT_MAX_BYTES) {
-			snprintf(err, errlen, "%s: larger than %d bytes", path,
-			    LAYOUT_MAX_BYTES);
-			goto out;
-		}
-	}
-	text[len] = '\0';
 	if (memchr(text, '\0', len) != NULL) {
 		snprintf(err, errlen, "%s: binary file (NUL byte)", path);
-		goto out;
+		free(text);
+		return NULL;
 	}
 	l = layout_parse(text, path, err, errlen);
-out:
 	free(text);
-	close(fd);
 	return l;
 }

@@ -142,6 +142,19 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 			if (chart_need_col(t, names[k], &vcs[k], err,
 			    errlen) == -1)
 				return -1;
+		/* A column named twice is one series (its points would
+		 * overflow the series' arrays). */
+		for (k = 1; k < nv; k++) {
+			int j;
+			for (j = 0; j < k && vcs[j] != vcs[k]; j++)
+				;
+			if (j < k) {
+				memmove(&vcs[k], &vcs[k + 1],
+				    (size_t)(nv - k - 1) * sizeof(vcs[0]));
+				nv--;
+				k--;
+			}
+		}
 	} else {
 		if ((vcs[0] = chart_first_col(t, 1, -1)) < 0) {
 			snprintf(err, errlen, "%s: no numeric column", t->name);
@@ -231,6 +244,8 @@ ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
 	}
 	/* The series and their points. */
 	for (r = from; r < t->nrow; r++) {
+		if (chart_stopped(r, t, err, errlen))
+			goto fail;
 		for (k = 0; k < nv; k++) {
 			const char *nm = sc >= 0 ? dtab_get(t, r, (size_t)sc) :
 			    t->hdr[vcs[k]];
@@ -282,37 +297,56 @@ fail:
 
 /* ---- line --------------------------------------------------------------- */
 
-/* Text for x position v on the axis. */
+/* snprintf's count, cut to what fits in cap bytes. */
 static size_t
+fit_len(int n, size_t cap)
+{
+	if (n < 0 || cap == 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* Text for x position v on the axis: formatted into b (cap bytes), or a
+ * text x value itself (borrowed from the table, however long).  *len is
+ * its length in bytes. */
+static const char *
 x_label(const struct seriesset *ss, double v, double span, char *b,
-    size_t cap)
+    size_t cap, size_t *len)
 {
 	struct li_tm tm;
+	int n;
 
 	switch (ss->xk) {
 	case X_TIME:
 		tm_from_epoch((int64_t)llround(v), &tm);
 		if (span < 3600)
-			return (size_t)snprintf(b, cap, "%02d:%02d:%02d",
-			    tm.hour, tm.min, tm.sec);
-		if (span < 2 * 86400)
-			return (size_t)snprintf(b, cap, "%02d:%02d", tm.hour,
-			    tm.min);
-		if (span < 300 * 86400)
-			return (size_t)snprintf(b, cap, "%02d-%02d", tm.mon,
-			    tm.day);
-		return (size_t)snprintf(b, cap, "%04d-%02d", tm.year, tm.mon);
+			n = snprintf(b, cap, "%02d:%02d:%02d", tm.hour, tm.min,
+			    tm.sec);
+		else if (span < 2 * 86400)
+			n = snprintf(b, cap, "%02d:%02d", tm.hour, tm.min);
+		else if (span < 300 * 86400)
+			n = snprintf(b, cap, "%02d-%02d", tm.mon, tm.day);
+		else
+			n = snprintf(b, cap, "%04d-%02d", tm.year, tm.mon);
+		break;
 	case X_CAT: {
 		long i = lround(v);
-		if (i < 0 || (size_t)i >= ss->ncat)
-			return 0;
-		return (size_t)snprintf(b, cap, "%s", ss->cats[i]);
+		if (!(v >= 0) || i < 0 || (size_t)i >= ss->ncat) {
+			*len = 0;
+			return "";
+		}
+		*len = strlen(ss->cats[i]);
+		return ss->cats[i];
 	}
 	case X_NUM:
-		return (size_t)snprintf(b, cap, "%g", v);
+		n = snprintf(b, cap, "%g", v);
+		break;
 	default:
-		return (size_t)snprintf(b, cap, "%.0f", v + 1);
+		n = snprintf(b, cap, "%.0f", v + 1);
+		break;
 	}
+	*len = fit_len(n, cap);
+	return b;
 }
 
 /* Set a dot of the plot: braille grid (2x4 per cell) or a cell mark. */
@@ -422,9 +456,9 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		char msg[256];
 		snprintf(msg, sizeof(msg), "no values yet (%s)",
 		    s->value ? s->value : "no rows");
-		chart_no_data(cv, x, y, w, h, msg);
+		int used = chart_no_data(cv, x, y, w, h, msg);
 		ss_free(&ss);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	if (s->has_min)
 		ymin = s->min < ymin ? s->min : ymin;
@@ -449,6 +483,12 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		lo = s->min;
 	if (s->has_max)
 		hi = s->max;
+	if (!(hi > lo)) {	/* one end fixed past the other's nice end */
+		if (s->has_max)
+			lo = hi - step;
+		else
+			hi = lo + step;
+	}
 	chart_numfmt(s, env, ss.dec, &fa);
 	fa.prefix = fa.suffix = NULL;
 	lw = chart_axis_width(lo, hi, step, &fa);
@@ -485,7 +525,7 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 	cv_hline(cv, px, py + ph, pw, G->axis_h, ST_GREY);
 	/* Zero line. */
 	if (lo < 0 && hi > 0) {
-		int zr = (int)lround(hi / (hi - lo) * (ph - 1));
+		int zr = chart_iround(hi / (hi - lo) * (ph - 1), 0, ph - 1);
 		cv_hline(cv, px, py + zr, pw, G->zero, ST_GREY);
 	}
 	/* The plot. */
@@ -514,9 +554,11 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				yv = lo;
 			if (yv > hi)
 				yv = hi;
-			dx = xmax > xmin ? (int)lround((xv - xmin) /
-			    (xmax - xmin) * (pw * sx - 1)) : pw * sx / 2;
-			dy = (int)lround((hi - yv) / (hi - lo) * (ph * sy - 1));
+			dx = xmax > xmin ? chart_iround((xv - xmin) /
+			    (xmax - xmin) * (pw * sx - 1), 0, pw * sx - 1) :
+			    pw * sx / 2;
+			dy = chart_iround((hi - yv) / (hi - lo) * (ph * sy - 1),
+			    0, ph * sy - 1);
 			if (havelast)
 				plot_seg(&p, lx0, ly0, dx, dy, (int)i);
 			else
@@ -539,40 +581,51 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				    G->marks[p.ser[at] % 6],
 				    chart_pal(p.ser[at]));
 		}
-	/* X labels: first, last, and more between where they fit. */
+	/* X labels: first, last, and more between where they fit.  When
+	 * the first and the last do not both fit, each gets half. */
 	{
-		char b[64];
-		size_t k;
-		int lr = py + ph + 1, right, nx, used = px;
+		char b[64], bl[64];
+		const char *lab, *last;
+		size_t k, kl;
+		int lr = py + ph + 1, right, nx, used, lwid, wf, wl;
 		double span = xmax - xmin;
 
-		k = x_label(&ss, xmax, span, b, sizeof(b));
-		right = px + pw - (int)u8_width(b, k);
-		if (right < px)
-			right = px;
-		k = x_label(&ss, xmin, span, b, sizeof(b));
-		used = px + cv_text(cv, px, lr, pw, b, k, ST_GREY) + 2;
-		if (xmax > xmin && right >= used) {
-			int lwid = (int)k + 2;
-			nx = lwid > 0 ? (right - used) / (lwid + 2) : 0;
+		last = x_label(&ss, xmax, span, bl, sizeof(bl), &kl);
+		lab = x_label(&ss, xmin, span, b, sizeof(b), &k);
+		wf = (int)u8_width(lab, k);
+		wl = (int)u8_width(last, kl);
+		if (!(xmax > xmin))
+			wl = 0;
+		if (wl > 0 && wf + 2 + wl > pw) {
+			if (wf > (pw - 2) / 2)
+				wf = (pw - 2) / 2;
+			if (wl > pw - 2 - wf)
+				wl = pw - 2 - wf;
+		}
+		if (wf > pw)
+			wf = pw;
+		right = px + pw - wl;
+		lwid = cv_text(cv, px, lr, wf, lab, k, ST_GREY);
+		used = px + lwid + 2;
+		if (wl > 0 && right >= used) {
+			nx = (right - used) / (lwid + 4);
 			if (nx > 6)
 				nx = 6;
 			for (int q = 1; q <= nx; q++) {
 				double xv = xmin + span * q / (nx + 1);
-				int cx;
+				int cx, tw;
 				if (ss.xk == X_CAT)
 					xv = round(xv);
-				k = x_label(&ss, xv, span, b, sizeof(b));
-				cx = px + (int)lround((xv - xmin) / span *
-				    (pw - 1)) - (int)u8_width(b, k) / 2;
-				if (cx < used || cx + (int)u8_width(b, k) + 2 >
-				    right)
+				lab = x_label(&ss, xv, span, b, sizeof(b), &k);
+				tw = (int)u8_width(lab, k);
+				cx = px + chart_iround((xv - xmin) / span *
+				    (pw - 1), 0, pw - 1) - tw / 2;
+				if (cx < used || cx + tw + 2 > right)
 					continue;
-				used = cx + cv_text(cv, cx, lr, (int)k, b, k,
+				used = cx + cv_text(cv, cx, lr, tw, lab, k,
 				    ST_GREY) + 2;
 			}
-			k = x_label(&ss, xmax, span, b, sizeof(b));
-			cv_text(cv, right, lr, px + pw - right, b, k, ST_GREY);
+			cv_text(cv, right, lr, wl, last, kl, ST_GREY);
 		}
 	}
 	rc = h;
@@ -598,9 +651,9 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 	if (ss_get(s, t, &ss, 0, err, errlen) == -1)
 		return -1;
 	if (ss.ns == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		ss_free(&ss);
-		return h < 1 ? h : 1;
+		return used;
 	}
 	chart_numfmt(s, env, ss.dec, &f);
 	for (i = 0; i < ss.ns; i++) {
@@ -610,6 +663,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 	}
 	if (lw > (size_t)(w / 4) && w / 4 >= 4)
 		lw = (size_t)(w / 4);
+	if (lw > (size_t)w)
+		lw = (size_t)w;
 	/* Tall sparks (a caption line over several rows of columns) when
 	 * there is room, one line each otherwise. */
 	rows = h / (int)ss.ns;
@@ -695,8 +750,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 			if (v > hi)
 				v = hi;
 			/* 1..srows*8 eighths: the minimum still shows. */
-			e8 = hi > lo ? 1 + (int)lround((v - lo) / (hi - lo) *
-			    (srows * 8 - 1)) : srows * 4;
+			e8 = hi > lo ? 1 + chart_iround((v - lo) / (hi - lo) *
+			    (srows * 8 - 1), 0, srows * 8 - 1) : srows * 4;
 			if (srows == 1) {
 				int lv = (e8 - 1) * G->nspark / 8;
 				cv_glyph(cv, col, row, G->spark[lv],

@@ -173,8 +173,10 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 		t = dtab_read_fd(STDIN_FILENO, "stdin", 0, 0, errbuf,
 		    sizeof(errbuf));
 	else
-		t = dtab_read_path(file, file, 0, 0, errbuf, sizeof(errbuf));
+		t = dtab_read_path(file, file, 0, DATA_FIFO, errbuf,
+		    sizeof(errbuf));
 	if (t == NULL) {
+		fmt_printable(errbuf);
 		warnx("%s", errbuf);
 		return 1;
 	}
@@ -193,10 +195,12 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 	used = chart_draw(cv, 0, top, w, h - top, s, t, env, errbuf,
 	    sizeof(errbuf));
 	if (used < 0) {
+		fmt_printable(errbuf);
 		warnx("%s", errbuf);
 		goto out;
 	}
-	cv->h = top + used;	/* only the lines drawn */
+	if (top + used < cv->h)
+		cv->h = top + used;	/* only the lines drawn */
 	if (cv_output(cv, &out, color, 0) == -1)
 		err(1, "output");
 	if (fwrite(out.p, 1, out.len, stdout) != out.len) {
@@ -386,6 +390,11 @@ main(int argc, char **argv)
 		color = color_auto();
 	env.color = color;
 
+	if ((long)width * height > RENDER_MAX_CELLS) {
+		warnx("--width x --height: at most %d cells, not %dx%d",
+		    RENDER_MAX_CELLS, width, height);
+		usage();
+	}
 	if (strcmp(argv[0], "dash") == 0) {
 		if (argc > 1) {
 			warnx("dash: unexpected argument '%s'", argv[1]);
@@ -437,9 +446,14 @@ main(int argc, char **argv)
 	for (i = 0; i < nset; i++) {
 		if (layout_set(&spec, setopt[i].key, setopt[i].val, errbuf,
 		    sizeof(errbuf)) == -1) {
+			fmt_printable(errbuf);
 			warnx("--%s", errbuf);
 			usage();
 		}
+	}
+	if (spec.has_min && spec.has_max && !(spec.min < spec.max)) {
+		warnx("--min must be less than --max");
+		usage();
 	}
 	term_size(STDOUT_FILENO, &w, &h);
 	if (isatty(STDOUT_FILENO) && h > 2)
@@ -448,6 +462,7 @@ main(int argc, char **argv)
 		w = width;
 	if (height)
 		h = height;
+	term_cap(w, &h);
 	rc = run_chart(&spec, argc > 1 ? argv[1] : NULL, &env, w, h, color);
 	chart_spec_free(&spec);
 	if (close_stdout() == -1) {

@@ -38,7 +38,7 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 	int ncols, i, num[64], dec[64], wid[64], total, row;
 	size_t *order = NULL, n = 0, r, from = chart_first_row(s, t), shown;
 	struct fmt_num f;
-	int rc = -1, alerts = s->kind == CH_ALERTS;
+	int rc = -1, alerts = s->kind == CH_ALERTS, rule;
 
 	if (s->columns) {
 		if ((ncols = chart_split_names(s->columns, buf, sizeof(buf),
@@ -80,6 +80,10 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 	}
 	if (s->value && chart_need_col(t, s->value, &vc, err, errlen) == -1)
 		return -1;
+	if (h < 2) {
+		snprintf(err, errlen, "%s: too low for a table", t->name);
+		return -1;
+	}
 	/* Which rows, in which order. */
 	if ((order = malloc((t->nrow + 1) * sizeof(*order))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -96,8 +100,12 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			goto out;
 		}
 		for (r = 0; r < n; r++) {
-			int k = dtab_num(t, order[r], (size_t)vc, &v, err,
-			    errlen);
+			int k;
+			if (chart_stopped(r, t, err, errlen)) {
+				free(rv);
+				goto out;
+			}
+			k = dtab_num(t, order[r], (size_t)vc, &v, err, errlen);
 			if (k < 0) {
 				free(rv);
 				goto out;
@@ -119,6 +127,9 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 		}
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
+	/* The header and its rule take 2 lines, "N more rows" one; in 2
+	 * lines the rule gives way to it. */
+	rule = h >= 3 || n == 0;
 	shown = h - 2 >= (int)n ? n : (size_t)(h > 3 ? h - 3 : 0);
 	/* Column kinds and natural widths. */
 	f.grouping = env->grouping;
@@ -145,6 +156,10 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			if ((int)k > wid[i])
 				wid[i] = (int)k;
 		}
+		/* No column is drawn wider than the table (and the
+		 * shrinking below takes a step per column). */
+		if (wid[i] > w)
+			wid[i] = w > 0 ? w : 0;
 	}
 	/* Shrink until the table fits: the last column first (a message),
 	 * then the widest, but not under its header (or 5) at first. */
@@ -190,15 +205,12 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 				    ST_BOLD);
 			else
 				cv_text(cv, cx, y, cw, hn, strlen(hn), ST_BOLD);
-			cv_hline(cv, cx, y + 1, cw, G->h, ST_GREY);
+			if (rule)
+				cv_hline(cv, cx, y + 1, cw, G->h, ST_GREY);
 			cx += wid[i] + TABLE_GAP;
 		}
 	}
-	row = y + 2;
-	if (h < 2) {
-		snprintf(err, errlen, "%s: too low for a table", t->name);
-		goto out;
-	}
+	row = y + 1 + rule;
 	for (r = 0; r < shown; r++, row++) {
 		int cx = x;
 		uint8_t rs = 0;
@@ -383,8 +395,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 		}
 	}
 	if (n == 0) {
-		chart_no_data(cv, x, y, w, h, "no data yet");
-		return h < 1 ? h : 1;
+		int used = chart_no_data(cv, x, y, w, h, "no data yet");
+		return used;
 	}
 	if (h < 3) {
 		snprintf(err, errlen, "%s: too low for KPI cards (%d lines)",
@@ -433,7 +445,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 			cy++;
 		}
 		/* The change since the previous frame. */
-		if (cy < y + ih + 1 && s->nprev == n && vals[i] != s->prev[i]) {
+		if (cy < y + ih + 1 && s->nprev == n && isfinite(s->prev[i]) &&
+		    vals[i] != s->prev[i]) {
 			char d[FMT_BUFSZ + 16];
 			double dv = vals[i] - s->prev[i];
 			size_t dl;

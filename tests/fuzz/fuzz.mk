@@ -28,6 +28,12 @@ fuzz_render_layout_SRCS := render/layout.c render/chart.c render/bars.c \
 fuzz_render_layout_INC := -Irender
 fuzz_render_data_SRCS := render/data.c render/fmt.c
 fuzz_render_data_INC := -Irender
+fuzz_render_draw_SRCS := render/dash.c render/layout.c render/chart.c \
+	render/bars.c render/plot.c render/table.c render/canvas.c \
+	render/data.c render/fmt.c
+# The harness's own checks need no comparison tracing (it was a fifth
+# of the time); the modules under test keep it.
+fuzz_render_draw_INC := -Irender -fno-sanitize-coverage=trace-cmp
 FUZZ_REC_MODS := recommend/data.c recommend/input.c recommend/als.c \
 	recommend/kernel.c recommend/model.c recommend/metrics.c recommend/gen.c
 # clang 14 leaves target_clones symbols undefined: one plain kernel here.

@@ -294,6 +294,8 @@ test_layout_errors(void **state)
 		{ "grouping roman\nkpi file=k\n", "L:1: grouping: western, "
 		    "indian or none, not 'roman'" },
 		{ "hbar file\n", "L:1: expected key=value, got 'file'" },
+		{ "line file=a min=5 max=5\n", "L:1: line: min must be less "
+		    "than max" },
 	};
 	size_t i;
 	char err[512];

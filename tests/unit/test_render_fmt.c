@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../render/fmt.h"
@@ -45,6 +46,9 @@ test_number(void **state)
 		{ 42.25, FMT_WESTERN, 1, NULL, "%", "42.2%" },
 		{ -0.001, FMT_WESTERN, 2, NULL, NULL, "0.00" },
 		{ 576.05, FMT_WESTERN, -1, NULL, " °C", "576.05 °C" },
+		/* Past grouping: %g, still with sign, prefix and suffix. */
+		{ -2.5e20, FMT_INDIAN, 2, "₹", "/-", "-₹2.5e+20/-" },
+		{ 1e300, FMT_WESTERN, -1, NULL, "%", "1e+300%" },
 	};
 	char buf[FMT_BUFSZ];
 	size_t i;
@@ -83,6 +87,10 @@ test_compact(void **state)
 		    "55L" },
 		{ 12600000, FMT_INDIAN, "1.3Cr" },
 		{ 123456e7, FMT_INDIAN, "1,23,456Cr" },
+		/* Past every unit by far: 3 digits and an exponent (was 63
+		 * digits cut from a 300-digit number). */
+		{ 1e300, FMT_WESTERN, "1e+300" }, { -4.56e18, FMT_INDIAN,
+		    "-4.56e+18" },
 	};
 	char buf[FMT_BUFSZ];
 	size_t i;
@@ -111,7 +119,11 @@ test_parse(void **state)
 		{ "+0.25", 0, 0.25 }, { "", 1, 0 }, { "abc", -1, 0 },
 		{ "nan", -1, 0 }, { "inf", -1, 0 }, { "0x10", -1, 0 },
 		{ "1,234", -1, 0 }, { "12 ", -1, 0 }, { "-", -1, 0 },
-		{ "1e999", -1, 0 }, { "2024-01-01", -1, 0 },
+		{ "2024-01-01", -1, 0 },
+		/* Out of range past 1e300; under 1e-300 is 0. */
+		{ "1e999", -2, 0 }, { "1e301", -2, 0 }, { "-1.1e300", -2, 0 },
+		{ "-1e300", 0, -1e300 }, { "1e-320", 0, 0 },
+		{ "-2e-301", 0, 0 },
 	};
 	size_t i;
 
@@ -128,6 +140,35 @@ test_parse(void **state)
 	assert_int_equal(fmt_decimals_of("12.50"), 2);
 	assert_int_equal(fmt_decimals_of("7"), 0);
 	assert_int_equal(fmt_decimals_of("45.0"), 1);
+}
+
+static void
+test_printable(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain ₹ text", "plain ₹ text" },
+		{ "esc \033[2J bel \007", "esc ?[2J bel ?" },
+		{ "bad \xff\xc3 utf8", "bad ?? utf8" },
+		{ "c1 \xc2\x9b end", "c1 ?? end" },
+		{ "rlo \xe2\x80\xae x", "rlo ??? x" },
+		{ "del \x7f", "del ?" },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		fmt_printable(buf);
+		assert_string_equal(buf, cases[i].want);
+	}
+	fmt_utf8 = 0;
+	snprintf(buf, sizeof(buf), "₹5");
+	fmt_printable(buf);
+	assert_string_equal(buf, "???5");
+	fmt_utf8 = 1;
 }
 
 static void
@@ -206,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_width_c_locale),
 		cmocka_unit_test(test_decode),
