@@ -24,12 +24,13 @@
 
 #define SHOW_REJECTS	10	/* rejects shown on stderr before hushing */
 #define FOLLOW_POLL	0.2	/* seconds between looks at a followed file */
+#define MAX_LINES	16	/* physical lines a record may span (default) */
 
 enum {
 	OPT_PRINT_SPEC = 256, OPT_TICK, OPT_TICK_ROWS, OPT_REJECTS,
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_HELP,
 	OPT_VERSION, OPT_TOPIC, OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER,
-	OPT_STATE_DIR,
+	OPT_STATE_DIR, OPT_MAX_RECORD_LINES,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +46,7 @@ static const struct option longopts[] = {
 	{ "follow", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
+	{ "max-record-lines", required_argument, NULL, OPT_MAX_RECORD_LINES },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 	{ "output", required_argument, NULL, 'o' },
@@ -64,7 +66,8 @@ static const struct option longopts[] = {
 static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
-    "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
+    "              [--checkpoint PATH] [--no-sync] [--max-record BYTES]\n"
+    "              [--max-record-lines N] [FILE]\n"
     "       reduce -b BROKERS --topic TOPIC [-G GROUP | --partitions LIST]\n"
     "              [-e] [-X KEY=VALUE]... [--dedup-col COLUMN] [--header LIST]\n"
     "              -o DIR [--checkpoint PATH | --state-dir DIR] [options]\n"
@@ -76,6 +79,7 @@ struct opts {
 	double tick;
 	unsigned long long tick_rows;
 	size_t max_record;
+	size_t max_lines;	/* --max-record-lines */
 	int follow, quiet, verbose, merge, nosync, print_spec;
 	struct kin_conf kc;	/* -b: Kafka input (kafkain.h) */
 };
@@ -134,6 +138,7 @@ help(void)
 	    "                         every *.ckpt in it) into one snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
+	    "      --max-record-lines N  lines a quoted row may span (16; 0: any)\n"
 	    "Kafka input (see reduce(1), KAFKA):\n"
 	    "  -b, --kafka BROKERS    read rows from Kafka, one a message\n"
 	    "      --topic TOPIC      the topic\n"
@@ -183,19 +188,28 @@ slurp(const char *path, size_t max)
 
 /* ==== rejects =========================================================== */
 
+/* Report a rejected record of lines line to last (the same line but for
+ * a quoted line break inside), and write it to the rejects file. */
 static void
-reject(struct run *R, uint64_t line, const char *why, const char *raw,
-    size_t rawlen)
+reject(struct run *R, uint64_t line, uint64_t last, const char *why,
+    const char *raw, size_t rawlen)
 {
+	char where[48];
+
+	if (last > line)
+		snprintf(where, sizeof(where), "%llu-%llu",
+		    (unsigned long long)line, (unsigned long long)last);
+	else
+		snprintf(where, sizeof(where), "%llu", (unsigned long long)line);
 	if (!R->o.quiet && (R->o.verbose || R->shown < SHOW_REJECTS)) {
-		warnx("%s:%llu: %s", R->name, (unsigned long long)line, why);
+		warnx("%s:%s: %s", R->name, where, why);
 		R->shown++;
 	} else if (!R->o.quiet && R->shown == SHOW_REJECTS) {
 		warnx("%s: more rejects not shown", R->name);
 		R->shown++;
 	}
 	if (R->rejfp != NULL) {
-		fprintf(R->rejfp, "%llu,", (unsigned long long)line);
+		fprintf(R->rejfp, "%s,", where);
 		csvio_put_field(R->rejfp, why, strlen(why), ',');
 		putc(',', R->rejfp);
 		csvio_put_field(R->rejfp, raw ? raw : "", raw ? rawlen : 0, ',');
@@ -357,6 +371,21 @@ open_input(struct run *R)
 	if ((R->rd = csvio_reader_new(R->fd, ',', R->o.max_record)) == NULL)
 		err(1, "malloc");
 	csvio_reader_set_follow(R->rd, R->o.follow);
+	csvio_reader_set_max_lines(R->rd, R->o.max_lines);
+}
+
+/* Bind the header hdr; from now on a record over several lines must have
+ * its field count (lib/csvio.h: resync). */
+static void
+bind_header(struct run *R, const struct csvio_record *hdr)
+{
+	char errb[512];
+
+	if (agg_bind(R->agg, hdr, R->o.tscol, errb, sizeof(errb)) == -1)
+		errx(1, "%s:%llu: %s", R->name, (unsigned long long)hdr->line,
+		    errb);
+	csvio_reader_set_fields(R->rd, hdr->nf);
+	R->have_header = 1;
 }
 
 /* In follow mode at end of input: notice rotation and truncation. */
@@ -373,6 +402,7 @@ follow_check(struct run *R)
 		if (lseek(R->fd, 0, SEEK_SET) == -1)
 			err(1, "%s", R->name);
 		csvio_reader_seek(R->rd, 0, 1);
+		csvio_reader_set_fields(R->rd, 0);
 		R->have_header = 0;
 		return;
 	}
@@ -391,6 +421,7 @@ follow_check(struct run *R)
 		if ((R->rd = csvio_reader_new(fd, ',', R->o.max_record)) == NULL)
 			err(1, "malloc");
 		csvio_reader_set_follow(R->rd, 1);
+		csvio_reader_set_max_lines(R->rd, R->o.max_lines);
 		R->have_header = 0;
 	}
 }
@@ -451,8 +482,8 @@ next_record(struct run *R, struct csvio_record *rec)
 			errx(1, "%s: out of memory", R->name);
 		default:
 			agg_count_reject(R->agg);
-			reject(R, rec->line, csvio_strerror(rec->err), rec->raw,
-			    rec->rawlen);
+			reject(R, rec->line, rec->last_line,
+			    csvio_strerror(rec->err), rec->raw, rec->rawlen);
 			return -1;
 		}
 	}
@@ -463,17 +494,13 @@ static int
 read_header(struct run *R)
 {
 	struct csvio_record rec;
-	char errb[512];
 	int rc;
 
 	while ((rc = next_record(R, &rec)) == -1)
 		;
 	if (rc == 0)
 		return -1;
-	if (agg_bind(R->agg, &rec, R->o.tscol, errb, sizeof(errb)) == -1)
-		errx(1, "%s:%llu: %s", R->name, (unsigned long long)rec.line,
-		    errb);
-	R->have_header = 1;
+	bind_header(R, &rec);
 	return 0;
 }
 
@@ -581,15 +608,38 @@ clean_ckpt_temps(const char *ckpt)
 	free(dir);
 }
 
+/* Open the rejects file: new, or on resume cut back to its length at the
+ * checkpoint (size).  One that is gone or empty by then (removed, or
+ * emptied by a log rotation) starts again from its header, with a
+ * warning; one that is shorter but not empty is not ours to guess at. */
 static void
 open_rejects(struct run *R, int resumed, uint64_t size)
 {
+	struct stat st;
 	int fd;
 
-	fd = open(R->o.rejects, O_WRONLY | O_CREAT | (resumed ? 0 : O_TRUNC),
-	    0644);
-	if (fd == -1)
+	/* O_NONBLOCK: a FIFO without a reader must not hang the open; mode
+	 * 0666: the umask decides. */
+	fd = open(R->o.rejects, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY | (resumed ? 0 : O_TRUNC), 0666);
+	if (fd == -1 && errno == ENXIO)
+		errx(1, "%s: not a regular file", R->o.rejects);
+	if (fd == -1 || fstat(fd, &st) == -1)
 		err(1, "%s", R->o.rejects);
+	if (!S_ISREG(st.st_mode))
+		errx(1, "%s: not a regular file", R->o.rejects);
+	if (resumed && (uint64_t)st.st_size < size) {
+		if (st.st_size != 0)
+			errx(1, "%s: %lld bytes, shorter than the %llu at the "
+			    "checkpoint; move it away to start a new one",
+			    R->o.rejects, (long long)st.st_size,
+			    (unsigned long long)size);
+		if (!R->o.quiet)
+			warnx("%s: empty or missing at resume (%llu bytes at "
+			    "the checkpoint); starting it again",
+			    R->o.rejects, (unsigned long long)size);
+		size = 0;
+	}
 	if (resumed) {
 		/* Drop what was written after the checkpoint. */
 		if (ftruncate(fd, (off_t)size) == -1 ||
@@ -761,15 +811,12 @@ do_run(struct opts *o, const struct spec *sp)
 		while ((rc = next_record(&R, &rec)) != 0) {
 			if (rc > 0 && !R.have_header) {
 				/* A rotated or truncated file starts again. */
-				if (agg_bind(R.agg, &rec, o->tscol, errb,
-				    sizeof(errb)) == -1)
-					errx(1, "%s:%llu: %s", R.name,
-					    (unsigned long long)rec.line, errb);
-				R.have_header = 1;
+				bind_header(&R, &rec);
 				continue;
 			}
 			if (rc > 0 && agg_row(R.agg, &rec, why, sizeof(why)) == -1)
-				reject(&R, rec.line, why, rec.raw, rec.rawlen);
+				reject(&R, rec.line, rec.last_line, why, rec.raw,
+				    rec.rawlen);
 			if (o->tick_rows && ++R.since_tick >= o->tick_rows)
 				tick(&R);
 			if (++clock_every >= 1024) {
@@ -798,7 +845,8 @@ do_run(struct opts *o, const struct spec *sp)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .tick = 1.0, .tscol = "Timestamp" };
+	struct opts o = { .tick = 1.0, .tscol = "Timestamp",
+	    .max_lines = MAX_LINES };
 	static struct spec sp;
 	char errb[4200];
 	int c, nspec = 0, naggopt = 0;
@@ -901,6 +949,13 @@ main(int argc, char **argv)
 				usage();
 			}
 			o.max_record = (size_t)v;
+			break;
+		case OPT_MAX_RECORD_LINES:
+			if (parse_long(optarg, 0, 1000000, &v) == -1) {
+				warnx("bad line count '%s'", optarg);
+				usage();
+			}
+			o.max_lines = (size_t)v;
 			break;
 		case OPT_REJECTS:
 			o.rejects = optarg;
