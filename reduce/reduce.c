@@ -712,35 +712,103 @@ merge_paths(const char *arg, char ***paths, size_t *n)
 	*n = (size_t)nde;
 }
 
+/* One checkpoint to merge: its path, the argument it came from, and the
+ * file it is. */
+struct mpart {
+	char *path;
+	const char *arg;
+	dev_t dev;
+	ino_t ino;
+	int have_st;
+};
+
+/* How a part is named in messages: its argument, and the path when the
+ * argument is a directory. */
+static const char *
+mpart_name(const struct mpart *p, char *buf, size_t len)
+{
+	if (strcmp(p->arg, p->path) == 0)
+		return p->arg;
+	snprintf(buf, len, "%s (%s)", p->arg, p->path);
+	return buf;
+}
+
 static int
 do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 {
 	struct agg *a = agg_new(sp);
 	struct kin_merge *km = kin_merge_new();
+	struct mpart *parts = NULL;
+	size_t nparts = 0, *idowner = NULL, i, j, k;
 	struct agg_pos pos;
-	char errb[4200];
-	int i;
+	char errb[4200], n1[4200], n2[4200];
+	int ai;
 
 	if (a == NULL || km == NULL)
 		err(1, "malloc");
-	for (i = 0; i < argc; i++) {
+	for (ai = 0; ai < argc; ai++) {
 		char **paths = NULL;
-		size_t n, j;
-		merge_paths(argv[i], &paths, &n);
+		size_t n;
+		struct mpart *np;
+		merge_paths(argv[ai], &paths, &n);
+		if ((np = realloc(parts, (nparts + n) * sizeof(*np))) == NULL)
+			err(1, "malloc");
+		parts = np;
 		for (j = 0; j < n; j++) {
-			memset(&pos, 0, sizeof(pos));
-			if (agg_load(a, paths[j], &pos, errb, sizeof(errb)) == -1)
-				errx(1, "%s", errb);
-			/* A Kafka partition must be counted in one checkpoint
-			 * only. */
-			if (kin_merge_note(km, paths[j], pos.ext, pos.extlen,
-			    errb, sizeof(errb)) == -1)
-				errx(1, "merge: %s", errb);
-			free(pos.ext);
-			free(paths[j]);
+			struct mpart *p = &parts[nparts++];
+			struct stat st;
+			p->path = paths[j];
+			p->arg = argv[ai];
+			p->have_st = stat(p->path, &st) == 0;
+			p->dev = p->have_st ? st.st_dev : 0;
+			p->ino = p->have_st ? st.st_ino : 0;
 		}
 		free(paths);
 	}
+	/* The same file twice (a path given twice, DIR and DIR/state.ckpt,
+	 * a link): its counts would be added twice. */
+	for (i = 0; i < nparts; i++)
+		for (j = 0; j < i; j++)
+			if (parts[i].have_st && parts[j].have_st &&
+			    parts[i].dev == parts[j].dev &&
+			    parts[i].ino == parts[j].ino)
+				errx(2, "merge: %s and %s are the same "
+				    "checkpoint: its counts would be added twice",
+				    mpart_name(&parts[j], n1, sizeof(n1)),
+				    mpart_name(&parts[i], n2, sizeof(n2)));
+	for (i = 0; i < nparts; i++) {
+		size_t before = agg_nids(a), after;
+		memset(&pos, 0, sizeof(pos));
+		if (agg_load(a, parts[i].path, &pos, errb, sizeof(errb)) == -1)
+			errx(1, "%s", errb);
+		/* The same state by its identity: a copy of a checkpoint, or
+		 * a part given beside a merge that holds it already. */
+		after = agg_nids(a);
+		for (k = before; k < after; k++)
+			for (j = 0; j < before; j++)
+				if (strcmp(agg_id(a, k), agg_id(a, j)) == 0)
+					errx(2, "merge: %s and %s hold the same "
+					    "state (checkpoint id %s): its counts "
+					    "would be added twice",
+					    mpart_name(&parts[idowner[j]], n1,
+					    sizeof(n1)), mpart_name(&parts[i], n2,
+					    sizeof(n2)), agg_id(a, k));
+		if ((idowner = realloc(idowner, (after ? after : 1) *
+		    sizeof(*idowner))) == NULL)
+			err(1, "malloc");
+		for (k = before; k < after; k++)
+			idowner[k] = i;
+		/* A Kafka partition must be counted in one checkpoint
+		 * only. */
+		if (kin_merge_note(km, parts[i].path, pos.ext, pos.extlen,
+		    errb, sizeof(errb)) == -1)
+			errx(1, "merge: %s", errb);
+		free(pos.ext);
+	}
+	for (i = 0; i < nparts; i++)
+		free(parts[i].path);
+	free(parts);
+	free(idowner);
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");

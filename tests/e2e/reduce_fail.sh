@@ -74,4 +74,36 @@ check_fail "rejects file shorter, not empty: exit 1" 1 \
     --msg '^reduce: r.rej: 2 bytes, shorter than the 16 at the checkpoint' \
     reduce --no-sync -a "$SPEC" --checkpoint r.ckpt --rejects r.rej -o r r.csv
 
+# ---- the same state merged twice -------------------------------------------
+printf 'A,B\n1,x\n2,y\n' >m1.csv
+printf 'A,B\n3,x\n' >m2.csv
+reduce --no-sync -q -a "$SPEC" --checkpoint d1/state.ckpt -o d1 m1.csv >/dev/null
+reduce --no-sync -q -a "$SPEC" --checkpoint d2/state.ckpt -o d2 m2.csv >/dev/null
+check "merge of two runs: exit 0" \
+    reduce --no-sync -a "$SPEC" --merge -o all --checkpoint all.ckpt d1 d2
+check_fail "merge: one checkpoint given twice: exit 2" 2 \
+    --msg '^reduce: merge: d1/state.ckpt and d1/state.ckpt are the same checkpoint: its counts would be added twice$' \
+    reduce --no-sync -a "$SPEC" --merge -o x d1/state.ckpt d1/state.ckpt
+check_fail "merge: DIR and DIR/state.ckpt: exit 2" 2 \
+    --msg '^reduce: merge: d1 \(d1/state.ckpt\) and d1/state.ckpt are the same checkpoint' \
+    reduce --no-sync -a "$SPEC" --merge -o x d1 d2 d1/state.ckpt
+ln -s d2/state.ckpt link.ckpt
+check_fail "merge: a link to a checkpoint given beside it: exit 2" 2 \
+    --msg 'd2 \(d2/state.ckpt\) and link.ckpt are the same checkpoint' \
+    reduce --no-sync -a "$SPEC" --merge -o x d2 link.ckpt
+cp d1/state.ckpt copy.ckpt
+check_fail "merge: a copy of a checkpoint: exit 2, by its identity" 2 \
+    --msg '^reduce: merge: d1 \(d1/state.ckpt\) and copy.ckpt hold the same state \(checkpoint id [0-9a-f]{32}\)' \
+    reduce --no-sync -a "$SPEC" --merge -o x d1 copy.ckpt
+check_fail "merge: a merged checkpoint beside one of its parts: exit 2" 2 \
+    --msg '^reduce: merge: all.ckpt and d2 \(d2/state.ckpt\) hold the same state' \
+    reduce --no-sync -a "$SPEC" --merge -o x all.ckpt d2
+check "... and no snapshot was written" test ! -e x/x.csv
+printf 'B,n,s\nx,2,4.00\ny,1,2.00\n' >want
+check_same "the merged snapshot counts each row once" want all/x.csv
+check_grep "a checkpoint carries its identity" '^id,[0-9a-f]{32}$' d1/state.ckpt
+check "a resumed run keeps it" sh -c "grep '^id,' d1/state.ckpt >id.before &&
+    reduce --no-sync -q -a '$SPEC' --checkpoint d1/state.ckpt -o d1 m1.csv >/dev/null &&
+    grep '^id,' d1/state.ckpt | cmp -s - id.before"
+
 done_testing
