@@ -356,7 +356,7 @@ kin_take(struct kin *K, int32_t part)
 		return p->last >= 0 ? p->last + 1 : RD_KAFKA_OFFSET_BEGINNING;
 	kin_ppath(K, part, "lock", lpath, sizeof(lpath));
 	kin_ppath(K, part, "ckpt", path, sizeof(path));
-	if ((fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+	if ((fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1)
 		err(1, "%s", lpath);
 	/* A member that left the group but still runs holds its
 	 * partitions' locks until it lets them go (or dies): never count
@@ -966,7 +966,7 @@ kin_run(const struct kin_conf *c, const struct spec *sp)
 		err(1, "malloc");
 	memset(&pos, 0, sizeof(pos));
 	if (c->state_dir != NULL) {
-		if (mkdir(c->state_dir, 0755) == -1 && errno != EEXIST)
+		if (mkdir(c->state_dir, 0777) == -1 && errno != EEXIST)
 			err(1, "%s", c->state_dir);
 	} else if (c->ckpt != NULL) {
 		if (access(c->ckpt, F_OK) == 0) {

@@ -17,6 +17,7 @@
 #include "agg.h"
 #include "csvio.h"
 #include "kafkain.h"
+#include "readfile.h"
 #include "spec.h"
 #include "synth.h"
 #include "timefield.h"
@@ -163,26 +164,21 @@ help(void)
 
 /* ==== spec ============================================================== */
 
+/* The text of a spec file: a regular file (never a FIFO or a device) of
+ * at most max bytes, without NUL bytes.  Errors are usage errors. */
 static char *
 slurp(const char *path, size_t max)
 {
-	FILE *fp = fopen(path, "r");
-	char *buf;
+	char errb[256], *buf;
 	size_t n;
 
-	if (fp == NULL)
-		err(2, "%s", path);
-	if ((buf = malloc(max + 1)) == NULL)
-		err(1, "malloc");
-	n = fread(buf, 1, max + 1, fp);
-	if (ferror(fp))
-		err(2, "%s", path);
-	fclose(fp);
-	if (n > max)
-		errx(2, "%s: spec file too large", path);
+	if ((buf = li_read_file(path, max, &n, errb, sizeof(errb))) == NULL) {
+		if (errno == EFBIG)
+			errx(2, "%s: spec file too large", path);
+		errx(2, "%s: %s", path, errb);
+	}
 	if (memchr(buf, '\0', n) != NULL)
 		errx(2, "%s: binary spec file", path);
-	buf[n] = '\0';
 	return buf;
 }
 
@@ -342,15 +338,20 @@ open_input(struct run *R)
 		R->name = "stdin";
 		R->fd = STDIN_FILENO;
 	} else {
-		struct stat st;
+		char errb[256];
 		R->name = R->o.input;
-		/* A FIFO is opened without waiting for its writer; ticks go on
-		 * until one comes (wait_writer). */
-		if (stat(R->o.input, &st) == 0 && S_ISFIFO(st.st_mode))
-			R->fifo_wait = 1;
-		if ((R->fd = open(R->o.input, O_RDONLY |
-		    (R->fifo_wait ? O_NONBLOCK : 0))) == -1)
-			err(1, "%s", R->o.input);
+		/* A regular file, or a FIFO (not in follow mode), opened
+		 * without waiting for its writer; ticks go on until one
+		 * comes (wait_writer).  A device such as /dev/zero is
+		 * refused: it would never end. */
+		if ((R->fd = li_open_input(R->o.input, R->o.follow ? 0 :
+		    LI_IN_FIFO, errb, sizeof(errb))) == -1) {
+			if (R->o.follow && errno == EINVAL)
+				errx(1, "%s: follow mode needs a regular file",
+				    R->name);
+			errx(1, "%s: %s", R->name, errb);
+		}
+		R->fifo_wait = 1;	/* kept for a FIFO only, below */
 	}
 	if (fstat(R->fd, &R->st) == -1)
 		err(1, "%s", R->name);
@@ -408,9 +409,12 @@ follow_check(struct run *R)
 	}
 	if (stat(R->o.input, &now) == 0 &&
 	    (now.st_ino != R->st.st_ino || now.st_dev != R->st.st_dev)) {
-		int fd = open(R->o.input, O_RDONLY);
-		if (fd == -1)
+		char errb[256];
+		int fd = li_open_input(R->o.input, 0, errb, sizeof(errb));
+		if (fd == -1 && errno == ENOENT)
 			return;	/* not there yet: try again later */
+		if (fd == -1)
+			errx(1, "%s: %s", R->name, errb);
 		if (!R->o.quiet)
 			warnx("%s: file replaced; reading the new one",
 			    R->name);
@@ -1096,7 +1100,7 @@ main(int argc, char **argv)
 		    "and no FILE, -f, --merge or --rejects");
 		usage();
 	}
-	if (mkdir(o.outdir, 0755) == -1 && errno != EEXIST)
+	if (mkdir(o.outdir, 0777) == -1 && errno != EEXIST)
 		err(1, "%s", o.outdir);
 	lock_outdir(o.outdir);
 	if (o.merge) {

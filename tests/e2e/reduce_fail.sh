@@ -106,4 +106,53 @@ check "a resumed run keeps it" sh -c "grep '^id,' d1/state.ckpt >id.before &&
     reduce --no-sync -q -a '$SPEC' --checkpoint d1/state.ckpt -o d1 m1.csv >/dev/null &&
     grep '^id,' d1/state.ckpt | cmp -s - id.before"
 
+# ---- inputs that are not regular files ------------------------------------
+# Each is refused at once (timeout 5 would exit 124): a FIFO without a
+# writer must not block the open, /dev/zero must not be read for ever.
+mkfifo nowriter.fifo
+printf 'x.csv: B -> n=count()\n' >ok.spec
+t() { timeout -k 2 5 reduce --no-sync -q "$@"; }
+check_fail "--spec FIFO: refused" 2 --msg '^reduce: nowriter.fifo: not a regular file$' \
+    t -s nowriter.fifo -o b1 m1.csv
+check_fail "--spec /dev/zero: refused" 2 --msg '^reduce: /dev/zero: not a regular file$' \
+    t -s /dev/zero -o b1 m1.csv
+check_fail "input /dev/zero: refused" 1 \
+    --msg '^reduce: /dev/zero: not a regular file or a FIFO$' t -s ok.spec -o b1 /dev/zero
+check_fail "input a directory: refused" 1 --msg '^reduce: d1: is a directory$' \
+    t -s ok.spec -o b1 d1
+check_fail "-f on a FIFO: refused" 1 \
+    --msg '^reduce: nowriter.fifo: follow mode needs a regular file$' \
+    t -f -s ok.spec -o b1 nowriter.fifo
+check_fail "--checkpoint FIFO: refused" 1 --msg '^reduce: nowriter.fifo: not a regular file$' \
+    t -s ok.spec --checkpoint nowriter.fifo -o b1 m1.csv
+check_fail "--checkpoint /dev/zero: refused" 1 --msg '^reduce: /dev/zero: not a regular file$' \
+    t -s ok.spec --checkpoint /dev/zero -o b1 m1.csv
+check_fail "--merge of a FIFO: refused" 1 --msg '^reduce: nowriter.fifo: not a regular file$' \
+    t -s ok.spec --merge -o b1 nowriter.fifo
+check_fail "--merge of /dev/zero: refused" 1 --msg '^reduce: /dev/zero: not a regular file$' \
+    t -s ok.spec --merge -o b1 /dev/zero
+check_fail "--rejects FIFO without a reader: refused" 1 \
+    --msg '^reduce: nowriter.fifo: not a regular file$' \
+    t -s ok.spec --rejects nowriter.fifo -o b1 m1.csv
+check_fail "--rejects /dev/zero: refused" 1 --msg '^reduce: /dev/zero: not a regular file$' \
+    t -s ok.spec --rejects /dev/zero -o b1 m1.csv
+check_fail "-o a FIFO: refused" 1 t -s ok.spec -o nowriter.fifo m1.csv
+# A FIFO is a documented input: with a writer it is read.
+printf 'A,B\n1,x\n' >fifo.data
+reduce --no-sync -q -s ok.spec -o b2 nowriter.fifo >/dev/null &
+rpid=$!
+cat fifo.data >nowriter.fifo
+wait $rpid
+check "a FIFO input is read" test "$(cat b2/x.csv)" = "$(printf 'B,n\nx,1')"
+
+# ---- files reduce creates follow the umask --------------------------------
+(umask 077 && reduce --no-sync -q -s ok.spec --rejects um.rej -o um m1.csv >/dev/null)
+check "rejects file: the umask decides (077: 0600)" \
+    test "$(stat -c %a um.rej)" = 600
+check "snapshot directory: the umask decides (077: 0700)" \
+    test "$(stat -c %a um)" = 700
+(umask 002 && reduce --no-sync -q -s ok.spec --rejects um2.rej -o um2 m1.csv >/dev/null)
+check "rejects file: the umask decides (002: 0664)" \
+    test "$(stat -c %a um2.rej)" = 664
+
 done_testing
