@@ -26,6 +26,7 @@
 #define SHOW_REJECTS	10	/* rejects shown on stderr before hushing */
 #define FOLLOW_POLL	0.2	/* seconds between looks at a followed file */
 #define MAX_LINES	16	/* physical lines a record may span (default) */
+#define STOP_POLL	0.2	/* longest wait before looking at sig_stop */
 
 enum {
 	OPT_PRINT_SPEC = 256, OPT_TICK, OPT_TICK_ROWS, OPT_REJECTS,
@@ -299,7 +300,11 @@ wait_input(struct run *R, double at_most)
 	double wait = R->next_tick - now_mono();
 	struct pollfd pfd = { .fd = R->fd, .events = POLLIN };
 
-	if (at_most > 0 && wait > at_most)
+	/* A signal landing between the look at sig_stop and poll(2) does
+	 * not interrupt it: never wait long. */
+	if (at_most <= 0 || at_most > STOP_POLL)
+		at_most = STOP_POLL;
+	if (wait > at_most)
 		wait = at_most;
 	if (wait < 0)
 		wait = 0;
@@ -439,6 +444,8 @@ wait_writer(struct run *R)
 
 	while (R->fifo_wait && !sig_stop) {
 		double wait = R->next_tick - now_mono();
+		if (wait > STOP_POLL)
+			wait = STOP_POLL;	/* see wait_input */
 		int n = poll(&pfd, 1, wait > 0 ? (int)(wait * 1000 + 0.999) : 0);
 		if (n == -1 && errno != EINTR)
 			err(1, "poll");
