@@ -750,7 +750,7 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 	struct agg *a = agg_new(sp);
 	struct kin_merge *km = kin_merge_new();
 	struct mpart *parts = NULL;
-	size_t nparts = 0, *idowner = NULL, i, j, k;
+	size_t nparts = 0, *idowner = NULL, *no, nown = 0, i, j, k;
 	struct agg_pos pos;
 	char errb[4200], n1[4200], n2[4200];
 	int ai;
@@ -788,7 +788,9 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 				    mpart_name(&parts[j], n1, sizeof(n1)),
 				    mpart_name(&parts[i], n2, sizeof(n2)));
 	for (i = 0; i < nparts; i++) {
-		size_t before = agg_nids(a), after;
+		/* idowner[0..before): the part each identity so far came
+		 * from. */
+		size_t before = nown, after;
 		memset(&pos, 0, sizeof(pos));
 		if (agg_load(a, parts[i].path, &pos, errb, sizeof(errb)) == -1)
 			errx(1, "%s", errb);
@@ -804,11 +806,13 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 					    mpart_name(&parts[idowner[j]], n1,
 					    sizeof(n1)), mpart_name(&parts[i], n2,
 					    sizeof(n2)), agg_id(a, k));
-		if ((idowner = realloc(idowner, (after ? after : 1) *
+		if ((no = realloc(idowner, (after ? after : 1) *
 		    sizeof(*idowner))) == NULL)
 			err(1, "malloc");
+		idowner = no;
 		for (k = before; k < after; k++)
 			idowner[k] = i;
+		nown = after;
 		/* A Kafka partition must be counted in one checkpoint
 		 * only. */
 		if (kin_merge_note(km, parts[i].path, pos.ext, pos.extlen,
