@@ -5,7 +5,8 @@
 # reduce is killed there instead (LI_FAULT_CRASH: _exit, no buffer
 # flushed, as under kill -9); over a run of 200 rows with 3 ticks, 2
 # rejects, a checkpoint and a rejects file; then over a run resumed from a
-# checkpoint; then the tick lines on stdout.  At every N:
+# checkpoint; then the tick lines on stdout; then --merge of two
+# checkpoints into a snapshot and a checkpoint.  At every N:
 #   - reduce exits non-zero with "reduce: FILE: ERROR" naming the file
 #     (only a failed close of a descriptor it only read may pass unseen);
 #   - nothing is acknowledged that is not durable: a checkpoint on disk
@@ -80,7 +81,7 @@ judge() {	# errno-message
 	elif [ "$FAULT_RC" -eq 0 ]; then
 		# Only a close of what was open for reading may go unseen.
 		case $OP:$FPATH in
-		close:snap|close:st|close:in.csv|close:st/ck) ;;
+		close:snap|close:st|close:in.csv|close:st/ck|close:p?.ckpt) ;;
 		*) BAD="exit 0 after '$OP $FPATH' failed"; return ;;
 		esac
 	else
@@ -163,5 +164,25 @@ LI_FAULT_PATH='<stdout>'
 export LI_FAULT_PATH
 sweep "tick lines on stdout" 'fresh'
 unset LI_FAULT_PATH
+
+# --merge: its snapshot and --checkpoint, from the halves' checkpoints.
+cp half.state/st/ck p1.ckpt
+{ head -n 1 full.csv; tail -n +171 full.csv; } >in2.csv
+reduce --no-sync -q -a "$S1" -a "$S2" --checkpoint p2.ckpt \
+    -o p2snap in2.csv >/dev/null
+red() {
+	"$R" -q -a "$S1" -a "$S2" --merge -o snap --checkpoint st/ck p1.ckpt p2.ckpt
+}
+rerun() {
+	R=reduce red >/dev/null 2>rerun.err || {
+		BAD="rerun failed: $(head -c 300 rerun.err)"; return; }
+	cat snap/b.csv snap/k.csv 2>/dev/null | cmp -s - ref.snap ||
+	    BAD="rerun: the snapshot differs"
+}
+cat ref/b.csv ref/k.csv >ref.snap
+R=reduce red
+check "merge of the halves equals the whole run" sh -c \
+    'cat snap/b.csv snap/k.csv | cmp -s - ref.snap'
+sweep "merge" 'fresh'
 
 done_testing
