@@ -18,6 +18,8 @@ struct csvio_reader {
 	int at_start;		/* BOM not yet checked */
 	int skipping;		/* discarding the rest of a too-long record */
 	size_t max_record;
+	size_t nfields;		/* a multi-line record must have this many */
+	size_t max_lines;	/* physical lines a record may span (0: any) */
 
 	char *buf;		/* buf[start..end) holds unconsumed input */
 	size_t cap, start, end;
@@ -81,6 +83,18 @@ csvio_reader_set_follow(struct csvio_reader *r, int follow)
 }
 
 void
+csvio_reader_set_fields(struct csvio_reader *r, size_t nf)
+{
+	r->nfields = nf;
+}
+
+void
+csvio_reader_set_max_lines(struct csvio_reader *r, size_t max_lines)
+{
+	r->max_lines = max_lines;
+}
+
+void
 csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line)
 {
 	r->start = r->end = 0;
@@ -115,6 +129,7 @@ csvio_strerror(enum csvio_err e)
 	case CSVIO_EINTR:	return "interrupted";
 	case CSVIO_ENOMEM:	return "out of memory";
 	case CSVIO_EAGAIN:	return "no data available";
+	case CSVIO_EUNTERM:	return "unterminated quoted field";
 	}
 	return "unknown error";
 }
@@ -235,6 +250,23 @@ split_fast(struct csvio_reader *r, const char *p, size_t n,
 #endif
 
 /*
+ * Reject the first physical line of the record at p (lf: the offset of its
+ * LF) with err, so that the lines after it are read again.  Returns -1.
+ */
+static int
+cut_back(const char *p, size_t lf, enum csvio_err err,
+    struct csvio_record *rec, size_t *used)
+{
+	rec->err = err;
+	rec->raw = p;
+	rec->rawlen = lf;
+	if (lf > 0 && p[lf - 1] == '\r')
+		rec->rawlen--;
+	*used = lf + 1;
+	return -1;
+}
+
+/*
  * Split one record from p[0..n).  Returns:
  *   1  a record; *used is its length including the line break
  *   0  more input is needed (the record is not complete yet)
@@ -266,8 +298,24 @@ split(struct csvio_reader *r, const char *p, size_t n, int eof,
 				const char *q = i < n ? memchr(p + i, '"', n - i) : NULL;
 				size_t chunk;
 				if (q == NULL) {
+					const char *lf;
+					size_t k;
 					if (!eof)
 						return 0;
+					/* The quote never closes: reject the
+					 * record's first line and read on from
+					 * the next.  "Input ends inside a
+					 * quoted field" when nothing follows
+					 * but line breaks. */
+					if ((lf = memchr(p, '\n', n)) != NULL) {
+						for (k = (size_t)(lf - p) + 1;
+						    k < n && (p[k] == '\n' ||
+						    p[k] == '\r'); k++)
+							;
+						return cut_back(p, (size_t)(lf - p),
+						    k < n ? CSVIO_EUNTERM :
+						    CSVIO_ETRUNC, rec, used);
+					}
 					rec->err = CSVIO_ETRUNC;
 					rec->raw = p;
 					rec->rawlen = n;
@@ -379,18 +427,41 @@ nomem:
 	*used = 0;
 	return -1;
 bad_quote:
-	/* Resync at the next line break after this point. */
-	while (i < n && p[i] != '\n')
-		i++;
-	if (i >= n && !eof)
-		return 0;
-	rec->err = CSVIO_EQUOTE;
-	rec->raw = p;
-	rec->rawlen = i < n ? i : n;
-	if (rec->rawlen > 0 && p[rec->rawlen - 1] == '\r')
-		rec->rawlen--;
-	*used = i < n ? i + 1 : n;
-	return -1;
+	{
+		/* Resync at the end of the record's first physical line.
+		 * Past a quoted line break, the error shows that the quote
+		 * opened on the first line has no consistent close: the
+		 * lines after the first are read again. */
+		const char *lf = memchr(p, '\n', n);
+		if (lf != NULL && (size_t)(lf - p) < i)
+			return cut_back(p, (size_t)(lf - p), CSVIO_EUNTERM, rec,
+			    used);
+		if (lf == NULL && !eof)
+			return 0;
+		if (lf != NULL)
+			return cut_back(p, (size_t)(lf - p), CSVIO_EQUOTE, rec,
+			    used);
+		rec->err = CSVIO_EQUOTE;
+		rec->raw = p;
+		rec->rawlen = n;
+		if (n > 0 && p[n - 1] == '\r')
+			rec->rawlen--;
+		*used = n;
+		return -1;
+	}
+}
+
+/* Whether p[0..n) holds at least k line breaks. */
+static int
+has_lines(const char *p, size_t n, size_t k)
+{
+	const char *e = p + n;
+
+	while (k > 0 && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		k--;
+		p++;
+	}
+	return k == 0;
 }
 
 static uint64_t
@@ -455,7 +526,7 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 			r->start = r->end;
 			rc = fill(r, rec);
 			if (rc < 0) {
-				rec->line = r->line;
+				rec->line = rec->last_line = r->line;
 				rec->nf = 0;
 				rec->raw = NULL;
 				rec->rawlen = 0;
@@ -487,35 +558,61 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 		if (avail > 0 && !r->at_start) {
 			/* In follow mode a partial record at EOF may still
 			 * grow, so it is never taken as final. */
+			size_t win = avail > r->max_record ? r->max_record : avail;
 			int final = r->eof && !r->follow &&
 			    avail <= r->max_record;
-			rc = split(r, p, avail > r->max_record ? r->max_record : avail,
-			    final, rec, &used);
+			uint64_t nl, inner;
+			rc = split(r, p, win, final, rec, &used);
+			if (rc == 0 && r->max_lines > 0 &&
+			    has_lines(p, win, r->max_lines)) {
+				/* Still open after max_lines line breaks. */
+				rc = cut_back(p, (size_t)((const char *)memchr(p,
+				    '\n', win) - p), CSVIO_EUNTERM, rec, &used);
+				r->nl_known = 0;
+			}
 			if (rc != 0) {
 				if (rc == -1 && used == 0)
 					return -1;	/* ENOMEM */
+				nl = r->nl_known ? r->nl : count_lines(p, used);
+				r->nl_known = 0;
+				/* Line breaks inside the record. */
+				inner = nl - (p[used - 1] == '\n');
+				if (rc == 1 && inner > 0 && ((r->nfields > 0 &&
+				    rec->nf != r->nfields) || (r->max_lines > 0 &&
+				    inner >= r->max_lines))) {
+					/* Closed, but not consistently. */
+					rc = cut_back(p, (size_t)((const char *)
+					    memchr(p, '\n', used) - p),
+					    CSVIO_EUNTERM, rec, &used);
+					nl = 1;
+					inner = 0;
+				}
 				rec->line = r->line;
+				rec->last_line = r->line + inner;
 				rec->offset = r->base + r->start;
 				rec->end = rec->offset + used;
-				r->line += r->nl_known ? r->nl :
-				    count_lines(p, used);
-				r->nl_known = 0;
+				r->line += nl;
 				r->start += used;
 				return rc;
 			}
 			if (avail >= r->max_record) {
 				/* Too long: report it now and discard up to
-				 * the next line break, here or in later calls. */
-				const char *nl = memchr(p, '\n', avail);
+				 * the next line break, here or in later calls
+				 * (a quoted line break too: the lines after
+				 * the first are read again). */
+				const char *lf = memchr(p, '\n', avail);
+				size_t first = lf != NULL ? (size_t)(lf - p) : avail;
 				rec->err = CSVIO_ETOOLONG;
-				rec->line = r->line;
+				rec->line = rec->last_line = r->line;
 				rec->offset = r->base + r->start;
 				rec->raw = p;
-				rec->rawlen = avail < 64 ? avail : 64;
+				rec->rawlen = first < 64 ? first : 64;
+				if (first < 64 && first > 0 && p[first - 1] == '\r')
+					rec->rawlen--;
 				rec->nf = 0;
-				used = nl != NULL ? (size_t)(nl - p) + 1 : avail;
-				r->skipping = nl == NULL;
-				r->line += count_lines(p, used);
+				used = lf != NULL ? first + 1 : avail;
+				r->skipping = lf == NULL;
+				r->line += lf != NULL;
 				r->start += used;
 				rec->end = r->base + r->start;
 				return -1;
@@ -531,7 +628,7 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 		{
 			int frc = fill(r, rec);
 			if (frc < 0) {
-				rec->line = r->line;
+				rec->line = rec->last_line = r->line;
 				rec->nf = 0;
 				rec->raw = NULL;
 				rec->rawlen = 0;

@@ -10,6 +10,15 @@
  * quote inside an unquoted field, or text after a closing quote, is an error
  * for that record only.  Every record is bounded by max_record bytes.
  *
+ * Resynchronisation: a bad record never swallows the records after it.
+ * A physical line ends at LF.  When a record is malformed (bad quoting,
+ * input ending inside a quoted field, too long) or, spanning more than one
+ * physical line, cannot be closed consistently (see csvio_reader_set_fields
+ * and csvio_reader_set_max_lines), only its first physical line is
+ * rejected, and reading goes on at the start of the next physical line,
+ * which is read afresh.  A quoted field that spans lines and closes
+ * consistently is one record, as RFC 4180 says.
+ *
  * libcsv is the project's reference parser; tests/unit/test_csvio.c checks
  * that both give identical fields (libcsv in strict mode, spaces kept). */
 #include <stddef.h>
@@ -25,6 +34,9 @@ enum csvio_err {
 	CSVIO_EINTR,		/* read(2) interrupted by a signal; call again */
 	CSVIO_ENOMEM,
 	CSVIO_EAGAIN,		/* non-blocking fd has no data now; call again */
+	CSVIO_EUNTERM,		/* a quote opened on the record's first line
+				   cannot be closed consistently: that line
+				   alone is skipped */
 };
 
 struct csvio_field {
@@ -36,6 +48,8 @@ struct csvio_record {
 	struct csvio_field *f;	/* owned by the reader; valid until next call */
 	size_t nf;
 	uint64_t line;		/* physical line (1-based) where it starts */
+	uint64_t last_line;	/* physical line where it ends (== line but
+				   for a quoted line break inside) */
 	uint64_t offset;	/* stream byte offset of its first byte */
 	uint64_t end;		/* stream byte offset just past its line break */
 	const char *raw;	/* the record's bytes as read, without line break */
@@ -55,13 +69,25 @@ void csvio_reader_free(struct csvio_reader *r);
  * has been appended (tail -F). */
 void csvio_reader_set_follow(struct csvio_reader *r, int follow);
 
+/* Records that span more than one physical line must have exactly nf
+ * fields (a header's count); one that does not is cut back to its first
+ * line as CSVIO_EUNTERM.  0 (the default): any count. */
+void csvio_reader_set_fields(struct csvio_reader *r, size_t nf);
+
+/* A record may span at most max_lines physical lines; one still open
+ * after that many line breaks is cut back to its first line as
+ * CSVIO_EUNTERM, so a stray quote holds back at most max_lines - 1 lines
+ * of a live stream.  0 (the default): bounded by max_record only. */
+void csvio_reader_set_max_lines(struct csvio_reader *r, size_t max_lines);
+
 /* Tell the reader that fd is positioned at stream offset off and line
  * number line (after an lseek for a resume).  Drops anything buffered. */
 void csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line);
 
 /* Read the next record.  Returns 1 with rec filled, 0 at end of input, or
- * -1 with rec->err (and rec->line, rec->raw for context) set; after -1 the
- * reader has skipped the bad record and the next call goes on.  CSVIO_EIO
+ * -1 with rec->err (and rec->line, rec->last_line, rec->raw for context)
+ * set; after -1 the reader has skipped the bad record (its first physical
+ * line: see above) and the next call goes on.  CSVIO_EIO
  * and CSVIO_ENOMEM are not recoverable; CSVIO_EINTR and CSVIO_EAGAIN (an
  * O_NONBLOCK fd without data: poll, then call again) lose nothing.  The rest
  * of an over-long record is discarded across calls, whatever read returns. */

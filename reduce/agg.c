@@ -196,6 +196,7 @@ agg_free(struct agg *a)
 		for (j = 0; j < t->m; j++)
 			free(t->ms[j].set.slot);
 	}
+	free(a->ids);
 	free(a);
 }
 

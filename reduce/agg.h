@@ -83,6 +83,16 @@ int agg_load(struct agg *a, const char *path, struct agg_pos *pos,
  * dst holds part of src). */
 int agg_merge(struct agg *dst, const struct agg *src);
 
+/* A checkpoint's identity: AGG_IDLEN lowercase hex digits, random, made
+ * at a state's first save and kept by every later save and by a resume.
+ * A merged state holds the identities of all its parts, so --merge can
+ * tell the same counts given twice, by copies of a checkpoint too. */
+#define AGG_IDLEN	32
+
+/* The number of identities a holds, and the i-th (NUL-terminated). */
+size_t agg_nids(const struct agg *a);
+const char *agg_id(const struct agg *a, size_t i);
+
 /* CRC-32 (IEEE) of buf, continuing from crc (start with 0). */
 uint32_t agg_crc32(uint32_t crc, const void *buf, size_t len);
 

@@ -115,7 +115,14 @@ struct agg {
 	uint32_t kid[MAXSRC];
 	int64_t v[MAXSRC];
 	uint32_t spec_crc;
+	/* The identities of the runs whose counts the state holds (one for
+	 * a plain run, every part's for a merge), saved in checkpoints. */
+	char (*ids)[AGG_IDLEN + 1];
+	size_t nids, idcap;
 };
+
+/* Add id (AGG_IDLEN hex digits) to a's identities.  0, or -1 (ENOMEM). */
+int agg_add_id(struct agg *a, const char *id);
 
 /* Intern s as a key of source si; its id, or -1 on ENOMEM. */
 long agg_intern(struct agg *a, int si, const char *s, size_t n);

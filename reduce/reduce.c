@@ -17,6 +17,7 @@
 #include "agg.h"
 #include "csvio.h"
 #include "kafkain.h"
+#include "readfile.h"
 #include "spec.h"
 #include "synth.h"
 #include "timefield.h"
@@ -24,12 +25,14 @@
 
 #define SHOW_REJECTS	10	/* rejects shown on stderr before hushing */
 #define FOLLOW_POLL	0.2	/* seconds between looks at a followed file */
+#define MAX_LINES	16	/* physical lines a record may span (default) */
+#define STOP_POLL	0.2	/* longest wait before looking at sig_stop */
 
 enum {
 	OPT_PRINT_SPEC = 256, OPT_TICK, OPT_TICK_ROWS, OPT_REJECTS,
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_HELP,
 	OPT_VERSION, OPT_TOPIC, OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER,
-	OPT_STATE_DIR,
+	OPT_STATE_DIR, OPT_MAX_RECORD_LINES,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +48,7 @@ static const struct option longopts[] = {
 	{ "follow", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
+	{ "max-record-lines", required_argument, NULL, OPT_MAX_RECORD_LINES },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 	{ "output", required_argument, NULL, 'o' },
@@ -64,7 +68,8 @@ static const struct option longopts[] = {
 static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
-    "              [--checkpoint PATH] [--no-sync] [--max-record BYTES] [FILE]\n"
+    "              [--checkpoint PATH] [--no-sync] [--max-record BYTES]\n"
+    "              [--max-record-lines N] [FILE]\n"
     "       reduce -b BROKERS --topic TOPIC [-G GROUP | --partitions LIST]\n"
     "              [-e] [-X KEY=VALUE]... [--dedup-col COLUMN] [--header LIST]\n"
     "              -o DIR [--checkpoint PATH | --state-dir DIR] [options]\n"
@@ -76,6 +81,7 @@ struct opts {
 	double tick;
 	unsigned long long tick_rows;
 	size_t max_record;
+	size_t max_lines;	/* --max-record-lines */
 	int follow, quiet, verbose, merge, nosync, print_spec;
 	struct kin_conf kc;	/* -b: Kafka input (kafkain.h) */
 };
@@ -134,6 +140,7 @@ help(void)
 	    "                         every *.ckpt in it) into one snapshot\n"
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
+	    "      --max-record-lines N  lines a quoted row may span (16; 0: any)\n"
 	    "Kafka input (see reduce(1), KAFKA):\n"
 	    "  -b, --kafka BROKERS    read rows from Kafka, one a message\n"
 	    "      --topic TOPIC      the topic\n"
@@ -158,44 +165,48 @@ help(void)
 
 /* ==== spec ============================================================== */
 
+/* The text of a spec file: a regular file (never a FIFO or a device) of
+ * at most max bytes, without NUL bytes.  Errors are usage errors. */
 static char *
 slurp(const char *path, size_t max)
 {
-	FILE *fp = fopen(path, "r");
-	char *buf;
+	char errb[256], *buf;
 	size_t n;
 
-	if (fp == NULL)
-		err(2, "%s", path);
-	if ((buf = malloc(max + 1)) == NULL)
-		err(1, "malloc");
-	n = fread(buf, 1, max + 1, fp);
-	if (ferror(fp))
-		err(2, "%s", path);
-	fclose(fp);
-	if (n > max)
-		errx(2, "%s: spec file too large", path);
+	if ((buf = li_read_file(path, max, &n, errb, sizeof(errb))) == NULL) {
+		if (errno == EFBIG)
+			errx(2, "%s: spec file too large", path);
+		errx(2, "%s: %s", path, errb);
+	}
 	if (memchr(buf, '\0', n) != NULL)
 		errx(2, "%s: binary spec file", path);
-	buf[n] = '\0';
 	return buf;
 }
 
 /* ==== rejects =========================================================== */
 
+/* Report a rejected record of lines line to last (the same line but for
+ * a quoted line break inside), and write it to the rejects file. */
 static void
-reject(struct run *R, uint64_t line, const char *why, const char *raw,
-    size_t rawlen)
+reject(struct run *R, uint64_t line, uint64_t last, const char *why,
+    const char *raw, size_t rawlen)
 {
+	char where[48];
+
+	if (last > line)
+		snprintf(where, sizeof(where), "%llu-%llu",
+		    (unsigned long long)line, (unsigned long long)last);
+	else
+		snprintf(where, sizeof(where), "%llu", (unsigned long long)line);
 	if (!R->o.quiet && (R->o.verbose || R->shown < SHOW_REJECTS)) {
-		warnx("%s:%llu: %s", R->name, (unsigned long long)line, why);
+		warnx("%s:%s: %s", R->name, where, why);
 		R->shown++;
 	} else if (!R->o.quiet && R->shown == SHOW_REJECTS) {
 		warnx("%s: more rejects not shown", R->name);
 		R->shown++;
 	}
 	if (R->rejfp != NULL) {
-		fprintf(R->rejfp, "%llu,", (unsigned long long)line);
+		fprintf(R->rejfp, "%s,", where);
 		csvio_put_field(R->rejfp, why, strlen(why), ',');
 		putc(',', R->rejfp);
 		csvio_put_field(R->rejfp, raw ? raw : "", raw ? rawlen : 0, ',');
@@ -289,7 +300,11 @@ wait_input(struct run *R, double at_most)
 	double wait = R->next_tick - now_mono();
 	struct pollfd pfd = { .fd = R->fd, .events = POLLIN };
 
-	if (at_most > 0 && wait > at_most)
+	/* A signal landing between the look at sig_stop and poll(2) does
+	 * not interrupt it: never wait long. */
+	if (at_most <= 0 || at_most > STOP_POLL)
+		at_most = STOP_POLL;
+	if (wait > at_most)
 		wait = at_most;
 	if (wait < 0)
 		wait = 0;
@@ -328,15 +343,20 @@ open_input(struct run *R)
 		R->name = "stdin";
 		R->fd = STDIN_FILENO;
 	} else {
-		struct stat st;
+		char errb[256];
 		R->name = R->o.input;
-		/* A FIFO is opened without waiting for its writer; ticks go on
-		 * until one comes (wait_writer). */
-		if (stat(R->o.input, &st) == 0 && S_ISFIFO(st.st_mode))
-			R->fifo_wait = 1;
-		if ((R->fd = open(R->o.input, O_RDONLY |
-		    (R->fifo_wait ? O_NONBLOCK : 0))) == -1)
-			err(1, "%s", R->o.input);
+		/* A regular file, or a FIFO (not in follow mode), opened
+		 * without waiting for its writer; ticks go on until one
+		 * comes (wait_writer).  A device such as /dev/zero is
+		 * refused: it would never end. */
+		if ((R->fd = li_open_input(R->o.input, R->o.follow ? 0 :
+		    LI_IN_FIFO, errb, sizeof(errb))) == -1) {
+			if (R->o.follow && errno == EINVAL)
+				errx(1, "%s: follow mode needs a regular file",
+				    R->name);
+			errx(1, "%s: %s", R->name, errb);
+		}
+		R->fifo_wait = 1;	/* kept for a FIFO only, below */
 	}
 	if (fstat(R->fd, &R->st) == -1)
 		err(1, "%s", R->name);
@@ -357,6 +377,21 @@ open_input(struct run *R)
 	if ((R->rd = csvio_reader_new(R->fd, ',', R->o.max_record)) == NULL)
 		err(1, "malloc");
 	csvio_reader_set_follow(R->rd, R->o.follow);
+	csvio_reader_set_max_lines(R->rd, R->o.max_lines);
+}
+
+/* Bind the header hdr; from now on a record over several lines must have
+ * its field count (lib/csvio.h: resync). */
+static void
+bind_header(struct run *R, const struct csvio_record *hdr)
+{
+	char errb[512];
+
+	if (agg_bind(R->agg, hdr, R->o.tscol, errb, sizeof(errb)) == -1)
+		errx(1, "%s:%llu: %s", R->name, (unsigned long long)hdr->line,
+		    errb);
+	csvio_reader_set_fields(R->rd, hdr->nf);
+	R->have_header = 1;
 }
 
 /* In follow mode at end of input: notice rotation and truncation. */
@@ -373,14 +408,18 @@ follow_check(struct run *R)
 		if (lseek(R->fd, 0, SEEK_SET) == -1)
 			err(1, "%s", R->name);
 		csvio_reader_seek(R->rd, 0, 1);
+		csvio_reader_set_fields(R->rd, 0);
 		R->have_header = 0;
 		return;
 	}
 	if (stat(R->o.input, &now) == 0 &&
 	    (now.st_ino != R->st.st_ino || now.st_dev != R->st.st_dev)) {
-		int fd = open(R->o.input, O_RDONLY);
-		if (fd == -1)
+		char errb[256];
+		int fd = li_open_input(R->o.input, 0, errb, sizeof(errb));
+		if (fd == -1 && errno == ENOENT)
 			return;	/* not there yet: try again later */
+		if (fd == -1)
+			errx(1, "%s: %s", R->name, errb);
 		if (!R->o.quiet)
 			warnx("%s: file replaced; reading the new one",
 			    R->name);
@@ -391,6 +430,7 @@ follow_check(struct run *R)
 		if ((R->rd = csvio_reader_new(fd, ',', R->o.max_record)) == NULL)
 			err(1, "malloc");
 		csvio_reader_set_follow(R->rd, 1);
+		csvio_reader_set_max_lines(R->rd, R->o.max_lines);
 		R->have_header = 0;
 	}
 }
@@ -404,6 +444,8 @@ wait_writer(struct run *R)
 
 	while (R->fifo_wait && !sig_stop) {
 		double wait = R->next_tick - now_mono();
+		if (wait > STOP_POLL)
+			wait = STOP_POLL;	/* see wait_input */
 		int n = poll(&pfd, 1, wait > 0 ? (int)(wait * 1000 + 0.999) : 0);
 		if (n == -1 && errno != EINTR)
 			err(1, "poll");
@@ -451,8 +493,8 @@ next_record(struct run *R, struct csvio_record *rec)
 			errx(1, "%s: out of memory", R->name);
 		default:
 			agg_count_reject(R->agg);
-			reject(R, rec->line, csvio_strerror(rec->err), rec->raw,
-			    rec->rawlen);
+			reject(R, rec->line, rec->last_line,
+			    csvio_strerror(rec->err), rec->raw, rec->rawlen);
 			return -1;
 		}
 	}
@@ -463,17 +505,13 @@ static int
 read_header(struct run *R)
 {
 	struct csvio_record rec;
-	char errb[512];
 	int rc;
 
 	while ((rc = next_record(R, &rec)) == -1)
 		;
 	if (rc == 0)
 		return -1;
-	if (agg_bind(R->agg, &rec, R->o.tscol, errb, sizeof(errb)) == -1)
-		errx(1, "%s:%llu: %s", R->name, (unsigned long long)rec.line,
-		    errb);
-	R->have_header = 1;
+	bind_header(R, &rec);
 	return 0;
 }
 
@@ -581,15 +619,38 @@ clean_ckpt_temps(const char *ckpt)
 	free(dir);
 }
 
+/* Open the rejects file: new, or on resume cut back to its length at the
+ * checkpoint (size).  One that is gone or empty by then (removed, or
+ * emptied by a log rotation) starts again from its header, with a
+ * warning; one that is shorter but not empty is not ours to guess at. */
 static void
 open_rejects(struct run *R, int resumed, uint64_t size)
 {
+	struct stat st;
 	int fd;
 
-	fd = open(R->o.rejects, O_WRONLY | O_CREAT | (resumed ? 0 : O_TRUNC),
-	    0644);
-	if (fd == -1)
+	/* O_NONBLOCK: a FIFO without a reader must not hang the open; mode
+	 * 0666: the umask decides. */
+	fd = open(R->o.rejects, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY | (resumed ? 0 : O_TRUNC), 0666);
+	if (fd == -1 && errno == ENXIO)
+		errx(1, "%s: not a regular file", R->o.rejects);
+	if (fd == -1 || fstat(fd, &st) == -1)
 		err(1, "%s", R->o.rejects);
+	if (!S_ISREG(st.st_mode))
+		errx(1, "%s: not a regular file", R->o.rejects);
+	if (resumed && (uint64_t)st.st_size < size) {
+		if (st.st_size != 0)
+			errx(1, "%s: %lld bytes, shorter than the %llu at the "
+			    "checkpoint; move it away to start a new one",
+			    R->o.rejects, (long long)st.st_size,
+			    (unsigned long long)size);
+		if (!R->o.quiet)
+			warnx("%s: empty or missing at resume (%llu bytes at "
+			    "the checkpoint); starting it again",
+			    R->o.rejects, (unsigned long long)size);
+		size = 0;
+	}
 	if (resumed) {
 		/* Drop what was written after the checkpoint. */
 		if (ftruncate(fd, (off_t)size) == -1 ||
@@ -662,35 +723,107 @@ merge_paths(const char *arg, char ***paths, size_t *n)
 	*n = (size_t)nde;
 }
 
+/* One checkpoint to merge: its path, the argument it came from, and the
+ * file it is. */
+struct mpart {
+	char *path;
+	const char *arg;
+	dev_t dev;
+	ino_t ino;
+	int have_st;
+};
+
+/* How a part is named in messages: its argument, and the path when the
+ * argument is a directory. */
+static const char *
+mpart_name(const struct mpart *p, char *buf, size_t len)
+{
+	if (strcmp(p->arg, p->path) == 0)
+		return p->arg;
+	snprintf(buf, len, "%s (%s)", p->arg, p->path);
+	return buf;
+}
+
 static int
 do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 {
 	struct agg *a = agg_new(sp);
 	struct kin_merge *km = kin_merge_new();
+	struct mpart *parts = NULL;
+	size_t nparts = 0, *idowner = NULL, *no, nown = 0, i, j, k;
 	struct agg_pos pos;
-	char errb[4200];
-	int i;
+	char errb[4200], n1[4200], n2[4200];
+	int ai;
 
 	if (a == NULL || km == NULL)
 		err(1, "malloc");
-	for (i = 0; i < argc; i++) {
+	for (ai = 0; ai < argc; ai++) {
 		char **paths = NULL;
-		size_t n, j;
-		merge_paths(argv[i], &paths, &n);
+		size_t n;
+		struct mpart *np;
+		merge_paths(argv[ai], &paths, &n);
+		if ((np = realloc(parts, (nparts + n) * sizeof(*np))) == NULL)
+			err(1, "malloc");
+		parts = np;
 		for (j = 0; j < n; j++) {
-			memset(&pos, 0, sizeof(pos));
-			if (agg_load(a, paths[j], &pos, errb, sizeof(errb)) == -1)
-				errx(1, "%s", errb);
-			/* A Kafka partition must be counted in one checkpoint
-			 * only. */
-			if (kin_merge_note(km, paths[j], pos.ext, pos.extlen,
-			    errb, sizeof(errb)) == -1)
-				errx(1, "merge: %s", errb);
-			free(pos.ext);
-			free(paths[j]);
+			struct mpart *p = &parts[nparts++];
+			struct stat st;
+			p->path = paths[j];
+			p->arg = argv[ai];
+			p->have_st = stat(p->path, &st) == 0;
+			p->dev = p->have_st ? st.st_dev : 0;
+			p->ino = p->have_st ? st.st_ino : 0;
 		}
 		free(paths);
 	}
+	/* The same file twice (a path given twice, DIR and DIR/state.ckpt,
+	 * a link): its counts would be added twice. */
+	for (i = 0; i < nparts; i++)
+		for (j = 0; j < i; j++)
+			if (parts[i].have_st && parts[j].have_st &&
+			    parts[i].dev == parts[j].dev &&
+			    parts[i].ino == parts[j].ino)
+				errx(2, "merge: %s and %s are the same "
+				    "checkpoint: its counts would be added twice",
+				    mpart_name(&parts[j], n1, sizeof(n1)),
+				    mpart_name(&parts[i], n2, sizeof(n2)));
+	for (i = 0; i < nparts; i++) {
+		/* idowner[0..before): the part each identity so far came
+		 * from. */
+		size_t before = nown, after;
+		memset(&pos, 0, sizeof(pos));
+		if (agg_load(a, parts[i].path, &pos, errb, sizeof(errb)) == -1)
+			errx(1, "%s", errb);
+		/* The same state by its identity: a copy of a checkpoint, or
+		 * a part given beside a merge that holds it already. */
+		after = agg_nids(a);
+		for (k = before; k < after; k++)
+			for (j = 0; j < before; j++)
+				if (strcmp(agg_id(a, k), agg_id(a, j)) == 0)
+					errx(2, "merge: %s and %s hold the same "
+					    "state (checkpoint id %s): its counts "
+					    "would be added twice",
+					    mpart_name(&parts[idowner[j]], n1,
+					    sizeof(n1)), mpart_name(&parts[i], n2,
+					    sizeof(n2)), agg_id(a, k));
+		if ((no = realloc(idowner, (after ? after : 1) *
+		    sizeof(*idowner))) == NULL)
+			err(1, "malloc");
+		idowner = no;
+		for (k = before; k < after; k++)
+			idowner[k] = i;
+		nown = after;
+		/* A Kafka partition must be counted in one checkpoint
+		 * only. */
+		if (kin_merge_note(km, parts[i].path, pos.ext, pos.extlen,
+		    errb, sizeof(errb)) == -1)
+			errx(1, "merge: %s", errb);
+		free(pos.ext);
+	}
+	for (i = 0; i < nparts; i++)
+		free(parts[i].path);
+	free(parts);
+	free(idowner);
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");
@@ -761,15 +894,12 @@ do_run(struct opts *o, const struct spec *sp)
 		while ((rc = next_record(&R, &rec)) != 0) {
 			if (rc > 0 && !R.have_header) {
 				/* A rotated or truncated file starts again. */
-				if (agg_bind(R.agg, &rec, o->tscol, errb,
-				    sizeof(errb)) == -1)
-					errx(1, "%s:%llu: %s", R.name,
-					    (unsigned long long)rec.line, errb);
-				R.have_header = 1;
+				bind_header(&R, &rec);
 				continue;
 			}
 			if (rc > 0 && agg_row(R.agg, &rec, why, sizeof(why)) == -1)
-				reject(&R, rec.line, why, rec.raw, rec.rawlen);
+				reject(&R, rec.line, rec.last_line, why, rec.raw,
+				    rec.rawlen);
 			if (o->tick_rows && ++R.since_tick >= o->tick_rows)
 				tick(&R);
 			if (++clock_every >= 1024) {
@@ -798,7 +928,8 @@ do_run(struct opts *o, const struct spec *sp)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .tick = 1.0, .tscol = "Timestamp" };
+	struct opts o = { .tick = 1.0, .tscol = "Timestamp",
+	    .max_lines = MAX_LINES };
 	static struct spec sp;
 	char errb[4200];
 	int c, nspec = 0, naggopt = 0;
@@ -902,6 +1033,13 @@ main(int argc, char **argv)
 			}
 			o.max_record = (size_t)v;
 			break;
+		case OPT_MAX_RECORD_LINES:
+			if (parse_long(optarg, 0, 1000000, &v) == -1) {
+				warnx("bad line count '%s'", optarg);
+				usage();
+			}
+			o.max_lines = (size_t)v;
+			break;
 		case OPT_REJECTS:
 			o.rejects = optarg;
 			break;
@@ -973,7 +1111,7 @@ main(int argc, char **argv)
 		    "and no FILE, -f, --merge or --rejects");
 		usage();
 	}
-	if (mkdir(o.outdir, 0755) == -1 && errno != EEXIST)
+	if (mkdir(o.outdir, 0777) == -1 && errno != EEXIST)
 		err(1, "%s", o.outdir);
 	lock_outdir(o.outdir);
 	if (o.merge) {

@@ -5,14 +5,17 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
 #include "money.h"
+#include "readfile.h"
 
 #define STATE_MAGIC	"reduce-checkpoint"
-#define STATE_VERSION	1
+#define STATE_VERSION	2	/* 2 added "id" lines; 1 is still read */
 #define STATE_MAX	(1024UL * 1024 * 1024)
 
 /* ==== snapshots ========================================================== */
@@ -193,6 +196,76 @@ put_key(FILE *fp, const struct strmap *m, uint32_t id)
 	csvio_put_field(fp, s, len, ',');
 }
 
+/* ==== identity ========================================================== */
+
+size_t
+agg_nids(const struct agg *a)
+{
+	return a->nids;
+}
+
+const char *
+agg_id(const struct agg *a, size_t i)
+{
+	return i < a->nids ? a->ids[i] : NULL;
+}
+
+int
+agg_add_id(struct agg *a, const char *id)
+{
+	if (a->nids == a->idcap) {
+		size_t nc = a->idcap ? a->idcap * 2 : 4;
+		char (*nv)[AGG_IDLEN + 1] = realloc(a->ids, nc * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		a->ids = nv;
+		a->idcap = nc;
+	}
+	memcpy(a->ids[a->nids], id, AGG_IDLEN);
+	a->ids[a->nids][AGG_IDLEN] = '\0';
+	a->nids++;
+	return 0;
+}
+
+/* A new random identity for a state saved for the first time. */
+static int
+new_id(struct agg *a)
+{
+	unsigned char r[AGG_IDLEN / 2];
+	char hex[AGG_IDLEN + 1];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		/* No entropy yet (early boot): unique enough here. */
+		struct timespec ts;
+		uint64_t x;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
+		    (uint64_t)getpid() << 40 ^ (uint64_t)(uintptr_t)a;
+		for (i = 0; i < sizeof(r); i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			r[i] = (unsigned char)x;
+		}
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	return agg_add_id(a, hex);
+}
+
+static int
+is_id(const struct csvio_field *f)
+{
+	size_t i;
+
+	if (f->len != AGG_IDLEN)
+		return 0;
+	for (i = 0; i < f->len; i++)
+		if (!((f->p[i] >= '0' && f->p[i] <= '9') ||
+		    (f->p[i] >= 'a' && f->p[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 int
 agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
     int nosync)
@@ -206,8 +279,17 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 
 	if (fp == NULL)
 		return -1;
-	fprintf(fp, "%s,%d\nspec,%08x\ninput", STATE_MAGIC, STATE_VERSION,
+	if (a->nids == 0 && new_id(a) == -1) {
+		fclose(fp);
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	fprintf(fp, "%s,%d\nspec,%08x\n", STATE_MAGIC, STATE_VERSION,
 	    (unsigned)a->spec_crc);
+	for (i = 0; i < a->nids; i++)
+		fprintf(fp, "id,%s\n", a->ids[i]);
+	fputs("input", fp);
 	putc(',', fp);
 	csvio_put_field(fp, pos->input, strlen(pos->input), ',');
 	put_i64(fp, (int64_t)pos->offset);
@@ -405,6 +487,9 @@ agg_merge(struct agg *dst, const struct agg *src)
 			}
 		}
 	}
+	for (i = 0; i < src->nids; i++)
+		if (agg_add_id(dst, src->ids[i]) == -1)
+			goto out;
 	dst->rows += src->rows;
 	dst->rejected += src->rejected;
 	if (src->has_last && (!dst->has_last ||
@@ -439,8 +524,11 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 	unsigned long want;
 	size_t len = 0;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* A regular file only: a FIFO would block, /dev/zero never end. */
+	if ((fd = li_open_input(path, 0, err, errlen)) == -1) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || (size_t)st.st_size > STATE_MAX) {
@@ -496,7 +584,8 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 				    "checkpoint", path);
 				goto out;
 			}
-			if (field_i64(&f[1], &v) == -1 || v != STATE_VERSION) {
+			if (field_i64(&f[1], &v) == -1 || v < 1 ||
+			    v > STATE_VERSION) {
 				snprintf(err, errlen, "%s: unsupported "
 				    "checkpoint version '%.*s'", path,
 				    (int)(f[1].len > 20 ? 20 : f[1].len), f[1].p);
@@ -511,6 +600,11 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 				    "with a different spec", path);
 				goto out;
 			}
+		} else if (field_is(&f[0], "id") && rec.nf == 2) {
+			if (!is_id(&f[1]))
+				goto bad;
+			if (agg_add_id(a, f[1].p) == -1)
+				goto nomem;
 		} else if (field_is(&f[0], "input") && rec.nf == 5) {
 			int64_t off, ln, rs;
 			if (field_i64(&f[2], &off) == -1 || off < 0 ||

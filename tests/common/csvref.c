@@ -79,8 +79,119 @@ csvref_libcsv(const void *data, size_t len, struct csvref_out *o)
 	return rc;
 }
 
+/* What a resync parse tracks beside struct lc. */
+struct lcr {
+	struct lc lc;
+	int in_row;		/* a record has begun */
+};
+
+static void
+lcr_row(int c, void *data)
+{
+	struct lcr *x = data;
+
+	lc_row(c, &x->lc);
+	x->in_row = 0;
+}
+
+static void
+lcr_field(void *s, size_t n, void *data)
+{
+	lc_field(s, n, &((struct lcr *)data)->lc);
+}
+
+void
+csvref_libcsv_resync(const void *data, size_t len, struct csvref_out *o)
+{
+	const unsigned char *d = data;
+	size_t pos = 0, i, start = 0;
+
+	if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		struct csv_parser p;
+		struct lcr x = { { o, { NULL, 0, 0 } }, 0 };
+		const unsigned char *lf;
+		int bad = 0;
+
+		if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+			abort();
+		csv_set_space_func(&p, no_space);
+		/* A byte at a time, to know where each record begins: at
+		 * the first byte that is not a line break after a row. */
+		for (i = pos; i < len; i++) {
+			if (!x.in_row && d[i] != '\n' && d[i] != '\r') {
+				x.in_row = 1;
+				start = i;
+			}
+			if (csv_parse(&p, d + i, 1, lcr_field, lcr_row, &x) != 1) {
+				bad = 1;
+				break;
+			}
+		}
+		if (!bad && csv_fini(&p, lcr_field, lcr_row, &x) != 0)
+			bad = 1;
+		csv_free(&p);
+		free(x.lc.row.s);
+		if (!bad)
+			break;
+		csvref_add(o, "!\n", 2);
+		lf = memchr(d + start, '\n', len - start);
+		pos = lf != NULL ? (size_t)(lf - d) + 1 : len;
+	}
+}
+
 size_t
-csvref_csvio(int fd, size_t max, int stop_at_error, struct csvref_out *o)
+csvref_csvio2(int fd, size_t max, struct csvref_out *stop,
+    struct csvref_out *bare)
+{
+	struct csvio_reader *r = csvio_reader_new(fd, ',', max);
+	struct csvio_record rec;
+	size_t nrec = 0, i;
+	int rc, stopped = 0;
+
+	if (r == NULL)
+		abort();
+	while ((rc = csvio_next(r, &rec)) != 0) {
+		if (rc < 0) {
+			const char *e = csvio_strerror(rec.err);
+			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM)
+				abort();
+			if (stop != NULL && !stopped) {
+				csvref_add(stop, "!", 1);
+				csvref_add(stop, e, strlen(e));
+				csvref_add(stop, "\n", 1);
+				stopped = 1;
+			}
+			if (bare == NULL)
+				break;
+			csvref_add(bare, "!\n", 2);
+			continue;
+		}
+		for (i = 0; i < rec.nf; i++) {
+			if (stop != NULL && !stopped) {
+				csvref_add(stop, "[", 1);
+				csvref_add(stop, rec.f[i].p, rec.f[i].len);
+				csvref_add(stop, "]", 1);
+			}
+			if (bare != NULL) {
+				csvref_add(bare, "[", 1);
+				csvref_add(bare, rec.f[i].p, rec.f[i].len);
+				csvref_add(bare, "]", 1);
+			}
+		}
+		if (stop != NULL && !stopped)
+			csvref_add(stop, "\n", 1);
+		if (bare != NULL)
+			csvref_add(bare, "\n", 1);
+		nrec++;
+	}
+	csvio_reader_free(r);
+	return nrec;
+}
+
+size_t
+csvref_csvio(int fd, size_t max, int flags, struct csvref_out *o)
 {
 	struct csvio_reader *r = csvio_reader_new(fd, ',', max);
 	struct csvio_record rec;
@@ -95,9 +206,10 @@ csvref_csvio(int fd, size_t max, int stop_at_error, struct csvref_out *o)
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM)
 				abort();
 			csvref_add(o, "!", 1);
-			csvref_add(o, e, strlen(e));
+			if (!(flags & CSVREF_BARE))
+				csvref_add(o, e, strlen(e));
 			csvref_add(o, "\n", 1);
-			if (stop_at_error)
+			if (flags & CSVREF_STOP)
 				break;
 			continue;
 		}

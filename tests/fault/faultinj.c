@@ -17,6 +17,10 @@
  *   LI_FAULT_ERRNO  ENOSPC, EIO (default), EACCES, EROFS, EDQUOT or EFBIG
  *   LI_FAULT_STICKY 1: every matching call after the Nth fails too, as on
  *                   a disk that stays full
+ *   LI_FAULT_CRASH  1: the Nth matching call does not return: the process
+ *                   ends at once with _exit(137), as under kill -9 (no
+ *                   stdio buffer flushed, no atexit), to check that what
+ *                   was acknowledged before it is on disk
  *   LI_FAULT_REPORT a file: each injection appends "inject OP PATH", and
  *                   a normal exit appends "calls-OP N" for each op, then
  *                   "calls N", the number of matching calls the run made
@@ -42,7 +46,7 @@ enum { OP_OPEN = 1, OP_WRITE = 2, OP_FSYNC = 4, OP_RENAME = 8, OP_CLOSE = 16 };
 #define MAXPOISON 64
 
 static pthread_mutex_t fi_lock = PTHREAD_MUTEX_INITIALIZER;
-static int fi_ready, fi_ops = 0x1f, fi_errno = EIO, fi_sticky;
+static int fi_ready, fi_ops = 0x1f, fi_errno = EIO, fi_sticky, fi_crash;
 static long fi_n, fi_calls, fi_opcalls[5];
 static const char *fi_path, *fi_report;
 static char *fdpath[MAXFD];
@@ -144,6 +148,8 @@ fi_init(void)
 		fi_errno = errno_named(s);
 	if ((s = getenv("LI_FAULT_STICKY")) != NULL)
 		fi_sticky = *s == '1';
+	if ((s = getenv("LI_FAULT_CRASH")) != NULL)
+		fi_crash = *s == '1';
 	if ((s = getenv("LI_FAULT_PATH")) != NULL && *s != '\0')
 		fi_path = s;
 	if ((s = getenv("LI_FAULT_REPORT")) != NULL && *s != '\0') {
@@ -193,6 +199,8 @@ fi_decide(int op, const char *path)
 	pthread_mutex_unlock(&fi_lock);
 	if (e != 0)
 		report("inject %s %s\n", opname(op), path);
+	if (e != 0 && fi_crash)
+		_exit(137);
 	return e;
 }
 

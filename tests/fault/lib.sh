@@ -1,7 +1,7 @@
 # Fault-injection sweeps for end-to-end tests; source after tests/lib.sh.
 # The tools in $LI_BUILD/fault/ fail the Nth matching open, write, fsync,
 # rename or close on demand (tests/fault/faultinj.c says how).  Set
-# LI_FAULT_OPS, LI_FAULT_PATH, LI_FAULT_ERRNO and LI_FAULT_STICKY in the
+# LI_FAULT_OPS, LI_FAULT_PATH, LI_FAULT_ERRNO, LI_FAULT_STICKY and LI_FAULT_CRASH in the
 # environment (or on the command), then:
 #
 #   fault_calls CMD...   run CMD without a fault; print how many matching

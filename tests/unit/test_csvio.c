@@ -44,21 +44,35 @@ render_csvio(const char *data, size_t len, size_t max, int stop_at_error,
 	return nrec;
 }
 
+/* csvio against libcsv: up to the first error, and past every error by
+ * the resync rule (csvref_libcsv_resync). */
 static void
 differential(const char *data, size_t len)
 {
 	struct csvref_out mine = { 0 }, ref = { 0 };
+	struct csvref_out rmine = { 0 }, rref = { 0 };
 	int lrc = csvref_libcsv(data, len, &ref);
 
-	render_csvio(data, len, 0, 1, &mine);
+	render_csvio(data, len, 0, CSVREF_STOP, &mine);
 	if (!csvref_agree(lrc, &ref, &mine)) {
 		print_error("input: <%.*s>\nlibcsv%s: <%s>\ncsvio: <%s>\n",
 		    (int)len, data, lrc ? " (error)" : "", ref.s ? ref.s : "",
 		    mine.s ? mine.s : "");
 		fail();
 	}
+	csvref_libcsv_resync(data, len, &rref);
+	render_csvio(data, len, 0, CSVREF_BARE, &rmine);
+	if (rref.n != rmine.n || (rref.n > 0 &&
+	    memcmp(rref.s, rmine.s, rref.n) != 0)) {
+		print_error("input: <%.*s>\nlibcsv resync: <%s>\n"
+		    "csvio: <%s>\n", (int)len, data, rref.s ? rref.s : "",
+		    rmine.s ? rmine.s : "");
+		fail();
+	}
 	free(mine.s);
 	free(ref.s);
+	free(rmine.s);
+	free(rref.s);
 }
 
 static void
@@ -80,6 +94,20 @@ test_table(void **state)
 		{ "ab\"c\nok\n", "!malformed quoted field\n[ok]\n" },
 		{ "\"ab\"c,d\nok\n", "!malformed quoted field\n[ok]\n" },
 		{ "ok\n\"unterminated,x\n", "[ok]\n!input ends inside a quoted field\n" },
+		{ "ok\n\"unterminated,x\r\n\n\r\n", "[ok]\n!input ends inside a quoted field\n" },
+		/* Resync: a stray quote costs its own line only. */
+		{ "A,B\n\"x,1\n2,y\n3,z\n4,\"w\"\n5,v\n",
+		    "[A][B]\n!unterminated quoted field\n[2][y]\n[3][z]\n"
+		    "[4][w]\n[5][v]\n" },
+		{ "A,B\n\"x,1\n2,y\n3,z\n",
+		    "[A][B]\n!unterminated quoted field\n[2][y]\n[3][z]\n" },
+		{ "A,B\n\"x,1\n2,y\n3,z",
+		    "[A][B]\n!unterminated quoted field\n[2][y]\n[3][z]\n" },
+		{ "a,\"b\nc\"x,d\ne,f\n",
+		    "!unterminated quoted field\n!malformed quoted field\n[e][f]\n" },
+		{ "\"ab\"c,\"d\ne\",f\nok\n",
+		    "!malformed quoted field\n!malformed quoted field\n[ok]\n" },
+		{ "\"a\nb\",\"c\r\nd\"\nok\n", "[a\nb][c\r\nd]\n[ok]\n" },
 		{ " a , b \n", "[ a ][ b ]\n" },
 	};
 	size_t i;
@@ -390,6 +418,158 @@ test_truncated_raw(void **state)
 	close(fd);
 }
 
+/* Each record of in as "LINE-LAST:[f]...\n" or "LINE-LAST:!REASON\n". */
+static char *
+render_lines(const char *in, size_t nfields, size_t max_lines, int follow)
+{
+	int fd = fd_of(in, strlen(in));
+	struct csvio_reader *r = csvio_reader_new(fd, ',', 0);
+	struct csvio_record rec;
+	struct csvref_out o = { 0 };
+	char b[64];
+	int rc;
+
+	assert_non_null(r);
+	csvio_reader_set_fields(r, nfields);
+	csvio_reader_set_max_lines(r, max_lines);
+	csvio_reader_set_follow(r, follow);
+	while ((rc = csvio_next(r, &rec)) != 0) {
+		snprintf(b, sizeof(b), "%llu-%llu:",
+		    (unsigned long long)rec.line,
+		    (unsigned long long)rec.last_line);
+		csvref_add(&o, b, strlen(b));
+		if (rc < 0) {
+			csvref_add(&o, "!", 1);
+			csvref_add(&o, csvio_strerror(rec.err),
+			    strlen(csvio_strerror(rec.err)));
+			/* The reject covers one physical line. */
+			assert_int_equal(rec.line, rec.last_line);
+			assert_null(memchr(rec.raw, '\n', rec.rawlen));
+		} else {
+			for (size_t i = 0; i < rec.nf; i++) {
+				csvref_add(&o, "[", 1);
+				csvref_add(&o, rec.f[i].p, rec.f[i].len);
+				csvref_add(&o, "]", 1);
+			}
+		}
+		csvref_add(&o, "\n", 1);
+	}
+	csvio_reader_free(r);
+	close(fd);
+	if (o.s == NULL)
+		csvref_add(&o, "", 0);
+	return o.s;
+}
+
+static void
+test_resync(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t nfields, max_lines;
+		int follow;
+		const char *want;
+	} cases[] = {
+		/* A quoted field over lines is one record, lines 2-3. */
+		{ "A,B\n\"x\ny\",1\n2,z\n", 0, 0, 0,
+		    "1-1:[A][B]\n2-3:[x\ny][1]\n4-4:[2][z]\n" },
+		/* It cannot close consistently: line 2 alone is rejected. */
+		{ "A,B\n\"x,1\n2,y\n3,\"z\"q\n4,w\n", 0, 0, 0,
+		    "1-1:[A][B]\n2-2:!unterminated quoted field\n"
+		    "3-3:[2][y]\n4-4:!malformed quoted field\n5-5:[4][w]\n" },
+		/* It closes, but with the wrong field count (1, not 2). */
+		{ "A,B\n\"x,1\n2,y\n3,\"\n4,w\n", 0, 0, 0,
+		    "1-1:[A][B]\n2-4:[x,1\n2,y\n3,]\n5-5:[4][w]\n" },
+		{ "A,B\n\"x,1\n2,y\n3,\"\n4,w\n", 2, 0, 0,
+		    "1-1:[A][B]\n2-2:!unterminated quoted field\n"
+		    "3-3:[2][y]\n4-4:!unterminated quoted field\n5-5:[4][w]\n" },
+		{ "A,B\n\"x\ny\",1\n", 2, 0, 0,
+		    "1-1:[A][B]\n2-3:[x\ny][1]\n" },
+		/* A single-line record keeps its count, whatever it is. */
+		{ "A,B\n1,2,3\n", 2, 0, 0, "1-1:[A][B]\n2-2:[1][2][3]\n" },
+		/* At most 2 lines a record. */
+		{ "A,B\n\"x\ny\",1\n\"p\nq\nr\",2\n", 0, 2, 0,
+		    "1-1:[A][B]\n2-3:[x\ny][1]\n4-4:!unterminated quoted field\n"
+		    "5-5:[q]\n6-6:!malformed quoted field\n" },
+		/* Following: an open quote is given up once max_lines - 1
+		 * lines have come after its own; without a bound it waits
+		 * for more input. */
+		{ "A,B\n\"x,1\n2,y\n3,z\n", 0, 3, 1,
+		    "1-1:[A][B]\n2-2:!unterminated quoted field\n3-3:[2][y]\n"
+		    "4-4:[3][z]\n" },
+		{ "A,B\n\"x,1\n2,y\n", 0, 3, 1, "1-1:[A][B]\n" },
+		{ "A,B\n\"x,1\n2,y\n3,z\n", 0, 0, 1, "1-1:[A][B]\n" },
+		/* Blank lines after an unclosed quote: the input ends in it. */
+		{ "A\n\"x\n\n", 0, 0, 0,
+		    "1-1:[A]\n2-2:!input ends inside a quoted field\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = render_lines(cases[i].in, cases[i].nfields,
+		    cases[i].max_lines, cases[i].follow);
+		if (strcmp(got, cases[i].want) != 0) {
+			print_error("case %zu: in <%s>\nwant <%s>\ngot  <%s>\n",
+			    i, cases[i].in, cases[i].want, got);
+			fail();
+		}
+		free(got);
+	}
+}
+
+static void
+test_resync_many_rows(void **state)
+{
+	/* One stray quote, then 1,000 valid rows and no closing quote:
+	 * every one of them is read. */
+	size_t cap = 64 * 1024, n = 0, k;
+	char *in = malloc(cap);
+	struct csvref_out o = { 0 };
+
+	(void)state;
+	n += (size_t)snprintf(in + n, cap - n, "A,B\n\"x,1\n");
+	for (k = 0; k < 1000; k++)
+		n += (size_t)snprintf(in + n, cap - n, "%zu,v\n", k);
+	assert_int_equal(render_csvio(in, n, 0, 0, &o), 1001);
+	assert_non_null(strstr(o.s, "[A][B]\n!unterminated quoted field\n[0][v]\n"));
+	assert_non_null(strstr(o.s, "[999][v]\n"));
+	free(o.s);
+	free(in);
+}
+
+static void
+test_differential_resync(void **state)
+{
+	/* Valid rows with a stray quote now and then: csvio and libcsv
+	 * (resynchronised by the rule) read the same rows. */
+	static const char *atoms[] = { "a", "12.50", "", "x y", "\"",
+	    "\"q\"", "\"m\nl\"", "\"\"\"\"", "z\"", "\r" };
+	struct rng rng;
+	int iter;
+
+	(void)state;
+	rng_seed(&rng, 2024);
+	for (iter = 0; iter < 20000; iter++) {
+		char buf[512];
+		size_t n = 0;
+		int rows = 1 + (int)rng_below(&rng, 8), r, f;
+		for (r = 0; r < rows && n + 64 < sizeof(buf); r++) {
+			int nf = 1 + (int)rng_below(&rng, 4);
+			for (f = 0; f < nf; f++) {
+				const char *a = atoms[rng_below(&rng,
+				    rng_below(&rng, 8) == 0 ? 10 : 4)];
+				if (f > 0)
+					buf[n++] = ',';
+				memcpy(buf + n, a, strlen(a));
+				n += strlen(a);
+			}
+			buf[n++] = '\n';
+		}
+		differential(buf, n);
+	}
+}
+
 static void
 test_writer(void **state)
 {
@@ -422,6 +602,9 @@ main(void)
 		cmocka_unit_test(test_differential_fuzzed_long),
 		cmocka_unit_test(test_nonblocking_pipe),
 		cmocka_unit_test(test_truncated_raw),
+		cmocka_unit_test(test_resync),
+		cmocka_unit_test(test_resync_many_rows),
+		cmocka_unit_test(test_differential_resync),
 		cmocka_unit_test(test_writer),
 	};
 

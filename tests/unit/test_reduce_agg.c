@@ -314,6 +314,80 @@ test_state_round_trip(void **state)
 	agg_free(b);
 }
 
+static void write_signed(const char *path, const char *body);
+
+/* A state gets an identity at its first save and keeps it: through later
+ * saves, a load (resume) and a merge, which holds every part's. */
+static void
+test_identity(void **state)
+{
+	struct agg *a = engine(spec_all), *b = engine(spec_all),
+	    *c = engine(spec_all), *m = engine(spec_all);
+	struct agg_pos pos = { .input = "-", .offset = 0, .line = 1,
+	    .rejects_size = 0 };
+	char f1[512], f2[512], f3[512], err[512], id[AGG_IDLEN + 1];
+	char *p, body[8192];
+	FILE *fp;
+	size_t n;
+
+	(void)state;
+	feed(a, input, NULL, 0);
+	snprintf(f1, sizeof(f1), "%s/id1.ckpt", tmpdir);
+	snprintf(f2, sizeof(f2), "%s/id2.ckpt", tmpdir);
+	snprintf(f3, sizeof(f3), "%s/id3.ckpt", tmpdir);
+	assert_int_equal(agg_nids(a), 0);
+	assert_int_equal(agg_save(a, &pos, f1, 1), 0);
+	assert_int_equal(agg_nids(a), 1);
+	assert_int_equal(strlen(agg_id(a, 0)), AGG_IDLEN);
+	snprintf(id, sizeof(id), "%s", agg_id(a, 0));
+	assert_int_equal(agg_save(a, &pos, f1, 1), 0);
+	assert_int_equal(agg_nids(a), 1);
+	assert_string_equal(agg_id(a, 0), id);
+	/* Resumed: the same identity. */
+	assert_int_equal(agg_load(b, f1, NULL, err, sizeof(err)), 0);
+	assert_int_equal(agg_nids(b), 1);
+	assert_string_equal(agg_id(b, 0), id);
+	/* Another run: another identity. */
+	feed(c, input, NULL, 0);
+	assert_int_equal(agg_save(c, &pos, f2, 1), 0);
+	assert_string_not_equal(agg_id(c, 0), id);
+	/* A merge holds both, and saves both. */
+	assert_int_equal(agg_load(m, f1, NULL, err, sizeof(err)), 0);
+	assert_int_equal(agg_load(m, f2, NULL, err, sizeof(err)), 0);
+	assert_int_equal(agg_nids(m), 2);
+	assert_int_equal(agg_save(m, &pos, f3, 1), 0);
+	agg_free(b);
+	b = engine(spec_all);
+	assert_int_equal(agg_load(b, f3, NULL, err, sizeof(err)), 0);
+	assert_int_equal(agg_nids(b), 2);
+	assert_string_equal(agg_id(b, 0), id);
+	assert_string_equal(agg_id(b, 1), agg_id(c, 0));
+	/* A version 1 checkpoint (no identity) is still read. */
+	fp = fopen(f1, "r");
+	assert_non_null(fp);
+	n = fread(body, 1, sizeof(body) - 1, fp);
+	fclose(fp);
+	body[n] = '\0';
+	*strstr(body, "crc32,") = '\0';
+	assert_non_null(p = strstr(body, "id,"));
+	memmove(p, p + 4 + AGG_IDLEN, strlen(p + 4 + AGG_IDLEN) + 1);
+	assert_non_null(p = strstr(body, "reduce-checkpoint,2\n"));
+	p[18] = '1';
+	write_signed(f3, body);
+	agg_free(b);
+	b = engine(spec_all);
+	if (agg_load(b, f3, NULL, err, sizeof(err)) != 0) {
+		print_error("%s\n", err);
+		fail();
+	}
+	assert_int_equal(agg_nids(b), 0);
+	assert_same_output(a, b, 2);
+	agg_free(a);
+	agg_free(b);
+	agg_free(c);
+	agg_free(m);
+}
+
 static void
 test_merge(void **state)
 {
@@ -374,8 +448,14 @@ test_corruption(void **state)
 	static const struct {
 		const char *body, *err;
 	} signed_cases[] = {
-		{ "reduce-checkpoint,2\nend\n",
-		  "unsupported checkpoint version '2'" },
+		{ "reduce-checkpoint,3\nend\n",
+		  "unsupported checkpoint version '3'" },
+		{ "reduce-checkpoint,0\nend\n",
+		  "unsupported checkpoint version '0'" },
+		{ "reduce-checkpoint,2\nid,0123\nend\n",
+		  ":2: corrupt checkpoint" },
+		{ "reduce-checkpoint,2\nid,0123456789ABCDEF0123456789abcdef\nend\n",
+		  ":2: corrupt checkpoint" },
 		{ "something,1\nend\n", "not a reduce checkpoint" },
 		{ "reduce-checkpoint,1\nspec,00000000\nend\n",
 		  "checkpoint was made with a different spec" },
@@ -623,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_missing_column),
 		cmocka_unit_test(test_header_column_wins),
 		cmocka_unit_test(test_state_round_trip),
+		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corruption),
 		cmocka_unit_test(test_corrupt_counts),
