@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csvio.h"
+#include "num.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -169,7 +170,8 @@ inv_load_stock(struct inventory *inv, const char *path, char *err,
 			    p[0] == '\0' ? "Product" : "BranchName");
 			goto out;
 		}
-		if (parse_double(s, 0, 1e15, &v) == -1) {
+		/* From the field itself: the copy in s may be cut short. */
+		if (num_parse(rec.f[cs].p, rec.f[cs].len, 0, 1e15, &v) == -1) {
 			snprintf(err, errlen, "%s:%llu: bad Stock '%s'", path,
 			    (unsigned long long)rec.line, s);
 			goto out;

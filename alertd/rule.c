@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "util.h"
 
 #define TOKENS_MAX	32
@@ -23,19 +24,16 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* strtod over the whole of s; 0 or -1. */
+/* The whole of s as a number (num.h: plain decimal, no blanks here, as
+ * the rule's words have none); 0 or -1. */
 static int
 whole_double(const char *s, double *out)
 {
-	char *end;
+	size_t n = strlen(s);
 
-	if (*s == '\0')
+	if (num_span(s, n) != n)
 		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
-		return -1;
-	return 0;
+	return num_parse(s, n, -1e300, 1e300, out);
 }
 
 /*=== Nagios ranges =========================================================*/
@@ -247,7 +245,7 @@ parse_test(const char *kw, const char *s, struct test *t, char *err,
     size_t errlen)
 {
 	const char *p = s;
-	char *end;
+	size_t n;
 	char e2[128];
 
 	if (strlen(s) >= sizeof(t->text))
@@ -285,16 +283,16 @@ parse_test(const char *kw, const char *s, struct test *t, char *err,
 			goto bad;
 		return 0;
 	}
-	errno = 0;
-	t->num = strtod(p, &end);
-	if (end == p || errno == ERANGE || !isfinite(t->num))
+	/* A number (num.h), or FACTOR*STAT. */
+	if ((n = num_span(p, strlen(p))) == 0 ||
+	    num_parse(p, n, -1e300, 1e300, &t->num) == -1)
 		goto bad;
-	if (*end == '\0')
+	if (p[n] == '\0')
 		return 0;
-	if (*end != '*')
+	if (p[n] != '*')
 		goto bad;
 	t->factor = t->num;
-	if ((t->stat = stat_lookup(end + 1)) == STAT_NONE)
+	if ((t->stat = stat_lookup(p + n + 1)) == STAT_NONE)
 		goto bad;
 	return 0;
 bad:
@@ -307,7 +305,7 @@ static int
 parse_dur(const char *opt, const char *v, double *out, char *err,
     size_t errlen)
 {
-	if (parse_duration(v, out) == -1 || *out > 1e9)
+	if (num_duration(v, out) == -1 || *out > 1e9)
 		return fail(err, errlen, "bad duration '%s' for %s=", v, opt);
 	return 0;
 }
