@@ -23,6 +23,7 @@
 #include "money.h"
 #include "num.h"
 #include "outfmt.h"
+#include "readfile.h"
 #include "rule.h"
 #include "state.h"
 #include "strmap.h"
@@ -33,6 +34,8 @@
 #define INPUTS_MAX	16
 #define RECORD_MAX	65536	/* longest input line */
 #define BATCH		4096	/* records read from one input per wakeup */
+#define READ_BUDGET	(1 << 20)	/* bytes read per csvio_next call */
+#define WAKE_BYTES	(4 << 20)	/* bytes read from one input per wakeup */
 #define WARN_MAX	100	/* malformed-line warnings per input */
 
 /*=== options and global state ================================================*/
@@ -90,6 +93,7 @@ static int snap_startup;	/* the read at start: reduce may not have
 				 * written the snapshot yet */
 static unsigned long sample_inputs;
 static volatile sig_atomic_t got_chld;
+static int out_stalled;		/* stopped by a signal while writing */
 
 static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'd' },
@@ -315,8 +319,14 @@ expand_message(const struct alert *a, const char *status, char *buf,
 static void
 check_stdout(void)
 {
-	if (fflush(stdout) == EOF || ferror(stdout))
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (sig_stop && errno == EINTR) {
+			/* See emit: the run ends at the loop's top. */
+			out_stalled = 1;
+			return;
+		}
 		err(ex_fail(), "stdout");
+	}
 }
 
 static void
@@ -326,6 +336,7 @@ emit(struct alert *a, enum alert_ev e, double now)
 	struct hook_event ev;
 	int firing = e == AEV_FIRING;
 	char msg[2 * HOOK_FIELD_MAX];
+	sigset_t stop_sigs, old;
 
 	memset(&ev, 0, sizeof(ev));
 	fmt_time(now, ev.time);
@@ -343,8 +354,15 @@ emit(struct alert *a, enum alert_ev e, double now)
 	/* Cut at a character boundary: valid UTF-8 stays valid. */
 	out_copy(ev.message, sizeof(ev.message), msg);
 	events++;
-	if (opt.once)
+	if (opt.once || out_stalled)
 		return;
+	/* A reader that stops reading must not make alertd deaf to SIGTERM:
+	 * the stop signals come through while the event is written, and a
+	 * write blocked on a full pipe then fails with EINTR. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &stop_sigs, &old);
 	if (opt.json) {
 		char json[OUT_JSON_MAX];
 
@@ -363,7 +381,8 @@ emit(struct alert *a, enum alert_ev e, double now)
 		putchar('\n');
 	}
 	check_stdout();
-	if (hooks != NULL)
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (hooks != NULL && !out_stalled)
 		hooks_submit(hooks, &ev);
 }
 
@@ -696,6 +715,7 @@ read_snapshot(double sales_t, long long rows)
 	tctx.quiet_missing = snap_startup;
 	tctx.gen = snap_gen;
 	tctx.fail_status = ex_fail();
+	tctx.stop = &sig_stop;
 	for (i = 0; i < ntables; i++)
 		table_read(&tables[i], &tctx);
 	if (!(observe = snapshot_matches(rows)))
@@ -941,11 +961,16 @@ input_reopen(struct input *in)
 	struct stat st;
 	int fd;
 
+	char e[128];
+
 	if (!opt.reopen || in->is_stdin || fstat(in->fd, &st) == -1 ||
 	    !S_ISFIFO(st.st_mode))
 		return -1;
-	if ((fd = open(in->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		warn("%s", in->name);
+	if ((fd = li_open_input(in->name, LI_IN_FIFO, e, sizeof(e))) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		warnx("%s: %s", in->name, fd == -1 ? e : strerror(errno));
+		if (fd != -1)
+			close(fd);
 		input_failed = 1;
 		return -1;
 	}
@@ -954,6 +979,7 @@ input_reopen(struct input *in)
 	csvio_reader_free(in->r);
 	if ((in->r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
 		err(ex_fail(), "malloc");
+	csvio_reader_set_budget(in->r, READ_BUDGET);
 	input_unclassify(in);
 	if (opt.verbose)
 		warnx("%s: writer gone, open again", in->name);
@@ -965,9 +991,13 @@ static void
 input_read(struct input *in)
 {
 	struct csvio_record rec;
+	uint64_t start = csvio_offset(in->r);
 	int n, rc;
 
-	for (n = 0; n < BATCH && !in->done; n++) {
+	/* Bounded work per wakeup, so that a signal is seen soon even on
+	 * an input that never pauses (stdin from /dev/zero). */
+	for (n = 0; n < BATCH && !in->done &&
+	    csvio_offset(in->r) - start < WAKE_BYTES; n++) {
 		rc = csvio_next(in->r, &rec);
 		if (rc == 0) {
 			if (input_reopen(in) == -1)
@@ -1024,11 +1054,14 @@ input_add(const char *path, int ticks_only)
 		in->is_stdin = 1;
 		fd = 0;
 	} else {
+		char e[128];
+
 		in->name = path;
-		/* Non-blocking, so opening a FIFO does not wait for its
-		 * writer. */
-		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-			err(ex_fail(), "%s", path);
+		/* A regular file or a FIFO, opened without waiting for a
+		 * writer (lib/readfile.h); a device such as /dev/zero or a
+		 * directory is refused. */
+		if ((fd = li_open_input(path, LI_IN_FIFO, e, sizeof(e))) == -1)
+			errx(ex_fail(), "%s: %s", path, e);
 	}
 	in->fd = fd;
 	if ((in->oflags = fcntl(fd, F_GETFL)) == -1)
@@ -1037,6 +1070,7 @@ input_add(const char *path, int ticks_only)
 		err(ex_fail(), "%s", in->name);
 	if ((in->r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
 		err(ex_fail(), "malloc");
+	csvio_reader_set_budget(in->r, READ_BUDGET);
 }
 
 /*=== --once ====================================================================*/
@@ -1154,20 +1188,14 @@ run_loop(void)
 {
 	struct pollfd pfd[INPUTS_MAX];
 	size_t map[INPUTS_MAX];
-	sigset_t block, orig;
-	struct sigaction sa;
+	sigset_t block, orig, saved;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_chld;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NOCLDSTOP;
-	if (sigaction(SIGCHLD, &sa, NULL) == -1 || sig_install() == -1)
-		err(ex_fail(), "sigaction");
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &orig);
+	saved = orig;
 	sigdelset(&orig, SIGCHLD);
 	sigdelset(&orig, SIGINT);
 	sigdelset(&orig, SIGTERM);
@@ -1202,6 +1230,12 @@ run_loop(void)
 		}
 		if (ppoll(pfd, n, tsp, &orig) == -1 && errno != EINTR)
 			err(ex_fail(), "poll");
+		/* ppoll delivers a pending signal only when it interrupts the
+		 * wait: with an input that is always ready (a fast writer,
+		 * stdin from /dev/zero) SIGTERM would stay pending for ever.
+		 * A window for it, every round. */
+		sigprocmask(SIG_SETMASK, &orig, NULL);
+		sigprocmask(SIG_BLOCK, &block, NULL);
 		got_chld = 0;
 		for (i = 0; i < n; i++)
 			if (pfd[i].revents != 0)
@@ -1211,18 +1245,26 @@ run_loop(void)
 		if (!opt.input_clock)
 			step_all();
 	}
-	/* Finish the hooks already running; after a signal, queued ones are
-	 * dropped, loudly. */
+	/* At the end of input, finish the hooks running and queued.  After
+	 * a signal (now, or while waiting for them), queued ones are
+	 * dropped, loudly, and running ones killed: alertd is gone within
+	 * HOOK_STOP_GRACE. */
 	if (hooks != NULL) {
-		size_t dropped;
+		int stopping = 0;
 
-		if (sig_stop && (dropped = hooks_drop_queue(hooks)) > 0)
-			warnx("stopping: %zu queued hook runs dropped",
-			    dropped);
 		while (hooks_busy(hooks) > 0) {
-			double hw = hooks_wait(hooks, now_mono());
+			double hw;
 			struct timespec ts;
+			size_t dropped;
 
+			if (sig_stop && !stopping) {
+				stopping = 1;
+				if ((dropped = hooks_drop_queue(hooks)) > 0)
+					warnx("stopping: %zu queued hook runs "
+					    "dropped", dropped);
+				hooks_stop(hooks, now_mono());
+			}
+			hw = hooks_wait(hooks, now_mono());
 			if (hw < 0 || hooks->qlen > 0)
 				hw = 0.05;
 			ts.tv_sec = (time_t)hw;
@@ -1231,6 +1273,9 @@ run_loop(void)
 			hooks_poll(hooks, now_mono());
 		}
 	}
+	/* From here on a signal only sets sig_stop: the --once snapshot read
+	 * sees it. */
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 
 int
@@ -1239,6 +1284,7 @@ main(int argc, char *argv[])
 	const char *in_paths[INPUTS_MAX], *ticks = NULL;
 	size_t nin = 0, i;
 	char e[1024];
+	struct sigaction sa;
 	long long num;
 	long n;
 	int c, rc = 0, need_stdin;
@@ -1355,6 +1401,15 @@ main(int argc, char *argv[])
 		warnx("--once and --exec do not go together");
 		usage();
 	}
+	/* From here on SIGINT and SIGTERM only set sig_stop, which every
+	 * stage checks: a signal at start-up ends a --once run with its
+	 * UNKNOWN line too. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1 || sig_install() == -1)
+		err(ex_fail(), "sigaction");
 	if ((n = rules_load(opt.rules_path, &rules, e, sizeof(e))) == -1)
 		errx(ex_usage(), "%s", e);
 	nrules = (size_t)n;
@@ -1415,8 +1470,18 @@ main(int argc, char *argv[])
 	run_loop();
 	if (opt.once) {
 		/* The newest snapshot, as cron would see it. */
-		read_snapshot(last_sales_t, -1);
-		rc = once_report();
+		if (!sig_stop)
+			read_snapshot(last_sales_t, -1);
+		if (sig_stop) {
+			/* Stopped before the inputs were judged: say so, never
+			 * an OK made of half the data. */
+			printf("LIVEINSIGHT UNKNOWN - stopped by %s before the "
+			    "check was done\n", sig_last == SIGINT ? "SIGINT" :
+			    "SIGTERM");
+			rc = 3;
+		} else {
+			rc = once_report();
+		}
 	}
 	if (opt.verbose)
 		report_counts();
@@ -1446,6 +1511,13 @@ main(int argc, char *argv[])
 	inv_free(inv);
 	hooks_free(hooks);
 	free(rules);
+	if (out_stalled) {
+		/* The event being written may be cut short: not a clean end. */
+		warnx("stdout: stopped by %s while writing an event (the reader "
+		    "was not reading)", sig_last == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+		return ex_fail();
+	}
 	if (close_stdout() == -1) {
 		warn("stdout");
 		return ex_fail();

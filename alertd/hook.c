@@ -215,6 +215,27 @@ hooks_busy(const struct hooks *h)
 	return h->njobs + h->qlen;
 }
 
+void
+hooks_stop(struct hooks *h, double now)
+{
+	size_t i;
+
+	for (i = 0; i < h->jobs; i++) {
+		struct hook_job *j = &h->job[i];
+
+		if (j->pid == 0)
+			continue;
+		if (!j->termed) {
+			warnx("stopping: hook for %s: killed", j->what);
+			kill(-j->pid, SIGTERM);
+			j->termed = 1;
+			j->kill_at = now + HOOK_STOP_GRACE;
+		} else if (j->kill_at == 0 || j->kill_at > now + HOOK_STOP_GRACE) {
+			j->kill_at = now + HOOK_STOP_GRACE;
+		}
+	}
+}
+
 size_t
 hooks_drop_queue(struct hooks *h)
 {

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #define HOOK_FIELD_MAX	512
+#define HOOK_STOP_GRACE	0.5	/* seconds from SIGTERM to SIGKILL at a stop */
 
 struct hook_event {
 	char time[40], status[16], name[64], severity[16];
@@ -54,6 +55,10 @@ double hooks_wait(const struct hooks *h, double now);
 
 /* Hooks running or queued. */
 size_t hooks_busy(const struct hooks *h);
+
+/* At a stop signal: SIGTERM to the group of every running hook now (each
+ * warned about), SIGKILL HOOK_STOP_GRACE seconds later from hooks_poll. */
+void hooks_stop(struct hooks *h, double now);
 
 /* Forget queued runs (at shutdown); returns how many. */
 size_t hooks_drop_queue(struct hooks *h);

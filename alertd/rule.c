@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "num.h"
+#include "readfile.h"
 #include "util.h"
 
 #define TOKENS_MAX	32
@@ -471,43 +472,37 @@ rule_parse_line(const char *line, struct rule *r, char *err, size_t errlen)
 }
 
 long
-rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
+rules_parse_buf(const char *name, const char *buf, size_t len,
+    struct rule **rules, char *err, size_t errlen)
 {
-	char line[RULE_LINE_MAX + 2], e[256];
+	char line[RULE_LINE_MAX + 1], e[256];
 	struct rule *v = NULL, r;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, off = 0;
 	unsigned lineno = 0;
-	FILE *fp;
 	int rc;
 
 	*rules = NULL;
-	if ((fp = fopen(path, "r")) == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
-	/* The buffer is filled with non-NUL bytes before each fgets, so the
-	 * last NUL is the one fgets wrote and an earlier one came from the
-	 * file: strlen would drop the rest of the line without a word. */
-	for (;;) {
-		const char *end;
-		size_t len;
+	while (off < len) {
+		const char *p = buf + off, *nl = memchr(p, '\n', len - off);
+		size_t ll = nl != NULL ? (size_t)(nl - p) : len - off;
 
-		memset(line, 1, sizeof(line));
-		if (fgets(line, sizeof(line), fp) == NULL)
-			break;
+		off += ll + (nl != NULL);
 		lineno++;
-		end = memrchr(line, '\0', sizeof(line));
-		len = (size_t)(end - line);
-		if (memchr(line, '\0', len) != NULL) {
-			fail(err, errlen, "%s:%u: NUL byte in the line", path,
+		/* A NUL byte would cut the line short unseen. */
+		if (memchr(p, '\0', ll) != NULL) {
+			fail(err, errlen, "%s:%u: NUL byte in the line", name,
 			    lineno);
 			goto bad;
 		}
-		if (len > 0 && line[len - 1] != '\n' && !feof(fp)) {
+		if (ll > RULE_LINE_MAX) {
 			fail(err, errlen, "%s:%u: line too long (max %d bytes)",
-			    path, lineno, RULE_LINE_MAX);
+			    name, lineno, RULE_LINE_MAX);
 			goto bad;
 		}
+		memcpy(line, p, ll);
+		line[ll] = '\0';
 		if ((rc = rule_parse_line(line, &r, e, sizeof(e))) == -1) {
-			fail(err, errlen, "%s:%u: %s", path, lineno, e);
+			fail(err, errlen, "%s:%u: %s", name, lineno, e);
 			goto bad;
 		}
 		if (rc == 0)
@@ -516,20 +511,20 @@ rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
 		for (i = 0; i < n; i++)
 			if (strcmp(v[i].name, r.name) == 0) {
 				fail(err, errlen, "%s:%u: rule '%s' already "
-				    "defined on line %u", path, lineno, r.name,
+				    "defined on line %u", name, lineno, r.name,
 				    v[i].line);
 				goto bad;
 			}
 		if (n == RULES_MAX) {
 			fail(err, errlen, "%s:%u: too many rules (max %d)",
-			    path, lineno, RULES_MAX);
+			    name, lineno, RULES_MAX);
 			goto bad;
 		}
 		if (n == cap) {
 			struct rule *nv;
 			cap = cap ? cap * 2 : 16;
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				fail(err, errlen, "%s: %s", path,
+				fail(err, errlen, "%s: %s", name,
 				    strerror(errno));
 				goto bad;
 			}
@@ -537,21 +532,34 @@ rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
 		}
 		v[n++] = r;
 	}
-	if (ferror(fp)) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
-		goto bad;
-	}
-	fclose(fp);
 	if (n == 0) {
 		free(v);
-		return fail(err, errlen, "%s: no rules", path);
+		return fail(err, errlen, "%s: no rules", name);
 	}
 	*rules = v;
 	return (long)n;
 bad:
-	fclose(fp);
 	free(v);
 	return -1;
+}
+
+long
+rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
+{
+	char e[128];
+	size_t len;
+	char *buf;
+	long n;
+
+	*rules = NULL;
+	/* A regular file only, opened without blocking and read with a cap:
+	 * a FIFO or /dev/zero named as the rules never hangs alertd. */
+	if ((buf = li_read_file(path, RULES_FILE_MAX, &len, e,
+	    sizeof(e))) == NULL)
+		return fail(err, errlen, "%s: %s", path, e);
+	n = rules_parse_buf(path, buf, len, rules, err, errlen);
+	free(buf);
+	return n;
 }
 
 /*=== evaluation ===============================================================*/
