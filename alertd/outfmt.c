@@ -360,6 +360,11 @@ nag_label(char *buf, size_t cap, const char *name, const char *key,
 
 	/* Room kept for the brackets: nag_clean leaves o below its cap. */
 	nag_clean(buf, cap - 2, &o, name, label);
+	if (o == 0) {
+		/* Never an empty label (rule names are never empty). */
+		buf[o++] = '_';
+		buf[o] = '\0';
+	}
 	if (key[0] != '\0') {
 		buf[o++] = '[';
 		nag_clean(buf, cap - 1, &o, key, label);
