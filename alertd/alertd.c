@@ -20,7 +20,6 @@
 #include "eval.h"
 #include "hook.h"
 #include "inventory.h"
-#include "money.h"
 #include "num.h"
 #include "outfmt.h"
 #include "readfile.h"
@@ -600,7 +599,7 @@ eval_inventory(double now, int observe)
 	if (observe) {
 		inv_usage_begin(inv);
 		for (i = 0; i < t->nrows; i++) {
-			if (num_parse_str(table_cell(t, i, (size_t)cs), 0, 1e300,
+			if (num_parse_str(table_cell(t, i, (size_t)cs), -1e300, 1e300,
 			    &v) == -1) {
 				struct row_ctx ctx = { 0, t };
 				row_bad_cell(&ctx, i, (size_t)cs,
@@ -959,9 +958,8 @@ static int
 input_reopen(struct input *in)
 {
 	struct stat st;
-	int fd;
-
 	char e[128];
+	int fd;
 
 	if (!opt.reopen || in->is_stdin || fstat(in->fd, &st) == -1 ||
 	    !S_ISFIFO(st.st_mode))
