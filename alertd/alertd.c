@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,9 +17,12 @@
 #include <unistd.h>
 
 #include "csvio.h"
+#include "eval.h"
 #include "hook.h"
 #include "inventory.h"
-#include "money.h"
+#include "num.h"
+#include "outfmt.h"
+#include "readfile.h"
 #include "rule.h"
 #include "state.h"
 #include "strmap.h"
@@ -29,6 +33,8 @@
 #define INPUTS_MAX	16
 #define RECORD_MAX	65536	/* longest input line */
 #define BATCH		4096	/* records read from one input per wakeup */
+#define READ_BUDGET	(1 << 20)	/* bytes read per csvio_next call */
+#define WAKE_BYTES	(4 << 20)	/* bytes read from one input per wakeup */
 #define WARN_MAX	100	/* malformed-line warnings per input */
 
 /*=== options and global state ================================================*/
@@ -86,6 +92,7 @@ static int snap_startup;	/* the read at start: reduce may not have
 				 * written the snapshot yet */
 static unsigned long sample_inputs;
 static volatile sig_atomic_t got_chld;
+static int out_stalled;		/* stopped by a signal while writing */
 
 static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'd' },
@@ -198,31 +205,11 @@ estrdup(const char *s)
 
 /*=== formatting ================================================================*/
 
-/* A number with at most two decimals, trailing zeros dropped; "" for NAN. */
+/* A number as alertd prints values (outfmt.h). */
 static const char *
 fmt_num(double v, char *buf, size_t cap)
 {
-	char *p;
-
-	if (isnan(v)) {
-		buf[0] = '\0';
-		return buf;
-	}
-	if (isinf(v)) {
-		snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
-		return buf;
-	}
-	snprintf(buf, cap, "%.2f", v);
-	if ((p = strchr(buf, '.')) != NULL) {
-		p += strlen(p) - 1;
-		while (*p == '0')
-			*p-- = '\0';
-		if (*p == '.')
-			*p = '\0';
-	}
-	if (strcmp(buf, "-0") == 0)
-		snprintf(buf, cap, "0");
-	return buf;
+	return out_num(v, buf, cap);
 }
 
 static void
@@ -236,60 +223,6 @@ fmt_time(double t, char *buf)
 	}
 	tm_from_epoch((int64_t)floor(t), &tm);
 	tm_fmt_rfc3339(&tm, buf);
-}
-
-/* Append s to buf as a JSON string. */
-static void
-json_str(char *buf, size_t cap, size_t *len, const char *s)
-{
-	size_t o = *len;
-
-	if (o + 2 >= cap)
-		return;
-	buf[o++] = '"';
-	for (; *s != '\0' && o + 8 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(buf + o, cap - o, "\\u%04x", c);
-		} else {
-			buf[o++] = (char)c;
-		}
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	*len = o;
-}
-
-static void
-json_event(struct hook_event *ev, int finite, double value)
-{
-	char *b = ev->json, num[48];
-	size_t cap = sizeof(ev->json), n = 0;
-
-#define LIT(s) n += (size_t)snprintf(b + n, n < cap ? cap - n : 0, "%s", s)
-	LIT("{\"time\":");
-	json_str(b, cap, &n, ev->time);
-	LIT(",\"status\":");
-	json_str(b, cap, &n, ev->status);
-	LIT(",\"alert\":");
-	json_str(b, cap, &n, ev->name);
-	LIT(",\"severity\":");
-	json_str(b, cap, &n, ev->severity);
-	LIT(",\"key\":");
-	json_str(b, cap, &n, ev->key);
-	LIT(",\"value\":");
-	if (finite) {
-		LIT(fmt_num(value, num, sizeof(num)));
-	} else {
-		LIT("null");
-	}
-	LIT(",\"message\":");
-	json_str(b, cap, &n, ev->message);
-	LIT("}\n");
-#undef LIT
 }
 
 static const char *
@@ -385,8 +318,14 @@ expand_message(const struct alert *a, const char *status, char *buf,
 static void
 check_stdout(void)
 {
-	if (fflush(stdout) == EOF || ferror(stdout))
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (sig_stop && errno == EINTR) {
+			/* See emit: the run ends at the loop's top. */
+			out_stalled = 1;
+			return;
+		}
 		err(ex_fail(), "stdout");
+	}
 }
 
 static void
@@ -395,6 +334,8 @@ emit(struct alert *a, enum alert_ev e, double now)
 	const struct rule *r = &rules[a->rule];
 	struct hook_event ev;
 	int firing = e == AEV_FIRING;
+	char msg[2 * HOOK_FIELD_MAX];
+	sigset_t stop_sigs, old;
 
 	memset(&ev, 0, sizeof(ev));
 	fmt_time(now, ev.time);
@@ -403,18 +344,30 @@ emit(struct alert *a, enum alert_ev e, double now)
 	snprintf(ev.name, sizeof(ev.name), "%s", r->name);
 	snprintf(ev.severity, sizeof(ev.severity), "%s",
 	    a->s.sev == 2 ? "critical" : "warning");
-	snprintf(ev.key, sizeof(ev.key), "%s", a->key);
+	out_copy(ev.key, sizeof(ev.key), a->key);
 	fmt_num(a->value, ev.value, sizeof(ev.value));
 	if (r->message[0] != '\0')
-		expand_message(a, ev.status, ev.message, sizeof(ev.message));
+		expand_message(a, ev.status, msg, sizeof(msg));
 	else
-		default_message(a, firing, ev.message, sizeof(ev.message));
-	json_event(&ev, isfinite(a->value), a->value);
+		default_message(a, firing, msg, sizeof(msg));
+	/* Cut at a character boundary: valid UTF-8 stays valid. */
+	out_copy(ev.message, sizeof(ev.message), msg);
 	events++;
-	if (opt.once)
+	if (opt.once || out_stalled)
 		return;
+	/* A reader that stops reading must not make alertd deaf to SIGTERM:
+	 * the stop signals come through while the event is written, and a
+	 * write blocked on a full pipe then fails with EINTR. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &stop_sigs, &old);
 	if (opt.json) {
-		fputs(ev.json, stdout);
+		char json[OUT_JSON_MAX];
+
+		if (out_json_event(&ev, json, sizeof(json)) == 0)
+			errx(ex_fail(), "JSON event too long");	/* cannot be */
+		fputs(json, stdout);
 	} else {
 		const char *f[] = { ev.time, ev.status, ev.name, ev.severity,
 		    ev.key, ev.value, ev.message };
@@ -427,7 +380,8 @@ emit(struct alert *a, enum alert_ev e, double now)
 		putchar('\n');
 	}
 	check_stdout();
-	if (hooks != NULL)
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (hooks != NULL && !out_stalled)
 		hooks_submit(hooks, &ev);
 }
 
@@ -526,24 +480,6 @@ field_dup(const struct csvio_field *f)
 	return p;
 }
 
-/* Parse a snapshot cell as a number; -1 when it is not one (warned). */
-static int
-cell_num(const struct table *t, size_t row, long col, double *v)
-{
-	const char *s = table_cell(t, row, (size_t)col);
-
-	if (parse_double(s, -1e300, 1e300, v) == 0)
-		return 0;
-	/* Reported once per file read, not on every tick. */
-	if (t->gen == snap_gen) {
-		tctx.malformed++;
-		if (!opt.quiet)
-			warnx("%s/%s: row %zu: bad %s '%.40s'", opt.dir,
-			    t->name, row + 2, t->hdr[col], s);
-	}
-	return -1;
-}
-
 /* Mark a rule's alerts not updated in this generation as ok: their row has
  * gone from the snapshot. */
 static void
@@ -568,21 +504,60 @@ unknown_all(size_t ri)
 			alerts[i].level = -1;
 }
 
+/* eval_table's callbacks, for rule ri over table t. */
+struct row_ctx {
+	size_t ri;
+	struct table *t;
+};
+
+static void
+row_alert(void *arg, const char *key, int level, double v, double tw,
+    double tc)
+{
+	struct row_ctx *c = arg;
+	struct alert *a = alert_get(c->ri, key);
+
+	if (level < 0) {
+		/* Unknown: the alert's state stays as it was. */
+		a->level = -1;
+		a->have = 1;
+	} else {
+		set_level(a, level, v, tw, tc);
+	}
+	a->gen = snap_gen;
+}
+
+/* A cell that is not a number: warned once per file read, not on every
+ * tick. */
+static void
+row_bad_cell(void *arg, size_t row, size_t col, const char *cell)
+{
+	struct row_ctx *c = arg;
+
+	if (c->t->gen != snap_gen)
+		return;
+	tctx.malformed++;
+	if (!opt.quiet)
+		warnx("%s/%s: row %zu: bad %s '%.40s'", opt.dir, c->t->name,
+		    row + 2, c->t->hdr[col], cell);
+}
+
 static void
 eval_row_rule(size_t ri)
 {
 	const struct rule *r = &rules[ri];
 	struct table *t = table_find(r->file);
-	double *vals, *sorted, tw, tc;
-	size_t n = 0, i, j;
-	char key[RULE_KEY_MAX * 2];
-	long vc;
+	struct row_ctx ctx = { ri, t };
+	struct eval_cb cb = { row_alert, row_bad_cell, &ctx };
+	int rc;
 
 	if (t == NULL || !t->ok) {
 		unknown_all(ri);
 		return;
 	}
-	if ((vc = table_col(t, r->field)) < 0) {
+	if ((rc = eval_table(r, t, &cb)) == -2)
+		err(ex_fail(), "malloc");
+	if (rc == -1) {
 		if (!t->missing_warned)
 			warnx("%s/%s: no column '%s' (rule %s)", opt.dir,
 			    t->name, r->field, r->name);
@@ -590,55 +565,8 @@ eval_row_rule(size_t ri)
 		unknown_all(ri);
 		return;
 	}
-	vals = emalloc((t->nrows + 1) * sizeof(*vals));
-	sorted = emalloc((t->nrows + 1) * sizeof(*sorted));
-	for (i = 0; i < t->nrows; i++) {
-		if (cell_num(t, i, vc, &vals[i]) == -1)
-			vals[i] = NAN;
-		else
-			sorted[n++] = vals[i];
-	}
-	stat_sort(sorted, n);
-	if (r->src == SRC_AGG) {
-		double v;
-		struct alert *a = alert_get(ri, r->has_key ? r->key : "");
-		if (stat_sorted(r->agg, sorted, n, 0, 0, &v) == -1) {
-			a->level = -1;
-		} else {
-			int lv = rule_level(r, v, NULL, 0, &tw, &tc);
-			set_level(a, lv, v, tw, tc);
-		}
-		goto out;
-	}
-	for (i = 0; i < t->nrows; i++) {
-		size_t o = 0;
-		struct alert *a;
-		int lv;
-
-		if (isnan(vals[i]))
-			continue;
-		key[0] = '\0';
-		if (r->has_key) {
-			snprintf(key, sizeof(key), "%s", r->key);
-		} else {
-			for (j = 0; j < t->ncols; j++) {
-				if ((long)j == vc)
-					continue;
-				o += (size_t)snprintf(key + o, sizeof(key) - o,
-				    "%s%s", o ? "/" : "", table_cell(t, i, j));
-				if (o >= sizeof(key))
-					o = sizeof(key) - 1;
-			}
-		}
-		a = alert_get(ri, key);
-		lv = rule_level(r, vals[i], sorted, n, &tw, &tc);
-		set_level(a, lv, vals[i], tw, tc);
-		a->gen = snap_gen;
-	}
-	sweep(ri);
-out:
-	free(vals);
-	free(sorted);
+	if (r->src == SRC_ROW)
+		sweep(ri);
 }
 
 /* Feed product_inventory_usage.csv to the inventory, then evaluate the
@@ -671,8 +599,13 @@ eval_inventory(double now, int observe)
 	if (observe) {
 		inv_usage_begin(inv);
 		for (i = 0; i < t->nrows; i++) {
-			if (cell_num(t, i, cs, &v) == -1)
+			if (num_parse_str(table_cell(t, i, (size_t)cs), -1e300, 1e300,
+			    &v) == -1) {
+				struct row_ctx ctx = { 0, t };
+				row_bad_cell(&ctx, i, (size_t)cs,
+				    table_cell(t, i, (size_t)cs));
 				continue;
+			}
 			if (inv_usage_row(inv, cb >= 0 ?
 			    table_cell(t, i, (size_t)cb) : NULL,
 			    table_cell(t, i, (size_t)cp), v) == -1)
@@ -744,7 +677,7 @@ snapshot_matches(long long rows)
 
 	if (rows < 0 || t == NULL || !t->ok || t->nrows != 1 ||
 	    (c = table_col(t, "Transactions")) < 0 ||
-	    parse_double(table_cell(t, 0, (size_t)c), 0, 1e18, &v) == -1)
+	    num_parse_str(table_cell(t, 0, (size_t)c), 0, 1e18, &v) == -1)
 		return 1;
 	if (v != (double)rows)
 		return 0;
@@ -781,6 +714,7 @@ read_snapshot(double sales_t, long long rows)
 	tctx.quiet_missing = snap_startup;
 	tctx.gen = snap_gen;
 	tctx.fail_status = ex_fail();
+	tctx.stop = &sig_stop;
 	for (i = 0; i < ntables; i++)
 		table_read(&tables[i], &tctx);
 	if (!(observe = snapshot_matches(rows)))
@@ -820,15 +754,21 @@ static int
 parse_time(const struct csvio_field *f, double *t)
 {
 	struct li_tm tm;
-	char buf[64];
+	const char *p = f->p;
+	size_t n = f->len;
 
-	if (f->len == 0 || f->len >= sizeof(buf))
+	/* Blanks around it are trimmed, as around numbers. */
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= 64)
 		return -1;
-	memcpy(buf, f->p, f->len);
-	buf[f->len] = '\0';
-	if (parse_double(buf, 0, 1e12, t) == 0)
+	if (num_parse(p, n, 0, 1e12, t) == 0)
 		return 0;
-	if (tm_parse(f->p, f->len, &tm) == -1)
+	if (tm_parse(p, n, &tm) == -1)
 		return -1;
 	*t = (double)tm_epoch(&tm);
 	return 0;
@@ -880,7 +820,6 @@ on_sample(struct input *in, const struct csvio_record *rec)
 {
 	double t, v;
 	size_t i;
-	char buf[64];
 
 	if (rec->nf != in->nf) {
 		malformed(in, rec->line, "%zu fields, want %zu", rec->nf,
@@ -896,16 +835,9 @@ on_sample(struct input *in, const struct csvio_record *rec)
 	/* Every other field is a number or empty (unknown). */
 	for (i = 0; i < rec->nf; i++) {
 		const struct csvio_field *f = &rec->f[i];
-		if ((long)i == in->col_time || f->len == 0)
+		if ((long)i == in->col_time || num_blank(f->p, f->len) ||
+		    num_parse(f->p, f->len, -1e300, 1e300, &v) == 0)
 			continue;
-		if (f->len >= sizeof(buf))
-			goto bad;
-		memcpy(buf, f->p, f->len);
-		buf[f->len] = '\0';
-		if (parse_double(buf, -1e300, 1e300, &v) == -1)
-			goto bad;
-		continue;
-bad:
 		malformed(in, rec->line, "%.40s: not a number '%.*s'",
 		    in->hdr[i], (int)(f->len > 40 ? 40 : f->len), f->p);
 		return;
@@ -923,15 +855,16 @@ bad:
 		if (r->src != SRC_SAMPLE)
 			continue;
 		a = alert_get(i, r->has_key ? r->key : r->field);
-		if (c < 0 || rec->f[c].len == 0) {
+		if (c < 0 || num_blank(rec->f[c].p, rec->f[c].len)) {
 			a->level = -1;
 			a->value = NAN;
 			a->have = 1;
 			continue;
 		}
-		memcpy(buf, rec->f[c].p, rec->f[c].len);
-		buf[rec->f[c].len] = '\0';
-		parse_double(buf, -1e300, 1e300, &v);
+		/* Checked above: a number. */
+		if (num_parse(rec->f[c].p, rec->f[c].len, -1e300, 1e300,
+		    &v) == -1)
+			continue;
 		lv = rule_level(r, v, NULL, 0, &tw, &tc);
 		set_level(a, lv, v, tw, tc);
 	}
@@ -941,16 +874,15 @@ static void
 on_tick(struct input *in, const struct csvio_record *rec)
 {
 	double t, sales_t;
-	int64_t tick, r64;
-	long long rows;
+	long long tick, rows, r64;
 
 	if (rec->nf != in->nf) {
 		malformed(in, rec->line, "%zu fields, want %zu", rec->nf,
 		    in->nf);
 		return;
 	}
-	if (int_parse(rec->f[in->col_tick].p, rec->f[in->col_tick].len,
-	    &tick) == -1 || tick < 0) {
+	if (num_parse_int(rec->f[in->col_tick].p, rec->f[in->col_tick].len,
+	    0, LLONG_MAX, &tick) == -1) {
 		malformed(in, rec->line, "bad tick '%.*s'",
 		    (int)(rec->f[in->col_tick].len > 40 ? 40 :
 		    rec->f[in->col_tick].len), rec->f[in->col_tick].p);
@@ -965,13 +897,13 @@ on_tick(struct input *in, const struct csvio_record *rec)
 	/* The newest sale reduce has seen is lag_s before the tick: sales
 	 * velocity is measured on that clock, the store's own. */
 	sales_t = NAN;
-	if (in->col_lag >= 0 && rec->f[in->col_lag].len > 0) {
-		char buf[64];
+	if (in->col_lag >= 0 && !num_blank(rec->f[in->col_lag].p,
+	    rec->f[in->col_lag].len)) {
 		size_t n = rec->f[in->col_lag].len;
 		double lag;
 
-		if (n >= sizeof(buf) || (memcpy(buf, rec->f[in->col_lag].p, n),
-		    buf[n] = '\0', parse_double(buf, -1e12, 1e12, &lag)) == -1) {
+		if (num_parse(rec->f[in->col_lag].p, n, -1e12, 1e12,
+		    &lag) == -1) {
 			malformed(in, rec->line, "bad lag_s '%.*s'",
 			    (int)(n > 40 ? 40 : n), rec->f[in->col_lag].p);
 			return;
@@ -980,8 +912,8 @@ on_tick(struct input *in, const struct csvio_record *rec)
 		last_sales_t = sales_t;
 	}
 	rows = -1;
-	if (in->col_rows >= 0 && int_parse(rec->f[in->col_rows].p,
-	    rec->f[in->col_rows].len, &r64) == 0 && r64 >= 0)
+	if (in->col_rows >= 0 && num_parse_int(rec->f[in->col_rows].p,
+	    rec->f[in->col_rows].len, 0, LLONG_MAX, &r64) == 0)
 		rows = r64;
 	in->records++;
 	if (opt.input_clock)
@@ -1026,13 +958,17 @@ static int
 input_reopen(struct input *in)
 {
 	struct stat st;
+	char e[128];
 	int fd;
 
 	if (!opt.reopen || in->is_stdin || fstat(in->fd, &st) == -1 ||
 	    !S_ISFIFO(st.st_mode))
 		return -1;
-	if ((fd = open(in->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		warn("%s", in->name);
+	if ((fd = li_open_input(in->name, LI_IN_FIFO, e, sizeof(e))) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		warnx("%s: %s", in->name, fd == -1 ? e : strerror(errno));
+		if (fd != -1)
+			close(fd);
 		input_failed = 1;
 		return -1;
 	}
@@ -1041,6 +977,7 @@ input_reopen(struct input *in)
 	csvio_reader_free(in->r);
 	if ((in->r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
 		err(ex_fail(), "malloc");
+	csvio_reader_set_budget(in->r, READ_BUDGET);
 	input_unclassify(in);
 	if (opt.verbose)
 		warnx("%s: writer gone, open again", in->name);
@@ -1052,9 +989,13 @@ static void
 input_read(struct input *in)
 {
 	struct csvio_record rec;
+	uint64_t start = csvio_offset(in->r);
 	int n, rc;
 
-	for (n = 0; n < BATCH && !in->done; n++) {
+	/* Bounded work per wakeup, so that a signal is seen soon even on
+	 * an input that never pauses (stdin from /dev/zero). */
+	for (n = 0; n < BATCH && !in->done &&
+	    csvio_offset(in->r) - start < WAKE_BYTES; n++) {
 		rc = csvio_next(in->r, &rec);
 		if (rc == 0) {
 			if (input_reopen(in) == -1)
@@ -1111,11 +1052,14 @@ input_add(const char *path, int ticks_only)
 		in->is_stdin = 1;
 		fd = 0;
 	} else {
+		char e[128];
+
 		in->name = path;
-		/* Non-blocking, so opening a FIFO does not wait for its
-		 * writer. */
-		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-			err(ex_fail(), "%s", path);
+		/* A regular file or a FIFO, opened without waiting for a
+		 * writer (lib/readfile.h); a device such as /dev/zero or a
+		 * directory is refused. */
+		if ((fd = li_open_input(path, LI_IN_FIFO, e, sizeof(e))) == -1)
+			errx(ex_fail(), "%s: %s", path, e);
 	}
 	in->fd = fd;
 	if ((in->oflags = fcntl(fd, F_GETFL)) == -1)
@@ -1124,6 +1068,7 @@ input_add(const char *path, int ticks_only)
 		err(ex_fail(), "%s", in->name);
 	if ((in->r = csvio_reader_new(fd, ',', RECORD_MAX)) == NULL)
 		err(ex_fail(), "malloc");
+	csvio_reader_set_budget(in->r, READ_BUDGET);
 }
 
 /*=== --once ====================================================================*/
@@ -1143,132 +1088,57 @@ rule_applies(const struct rule *r)
 	return 0;
 }
 
-/* A perfdata label: quoted when it must be. */
 static void
-label(const struct alert *a, char *buf, size_t cap, int quote)
+nag_threshold(const struct test *t, double thr, struct nag_thr *o)
 {
-	const struct rule *r = &rules[a->rule];
-	char raw[RULE_NAME_MAX + RULE_KEY_MAX * 2 + 4];
-	size_t o = 0, i;
-
-	if (a->key[0] == '\0' || (r->src == SRC_SAMPLE && !r->has_key))
-		snprintf(raw, sizeof(raw), "%s", r->name);
-	else
-		snprintf(raw, sizeof(raw), "%s[%s]", r->name, a->key);
-	if (!quote || strpbrk(raw, " '=") == NULL) {
-		snprintf(buf, cap, "%s", raw);
-		return;
+	memset(o, 0, sizeof(*o));
+	if (t->kind == TEST_RANGE) {
+		o->kind = NAG_THR_RANGE;
+		o->lo = t->range.lo;
+		o->hi = t->range.hi;
+		o->inside = t->range.inside;
+	} else if (t->kind == TEST_CMP) {
+		o->kind = NAG_THR_NUM;
+		o->num = thr;
 	}
-	buf[o++] = '\'';
-	for (i = 0; raw[i] != '\0' && o + 3 < cap; i++) {
-		if (raw[i] == '\'')
-			buf[o++] = '\'';
-		buf[o++] = raw[i];
-	}
-	buf[o++] = '\'';
-	buf[o] = '\0';
 }
 
-static void
-perf_thr(const struct test *t, double thr, char *buf, size_t cap)
-{
-	if (t->kind == TEST_RANGE)
-		snprintf(buf, cap, "%s", t->text + 1);
-	else
-		fmt_num(thr, buf, cap);
-}
-
+/* The Nagios status line (outfmt.h) on stdout; returns its status. */
 static int
 once_report(void)
 {
-	static const char *const names[] = { "OK", "WARNING", "CRITICAL",
-	    "UNKNOWN" };
-	size_t cnt[4] = { 0, 0, 0, 0 }, i, ri;
-	int worst = 0;
-	char *list, *perf, lb[RULE_KEY_MAX * 3], v[48], w[64], c[64];
-	size_t cap = 65536, lo = 0, po = 0;
+	struct nagios *ng;
+	const char *line;
+	size_t i, ri;
+	int worst;
 
-	list = emalloc(cap);
-	perf = emalloc(cap);
-	list[0] = perf[0] = '\0';
-#define CAT(b, o, ...) do {					\
-	int k_ = snprintf((b) + (o), cap - (o), __VA_ARGS__);		\
-	if (k_ > 0)							\
-		(o) += (size_t)k_;					\
-	if ((o) >= cap)							\
-		(o) = cap - 1;						\
-} while (0)
+	if ((ng = nag_new(65536)) == NULL)
+		err(ex_fail(), "malloc");
 	for (ri = 0; ri < nrules; ri++) {
+		const struct rule *r = &rules[ri];
 		size_t seen = 0;
 
-		if (!rule_applies(&rules[ri]))
+		if (!rule_applies(r))
 			continue;
 		for (i = 0; i < nalerts; i++) {
 			struct alert *a = &alerts[i];
-			int lv;
+			struct nag_thr w, c;
 
 			if (a->rule != ri || !a->have)
 				continue;
 			seen++;
-			lv = a->level < 0 ? 3 : a->level;
-			cnt[lv]++;
-			label(a, lb, sizeof(lb), 0);
-			if (lv != 0)
-				CAT(list, lo, "%s%s=%s %s", lo ? ", " : "", lb,
-				    lv == 3 ? "unknown" : fmt_num(a->value, v,
-				    sizeof(v)), lv == 3 ? "" : names[lv]);
-			if (lv == 3 && list[lo - 1] == ' ')
-				list[--lo] = '\0';
-			if (isfinite(a->value) && lv != 3) {
-				label(a, lb, sizeof(lb), 1);
-				perf_thr(&rules[ri].warn, a->thr_w, w, sizeof(w));
-				perf_thr(&rules[ri].crit, a->thr_c, c, sizeof(c));
-				CAT(perf, po, "%s%s=%s;%s;%s", po ? " " : "", lb,
-				    fmt_num(a->value, v, sizeof(v)), w, c);
-			}
+			nag_threshold(&r->warn, a->thr_w, &w);
+			nag_threshold(&r->crit, a->thr_c, &c);
+			nag_add(ng, r->name, r->src == SRC_SAMPLE && !r->has_key ?
+			    "" : a->key, a->level < 0 ? NAG_UNKNOWN : a->level,
+			    a->value, &w, &c);
 		}
-		if (seen == 0) {
-			cnt[3]++;
-			CAT(list, lo, "%s%s=no data", lo ? ", " : "",
-			    rules[ri].name);
-		}
+		if (seen == 0)
+			nag_nodata(ng, r->name);
 	}
-	if (cnt[2] > 0)
-		worst = 2;
-	else if (cnt[1] > 0)
-		worst = 1;
-	else if (cnt[3] > 0)
-		worst = 3;
-	printf("LIVEINSIGHT %s - ", names[worst]);
-	if (cnt[0] + cnt[1] + cnt[2] + cnt[3] == 0) {
-		printf("no rule applies (no samples, no snapshot)");
-		worst = 3;
-		printf("\n");
-	} else {
-		const char *sep = "";
-		if (cnt[2]) {
-			printf("%zu critical", cnt[2]);
-			sep = ", ";
-		}
-		if (cnt[1]) {
-			printf("%s%zu warning", sep, cnt[1]);
-			sep = ", ";
-		}
-		if (cnt[3]) {
-			printf("%s%zu unknown", sep, cnt[3]);
-			sep = ", ";
-		}
-		if (cnt[0])
-			printf("%s%zu ok", sep, cnt[0]);
-		if (lo > 0)
-			printf(": %s", list);
-		if (po > 0)
-			printf(" | %s", perf);
-		printf("\n");
-	}
-#undef CAT
-	free(list);
-	free(perf);
+	worst = nag_line(ng, "LIVEINSIGHT", &line);
+	fputs(line, stdout);
+	nag_free(ng);
 	return worst;
 }
 
@@ -1316,20 +1186,14 @@ run_loop(void)
 {
 	struct pollfd pfd[INPUTS_MAX];
 	size_t map[INPUTS_MAX];
-	sigset_t block, orig;
-	struct sigaction sa;
+	sigset_t block, orig, saved;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_chld;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NOCLDSTOP;
-	if (sigaction(SIGCHLD, &sa, NULL) == -1 || sig_install() == -1)
-		err(ex_fail(), "sigaction");
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &orig);
+	saved = orig;
 	sigdelset(&orig, SIGCHLD);
 	sigdelset(&orig, SIGINT);
 	sigdelset(&orig, SIGTERM);
@@ -1364,6 +1228,12 @@ run_loop(void)
 		}
 		if (ppoll(pfd, n, tsp, &orig) == -1 && errno != EINTR)
 			err(ex_fail(), "poll");
+		/* ppoll delivers a pending signal only when it interrupts the
+		 * wait: with an input that is always ready (a fast writer,
+		 * stdin from /dev/zero) SIGTERM would stay pending for ever.
+		 * A window for it, every round. */
+		sigprocmask(SIG_SETMASK, &orig, NULL);
+		sigprocmask(SIG_BLOCK, &block, NULL);
 		got_chld = 0;
 		for (i = 0; i < n; i++)
 			if (pfd[i].revents != 0)
@@ -1373,18 +1243,26 @@ run_loop(void)
 		if (!opt.input_clock)
 			step_all();
 	}
-	/* Finish the hooks already running; after a signal, queued ones are
-	 * dropped, loudly. */
+	/* At the end of input, finish the hooks running and queued.  After
+	 * a signal (now, or while waiting for them), queued ones are
+	 * dropped, loudly, and running ones killed: alertd is gone within
+	 * HOOK_STOP_GRACE. */
 	if (hooks != NULL) {
-		size_t dropped;
+		int stopping = 0;
 
-		if (sig_stop && (dropped = hooks_drop_queue(hooks)) > 0)
-			warnx("stopping: %zu queued hook runs dropped",
-			    dropped);
 		while (hooks_busy(hooks) > 0) {
-			double hw = hooks_wait(hooks, now_mono());
+			double hw;
 			struct timespec ts;
+			size_t dropped;
 
+			if (sig_stop && !stopping) {
+				stopping = 1;
+				if ((dropped = hooks_drop_queue(hooks)) > 0)
+					warnx("stopping: %zu queued hook runs "
+					    "dropped", dropped);
+				hooks_stop(hooks, now_mono());
+			}
+			hw = hooks_wait(hooks, now_mono());
 			if (hw < 0 || hooks->qlen > 0)
 				hw = 0.05;
 			ts.tv_sec = (time_t)hw;
@@ -1393,6 +1271,9 @@ run_loop(void)
 			hooks_poll(hooks, now_mono());
 		}
 	}
+	/* From here on a signal only sets sig_stop: the --once snapshot read
+	 * sees it. */
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 
 int
@@ -1401,6 +1282,7 @@ main(int argc, char *argv[])
 	const char *in_paths[INPUTS_MAX], *ticks = NULL;
 	size_t nin = 0, i;
 	char e[1024];
+	struct sigaction sa;
 	long long num;
 	long n;
 	int c, rc = 0, need_stdin;
@@ -1475,7 +1357,7 @@ main(int argc, char *argv[])
 			opt.exec_queue = (long)num;
 			break;
 		case 'T':
-			if (parse_duration(optarg, &opt.exec_timeout) == -1 ||
+			if (num_duration(optarg, &opt.exec_timeout) == -1 ||
 			    opt.exec_timeout <= 0 || opt.exec_timeout > 86400) {
 				warnx("--exec-timeout: bad duration '%s'",
 				    optarg);
@@ -1517,6 +1399,15 @@ main(int argc, char *argv[])
 		warnx("--once and --exec do not go together");
 		usage();
 	}
+	/* From here on SIGINT and SIGTERM only set sig_stop, which every
+	 * stage checks: a signal at start-up ends a --once run with its
+	 * UNKNOWN line too. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1 || sig_install() == -1)
+		err(ex_fail(), "sigaction");
 	if ((n = rules_load(opt.rules_path, &rules, e, sizeof(e))) == -1)
 		errx(ex_usage(), "%s", e);
 	nrules = (size_t)n;
@@ -1577,8 +1468,18 @@ main(int argc, char *argv[])
 	run_loop();
 	if (opt.once) {
 		/* The newest snapshot, as cron would see it. */
-		read_snapshot(last_sales_t, -1);
-		rc = once_report();
+		if (!sig_stop)
+			read_snapshot(last_sales_t, -1);
+		if (sig_stop) {
+			/* Stopped before the inputs were judged: say so, never
+			 * an OK made of half the data. */
+			printf("LIVEINSIGHT UNKNOWN - stopped by %s before the "
+			    "check was done\n", sig_last == SIGINT ? "SIGINT" :
+			    "SIGTERM");
+			rc = 3;
+		} else {
+			rc = once_report();
+		}
 	}
 	if (opt.verbose)
 		report_counts();
@@ -1608,6 +1509,13 @@ main(int argc, char *argv[])
 	inv_free(inv);
 	hooks_free(hooks);
 	free(rules);
+	if (out_stalled) {
+		/* The event being written may be cut short: not a clean end. */
+		warnx("stdout: stopped by %s while writing an event (the reader "
+		    "was not reading)", sig_last == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+		return ex_fail();
+	}
 	if (close_stdout() == -1) {
 		warn("stdout");
 		return ex_fail();

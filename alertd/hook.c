@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "outfmt.h"
 #include "util.h"
 
 #define KILL_GRACE	1.0
@@ -76,8 +77,9 @@ static void
 start(struct hooks *h, struct hook_job *j, const struct hook_event *ev,
     double now)
 {
+	char json[OUT_JSON_MAX];
+	size_t len = out_json_event(ev, json, sizeof(json));
 	int sv[2];
-	size_t len = strlen(ev->json);
 	pid_t pid;
 
 	snprintf(j->what, sizeof(j->what), "%s%s%.64s %s", ev->name,
@@ -101,7 +103,7 @@ start(struct hooks *h, struct hook_job *j, const struct hook_event *ev,
 	close(sv[1]);
 	/* The event is far smaller than a socket buffer: one send, which
 	 * never blocks and never raises SIGPIPE. */
-	if (send(sv[0], ev->json, len, MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	if (send(sv[0], json, len, MSG_NOSIGNAL | MSG_DONTWAIT) !=
 	    (ssize_t)len && errno != EPIPE && errno != ECONNRESET && !h->quiet)
 		warn("hook for %s: writing its stdin", j->what);
 	close(sv[0]);
@@ -211,6 +213,27 @@ size_t
 hooks_busy(const struct hooks *h)
 {
 	return h->njobs + h->qlen;
+}
+
+void
+hooks_stop(struct hooks *h, double now)
+{
+	size_t i;
+
+	for (i = 0; i < h->jobs; i++) {
+		struct hook_job *j = &h->job[i];
+
+		if (j->pid == 0)
+			continue;
+		if (!j->termed) {
+			warnx("stopping: hook for %s: killed", j->what);
+			kill(-j->pid, SIGTERM);
+			j->termed = 1;
+			j->kill_at = now + HOOK_STOP_GRACE;
+		} else if (j->kill_at == 0 || j->kill_at > now + HOOK_STOP_GRACE) {
+			j->kill_at = now + HOOK_STOP_GRACE;
+		}
+	}
 }
 
 size_t

@@ -3,19 +3,19 @@
 /* Hook commands run on alert events, asynchronously: at most `jobs` at a
  * time, the rest waiting in a bounded queue.  Each runs as /bin/sh -c CMD
  * in a process group of its own, with the event in ALERT_* environment
- * variables and as one JSON line on stdin; its stdout goes to alertd's
- * stderr.  One that outlives its timeout gets SIGTERM, and SIGKILL a second
- * later, sent to its whole group.  Failures and drops are warned about on
- * stderr (warnx) and counted. */
+ * variables and as one JSON line on stdin (valid UTF-8, see outfmt.h);
+ * its stdout goes to alertd's stderr.  One that outlives its timeout gets
+ * SIGTERM, and SIGKILL a second later, sent to its whole group.  Failures
+ * and drops are warned about on stderr (warnx) and counted. */
 #include <stddef.h>
 #include <sys/types.h>
 
 #define HOOK_FIELD_MAX	512
+#define HOOK_STOP_GRACE	0.5	/* seconds from SIGTERM to SIGKILL at a stop */
 
 struct hook_event {
 	char time[40], status[16], name[64], severity[16];
 	char key[HOOK_FIELD_MAX], value[48], message[HOOK_FIELD_MAX];
-	char json[4 * HOOK_FIELD_MAX];	/* the event as a JSON line */
 };
 
 struct hook_job {
@@ -55,6 +55,10 @@ double hooks_wait(const struct hooks *h, double now);
 
 /* Hooks running or queued. */
 size_t hooks_busy(const struct hooks *h);
+
+/* At a stop signal: SIGTERM to the group of every running hook now (each
+ * warned about), SIGKILL HOOK_STOP_GRACE seconds later from hooks_poll. */
+void hooks_stop(struct hooks *h, double now);
 
 /* Forget queued runs (at shutdown); returns how many. */
 size_t hooks_drop_queue(struct hooks *h);

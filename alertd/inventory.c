@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "csvio.h"
+#include "num.h"
+#include "readfile.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -117,8 +119,12 @@ inv_load_stock(struct inventory *inv, const char *path, char *err,
 	int fd, rc, ret = -1, ins;
 	size_t nf = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	char e[128];
+
+	/* A regular file only, never blocking (lib/readfile.h), read up to
+	 * INV_STOCK_MAX bytes. */
+	if ((fd = li_open_input(path, 0, e, sizeof(e))) == -1) {
+		snprintf(err, errlen, "%s: %s", path, e);
 		return -1;
 	}
 	if ((r = csvio_reader_new(fd, ',', 4096)) == NULL) {
@@ -129,6 +135,11 @@ inv_load_stock(struct inventory *inv, const char *path, char *err,
 		double v;
 		struct inv_item *it;
 
+		if (csvio_offset(r) > INV_STOCK_MAX) {
+			snprintf(err, errlen, "%s: larger than %d bytes", path,
+			    INV_STOCK_MAX);
+			goto out;
+		}
 		if (rc == -1) {
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM)
 				snprintf(err, errlen, "%s: %s", path,
@@ -169,7 +180,8 @@ inv_load_stock(struct inventory *inv, const char *path, char *err,
 			    p[0] == '\0' ? "Product" : "BranchName");
 			goto out;
 		}
-		if (parse_double(s, 0, 1e15, &v) == -1) {
+		/* From the field itself: the copy in s may be cut short. */
+		if (num_parse(rec.f[cs].p, rec.f[cs].len, 0, 1e15, &v) == -1) {
 			snprintf(err, errlen, "%s:%llu: bad Stock '%s'", path,
 			    (unsigned long long)rec.line, s);
 			goto out;

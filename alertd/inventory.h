@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #define INV_OBS		64
+#define INV_STOCK_MAX	(16 << 20)	/* bytes of a stock file */
 
 struct inv_obs {
 	double t, sold;
@@ -47,7 +48,8 @@ double inv_days_left(double stock, double sold, double per_day);
 struct inventory *inv_new(void);
 void inv_free(struct inventory *inv);
 
-/* Read a stock file.  Returns 0, or -1 with "FILE:LINE: reason" in err. */
+/* Read a stock file (a regular file of at most INV_STOCK_MAX bytes).
+ * Returns 0, or -1 with "FILE:LINE: reason" in err. */
 int inv_load_stock(struct inventory *inv, const char *path, char *err,
     size_t errlen);
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
+#include "readfile.h"
 #include "util.h"
 
 #define TOKENS_MAX	32
@@ -23,19 +25,16 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* strtod over the whole of s; 0 or -1. */
+/* The whole of s as a number (num.h: plain decimal, no blanks here, as
+ * the rule's words have none); 0 or -1. */
 static int
 whole_double(const char *s, double *out)
 {
-	char *end;
+	size_t n = strlen(s);
 
-	if (*s == '\0')
+	if (num_span(s, n) != n)
 		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
-		return -1;
-	return 0;
+	return num_parse(s, n, -1e300, 1e300, out);
 }
 
 /*=== Nagios ranges =========================================================*/
@@ -247,7 +246,7 @@ parse_test(const char *kw, const char *s, struct test *t, char *err,
     size_t errlen)
 {
 	const char *p = s;
-	char *end;
+	size_t n;
 	char e2[128];
 
 	if (strlen(s) >= sizeof(t->text))
@@ -285,16 +284,16 @@ parse_test(const char *kw, const char *s, struct test *t, char *err,
 			goto bad;
 		return 0;
 	}
-	errno = 0;
-	t->num = strtod(p, &end);
-	if (end == p || errno == ERANGE || !isfinite(t->num))
+	/* A number (num.h), or FACTOR*STAT. */
+	if ((n = num_span(p, strlen(p))) == 0 ||
+	    num_parse(p, n, -1e300, 1e300, &t->num) == -1)
 		goto bad;
-	if (*end == '\0')
+	if (p[n] == '\0')
 		return 0;
-	if (*end != '*')
+	if (p[n] != '*')
 		goto bad;
 	t->factor = t->num;
-	if ((t->stat = stat_lookup(end + 1)) == STAT_NONE)
+	if ((t->stat = stat_lookup(p + n + 1)) == STAT_NONE)
 		goto bad;
 	return 0;
 bad:
@@ -307,7 +306,7 @@ static int
 parse_dur(const char *opt, const char *v, double *out, char *err,
     size_t errlen)
 {
-	if (parse_duration(v, out) == -1 || *out > 1e9)
+	if (num_duration(v, out) == -1 || *out > 1e9)
 		return fail(err, errlen, "bad duration '%s' for %s=", v, opt);
 	return 0;
 }
@@ -473,43 +472,37 @@ rule_parse_line(const char *line, struct rule *r, char *err, size_t errlen)
 }
 
 long
-rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
+rules_parse_buf(const char *name, const char *buf, size_t len,
+    struct rule **rules, char *err, size_t errlen)
 {
-	char line[RULE_LINE_MAX + 2], e[256];
+	char line[RULE_LINE_MAX + 1], e[256];
 	struct rule *v = NULL, r;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, off = 0;
 	unsigned lineno = 0;
-	FILE *fp;
 	int rc;
 
 	*rules = NULL;
-	if ((fp = fopen(path, "r")) == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
-	/* The buffer is filled with non-NUL bytes before each fgets, so the
-	 * last NUL is the one fgets wrote and an earlier one came from the
-	 * file: strlen would drop the rest of the line without a word. */
-	for (;;) {
-		const char *end;
-		size_t len;
+	while (off < len) {
+		const char *p = buf + off, *nl = memchr(p, '\n', len - off);
+		size_t ll = nl != NULL ? (size_t)(nl - p) : len - off;
 
-		memset(line, 1, sizeof(line));
-		if (fgets(line, sizeof(line), fp) == NULL)
-			break;
+		off += ll + (nl != NULL);
 		lineno++;
-		end = memrchr(line, '\0', sizeof(line));
-		len = (size_t)(end - line);
-		if (memchr(line, '\0', len) != NULL) {
-			fail(err, errlen, "%s:%u: NUL byte in the line", path,
+		/* A NUL byte would cut the line short unseen. */
+		if (memchr(p, '\0', ll) != NULL) {
+			fail(err, errlen, "%s:%u: NUL byte in the line", name,
 			    lineno);
 			goto bad;
 		}
-		if (len > 0 && line[len - 1] != '\n' && !feof(fp)) {
+		if (ll > RULE_LINE_MAX) {
 			fail(err, errlen, "%s:%u: line too long (max %d bytes)",
-			    path, lineno, RULE_LINE_MAX);
+			    name, lineno, RULE_LINE_MAX);
 			goto bad;
 		}
+		memcpy(line, p, ll);
+		line[ll] = '\0';
 		if ((rc = rule_parse_line(line, &r, e, sizeof(e))) == -1) {
-			fail(err, errlen, "%s:%u: %s", path, lineno, e);
+			fail(err, errlen, "%s:%u: %s", name, lineno, e);
 			goto bad;
 		}
 		if (rc == 0)
@@ -518,20 +511,20 @@ rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
 		for (i = 0; i < n; i++)
 			if (strcmp(v[i].name, r.name) == 0) {
 				fail(err, errlen, "%s:%u: rule '%s' already "
-				    "defined on line %u", path, lineno, r.name,
+				    "defined on line %u", name, lineno, r.name,
 				    v[i].line);
 				goto bad;
 			}
 		if (n == RULES_MAX) {
 			fail(err, errlen, "%s:%u: too many rules (max %d)",
-			    path, lineno, RULES_MAX);
+			    name, lineno, RULES_MAX);
 			goto bad;
 		}
 		if (n == cap) {
 			struct rule *nv;
 			cap = cap ? cap * 2 : 16;
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				fail(err, errlen, "%s: %s", path,
+				fail(err, errlen, "%s: %s", name,
 				    strerror(errno));
 				goto bad;
 			}
@@ -539,21 +532,34 @@ rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
 		}
 		v[n++] = r;
 	}
-	if (ferror(fp)) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
-		goto bad;
-	}
-	fclose(fp);
 	if (n == 0) {
 		free(v);
-		return fail(err, errlen, "%s: no rules", path);
+		return fail(err, errlen, "%s: no rules", name);
 	}
 	*rules = v;
 	return (long)n;
 bad:
-	fclose(fp);
 	free(v);
 	return -1;
+}
+
+long
+rules_load(const char *path, struct rule **rules, char *err, size_t errlen)
+{
+	char e[128];
+	size_t len;
+	char *buf;
+	long n;
+
+	*rules = NULL;
+	/* A regular file only, opened without blocking and read with a cap:
+	 * a FIFO or /dev/zero named as the rules never hangs alertd. */
+	if ((buf = li_read_file(path, RULES_FILE_MAX, &len, e,
+	    sizeof(e))) == NULL)
+		return fail(err, errlen, "%s: %s", path, e);
+	n = rules_parse_buf(path, buf, len, rules, err, errlen);
+	free(buf);
+	return n;
 }
 
 /*=== evaluation ===============================================================*/

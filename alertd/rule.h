@@ -20,6 +20,7 @@
 #define RULE_TEXT_MAX	48
 #define RULE_LINE_MAX	4096
 #define RULES_MAX	1024
+#define RULES_FILE_MAX	(4 << 20)	/* bytes of a rules file */
 
 /* ---- Nagios ranges -------------------------------------------------------- */
 
@@ -96,10 +97,16 @@ int rule_parse_line(const char *line, struct rule *r, char *err,
     size_t errlen);
 
 /* Load a rules file into a new array (*rules, owned by the caller; free()
- * it).  Returns the number of rules, or -1 with "FILE:LINE: reason" (or
- * "FILE: reason") in err. */
+ * it).  The file must be a regular file of at most RULES_FILE_MAX bytes
+ * (lib/readfile.h).  Returns the number of rules, or -1 with
+ * "FILE:LINE: reason" (or "FILE: reason") in err. */
 long rules_load(const char *path, struct rule **rules, char *err,
     size_t errlen);
+
+/* The same over the len bytes at buf, name standing for the file in
+ * messages. */
+long rules_parse_buf(const char *name, const char *buf, size_t len,
+    struct rule **rules, char *err, size_t errlen);
 
 /* 1 when test t raises an alert for value v; the threshold compared with is
  * stored in *thr (NAN for a range).  st/n are the sorted column values (for

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csvio.h"
+#include "readfile.h"
 #include "util.h"
 
 void
@@ -57,13 +58,16 @@ table_read(struct table *t, struct table_ctx *c)
 	struct stat st;
 	size_t cap = 0, i;
 	int fd, rc, ret = -1;
+	char e[128];
 
 	snprintf(path, sizeof(path), "%s/%s", c->dir, t->name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* A regular file only, opened without blocking: a FIFO or a link to
+	 * /dev/zero in the directory is refused, never read. */
+	if ((fd = li_open_input(path, 0, e, sizeof(e))) == -1) {
 		table_clear(t);
 		t->have_st = 0;
 		if (!t->missing_warned && !t->optional && !c->quiet_missing)
-			warn("%s", path);
+			warnx("%s: %s", path, e);
 		t->missing_warned = !c->quiet_missing;
 		return -1;
 	}
@@ -83,12 +87,34 @@ table_read(struct table *t, struct table_ctx *c)
 	t->st = st;
 	t->have_st = 1;
 	t->gen = c->gen;
+	if (st.st_size > TABLE_BYTES_MAX) {
+		warnx("%s: larger than %d bytes: not read", path,
+		    TABLE_BYTES_MAX);
+		close(fd);
+		return -1;
+	}
 	if ((r = csvio_reader_new(fd, ',', TABLE_RECORD_MAX)) == NULL)
 		err(c->fail_status, "malloc");
+	/* Back here every MiB, even inside a record that never ends, for the
+	 * checks below. */
+	csvio_reader_set_budget(r, 1 << 20);
 	while ((rc = csvio_next(r, &rec)) != 0) {
+		if (c->stop != NULL && *c->stop) {
+			table_clear(t);
+			t->have_st = 0;
+			goto out;
+		}
+		if (csvio_offset(r) > TABLE_BYTES_MAX) {
+			warnx("%s: larger than %d bytes: not read", path,
+			    TABLE_BYTES_MAX);
+			table_clear(t);
+			goto out;
+		}
+		if (rc == -1 && (rec.err == CSVIO_EAGAIN ||
+		    rec.err == CSVIO_EINTR))
+			continue;	/* the budget above, or a signal */
 		if (rc == -1) {
-			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM ||
-			    rec.err == CSVIO_EAGAIN || rec.err == CSVIO_EINTR) {
+			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM) {
 				warn("%s", path);
 				table_clear(t);
 				t->have_st = 0;

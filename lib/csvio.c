@@ -33,6 +33,8 @@ struct csvio_reader {
 	size_t scap;
 	int nl_known;		/* split_fast counted the record's lines */
 	uint64_t nl;
+	size_t budget;		/* bytes one csvio_next may read (0: any) */
+	size_t spent;		/* bytes read by this csvio_next call */
 };
 
 #define NOT_QUOTED	((size_t)-1)
@@ -115,6 +117,12 @@ uint64_t
 csvio_line(const struct csvio_reader *r)
 {
 	return r->line;
+}
+
+void
+csvio_reader_set_budget(struct csvio_reader *r, size_t bytes)
+{
+	r->budget = bytes;
 }
 
 const char *
@@ -492,6 +500,11 @@ fill(struct csvio_reader *r, struct csvio_record *rec)
 	}
 	if (r->end == r->cap)
 		return 1;	/* caller detects too long */
+	if (r->budget > 0 && r->spent >= r->budget) {
+		/* This call has read its share: back to the caller's poll. */
+		rec->err = CSVIO_EAGAIN;
+		return -1;
+	}
 	got = read(r->fd, r->buf + r->end, r->cap - r->end);
 	if (got < 0) {
 		rec->err = errno == EINTR ? CSVIO_EINTR :
@@ -504,12 +517,14 @@ fill(struct csvio_reader *r, struct csvio_record *rec)
 		return 0;
 	}
 	r->end += (size_t)got;
+	r->spent += (size_t)got;
 	return 1;
 }
 
 int
 csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 {
+	r->spent = 0;
 	for (;;) {
 		size_t avail = r->end - r->start, used = 0;
 		const char *p = r->buf + r->start;

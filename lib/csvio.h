@@ -99,6 +99,13 @@ uint64_t csvio_offset(const struct csvio_reader *r);
 /* The line number where the next record starts. */
 uint64_t csvio_line(const struct csvio_reader *r);
 
+/* Let one csvio_next call read at most about bytes (one read(2) may go
+ * past it); then it returns -1 with CSVIO_EAGAIN, losing nothing, and the
+ * next call goes on.  Without it (0, the default) a source that never
+ * ends a line, such as /dev/zero, keeps one call discarding for ever; a
+ * caller that must notice signals sets a budget. */
+void csvio_reader_set_budget(struct csvio_reader *r, size_t bytes);
+
 const char *csvio_strerror(enum csvio_err e);
 
 /* Find a header name in rec (exact, case-sensitive).  Returns its index or

@@ -21,8 +21,13 @@ fuzz_reduce_spec_SRCS := reduce/spec.c
 fuzz_reduce_spec_INC := -Ireduce
 fuzz_reduce_state_SRCS := reduce/spec.c reduce/agg.c reduce/state.c
 fuzz_reduce_state_INC := -Ireduce
-fuzz_alertd_rule_SRCS := alertd/rule.c
+fuzz_alertd_rule_SRCS := alertd/rule.c alertd/num.c
 fuzz_alertd_rule_INC := -Ialertd
+fuzz_alertd_writers_SRCS := alertd/outfmt.c
+fuzz_alertd_writers_INC := -Ialertd
+fuzz_alertd_eval_SRCS := alertd/rule.c alertd/num.c alertd/eval.c \
+	alertd/table.c alertd/inventory.c alertd/outfmt.c
+fuzz_alertd_eval_INC := -Ialertd
 fuzz_render_layout_SRCS := render/layout.c render/chart.c render/bars.c \
 	render/plot.c render/table.c render/canvas.c render/data.c render/fmt.c
 fuzz_render_layout_INC := -Irender

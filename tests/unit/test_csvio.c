@@ -398,6 +398,43 @@ test_nonblocking_pipe(void **state)
 }
 
 static void
+test_budget(void **state)
+{
+	/* With a budget, a source that never ends its line (/dev/zero)
+	 * returns to the caller after about that many bytes, as EAGAIN;
+	 * records are still read whole. */
+	struct csvio_reader *r;
+	struct csvio_record rec;
+	int fd, i, again = 0, p[2];
+
+	(void)state;
+	assert_true((fd = open("/dev/zero", O_RDONLY)) >= 0);
+	r = csvio_reader_new(fd, ',', 100);
+	csvio_reader_set_budget(r, 1 << 20);
+	assert_int_equal(csvio_next(r, &rec), -1);
+	assert_int_equal(rec.err, CSVIO_ETOOLONG);
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(csvio_next(r, &rec), -1);
+		again += rec.err == CSVIO_EAGAIN;
+	}
+	assert_int_equal(again, 10);
+	csvio_reader_free(r);
+	close(fd);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "a,b\nc,d\n", 8), 8);
+	close(p[1]);
+	r = csvio_reader_new(p[0], ',', 100);
+	csvio_reader_set_budget(r, 1);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_int_equal(rec.nf, 2);
+	assert_int_equal(csvio_next(r, &rec), 1);
+	assert_memory_equal(rec.f[1].p, "d", 1);
+	assert_int_equal(csvio_next(r, &rec), 0);
+	csvio_reader_free(r);
+	close(p[0]);
+}
+
+static void
 test_truncated_raw(void **state)
 {
 	/* A record cut inside quotes at the end still shows its bytes. */
@@ -601,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_differential_big),
 		cmocka_unit_test(test_differential_fuzzed_long),
 		cmocka_unit_test(test_nonblocking_pipe),
+		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_truncated_raw),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_resync_many_rows),
