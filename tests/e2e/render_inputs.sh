@@ -123,8 +123,13 @@ ended_in_time "waiting for a FIFO's writer" "$t0"
 # Reading a stdin that does not end.
 t0=$(ms)
 { echo a,b; while :; do echo 1,2; done; } 2>/dev/null |
-    LC_ALL=$U timeout -s TERM 1 render table >/dev/null 2>&1
+    LC_ALL=$U timeout -s TERM 1 render table >/dev/null 2>es.err
+_es=$?
+# The row cap may end it first on a fast machine: that is an end too.
+[ "$_es" -eq 1 ] && grep -q 'more than [0-9]* rows' es.err && _es=124
+(exit "$_es")
 ended_in_time "reading an endless stdin" "$t0"
+[ "$_es" -eq 124 ] || cat es.err | sed 's/^/#   /' 
 t0=$(ms)
 yes 2>/dev/null | LC_ALL=$U timeout -s TERM 1 render dash --layout p.layout \
     --dir snap -w 80 -H 10 >/dev/null 2>&1
