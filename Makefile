@@ -24,7 +24,7 @@
 #   test_foo_LDLIBS := -lm
 # Unit tests are tests/unit/test_*.c (cmocka); each links lib/libcommon.a.
 
-VERSION    = 0.1.0
+VERSION    = 0.2.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man

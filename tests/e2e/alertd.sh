@@ -246,7 +246,7 @@ check "| head -n 2: two lines" test "$(wc -l <out)" -eq 2
 check "| head -n 2: quiet" test ! -s err
 
 alertd --version >out
-echo "alertd 0.1.0" >want
+echo "alertd 0.2.0" >want
 check_same "--version" want out
 
 done_testing

@@ -145,7 +145,7 @@ check_fail "--loop on stdin exits 2" 2 replay --loop
 replay --loop 2> loop.err < /dev/null
 check_grep "--loop on stdin says why" '^replay: --loop cannot repeat standard input$' loop.err
 check "--help prints Usage on stdout" sh -c 'replay --help | grep -q "^Usage: replay"'
-check "--version prints replay 0.1.0" sh -c 'test "$(replay --version)" = "replay 0.1.0"'
+check "--version prints replay 0.2.0" sh -c 'test "$(replay --version)" = "replay 0.2.0"'
 
 # ---- order, pace, loop, shuffle -------------------------------------------
 head -n 31 a.csv > small.csv

@@ -202,7 +202,7 @@ check_same "--disk missing: message" - d.err <<'EOF'
 sysheat: --disk /no/such/dir: No such file or directory
 EOF
 check "--help: stdout, exit 0" sh -c 'sysheat --help | grep -q "^Usage: sysheat"'
-check "--version" test "$(sysheat --version)" = "sysheat 0.1.0"
+check "--version" test "$(sysheat --version)" = "sysheat 0.2.0"
 
 sysheat -n 1 -i 0.05 >/dev/full 2>full.err
 check "/dev/full: exit 1" test $? -eq 1
