@@ -79,7 +79,13 @@ all: $(LIBCOMMON) $(BINS)
 include tests/fuzz/fuzz.mk
 
 # ---- objects --------------------------------------------------------------
-$(B)/obj/%.o: %.c
+# Objects compile LI_VERSION in: the stamp changes only when VERSION does,
+# so a version bump rebuilds them and nothing else does.
+$(B)/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+
+$(B)/obj/%.o: %.c $(B)/version.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CFLAGS_EXTRA) -MMD -MP -c -o $@ $<
 
@@ -157,5 +163,6 @@ clean:
 	rm -rf build build-san build-lint
 
 .PHONY: all tests check lint fuzz bench bench-deps demo deps install uninstall clean
+FORCE:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
