@@ -20,22 +20,22 @@ cat "$S" | alertd -r "$R" --clock=input >out 2>err
 check "samples on stdin: exit 0" test $? -eq 0
 check_same "samples on stdin: the exact events" want out
 check "samples on stdin: nothing on stderr" test ! -s err
-alertd -r "$R" --clock=input -i "$S" >out 2>err
-check_same "samples with -i FILE: the same events" want out
+alertd -r "$R" --clock=input --input "$S" >out 2>err
+check_same "samples with --input FILE: the same events" want out
 
 # A FIFO, written by a slow writer.
 mkfifo samples.fifo
 ( head -n 4 "$S"; sleep 0.2; tail -n +5 "$S" ) >samples.fifo &
-alertd -r "$R" --clock=input -i samples.fifo >out 2>err
+alertd -r "$R" --clock=input --input samples.fifo >out 2>err
 check_same "samples from a FIFO: the same events" want out
 
-alertd -r "$R" --clock=input -F json <"$S" >out
+alertd -r "$R" --clock=input --format json <"$S" >out
 cat >want <<'E'
 {"time":"2026-11-23T10:00:10Z","status":"firing","alert":"cpu_temp","severity":"warning","key":"cpu_temp","value":71,"message":"cpu_temp 71 > 70"}
 E
 head -n 1 out >got
-check_same "-F json: one object per line, no header" want got
-check "-F json: 6 lines" test "$(wc -l <out)" -eq 6
+check_same "--format json: one object per line, no header" want got
+check "--format json: 6 lines" test "$(wc -l <out)" -eq 6
 
 # for=, keep_firing_for=, repeat= on the samples' own clock.
 echo 'cpu sample cpu_temp warn>70 crit>80 for=10s keep_firing_for=10s' >for.rules
@@ -82,7 +82,7 @@ head -n 4 "$S" | alertd -r "$R" --once >out
 check "--once warning: exit 1" test $? -eq 1
 echo 'LIVEINSIGHT WARNING - 1 warning, 1 ok: cpu_temp=71 WARNING | cpu_temp=71;70;80 gpu_temp=70;75;85' >want
 check_same "--once warning: status line" want out
-alertd -r "$R" --once -i "$S" >out
+alertd -r "$R" --once --input "$S" >out
 check "--once after the whole file: ok, exit 0" test $? -eq 0
 head -n 7 "$S" | alertd -r "$R" --once >out
 check "--once critical (GPU unknown): exit 2" test $? -eq 2
@@ -174,21 +174,41 @@ check "no -r: exit 2" test $? -eq 2
 printf 'alertd: no rules: give -r FILE\n' >want
 head -n 1 err >got
 check_same "no -r: the reason first" want got
-check_grep "no -r: the synopsis" '^usage: alertd -r RULES' err
+check "no -r: one message, then Try --help" test "$(wc -l <err)" -eq 2
 check_grep "no -r: Try --help" "^Try 'alertd --help'.\$" err
-check_fail "--clock=later: exit 2" 2 alertd -r "$R" --clock=later
-check_fail "--exec-timeout=0: exit 2" 2 alertd -r "$R" --exec true --exec-timeout 0
-check_fail "-F xml: exit 2" 2 alertd -r "$R" -F xml
+check_fail "--clock=later: exit 2" 2 --msg "^alertd: --clock: want wall or input, not 'later'\$" \
+    alertd -r "$R" --clock=later
+check_fail "--exec-timeout=0: exit 2" 2 --msg "^alertd: --exec-timeout: 0 is out of range" \
+    alertd -r "$R" --exec true --exec-timeout 0
+check_fail "--exec-jobs x: exit 2" 2 --msg "^alertd: --exec-jobs: 'x' is not" \
+    alertd -r "$R" --exec true --exec-jobs x
+check_fail "--format xml: exit 2" 2 --msg "^alertd: --format: want csv or json, not 'xml'\$" \
+    alertd -r "$R" --format xml
+# The spellings that changed in 0.2.0 fail and name the new one.
+check_fail "-F (retired): exit 2" 2 \
+    --msg "^alertd: option '-F' is retired: use --format" alertd -r "$R" -F json
+check_fail "-i (retired): exit 2" 2 \
+    --msg "^alertd: option '-i' is retired: use --input" alertd -r "$R" -i "$S"
+check_fail "--dir (retired): exit 2" 2 \
+    --msg "^alertd: option '--dir' is retired: use -d, --snapshots" \
+    alertd -r "$R" --dir snap
+check_fail "unknown option: exit 2" 2 --msg "^alertd: unknown option '-Z'\$" \
+    alertd -r "$R" -Z
+check_fail "-r without a value: exit 2" 2 --msg "^alertd: option '-r' needs a value\$" \
+    alertd -r
+check_fail "-h: exit 0" 0 --msg "^Usage: alertd -r rules" alertd -h
+check_fail "--help >/dev/full: exit 1" 1 sh -c 'alertd --help >/dev/full'
+check_fail "--version >/dev/full: exit 1" 1 sh -c 'alertd --version >/dev/full'
 check_fail "bad option under --once: exit 3" 3 alertd --once -r "$R" --bogus
-check_fail "-i missing file: exit 1" 1 alertd -r "$R" -i no-such.csv
+check_fail "--input missing file: exit 1" 1 alertd -r "$R" --input no-such.csv
 mkdir adir
-alertd -r "$R" -i "$S" -i adir >out 2>err
-check "-i a directory: exit 1" test $? -eq 1
+alertd -r "$R" --input "$S" --input adir >out 2>err
+check "--input a directory: exit 1" test $? -eq 1
 echo "alertd: adir: is a directory" >want
-check_same "-i a directory: refused when opened" want err
-check "-i a directory: refused before any input is read" test ! -s out
-check_fail "-i a directory under --once: unknown, exit 3" 3 \
-    alertd -r "$R" --once -i "$S" -i adir
+check_same "--input a directory: refused when opened" want err
+check "--input a directory: refused before any input is read" test ! -s out
+check_fail "--input a directory under --once: unknown, exit 3" 3 \
+    alertd -r "$R" --once --input "$S" --input adir
 # The rule examples of the man page parse.
 sed -n '/^\.Ss Examples of rules/,/^\.Ed/p' "$LI_TOP/man/alertd.1" |
     sed -e '1,2d' -e '$d' -e 's/\\-/-/g' >man.rules
@@ -199,7 +219,7 @@ check "the man page's rule examples parse" test $? -eq 0
 # The wall clock: events stamped now; SIGTERM ends the run cleanly.
 mkfifo live
 exec 3<>live
-alertd -r "$R" -i live >out 2>err 3>&- &
+alertd -r "$R" --input live >out 2>err 3>&- &
 pid=$!
 at_exit "kill $pid 2>/dev/null"
 head -n 1 "$S" >&3
@@ -215,7 +235,7 @@ exec 3>&-
 
 # --reopen: a FIFO whose writer restarts (a new header) is read on.
 mkfifo re
-alertd -r "$R" --clock=input --reopen -v -i re >out 2>err &
+alertd -r "$R" --clock=input --reopen -v --input re >out 2>err &
 pid=$!
 at_exit "kill $pid 2>/dev/null"
 sed -n '1p;6p' "$S" >re

@@ -43,12 +43,12 @@ sweep() {
 	fi
 }
 
-sweep "events as CSV" 1 "$A" -r "$R" --clock=input -i "$S"
-sweep "events as JSON" 1 "$A" -r "$R" --clock=input -F json -i "$S"
-sweep "--once" 3 "$A" -r "$R" --once -i "$S"
+sweep "events as CSV" 1 "$A" -r "$R" --clock=input --input "$S"
+sweep "events as JSON" 1 "$A" -r "$R" --clock=input --format json --input "$S"
+sweep "--once" 3 "$A" -r "$R" --once --input "$S"
 
 # A disk that stays full: the first failure is the last write tried.
-LI_FAULT_STICKY=1 fault_at 1 "$A" -r "$R" --clock=input -i "$S"
+LI_FAULT_STICKY=1 fault_at 1 "$A" -r "$R" --clock=input --input "$S"
 check "full for good: exit 1" test "$FAULT_RC" -eq 1
 check "full for good: one message" test "$(wc -l <"$WORK/.fault.err")" -eq 1
 

@@ -45,7 +45,7 @@ rm -rf snap
 replay --synth --rows 3000 --weak-branch Yelahanka:0.3 |
     reduce -o snap --tick-rows 1000 >ticks &
 cat "$LI_TOP/examples/alertd-samples.csv" |
-    alertd -r "$R" -d snap --ticks ticks -i - \
+    alertd -r "$R" -d snap --ticks ticks --input - \
     --exec 'echo "$ALERT_MESSAGE" >> alerts.log' >out 2>err
 check "FIFO ticks and stdin samples: exit 0" test $? -eq 0
 wait

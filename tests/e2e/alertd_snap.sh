@@ -71,7 +71,7 @@ printf '%s\n' "$TH" >&3
 mkfifo samples
 exec 4<>samples
 alertd -r "$R" -d snap --stock stock.csv --clock=input --ticks ticks \
-    -i samples >out 2>err 3>&- 4>&- &
+    --input samples >out 2>err 3>&- 4>&- &
 pid=$!
 at_exit "kill $pid 2>/dev/null"
 # Tick 1: the newest sale is 3600 s before the tick (lag_s).
