@@ -327,6 +327,11 @@ alertd_once_report(struct alertd *d)
 			if (a->rule != ri || !a->have)
 				continue;
 			seen++;
+			if (a->level == LEVEL_ABSENT) {
+				nag_absent(ng, r->name, r->src == SRC_SAMPLE &&
+				    !r->has_key ? "" : a->key);
+				continue;
+			}
 			nag_threshold(&r->warn, a->thr_w, &w);
 			nag_threshold(&r->crit, a->thr_c, &c);
 			nag_add(ng, r->name, r->src == SRC_SAMPLE &&

@@ -55,12 +55,17 @@ struct alert {
 	size_t rule;
 	char *key;
 	struct alert_state s;
-	int level;		/* latest condition: -1, 0, 1, 2 */
+	int level;		/* latest condition: -1, 0, 1, 2, or
+				   LEVEL_ABSENT */
 	int have;		/* evaluated at least once */
 	double value, thr_w, thr_c;
 	unsigned long gen;	/* snapshot generation of the last update */
 	char info[160];		/* inventory details for messages */
 };
+
+/* The level of a sample rule whose field says the device is not present
+ * (CONTRACT_SAMPLE_ABSENT): no condition at all, left out of --once. */
+#define LEVEL_ABSENT	(-2)
 
 struct alertd {
 	struct alertd_opts opt;

@@ -135,6 +135,23 @@ classify(struct alertd *d, struct input *in, const struct csvio_record *rec)
 		    csvio_find(rec, d->rules[i].field) : -1;
 }
 
+/* 1 when f says "not present" (CONTRACT_SAMPLE_ABSENT, blanks around it
+ * trimmed as around numbers). */
+static int
+is_absent(const struct csvio_field *f)
+{
+	const char *p = f->p;
+	size_t n = f->len, k = strlen(CONTRACT_SAMPLE_ABSENT);
+
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n == k && memcmp(p, CONTRACT_SAMPLE_ABSENT, k) == 0;
+}
+
 static void
 on_sample(struct alertd *d, struct input *in, const struct csvio_record *rec)
 {
@@ -153,10 +170,12 @@ on_sample(struct alertd *d, struct input *in, const struct csvio_record *rec)
 		    (int)(ft->len > 40 ? 40 : ft->len), ft->p);
 		return;
 	}
-	/* Every other field is a number or empty (unknown). */
+	/* Every other field is a number, empty (unknown) or "-" (not
+	 * present). */
 	for (i = 0; i < rec->nf; i++) {
 		const struct csvio_field *f = &rec->f[i];
 		if ((long)i == in->col_time || num_blank(f->p, f->len) ||
+		    is_absent(f) ||
 		    num_parse(f->p, f->len, -1e300, 1e300, &v) == 0)
 			continue;
 		malformed(in, rec->line, "%.40s: not a number '%.*s'",
@@ -175,8 +194,12 @@ on_sample(struct alertd *d, struct input *in, const struct csvio_record *rec)
 		if (r->src != SRC_SAMPLE)
 			continue;
 		a = alert_get(d, i, r->has_key ? r->key : r->field);
-		if (c < 0 || num_blank(rec->f[c].p, rec->f[c].len)) {
-			a->level = -1;
+		if (c < 0 || num_blank(rec->f[c].p, rec->f[c].len) ||
+		    is_absent(&rec->f[c])) {
+			/* Unknown (a present device that could not be read),
+			 * or not present at all. */
+			a->level = c >= 0 && is_absent(&rec->f[c]) ?
+			    LEVEL_ABSENT : -1;
 			a->value = NAN;
 			a->have = 1;
 			continue;

@@ -95,6 +95,34 @@ echo 'LIVEINSIGHT UNKNOWN - 2 unknown: cpu_temp=unknown, gpu_temp=unknown' >want
 check_same "--once unknown: status line" want out
 alertd -r "$R" --once </dev/null >out
 check "--once with no input at all: exit 3" test $? -eq 3
+# An absent device ("-", sysheat on a host with no GPU) is not unknown:
+# its rule is left out with a note; an empty field (a present device that
+# could not be read) stays UNKNOWN.
+H='time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,net_rx_bytes_s,net_tx_bytes_s'
+printf '%s\n' "$H" '2026-11-23T10:00:00Z,45.0,-,3.0,40.0,50.0,,' |
+    alertd -r "$R" --once >out 2>err
+check "--once, no GPU and a cool CPU: OK, exit 0" test $? -eq 0
+echo 'LIVEINSIGHT OK - 1 ok; gpu_temp: not present | cpu_temp=45;70;80' >want
+check_same "--once, no GPU: the note names the rule" want out
+check "--once, no GPU: '-' is not malformed" test ! -s err
+printf '%s\n' "$H" '2026-11-23T10:00:00Z,82.0, - ,3.0,40.0,50.0,,' |
+    alertd -r "$R" --once >out
+check "--once, no GPU and a hot CPU: CRITICAL from the CPU, exit 2" test $? -eq 2
+echo 'LIVEINSIGHT CRITICAL - 1 critical: cpu_temp=82 CRITICAL; gpu_temp: not present | cpu_temp=82;70;80' >want
+check_same "--once, no GPU and a hot CPU: status line" want out
+printf '%s\n' "$H" '2026-11-23T10:00:00Z,45.0,,3.0,40.0,50.0,,' |
+    alertd -r "$R" --once >out
+check "--once, a GPU that could not be read: UNKNOWN, exit 3" test $? -eq 3
+printf '%s\n' "$H" '2026-11-23T10:00:00Z,-,-,3.0,40.0,50.0,,' |
+    alertd -r "$R" --once >out
+check "--once, nothing present: UNKNOWN, exit 3" test $? -eq 3
+echo 'LIVEINSIGHT UNKNOWN - nothing present to check; cpu_temp: not present, gpu_temp: not present' >want
+check_same "--once, nothing present: says so" want out
+printf '%s\n' "$H" '2026-11-23T10:00:00Z,45.0,-,3.0,40.0,50.0,,' \
+    '2026-11-23T10:00:05Z,85.0,-,3.0,40.0,50.0,,' |
+    alertd -r "$R" --clock=input >out 2>err
+check "an absent GPU gives no event" test "$(grep -c gpu_temp out)" -eq 0
+check_grep "the CPU fires beside it" ',firing,cpu_temp,critical,' out
 
 # A malformed rules file names file:line and exits 2 (3 under --once).
 printf '# rules\ncpu sample cpu_temp warn>70\ngpu sample gpu_temp warn>>75\n' >bad.rules
