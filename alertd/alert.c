@@ -100,7 +100,7 @@ default_message(const struct alertd *d, const struct alert *a, int firing,
 	const struct test *t = a->s.sev == 2 && r->crit.kind != TEST_NONE ?
 	    &r->crit : r->warn.kind != TEST_NONE ? &r->warn : &r->crit;
 	double thr = t == &r->crit ? a->thr_c : a->thr_w;
-	char v[OUT_NUM_MAX], x[OUT_NUM_MAX];
+	char v[OUT_NUM_MAX], x[OUT_NUM_MAX], y[OUT_NUM_MAX];
 
 	out_num(a->value, v, sizeof(v));
 	if (r->src == SRC_INVENTORY) {
@@ -115,8 +115,16 @@ default_message(const struct alertd *d, const struct alert *a, int firing,
 	if (t->kind == TEST_RANGE)
 		snprintf(buf, cap, "%s %s %s %s", r->field, v,
 		    t->range.inside ? "inside" : "outside", t->text + 1);
+	else if (t->stat != STAT_NONE && t->factor != 0 && isfinite(thr))
+		/* The statistic and the threshold, each by its name:
+		 * "UnitsSold 16 <= 0.5*median (median 32, threshold 16)". */
+		snprintf(buf, cap, "%s %s %s %s (%s %s, threshold %s)",
+		    r->field, v, op_text(t->op), t->text + (t->op == CMP_GE ||
+		    t->op == CMP_LE ? 2 : 1), stat_name(t->stat),
+		    out_num(thr / t->factor, y, sizeof(y)),
+		    out_num(thr, x, sizeof(x)));
 	else if (t->stat != STAT_NONE)
-		snprintf(buf, cap, "%s %s %s %s (%s)", r->field, v,
+		snprintf(buf, cap, "%s %s %s %s (threshold %s)", r->field, v,
 		    op_text(t->op), t->text + (t->op == CMP_GE ||
 		    t->op == CMP_LE ? 2 : 1), out_num(thr, x, sizeof(x)));
 	else
@@ -299,8 +307,35 @@ nag_threshold(const struct test *t, double thr, struct nag_thr *o)
 		o->hi = t->range.hi;
 		o->inside = t->range.inside;
 	} else if (t->kind == TEST_CMP) {
-		o->kind = NAG_THR_NUM;
-		o->num = thr;
+		/* A range that says which side alerts, per the plugin
+		 * guidelines: "t" (> t, as plain numbers have always been
+		 * read, for t >= 0), "~:t" (> t), "@t:" (>= t), "t:" (< t),
+		 * "@~:t" (<= t). */
+		o->kind = NAG_THR_RANGE;
+		o->lo = -INFINITY;
+		o->hi = INFINITY;
+		switch (t->op) {
+		case CMP_GT:
+			if (thr >= 0) {
+				o->kind = NAG_THR_NUM;
+				o->num = thr;
+			}
+			o->hi = thr;
+			break;
+		case CMP_GE:
+			o->lo = thr;
+			o->inside = 1;
+			break;
+		case CMP_LT:
+			o->lo = thr;
+			break;
+		case CMP_LE:
+			o->hi = thr;
+			o->inside = 1;
+			break;
+		}
+		if (isnan(thr))
+			o->kind = NAG_THR_NONE;
 	}
 }
 

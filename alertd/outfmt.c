@@ -387,7 +387,9 @@ nag_quote(char *dst, size_t cap, const char *src)
 		    (*p >= '0' && *p <= '9') || strchr("_.-/[]:", *p) != NULL))
 			break;
 	if (*p == '\0' && src[0] != '\0') {
-		out_copy(dst, cap, src);
+		/* ASCII only: no character to cut in two (and a label, cut
+		 * to NAG_LABEL_MAX by nag_label, fits anyway). */
+		snprintf(dst, cap, "%s", src);
 		return;
 	}
 	dst[o++] = '\'';

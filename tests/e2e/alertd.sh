@@ -124,6 +124,18 @@ printf '%s\n' "$H" '2026-11-23T10:00:00Z,45.0,-,3.0,40.0,50.0,,' \
 check "an absent GPU gives no event" test "$(grep -c gpu_temp out)" -eq 0
 check_grep "the CPU fires beside it" ',firing,cpu_temp,critical,' out
 
+# Perfdata says which side alerts (Nagios plugin guidelines), for every
+# comparison, and each fires on its own side only.
+printf '%s\n' 'gt sample x warn>5 crit>-1' 'ge sample x warn>=7' \
+    'lt sample x warn<8' 'le sample x warn<=6 crit<=2' >sides.rules
+printf 'time,x\n2026-11-23T10:00:00Z,7\n' | alertd -r sides.rules --once >out
+check "perfdata sides: exit 2 (x=7 > -1 is critical)" test $? -eq 2
+echo 'LIVEINSIGHT CRITICAL - 1 critical, 2 warning, 1 ok: gt=7 CRITICAL, ge=7 WARNING, lt=7 WARNING | gt=7;5;~:-1 ge=7;@7:; lt=7;8:; le=7;@~:6;@~:2' >want
+check_same "perfdata sides: > t, >= @t:, < t:, <= @~:t" want out
+printf 'time,x\n2026-11-23T10:00:00Z,2\n' | alertd -r sides.rules --once >out
+echo 'LIVEINSIGHT CRITICAL - 2 critical, 1 warning, 1 ok: gt=2 CRITICAL, lt=2 WARNING, le=2 CRITICAL | gt=2;5;~:-1 ge=2;@7:; lt=2;8:; le=2;@~:6;@~:2' >want
+check_same "perfdata sides: the low side" want out
+
 # A malformed rules file names file:line and exits 2 (3 under --once).
 printf '# rules\ncpu sample cpu_temp warn>70\ngpu sample gpu_temp warn>>75\n' >bad.rules
 alertd -r bad.rules </dev/null >out 2>err

@@ -16,12 +16,12 @@ alertd -r weak.rules -d snap --once </dev/null >out 2>err
 check "--once: warning, exit 1" test $? -eq 1
 check "--once: exactly one line" test "$(wc -l <out)" -eq 1
 check "--once: one '|', the perfdata's" test "$(tr -cd '|' <out | wc -c)" -eq 1
-printf '%s\n' "LIVEINSIGHT WARNING - 1 warning, 8 ok: weak[a_b]=100 WARNING | weak[a_b]=100;630; weak[x_y]=1000;630; 'weak[it''s]'=1000;630; weak[k_v]=1000;630; 'weak[sp ace]'=1000;630; 'weak[$(printf '\357\277\275\357\277\275')]'=1000;630; weak[t_ab]=1000;630; weak[d_l]=1000;630; weak[n_l]=1000;630;" >want
+printf '%s\n' "LIVEINSIGHT WARNING - 1 warning, 8 ok: weak[a_b]=100 WARNING | weak[a_b]=100;630:; weak[x_y]=1000;630:; 'weak[it''s]'=1000;630:; weak[k_v]=1000;630:; 'weak[sp ace]'=1000;630:; 'weak[$(printf '\357\277\275\357\277\275')]'=1000;630:; weak[t_ab]=1000;630:; weak[d_l]=1000;630:; weak[n_l]=1000;630:;" >want
 check_same "--once: text and labels cleaned, labels quoted" want out
 # The key= of a rule may hold '|' and quotes too.
 echo "total sum branch_sales.csv TotalRevenue crit<99999 key=\"a|b'c\"" >key.rules
 alertd -r key.rules -d snap --once </dev/null >out 2>err
-echo "LIVEINSIGHT CRITICAL - 1 critical: total[a_b'c]=8100 CRITICAL | 'total[a_b''c]'=8100;;99999" >want
+echo "LIVEINSIGHT CRITICAL - 1 critical: total[a_b'c]=8100 CRITICAL | 'total[a_b''c]'=8100;;99999:" >want
 check_same "--once: key= with '|' and a quote" want out
 
 if ! command -v python3 >/dev/null 2>&1; then

@@ -19,7 +19,7 @@ replay --synth --weak-branch Yelahanka:0.3 --hot-product 'Masala Tea 500g:5' |
     alertd -r "$R" -d snap --stock "$STOCK" --clock=input -v >out 2>err
 check "replay | reduce | alertd: exit 0" test $? -eq 0
 check_grep "the weak branch fires underperforming_branch" \
-    '^[^,]+,firing,underperforming_branch,warning,Yelahanka,[0-9.]+,TotalRevenue [0-9.]+ < 0\.7\*mean \([0-9.]+\)$' out
+    '^[^,]+,firing,underperforming_branch,warning,Yelahanka,[0-9.]+,"TotalRevenue [0-9.]+ < 0\.7\*mean \(mean [0-9.]+, threshold [0-9.]+\)"$' out
 check "no other branch underperforms" \
     test "$(grep -c ',underperforming_branch,' out)" -eq 1
 check_grep "the hot product fires reorder" \
