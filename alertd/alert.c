@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alertd.h"
 #include "outfmt.h"
@@ -68,19 +69,41 @@ alertd_now(const struct alertd *d)
 
 /*=== formatting ================================================================*/
 
+/* t (seconds since the epoch) as RFC 3339 in the local time of TZ, with
+ * its UTC offset ("2026-12-03T18:10:05+05:30"; "Z" when the offset is
+ * 0).  lib/timefield has no local-time formatter yet: a small one here. */
+static void
+fmt_local(double t, char *buf, size_t cap)
+{
+	time_t s = (time_t)floor(t);
+	struct tm tm;
+	long off;
+	char z[8];
+
+	if (localtime_r(&s, &tm) == NULL) {
+		struct li_tm u;
+		char b[TM_BUFSZ];
+
+		tm_from_epoch((int64_t)floor(t), &u);
+		tm_fmt_rfc3339(&u, b);
+		snprintf(buf, cap, "%s", b);
+		return;
+	}
+	off = tm.tm_gmtoff;
+	if (off == 0)
+		snprintf(z, sizeof(z), "Z");
+	else
+		snprintf(z, sizeof(z), "%c%02ld:%02ld", off < 0 ? '-' : '+',
+		    labs(off) / 3600 % 100, labs(off) / 60 % 60);
+	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d%s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, z);
+}
+
 void
 alertd_fmt_time(const struct alertd *d, double t, char *buf, size_t cap)
 {
-	struct li_tm tm;
-	char b[TM_BUFSZ];
-
-	if (!d->opt.input_clock) {
-		tm_now_rfc3339(b);
-	} else {
-		tm_from_epoch((int64_t)floor(t), &tm);
-		tm_fmt_rfc3339(&tm, b);
-	}
-	snprintf(buf, cap, "%s", b);
+	fmt_local(d->opt.input_clock ? t : now_wall(), buf, cap);
 }
 
 static const char *

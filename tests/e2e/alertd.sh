@@ -2,6 +2,8 @@
 # alertd on sysheat samples: events on changes, for=/keep_firing_for=/
 # repeat= on event time, --once for cron, bad rules, bad input, bad usage.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv
 
@@ -135,6 +137,33 @@ check_same "perfdata sides: > t, >= @t:, < t:, <= @~:t" want out
 printf 'time,x\n2026-11-23T10:00:00Z,2\n' | alertd -r sides.rules --once >out
 echo 'LIVEINSIGHT CRITICAL - 2 critical, 1 warning, 1 ok: gt=2 CRITICAL, lt=2 WARNING, le=2 CRITICAL | gt=2;5;~:-1 ge=2;@7:; lt=2;8:; le=2;@~:6;@~:2' >want
 check_same "perfdata sides: the low side" want out
+
+# Event times are in the local time of TZ, with the UTC offset; an input
+# time with an offset is read as the instant it names.
+printf '%s\n' 'time,cpu_temp' '2026-11-23T18:40:00Z,85' \
+    '2026-11-24T00:15:00+05:30,60' >tz.csv
+TZ=Asia/Kolkata alertd -r "$R" --clock=input --input tz.csv >out
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-24T00:10:00+05:30,firing,cpu_temp,critical,cpu_temp,85,cpu_temp 85 > 80
+2026-11-24T00:15:00+05:30,resolved,cpu_temp,critical,cpu_temp,60,cpu_temp 60 ok
+E
+check_same "TZ=Asia/Kolkata: local times across midnight, +05:30" want out
+TZ=America/New_York alertd -r "$R" --clock=input --format json --input tz.csv >out
+check_grep "TZ=America/New_York: -05:00 (JSON too)" \
+    '^\{"time":"2026-11-23T13:40:00-05:00","status":"firing"' out
+check_grep "TZ=America/New_York: the offset time read as its instant" \
+    '^\{"time":"2026-11-23T13:45:00-05:00","status":"resolved"' out
+mkfifo tzlive
+TZ=Asia/Kolkata alertd -r "$R" --input tzlive >out 2>err 3>&- &
+pid=$!
+exec 3>tzlive
+printf 'time,cpu_temp\n2026-11-23T18:40:00Z,90\n' >&3
+wait_for 5 grep -q ',firing,' out
+check_grep "TZ=Asia/Kolkata: a wall-clock event time ends in +05:30" \
+    '^[0-9-]+T[0-9:]+\+05:30,firing,cpu_temp,' out
+exec 3>&-
+wait $pid
 
 # A malformed rules file names file:line and exits 2 (3 under --once).
 printf '# rules\ncpu sample cpu_temp warn>70\ngpu sample gpu_temp warn>>75\n' >bad.rules

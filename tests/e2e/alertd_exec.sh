@@ -4,6 +4,8 @@
 # failing hooks are warned about; a full queue drops loudly; reading never
 # waits for a hook.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv
 

@@ -6,6 +6,8 @@
 # standard output and the error, and what it wrote before the fault must
 # be the start of what a run without a fault writes: nothing made up.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 . "$LI_TOP/tests/fault/lib.sh"
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv

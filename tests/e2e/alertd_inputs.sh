@@ -5,6 +5,8 @@
 # files are read with a size cap.  A FIFO or a link to /dev/zero where a
 # file belongs is refused at once, with a message, never read.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 
 # A FIFO and a link to /dev/zero named like snapshot files: a cron check

@@ -4,6 +4,8 @@
 # file: hexadecimal, inf and nan are not numbers, and blanks around a
 # number are trimmed on both sides alike.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 H=time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,net_rx_bytes_s,net_tx_bytes_s
 

@@ -3,6 +3,8 @@
 # the keys hold: one Nagios status line by the plugin guidelines under
 # --once, valid UTF-8 JSON with --format json and on the hooks' stdin.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 
 mkdir snap
 # Keys with a '|', a newline, a quote, an '=', a blank, Latin-1 bytes (a

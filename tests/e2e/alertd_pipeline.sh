@@ -2,6 +2,8 @@
 # The man page's pipelines with the real replay and reduce: a synthetic
 # store with a weak branch and a product that sells out.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 STOCK=$LI_TOP/examples/stock.csv
 

@@ -6,6 +6,8 @@
 # alertd is in that state, in files of its own (the shell may not have
 # truncated a reused one yet), then sends SIGTERM.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv
 

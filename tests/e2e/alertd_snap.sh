@@ -4,6 +4,8 @@
 # --once on a snapshot directory.  Hand-written snapshots, so the expected
 # numbers are checked by hand.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 
 mkdir snap
