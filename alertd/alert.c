@@ -218,6 +218,30 @@ alertd_check_stdout(struct alertd *d)
 	}
 }
 
+/* The message of a in its current state (firing or not). */
+static void
+message_of(const struct alertd *d, const struct alert *a, int firing,
+    char *buf, size_t cap)
+{
+	const struct rule *r = &d->rules[a->rule];
+	char msg[2 * HOOK_FIELD_MAX];
+
+	if (r->message[0] != '\0')
+		expand_message(d, a, firing ? "firing" : "resolved", msg,
+		    sizeof(msg));
+	else
+		default_message(d, a, firing, msg, sizeof(msg));
+	/* Cut at a character boundary: valid UTF-8 stays valid. */
+	out_copy(buf, cap, msg);
+}
+
+void
+alertd_message(const struct alertd *d, const struct alert *a, char *buf,
+    size_t cap)
+{
+	message_of(d, a, 1, buf, cap);
+}
+
 /* The event e of a at time now, as the hooks and the writers take it. */
 static void
 event_fill(const struct alertd *d, const struct alert *a, enum alert_ev e,
@@ -225,7 +249,6 @@ event_fill(const struct alertd *d, const struct alert *a, enum alert_ev e,
 {
 	const struct rule *r = &d->rules[a->rule];
 	int firing = e == AEV_FIRING;
-	char msg[2 * HOOK_FIELD_MAX];
 
 	memset(ev, 0, sizeof(*ev));
 	alertd_fmt_time(d, now, ev->time, sizeof(ev->time));
@@ -236,12 +259,7 @@ event_fill(const struct alertd *d, const struct alert *a, enum alert_ev e,
 	    a->s.sev == 2 ? "critical" : "warning");
 	out_copy(ev->key, sizeof(ev->key), a->key);
 	out_num(a->value, ev->value, sizeof(ev->value));
-	if (r->message[0] != '\0')
-		expand_message(d, a, ev->status, msg, sizeof(msg));
-	else
-		default_message(d, a, firing, msg, sizeof(msg));
-	/* Cut at a character boundary: valid UTF-8 stays valid. */
-	out_copy(ev->message, sizeof(ev->message), msg);
+	message_of(d, a, firing, ev->message, sizeof(ev->message));
 }
 
 static void
@@ -252,6 +270,13 @@ emit(struct alertd *d, struct alert *a, enum alert_ev e, double now)
 
 	event_fill(d, a, e, now, &ev);
 	d->events++;
+	/* The active set changed (or a re-announcement: the value and
+	 * message in --state are those of the last event). */
+	if (e == AEV_FIRING && a->since[0] == '\0')
+		snprintf(a->since, sizeof(a->since), "%s", ev.time);
+	else if (e == AEV_RESOLVED)
+		a->since[0] = '\0';
+	d->state_dirty = 1;
 	if (d->opt.once || d->out_stalled)
 		return;
 	/* A reader that stops reading must not make alertd deaf to SIGTERM:
@@ -298,9 +323,16 @@ alertd_step_all(struct alertd *d)
 		struct alert_timing t = { r->for_s, r->keep_s, r->repeat_s };
 		enum alert_ev e;
 
+		if (a->restored) {
+			/* Firing since before the restart: held (and
+			 * repeated) from now, on this run's clock. */
+			a->s.since = a->s.last_true = a->s.last_sent = now;
+			a->restored = 0;
+		}
 		if ((e = alert_step(&a->s, &t, a->level, now)) != AEV_NONE)
 			emit(d, a, e, now);
 	}
+	statefile_save(d);
 }
 
 /*=== --once ====================================================================*/

@@ -22,7 +22,7 @@
 enum {
 	OPT_CLOCK = 256, OPT_EXEC, OPT_EXEC_JOBS, OPT_EXEC_QUEUE,
 	OPT_EXEC_TIMEOUT, OPT_FORMAT, OPT_INPUT, OPT_ONCE, OPT_REOPEN,
-	OPT_STOCK, OPT_TICKS, OPT_VERSION,
+	OPT_STATE, OPT_STOCK, OPT_TICKS, OPT_VERSION,
 };
 
 static const char shortopts[] = ":d:hqr:v";
@@ -41,6 +41,7 @@ static const struct option longopts[] = {
 	{ "reopen", no_argument, NULL, OPT_REOPEN },
 	{ "rules", required_argument, NULL, 'r' },
 	{ "snapshots", required_argument, NULL, 'd' },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ "stock", required_argument, NULL, OPT_STOCK },
 	{ "ticks", required_argument, NULL, OPT_TICKS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -62,7 +63,7 @@ static const char help_text[] =
     "              [--ticks fifo] [--stock file] [--clock wall|input]\n"
     "              [--exec command] [--exec-timeout duration] "
     "[--exec-jobs n]\n"
-    "              [--exec-queue n] [--reopen] [--once]\n"
+    "              [--exec-queue n] [--state file] [--reopen] [--once]\n"
     "Apply threshold rules to sysheat samples and reduce snapshots;\n"
     "print one event line each time an alert fires or resolves.\n\n"
     "  -r, --rules FILE      rules file (see alertd(1))\n"
@@ -81,6 +82,8 @@ static const char help_text[] =
     "      --exec-timeout D  kill a hook after D (default 10s)\n"
     "      --exec-jobs N     hooks running at once (default 4)\n"
     "      --exec-queue N    hooks waiting at most (default 64)\n"
+    "      --state FILE      keep the active alerts in FILE, restored at "
+    "start\n"
     "      --once            evaluate once, print a Nagios status line, "
     "exit 0/1/2/3\n"
     "      --reopen          open a FIFO input again when its writer "
@@ -215,6 +218,9 @@ parse_args(int argc, char *argv[], struct alertd_opts *o)
 		case OPT_REOPEN:
 			o->reopen = 1;
 			break;
+		case OPT_STATE:
+			o->state_path = optarg;
+			break;
 		case OPT_STOCK:
 			o->stock = optarg;
 			break;
@@ -234,6 +240,9 @@ parse_args(int argc, char *argv[], struct alertd_opts *o)
 		return cli_usage_error("no rules: give -r FILE"), CLI_BAD;
 	if (o->once && o->reopen)
 		return cli_usage_error("--once and --reopen do not go "
+		    "together"), CLI_BAD;
+	if (o->once && o->state_path != NULL)
+		return cli_usage_error("--once and --state do not go "
 		    "together"), CLI_BAD;
 	if (o->once && o->exec != NULL)
 		return cli_usage_error("--once and --exec do not go "
@@ -430,6 +439,13 @@ main(int argc, char *argv[])
 	if (sigaction(SIGCHLD, &sa, NULL) == -1 || sig_install() == -1)
 		err(alertd_ex_fail(&d), "sigaction");
 	setup(&d);
+	if (d.opt.state_path != NULL) {
+		char e[1024];
+
+		if (statefile_load(&d, e, sizeof(e)) == -1)
+			errx(alertd_ex_fail(&d), "%s", e);
+		d.state_dirty = 1;	/* written at the first step */
+	}
 	open_inputs(&d);
 	rc = run(&d);
 	if (alertd_info_on())
@@ -450,6 +466,8 @@ main(int argc, char *argv[])
 		warn("stdout");
 		return alertd_ex_fail(&d);
 	}
+	if (d.state_failed)
+		return alertd_ex_fail(&d);
 	/* Under --once an unreadable input makes an OK unknown. */
 	if (d.input_failed)
 		return d.opt.once ? (rc == 0 ? 3 : rc) : alertd_ex_fail(&d);

@@ -6,6 +6,7 @@
  *
  *	alertd.c	options, set-up and tear-down (main)
  *	alert.c		alerts: levels, state machines, events, --once
+ *	statefile.c	--state: the active alerts kept in a file
  *	snap.c		snapshot directories: tables, rules over them
  *	input.c		sample and tick streams, the poll loop */
 #include <signal.h>
@@ -30,6 +31,7 @@
 
 struct alertd_opts {
 	const char *rules_path, *dir, *stock, *exec;
+	const char *state_path;	/* --state */
 	const char *in_paths[INPUTS_MAX];	/* --input, in order */
 	size_t nin;
 	const char *ticks;	/* --ticks */
@@ -61,6 +63,8 @@ struct alert {
 	double value, thr_w, thr_c;
 	unsigned long gen;	/* snapshot generation of the last update */
 	char info[160];		/* inventory details for messages */
+	char since[CONTRACT_TIME_MAX];	/* when it started firing */
+	int restored;		/* firing as --state said at start */
 };
 
 /* The level of a sample rule whose field says the device is not present
@@ -90,6 +94,8 @@ struct alertd {
 	int snap_startup;	/* the read at start: reduce may not have
 				 * written the snapshot yet */
 	int out_stalled;	/* stopped by a signal while writing */
+	int state_dirty;	/* the active set changed: write --state */
+	int state_failed;	/* --state could not be written: exit 1 */
 };
 
 /* Exit statuses: --once speaks the Nagios plugin convention. */
@@ -119,10 +125,24 @@ void alertd_step_all(struct alertd *d);
  * --clock=input) as RFC 3339 in local time with its UTC offset. */
 void alertd_fmt_time(const struct alertd *d, double t, char *buf,
     size_t cap);
+/* The message of a firing alert a, as its event has it. */
+void alertd_message(const struct alertd *d, const struct alert *a,
+    char *buf, size_t cap);
 /* Flush stdout; a failure ends the run. */
 void alertd_check_stdout(struct alertd *d);
 /* The Nagios status line of --once on stdout; returns its status. */
 int alertd_once_report(struct alertd *d);
+
+/* ---- statefile.c --------------------------------------------------------- */
+
+/* Read the active alerts of --state (a missing file is an empty set) and
+ * mark those whose rule is still in the rules file as firing, so that
+ * nothing still firing is announced again.  Returns 0, or -1 with err set
+ * (a file that cannot be read, or is not active alerts). */
+int statefile_load(struct alertd *d, char *err, size_t errlen);
+/* Replace --state with the active set (most severe first) if it changed.
+ * Returns 0, or -1 (warned; the run ends with exit status 1). */
+int statefile_save(struct alertd *d);
 
 /* ---- snap.c ------------------------------------------------------------- */
 
