@@ -161,6 +161,10 @@ int input_add(struct alertd *d, const char *path, int ticks_only,
     int *status, char *err, size_t errlen);
 /* Read every input until they end (or a signal), running the hooks. */
 void input_run(struct alertd *d);
+/* Parse the n bytes at p as a time: RFC 3339 (or any form tm_parse
+ * takes) with an optional UTC offset ("+05:30"; none: UTC), or seconds
+ * since the epoch, blanks around it trimmed.  Returns 0 or -1. */
+int alertd_parse_time(const char *p, size_t n, double *t);
 /* Close and free every input. */
 void input_free_all(struct alertd *d);
 

@@ -39,11 +39,8 @@ malformed(struct input *in, uint64_t line, const char *fmt, ...)
 		    in->name);
 }
 
-/* Parse a time field: RFC 3339 (or any form tm_parse takes), with an
- * optional UTC offset ("+05:30"), or seconds since the epoch.  Returns 0
- * or -1. */
-static int
-parse_time(const char *p, size_t n, double *t)
+int
+alertd_parse_time(const char *p, size_t n, double *t)
 {
 	struct li_tm tm;
 	double off = 0;
@@ -165,7 +162,7 @@ on_sample(struct alertd *d, struct input *in, const struct csvio_record *rec)
 		return;
 	}
 	ft = &rec->f[in->col_time];
-	if (parse_time(ft->p, ft->len, &t) == -1) {
+	if (alertd_parse_time(ft->p, ft->len, &t) == -1) {
 		malformed(in, rec->line, "bad time '%.*s'",
 		    (int)(ft->len > 40 ? 40 : ft->len), ft->p);
 		return;
@@ -238,7 +235,7 @@ on_tick(struct alertd *d, struct input *in, const struct csvio_record *rec)
 		    rec->f[lc].p);
 		return;
 	}
-	if (parse_time(tk.time, strlen(tk.time), &t) == -1) {
+	if (alertd_parse_time(tk.time, strlen(tk.time), &t) == -1) {
 		malformed(in, rec->line, "bad time '%.40s'", tk.time);
 		return;
 	}

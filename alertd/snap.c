@@ -163,6 +163,33 @@ observe_usage(struct alertd *d, struct table *t, long cb, long cp, long cs,
 	inv_usage_end(d->inv, now, minwin);
 }
 
+/* Units a day of it over the span of sales the snapshot covers, from
+ * kpis.csv's FirstSale and LastSale (the oldest and newest row times):
+ * sold / (LastSale - FirstSale) in days.  For a snapshot with no tick
+ * history (--once from cron, the first ticks), and whatever order the
+ * rows came in.  Returns 0, or -1 when kpis.csv has no such span. */
+static int
+sales_span_velocity(const struct alertd *d, const struct inv_item *it,
+    double *per_day)
+{
+	const struct table *k = table_find(d, "kpis.csv");
+	const char *c0, *c1;
+	double t0, t1;
+	long i0, i1;
+
+	if (k == NULL || !k->ok || k->nrows != 1 ||
+	    (i0 = table_col(k, "FirstSale")) < 0 ||
+	    (i1 = table_col(k, "LastSale")) < 0)
+		return -1;
+	c0 = table_cell(k, 0, (size_t)i0);
+	c1 = table_cell(k, 0, (size_t)i1);
+	if (alertd_parse_time(c0, strlen(c0), &t0) == -1 ||
+	    alertd_parse_time(c1, strlen(c1), &t1) == -1 || t1 <= t0)
+		return -1;
+	*per_day = it->sold / ((t1 - t0) / 86400);
+	return 0;
+}
+
 /* The inventory rule ri over item it: days of stock left. */
 static void
 eval_item(struct alertd *d, size_t ri, const struct inv_item *it)
@@ -184,7 +211,8 @@ eval_item(struct alertd *d, size_t ri, const struct inv_item *it)
 		snprintf(a->info, sizeof(a->info), "sold out: %s sold of %s",
 		    out_num(it->sold, p, sizeof(p)),
 		    out_num(it->stock, q, sizeof(q)));
-	} else if (inv_velocity(it, r->window_s, r->span_s, &vel) == -1) {
+	} else if (inv_velocity(it, r->window_s, r->span_s, &vel) == -1 &&
+	    sales_span_velocity(d, it, &vel) == -1) {
 		a->level = -1;
 		a->have = 1;
 		return;
