@@ -49,9 +49,36 @@ alert_get(struct alertd *d, size_t rule, const char *key)
 	return &d->alerts[id];
 }
 
-void
-alert_set_level(struct alert *a, int level, double v, double tw, double tc)
+/* 1 when v is clear of threshold thr of comparison op by the fraction h
+ * of it (on the side that does not alert). */
+static int
+clear_of(enum cmp_op op, double v, double thr, double h)
 {
+	double band = h * fabs(thr);
+
+	if (op == CMP_GT || op == CMP_GE)
+		return v < thr - band;
+	return v > thr + band;
+}
+
+void
+alert_set_level(const struct alertd *d, struct alert *a, int level,
+    double v, double tw, double tc)
+{
+	const struct rule *r = &d->rules[a->rule];
+
+	if (r->hyst > 0 && a->s.st == AST_FIRING && level >= 0 &&
+	    level < a->s.sev) {
+		const struct test *t = a->s.sev == 2 ? &r->crit : &r->warn;
+		double thr = a->s.sev == 2 ? tc : tw;
+
+		if (t->kind == TEST_CMP && isfinite(thr) &&
+		    !clear_of(t->op, v, thr, r->hyst)) {
+			/* Still within the band: the level held, with the
+			 * new value and the thresholds of now. */
+			level = a->s.sev;
+		}
+	}
 	a->level = level;
 	a->have = 1;
 	a->value = v;

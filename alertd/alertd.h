@@ -114,9 +114,11 @@ int alertd_info_on(void);
 
 /* The alert of rule for key, made when new. */
 struct alert *alert_get(struct alertd *d, size_t rule, const char *key);
-/* The latest condition of a, with its value and thresholds. */
-void alert_set_level(struct alert *a, int level, double v, double tw,
-    double tc);
+/* The latest condition of a, with its value and thresholds; a firing
+ * alert of a rule with hysteresis= keeps its level until v is clear of
+ * the threshold it crossed by that band. */
+void alert_set_level(const struct alertd *d, struct alert *a, int level,
+    double v, double tw, double tc);
 /* The current time on alertd's clock (wall, or the input's). */
 double alertd_now(const struct alertd *d);
 /* Run every alert's state machine at the current time; print events. */

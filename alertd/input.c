@@ -206,7 +206,7 @@ on_sample(struct alertd *d, struct input *in, const struct csvio_record *rec)
 		    &v) == -1)
 			continue;
 		lv = rule_level(r, v, NULL, 0, &tw, &tc);
-		alert_set_level(a, lv, v, tw, tc);
+		alert_set_level(d, a, lv, v, tw, tc);
 	}
 }
 

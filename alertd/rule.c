@@ -449,6 +449,27 @@ rule_parse_line(const char *line, struct rule *r, char *err, size_t errlen)
 			else
 				return fail(err, errlen, "of= wants all or "
 				    "others, not '%.64s'", eq);
+		} else if (strcmp(t, "hysteresis") == 0) {
+			/* A fraction of the threshold, or a percentage. */
+			size_t l = strlen(eq);
+			int pct = l > 0 && eq[l - 1] == '%';
+
+			if (num_parse(eq, l - (size_t)pct, 0, pct ? 100 : 1,
+			    &r->hyst) == -1 || (pct ? r->hyst >= 100 :
+			    r->hyst >= 1))
+				return fail(err, errlen, "hysteresis= wants a "
+				    "fraction from 0 to below 1 or a percentage "
+				    "below 100%%, not '%.64s'", eq);
+			if (pct)
+				r->hyst /= 100;
+		} else if (strcmp(t, "min_stat") == 0) {
+			if (r->src != SRC_ROW)
+				return fail(err, errlen, "min_stat= applies to "
+				    "row rules only");
+			if (num_parse(eq, strlen(eq), 0, 1e300,
+			    &r->min_stat) == -1)
+				return fail(err, errlen, "min_stat= wants a "
+				    "number, not '%.64s'", eq);
 		} else if (strcmp(t, "key") == 0) {
 			if (strlen(eq) >= sizeof(r->key))
 				return fail(err, errlen, "key= too long "
@@ -600,6 +621,14 @@ test_eval(const struct test *t, double v, const double *st, size_t n,
 	return 0;
 }
 
+/* 1 when the statistic test t compares with is below r's min_stat=. */
+static int
+below_min(const struct rule *r, const struct test *t, double thr)
+{
+	return t->kind == TEST_CMP && t->stat != STAT_NONE && t->factor != 0 &&
+	    isfinite(thr) && thr / t->factor < r->min_stat;
+}
+
 int
 rule_level(const struct rule *r, double v, const double *st, size_t n,
     double *thr_warn, double *thr_crit)
@@ -608,6 +637,10 @@ rule_level(const struct rule *r, double v, const double *st, size_t n,
 
 	c = test_eval(&r->crit, v, st, n, r->others, thr_crit);
 	w = test_eval(&r->warn, v, st, n, r->others, thr_warn);
+	/* min_stat=: too little data to judge yet (unknown). */
+	if (r->min_stat > 0 && (below_min(r, &r->crit, *thr_crit) ||
+	    below_min(r, &r->warn, *thr_warn)))
+		return -1;
 	if (c == 1)
 		return 2;
 	if (w == 1)

@@ -86,7 +86,7 @@ row_alert(void *arg, const char *key, int level, double v, double tw,
 		a->level = -1;
 		a->have = 1;
 	} else {
-		alert_set_level(a, level, v, tw, tc);
+		alert_set_level(c->d, a, level, v, tw, tc);
 	}
 	a->gen = c->d->snap_gen;
 }
@@ -223,7 +223,7 @@ eval_item(struct alertd *d, size_t ri, const struct inv_item *it)
 		    out_num(vel, q, sizeof(q)));
 	}
 	lv = rule_level(r, days, NULL, 0, &tw, &tc);
-	alert_set_level(a, lv, days, tw, tc);
+	alert_set_level(d, a, lv, days, tw, tc);
 }
 
 /* Feed product_inventory_usage.csv to the inventory, then evaluate the

@@ -165,6 +165,21 @@ check_grep "TZ=Asia/Kolkata: a wall-clock event time ends in +05:30" \
 exec 3>&-
 wait $pid
 
+# hysteresis=: a firing alert holds its level until the value is clear of
+# the threshold by the band (70 - 10% = 63).
+printf 'hot sample t warn>70 hysteresis=10%%\n' >hyst.rules
+printf '%s\n' time,t 2026-11-23T10:00:00Z,75 2026-11-23T10:00:01Z,72 \
+    2026-11-23T10:00:02Z,65 2026-11-23T10:00:03Z,71 2026-11-23T10:00:04Z,62 \
+    2026-11-23T10:00:05Z,69 2026-11-23T10:00:06Z,71 |
+    alertd -r hyst.rules --clock=input >out
+cat >want <<'E'
+time,status,alert,severity,key,value,message
+2026-11-23T10:00:00Z,firing,hot,warning,t,75,t 75 > 70
+2026-11-23T10:00:04Z,resolved,hot,warning,t,62,t 62 ok
+2026-11-23T10:00:06Z,firing,hot,warning,t,71,t 71 > 70
+E
+check_same "hysteresis=10%: held within the band, resolved past it" want out
+
 # A malformed rules file names file:line and exits 2 (3 under --once).
 printf '# rules\ncpu sample cpu_temp warn>70\ngpu sample gpu_temp warn>>75\n' >bad.rules
 alertd -r bad.rules </dev/null >out 2>err
