@@ -88,7 +88,7 @@ static const char help_text[] =
     "exit 0/1/2/3\n"
     "      --reopen          open a FIFO input again when its writer "
     "goes away\n"
-    "  -q, --quiet           one level less on stderr (-qq: errors only)\n"
+    "  -q, --quiet           one level less on stderr: errors only\n"
     "  -v, --verbose         one level more on stderr: counts at exit\n"
     "  -h, --help            this help\n"
     "      --version         the version\n";
