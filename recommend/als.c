@@ -37,7 +37,7 @@
  * the benchmark.) */
 #define VEC_CLONES	REC_CLONES("arch=x86-64-v4")
 
-#define PK(j)	((size_t)(j) * ((j) + 1) / 2)
+#define PK(j)	((size_t)(j) * ((size_t)(j) + 1) / 2)
 
 int
 als_cholesky_solve(double *A, double *b, int k)
@@ -145,12 +145,13 @@ als_cholesky_solvew(double *restrict A, double *restrict b, int k, int *bad)
 int
 als_nnls(const double *A, const double *b, double *x, int k, double *work)
 {
-	double *F = work, *g = work + (size_t)k * k;
+	double *F = work, *g = work + (size_t)k * (size_t)k;
 	int i, j, sweep;
 
 	for (i = 0; i < k; i++) {
 		for (j = 0; j <= i; j++)
-			F[(size_t)i * k + j] = F[(size_t)j * k + i] =
+			F[(size_t)i * (size_t)k + (size_t)j] =
+			    F[(size_t)j * (size_t)k + (size_t)i] =
 			    A[PK(i) + (size_t)j];
 		if (!(x[i] > 0))
 			x[i] = 0;	/* also NaN */
@@ -159,12 +160,12 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 		/* The gradient A x - b at the start. */
 		g[i] = -b[i];
 		for (j = 0; j < k; j++)
-			g[i] += F[(size_t)i * k + j] * x[j];
+			g[i] += F[(size_t)i * (size_t)k + (size_t)j] * x[j];
 	}
 	for (sweep = 1; sweep <= 2000; sweep++) {
 		double change = 0, size = 0;
 		for (j = 0; j < k; j++) {
-			const double *col = F + (size_t)j * k;
+			const double *col = F + (size_t)j * (size_t)k;
 			double nx, d;
 			if (!(col[j] > 0))
 				continue;
@@ -310,7 +311,7 @@ solve_rows(struct pool *pl, const struct side *s, int t, uint32_t start,
 			double *x = s->dst + (size_t)(row + (uint32_t)w) * kp;
 			if (skip[w] || bad[w]) {
 				memset(x, 0, kp * sizeof(*x));
-				pl->failed[t] += bad[w];
+				pl->failed[t] += (uint64_t)bad[w];
 				continue;
 			}
 			for (j = 0; j < k; j++)
@@ -339,7 +340,7 @@ worker_run(void *arg)
 	A = malloc(PK(k) * sizeof(*A));
 	b = malloc((size_t)ALS_KPAD(k) * sizeof(*b));
 	G = malloc(als_padsize(k) * sizeof(*G));
-	work = malloc((size_t)k * (k + 1) * sizeof(*work));
+	work = malloc((size_t)k * ((size_t)k + 1) * sizeof(*work));
 	A4 = malloc(PK(k) * SOLVE_W * sizeof(*A4));
 	b4 = malloc((size_t)k * SOLVE_W * sizeof(*b4));
 	wk->rc = P && A && b && G && work && A4 && b4 ? 0 : -1;
@@ -388,7 +389,8 @@ als_init(const struct als_params *p, uint32_t nusers, uint32_t nitems,
 
 	rng_seed(&rng, p->seed);
 	for (r = 0; r < n; r++) {
-		double *x = r < nusers ? U + r * k : V + (r - nusers) * k;
+		double *x = r < nusers ? U + r * (size_t)k :
+		    V + (r - nusers) * (size_t)k;
 		double s = 0;
 		for (j = 0; j < k; j++) {
 			x[j] = rng_normal(&rng);
