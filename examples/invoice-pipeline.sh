@@ -52,8 +52,8 @@ done
 kafka=$(head -n 1 "$dir/kafka.addr")
 
 # The bridge.
-mqtt2kafka -b "$kafka" -u "tcp://127.0.0.1:$port" --topic invoices \
-    -t invoices -d "$dir/state" --archive "$dir/invoices.bson" \
+mqtt2kafka -b "$kafka" -u "tcp://127.0.0.1:$port" --mqtt-topic invoices \
+    -t invoices --state-dir "$dir/state" --archive "$dir/invoices.bson" \
     --dlq-topic dead-letters --dlq-file "$dir/dead-letters.jsonl" \
     2>"$dir/mqtt2kafka.err" &
 bridge=$!
