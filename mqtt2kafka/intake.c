@@ -81,7 +81,8 @@ journal_msg(struct m2k *m, const char *topic, size_t tlen,
 		memcpy(e->payload, payload, keep);
 	e->payload[keep] = '\0';
 	e->len = keep;
-	e->recv_ns = (int64_t)(now_wall() * 1e9);
+	e->recv_ns = m->test_now_ns >= 0 ? m->test_now_ns :
+	    (int64_t)(now_wall() * 1e9);
 	/* Every message gets its number before it is journaled, so that a
 	 * replay prices and numbers it the same; a dead letter leaves a
 	 * gap.  One kept truncated carries its length instead. */

@@ -93,6 +93,7 @@ struct m2k {
 	int in_main;		/* producing from the main thread (replay) */
 	atomic_int stopping, lost, fatal, kfatal, reserve_failed;
 	char tls_err[256];	/* OpenSSL's last reason, from paho */
+	int64_t test_now_ns;	/* MQTT2KAFKA_TEST_NOW (tests), or -1 */
 
 	/* What the main thread is blocked in, and since when (µs), for
 	 * the watchdog. */
