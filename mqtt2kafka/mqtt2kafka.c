@@ -528,8 +528,9 @@ bridge(struct m2k *m)
 int
 main(int argc, char **argv)
 {
-	static struct m2k m;	/* the watchdog may outlive main's frame */
-	struct m2k_opts o;
+	/* Static: the watchdog thread may outlive main's frame. */
+	static struct m2k m;
+	static struct m2k_opts o;
 	int rc;
 
 	m2k_opts_init(&o);
