@@ -513,6 +513,12 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				lx = x;
 				ly++;
 			}
+			/* On the last line, an entry without room for its
+			 * mark, a space and one column of its name is left
+			 * out: the mark and the space are not cut by
+			 * cv_text's width. */
+			if (lx + 3 > x + w)
+				break;
 			lx += cv_glyph(cv, lx, ly, mk, chart_pal((int)i));
 			lx += cv_put(cv, lx, ly, ' ', 0);
 			lx += cv_text(cv, lx, ly, x + w - lx, ss.s[i].name,
