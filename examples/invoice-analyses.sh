@@ -45,10 +45,10 @@ awk -F, 'NR > 1 { n[substr($1, 1, 4)] += $2 }
       sort -t, -k7,7 -k1,1n
 } >"$out/invoices_on_date.csv"
 
-render table --grouping=none -t "Top 10 customers by visits" -w 80 "$out/top_customers.csv"
-render table --grouping=none -t "The 5 busiest days" -w 80 "$out/busiest_days.csv"
-render table --grouping=none -t "Invoices per year" -w 80 "$out/per_year.csv"
-render table --grouping=none -t "Invoices per month" -w 80 --columns=Month,Invoices "$out/per_month.csv"
-render table --grouping=none -t "Invoices on $date" -w 100 \
+render table --grouping=none --title "Top 10 customers by visits" -w 80 "$out/top_customers.csv"
+render table --grouping=none --title "The 5 busiest days" -w 80 "$out/busiest_days.csv"
+render table --grouping=none --title "Invoices per year" -w 80 "$out/per_year.csv"
+render table --grouping=none --title "Invoices per month" -w 80 --columns=Month,Invoices "$out/per_month.csv"
+render table --grouping=none --title "Invoices on $date" -w 100 \
     --columns=InvoiceNo,FirstName,LastName,PhoneNumber,Time,Items,Total \
     "$out/invoices_on_date.csv"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "canvas.h"
+#include "cli.h"
 #include "data.h"
 #include "fmt.h"
 #include "layout.h"
@@ -824,8 +825,7 @@ done:
 	term_restore();
 	if (kfd >= 0 && kfd != STDIN_FILENO)
 		close(kfd);
-	if (o->verbose)
-		fprintf(stderr, "render: %ld frames\n", drawn);
+	cli_log(CLI_INFO, "%ld frames", drawn);
 out:
 	if (tfd >= 0 && tfd != STDIN_FILENO)
 		close(tfd);

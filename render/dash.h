@@ -14,7 +14,6 @@ struct dash_opts {
 	int alt_screen;
 	int width, height;	/* 0: the terminal's */
 	int color;
-	int verbose;
 	struct chart_env env;
 	int grouping_set;	/* --grouping given: it beats the layout's */
 };

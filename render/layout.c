@@ -221,8 +221,7 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 	if (strcmp(word, "grouping") == 0) {
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if ((p = next_word(p, val, sizeof(val), 0, err,
-		    errlen)) == NULL)
+		if (next_word(p, val, sizeof(val), 0, err, errlen) == NULL)
 			return -1;
 		if (strcmp(val, "western") == 0)
 			l->grouping = FMT_WESTERN;

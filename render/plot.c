@@ -694,8 +694,6 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 			last = se->y[j];
 		}
 		if (isnan(last)) {
-			snprintf(cap, sizeof(cap), "no values yet");
-			k = strlen(cap);
 			b[0][0] = b[1][0] = b[2][0] = '\0';
 		} else {
 			fmt_number(last, &f, b[0], sizeof(b[0]));

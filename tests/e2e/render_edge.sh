@@ -46,7 +46,7 @@ LC_ALL=$U render line -w 220 -H 6 longx.csv >lx.out 2>lx.err
 check "a wide chart shows 100-byte x labels whole" \
     test "$(tail -n 1 lx.out)" = "    $A100$(printf '%16s' '')$B100"
 printf 'line file=longx.csv title=Long\n' >lx.layout
-LC_ALL=$U render dash --layout lx.layout --dir . --once -w 60 -H 12 \
+LC_ALL=$U render dash --layout lx.layout -d . --once -w 60 -H 12 \
     >lxd.out 2>lxd.err
 check "a dashboard line panel of 100-byte x labels exits 0" test $? -eq 0
 check_grep "its x labels are cut in its box" \
@@ -128,7 +128,7 @@ cp hostile.csv hdronly.csv empty.csv snapd 2>/dev/null || {
 } >h.layout
 for wh in "20 5" "120 40" "400 60"; do
 	set -- $wh
-	LC_ALL=$U timeout 10 render dash --layout h.layout --dir snapd --once \
+	LC_ALL=$U timeout 10 render dash --layout h.layout -d snapd --once \
 	    -w "$1" -H "$2" >hd.out 2>hd.err
 	check "a dashboard of hostile files at $1x$2 exits 0" test $? -eq 0
 	check "and is $2 well-formed lines" sh -c \
