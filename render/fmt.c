@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 int fmt_utf8;
@@ -212,6 +213,114 @@ fmt_parse_num(const char *s, double *out)
 		v = 0;
 	*out = v;
 	return 0;
+}
+
+/* ---- times people read ------------------------------------------------ */
+
+/* n digits of s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Parse s into the civil time *t and its UTC offset in seconds; *zoned
+ * says whether it had one.  Returns 0 or -1. */
+static int
+time_parse(const char *s, struct tm *t, long *off, int *zoned)
+{
+	const char *p = s + 16;
+	int sign, oh, om;
+
+	memset(t, 0, sizeof(*t));
+	*off = 0;
+	*zoned = 0;
+	if (strlen(s) < 16 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != ' ') || s[13] != ':')
+		return -1;
+	t->tm_year = digits(s, 4);
+	t->tm_mon = digits(s + 5, 2);
+	t->tm_mday = digits(s + 8, 2);
+	t->tm_hour = digits(s + 11, 2);
+	t->tm_min = digits(s + 14, 2);
+	if (*p == ':') {
+		t->tm_sec = digits(p + 1, 2);
+		p += 3;
+		if (*p == '.' || *p == ',')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	if (t->tm_year < 0 || t->tm_mon < 1 || t->tm_mon > 12 ||
+	    t->tm_mday < 1 || t->tm_mday > 31 || t->tm_hour < 0 ||
+	    t->tm_hour > 23 || t->tm_min < 0 || t->tm_min > 59 ||
+	    t->tm_sec < 0 || t->tm_sec > 60)
+		return -1;
+	t->tm_year -= 1900;
+	t->tm_mon--;
+	if (*p == '\0')
+		return 0;
+	*zoned = 1;
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return 0;
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p == '-' ? -1 : 1;
+	oh = digits(p + 1, 2);
+	p += 3;
+	if (*p == ':')
+		p++;
+	om = digits(p, 2);
+	if (oh < 0 || oh > 23 || om < 0 || om > 59 || p[2] != '\0')
+		return -1;
+	*off = sign * (oh * 3600L + om * 60L);
+	return 0;
+}
+
+int
+fmt_time_local(const char *s, enum fmt_time_style style, long long now,
+    char *out, size_t cap)
+{
+	struct tm t, today;
+	long off;
+	int zoned, n;
+	time_t tt, nt = (time_t)now;
+
+	if (cap == 0 || time_parse(s, &t, &off, &zoned) == -1)
+		return -1;
+	if (zoned) {	/* UTC: timegm, less the offset, then local */
+		tt = timegm(&t);
+		if (tt == (time_t)-1 && t.tm_year != 69)
+			return -1;
+		tt -= off;
+		if (localtime_r(&tt, &t) == NULL)
+			return -1;
+	}
+	if (style == FMT_TIME_SINCE) {
+		if (localtime_r(&nt, &today) != NULL &&
+		    today.tm_year == t.tm_year && today.tm_mon == t.tm_mon &&
+		    today.tm_mday == t.tm_mday)
+			style = FMT_TIME_HMS;
+		else {
+			n = snprintf(out, cap, "%02d-%02d %02d:%02d",
+			    t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min);
+			return n < 0 || (size_t)n >= cap ? -1 : n;
+		}
+	}
+	if (style == FMT_TIME_HMS)
+		n = snprintf(out, cap, "%02d:%02d:%02d", t.tm_hour, t.tm_min,
+		    t.tm_sec);
+	else
+		n = snprintf(out, cap, "%04d-%02d-%02d %02d:%02d",
+		    t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+		    t.tm_min);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
 /* ---- UTF-8 -------------------------------------------------------------- */

@@ -46,6 +46,23 @@ int fmt_parse_num(const char *s, double *out);
  * outside a UTF-8 locale) become '?', byte for byte. */
 void fmt_printable(char *s);
 
+/* ---- times people read ------------------------------------------------ */
+
+enum fmt_time_style {
+	FMT_TIME_HMS,		/* 14:05:09 */
+	FMT_TIME_DATE_HM,	/* 2024-05-26 14:05 */
+	FMT_TIME_SINCE,		/* 14:05:09 today, else 05-26 14:05 */
+};
+
+/* The time s ("YYYY-MM-DD[T ]HH:MM[:SS][.frac][Z|+HH:MM|-HHMM]") in the
+ * process's local time zone (TZ) as style says, into out (cap bytes).  A
+ * time with an offset or Z is converted; one without is the store's local
+ * wall time already and is shown as it is.  now (seconds since the epoch)
+ * decides what "today" is for FMT_TIME_SINCE.  Returns the length, or -1
+ * when s is not such a time. */
+int fmt_time_local(const char *s, enum fmt_time_style style, long long now,
+    char *out, size_t cap);
+
 /* ---- UTF-8 -------------------------------------------------------------- */
 
 /* Set by main: 1 when the locale's codeset is UTF-8.  Otherwise every

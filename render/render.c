@@ -346,6 +346,8 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 		warnx("%s", errbuf);
 		return 1;
 	}
+	cli_log(CLI_INFO, "%s: %zu rows, %zu columns", t->name, t->nrow,
+	    t->ncol);
 	if (t->nrow == 0 && s->kind != CH_TABLE) {
 		warnx("%s: no data rows", t->name);
 		goto out;
