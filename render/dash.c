@@ -268,7 +268,22 @@ dash_panel(struct dash *d, struct chart_spec *s, int x, int y, int w, int h)
 	}
 }
 
-/* The fewest lines a row's panels can be drawn in, borders included. */
+/* 1 when row has an alerts panel: such a row is hidden last. */
+static int
+row_alerts(const struct layout *l, int row)
+{
+	const struct layout_row *r = &l->rows[row];
+	int j;
+
+	for (j = 0; j < r->n; j++)
+		if (l->panels[r->first + j].kind == CH_ALERTS)
+			return 1;
+	return 0;
+}
+
+/* The fewest lines a row's panels can be drawn in, borders included; for
+ * a row with alerts, what the alerts need (its other panels say in their
+ * boxes when they are too low). */
 static int
 row_min(const struct layout *l, int row)
 {
@@ -279,44 +294,37 @@ row_min(const struct layout *l, int row)
 	const struct layout_row *r = &l->rows[row];
 	int j, m = 3;
 
+	if (row_alerts(l, row))
+		return need[CH_ALERTS];
 	for (j = 0; j < r->n; j++)
 		if (need[l->panels[r->first + j].kind] > m)
 			m = need[l->panels[r->first + j].kind];
 	return m;
 }
 
-int
-dash_frame(struct dash *d, int w, int h)
+/* Row heights in avail lines: fixed ones first, the rest shared by
+ * weight.  While a row gets fewer lines than its panels need, a row is
+ * hidden: the lowest one without alerts, and rows with alerts only when
+ * no other is left, so that the alerts stay in view on a small terminal.
+ * Returns the number of rows hidden. */
+static int
+row_heights(const struct layout *l, int avail, int *heights, int *visible)
 {
-	struct layout *l = d->l;
-	int heights[LAYOUT_MAX_ROWS], visible[LAYOUT_MAX_ROWS], i, j,
-	    fixed = 0, wsum = 0, left, y, hidden = 0, avail;
+	int i, hidden = 0;
 
-	if (w < 1)
-		w = 1;
-	if (h < 1)
-		h = 1;
-	avail = h - 1;
-	if (d->cv == NULL || d->cv->w != w || d->cv->h != h) {
-		cv_free(d->cv);
-		if ((d->cv = cv_new(w, h)) == NULL)
-			return -1;
-	} else
-		cv_clear(d->cv);
-	/* Row heights: fixed ones first, the rest shared by weight.  While
-	 * a row gets fewer lines than its panels need, the bottom row is
-	 * hidden. */
 	for (i = 0; i < l->nrows; i++)
 		visible[i] = 1;
 	for (;;) {
-		int lastw = -1, sum = 0, lastv = -1, nvis = 0, short_row = 0;
+		int lastw = -1, sum = 0, lastv = -1, victim = -1, nvis = 0,
+		    short_row = 0, fixed = 0, wsum = 0, left;
 
-		fixed = wsum = 0;
 		for (i = 0; i < l->nrows; i++) {
 			if (!visible[i])
 				continue;
 			nvis++;
 			lastv = i;
+			if (!row_alerts(l, i))
+				victim = i;
 			if (l->rows[i].height)
 				fixed += l->rows[i].height;
 			else
@@ -340,10 +348,30 @@ dash_frame(struct dash *d, int w, int h)
 			if (visible[i] && heights[i] < row_min(l, i))
 				short_row = 1;
 		if ((!short_row && fixed <= avail) || nvis <= 1)
-			break;
-		visible[lastv] = 0;
+			return hidden;
+		visible[victim >= 0 ? victim : lastv] = 0;
 		hidden++;
 	}
+}
+
+int
+dash_frame(struct dash *d, int w, int h)
+{
+	struct layout *l = d->l;
+	int heights[LAYOUT_MAX_ROWS], visible[LAYOUT_MAX_ROWS], i, j, y,
+	    hidden;
+
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
+	if (d->cv == NULL || d->cv->w != w || d->cv->h != h) {
+		cv_free(d->cv);
+		if ((d->cv = cv_new(w, h)) == NULL)
+			return -1;
+	} else
+		cv_clear(d->cv);
+	hidden = row_heights(l, h - 1, heights, visible);
 	y = 1;
 	for (i = 0; i < l->nrows; i++) {
 		const struct layout_row *r = &l->rows[i];

@@ -97,6 +97,40 @@ fmt_number(double v, const struct fmt_num *f, char *buf, size_t cap)
 size_t
 fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 {
+	return fmt_compact_sig(v, f, 0, buf, cap);
+}
+
+/* s in the digits of a short form: with sig > 0, sig significant digits
+ * (65.69, 13.80; "5.000" is 5); else one decimal under 9.95
+ * and none from there ("1.0" is "1"). */
+static void
+compact_digits(double s, int sig, char *num, size_t cap)
+{
+	size_t n;
+	char *p;
+
+	if (sig > 0) {
+		int intd = s < 10 ? 1 : s < 100 ? 2 : s < 1000 ? 3 : 4;
+		int dec = sig > intd ? sig - intd : 0;
+		snprintf(num, cap, "%.*f", dec, s);
+		if ((p = strchr(num, '.')) != NULL &&
+		    strspn(p + 1, "0") == strlen(p + 1))
+			*p = '\0';	/* "5.000" is "5" */
+		return;
+	}
+	if (s < 9.95)
+		snprintf(num, cap, "%.1f", s);
+	else
+		snprintf(num, cap, "%.0f", s);
+	n = strlen(num);
+	if (n > 2 && strcmp(num + n - 2, ".0") == 0)
+		num[n - 2] = '\0';
+}
+
+size_t
+fmt_compact_sig(double v, const struct fmt_num *f, int sig, char *buf,
+    size_t cap)
+{
 	static const struct unit { double div; const char *name; }
 	    western[] = { { 1e3, "k" }, { 1e6, "M" }, { 1e9, "B" },
 		{ 1e12, "T" } },
@@ -140,10 +174,7 @@ fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 	}
 	for (;;) {
 		s = a / u[k].div;
-		if (s < 9.95)
-			snprintf(num, sizeof(num), "%.1f", s);
-		else
-			snprintf(num, sizeof(num), "%.0f", s);
+		compact_digits(s, sig, num, sizeof(num));
 		/* 999.6k is 1M; 99.9K is 1L in Indian units. */
 		if (k + 1 < (int)nu && strtod(num, NULL) * u[k].div >=
 		    u[k + 1].div) {
@@ -151,11 +182,6 @@ fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 			continue;
 		}
 		break;
-	}
-	{	/* "1.0k" reads better as "1k". */
-		size_t n = strlen(num);
-		if (n > 2 && strcmp(num + n - 2, ".0") == 0)
-			num[n - 2] = '\0';
 	}
 	if (v < 0)
 		fmt_cat(buf, cap, &o, "-", 1);
@@ -306,14 +332,12 @@ fmt_time_local(const char *s, enum fmt_time_style style, long long now,
 		if (localtime_r(&nt, &today) != NULL &&
 		    today.tm_year == t.tm_year && today.tm_mon == t.tm_mon &&
 		    today.tm_mday == t.tm_mday)
-			style = FMT_TIME_HMS;
-		else {
+			n = snprintf(out, cap, "%02d:%02d", t.tm_hour,
+			    t.tm_min);
+		else
 			n = snprintf(out, cap, "%02d-%02d %02d:%02d",
 			    t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min);
-			return n < 0 || (size_t)n >= cap ? -1 : n;
-		}
-	}
-	if (style == FMT_TIME_HMS)
+	} else if (style == FMT_TIME_HMS)
 		n = snprintf(out, cap, "%02d:%02d:%02d", t.tm_hour, t.tm_min,
 		    t.tm_sec);
 	else

@@ -170,4 +170,25 @@ if await tstp "waiting for ticks" && wait_for 5 test -s pid2; then
 else
 	check "the dashboard starts for SIGTSTP" false
 fi
+# 8. The alerts stay in view on small terminals (issue 13): other rows
+# are hidden first; the top line says how many.  (Before, the whole
+# temperature-and-alerts row was hidden below about 32 lines.)
+for size in 100x32 100x28 100x24 100x20 80x20; do
+	c=${size%x*} r=${size#*x}
+	start "a$size" "$c" "$r" C.UTF-8 "render dash --layout '$L' -d snap --every 1 --color=never"
+	if await "a$size" "q quits"; then
+		check "$size: the alerts panel is shown" \
+		    shows "a$size" "Active alerts"
+		check "$size: the critical alert is in it" \
+		    shows "a$size" "crit  cpu_hot\|cpu_hot .*cpu"
+		shot "a$size" >"a$size.txt"
+		tm send-keys -t "a$size" q
+		await "a$size" "^EXIT=0"
+	else
+		check "the dashboard starts at $size" false
+		shot "a$size"
+	fi
+done
+check_grep "100x20: rows without alerts were hidden" "[0-9] rows? hidden" \
+    a100x20.txt
 done_testing
