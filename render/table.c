@@ -349,6 +349,23 @@ kpi_text(double v, const struct fmt_num *f, int iw, int big, char *b,
 	return len;	/* the shortest, plain: cut by the card */
 }
 
+/* "▲ +1.2K": the change dv since the last frame, centred in iw. */
+static void
+kpi_change(struct canvas *cv, int x, int y, int iw, double dv,
+    const struct fmt_num *f)
+{
+	char b[FMT_BUFSZ], d[FMT_BUFSZ + 16];
+	struct fmt_num fd = *f;
+	size_t dl;
+
+	fd.prefix = NULL;
+	fd.suffix = NULL;
+	dl = fmt_compact(fabs(dv), &fd, b, sizeof(b));
+	dl = (size_t)snprintf(d, sizeof(d), "%s %s%.*s", dv > 0 ? G->up :
+	    G->down, dv > 0 ? "+" : "-", (int)dl, b);
+	cv_ctext(cv, x, y, iw, d, dl, dv > 0 ? ST_GREEN : ST_RED);
+}
+
 int
 chart_kpi(struct canvas *cv, int x, int y, int w, int h,
     struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
@@ -454,21 +471,8 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 		}
 		/* The change since the previous frame. */
 		if (cy < y + ih + 1 && s->nprev == n && isfinite(s->prev[i]) &&
-		    vals[i] != s->prev[i]) {
-			char d[FMT_BUFSZ + 16];
-			double dv = vals[i] - s->prev[i];
-			size_t dl;
-			struct fmt_num fd = f;
-
-			fd.prefix = NULL;
-			fd.suffix = NULL;
-			dl = fmt_compact(fabs(dv), &fd, b, sizeof(b));
-			dl = (size_t)snprintf(d, sizeof(d), "%s %s%.*s",
-			    dv > 0 ? G->up : G->down, dv > 0 ? "+" : "-",
-			    (int)dl, b);
-			cv_ctext(cv, cx + 1, cy, iw, d, dl,
-			    dv > 0 ? ST_GREEN : ST_RED);
-		}
+		    vals[i] != s->prev[i])
+			kpi_change(cv, cx + 1, cy, iw, vals[i] - s->prev[i], &f);
 	}
 	s->nprev = n;
 	for (i = 0; i < n; i++)
