@@ -412,14 +412,17 @@ dtab_small_header(struct dtab *t, int fd, char *err, size_t errlen)
 static int
 dtab_wait_fifo(int fd, const char *name, char *err, size_t errlen)
 {
+	int rc;
+
 	for (;;) {
 		if (sig_stop) {
 			snprintf(err, errlen, "%s: interrupted", name);
 			return -1;
 		}
-		if (li_fifo_wait(fd, -1) == 1)
+		/* 200 ms at a time: the stop flag is seen at once. */
+		if ((rc = li_fifo_wait(fd, 200)) == 1)
 			return 0;
-		if (errno != EINTR) {
+		if (rc == -1 && errno != EINTR) {
 			snprintf(err, errlen, "%s: %s", name, strerror(errno));
 			return -1;
 		}

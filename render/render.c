@@ -208,10 +208,24 @@ static const struct {
 	{ OPT_TITLE, "title", "--title" },
 };
 
+/* The option as the user spelled it, for a message: "--top" when the
+ * element getopt just took begins with "--", else shrt ("-n"). */
+static const char *
+spelled(char **argv, const char *shrt, const char *lng)
+{
+	const char *e;
+
+	if (optind < 1)
+		return shrt;
+	e = optarg != NULL && optind >= 2 && optarg == argv[optind - 1] ?
+	    argv[optind - 2] : argv[optind - 1];
+	return strncmp(e, "--", 2) == 0 ? lng : shrt;
+}
+
 /* One option of the dashboard or of the drawing.  Returns 0, or -1 after
  * the usage message. */
 static int
-other_opt(struct render_opts *o, int ch, const char *val)
+other_opt(struct render_opts *o, int ch, const char *val, char **argv)
 {
 	char why[160];
 	long long n;
@@ -227,12 +241,14 @@ other_opt(struct render_opts *o, int ch, const char *val)
 	case OPT_GROUPING:
 		return style_opt(o, ch, val);
 	case 'H':
-		if (cli_count("-H", val, 2, 10000, &n, why, sizeof(why)))
+		if (cli_count(spelled(argv, "-H", "--height"), val, 2, 10000,
+		    &n, why, sizeof(why)))
 			break;
 		o->height = (int)n;
 		return 0;
 	case 'w':
-		if (cli_count("-w", val, 8, 10000, &n, why, sizeof(why)))
+		if (cli_count(spelled(argv, "-w", "--width"), val, 8, 10000,
+		    &n, why, sizeof(why)))
 			break;
 		o->width = (int)n;
 		return 0;
@@ -292,10 +308,16 @@ parse_args(int argc, char **argv, struct render_opts *o)
 			if (chart_keys[i].ch == ch)
 				break;
 		if (i < NELEM(chart_keys)) {
-			if (chart_opt(o, chart_keys[i].opt, chart_keys[i].key,
-			    optarg) == -1)
+			const char *name = chart_keys[i].opt;
+			char lng[16];
+			if (name[1] != '-') {	/* -n: --top */
+				snprintf(lng, sizeof(lng), "--%s",
+				    chart_keys[i].key);
+				name = spelled(argv, name, lng);
+			}
+			if (chart_opt(o, name, chart_keys[i].key, optarg) == -1)
 				return CLI_BAD;
-		} else if (other_opt(o, ch, optarg) == -1)
+		} else if (other_opt(o, ch, optarg, argv) == -1)
 			return CLI_BAD;
 	}
 	o->argc = argc - optind;

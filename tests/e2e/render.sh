@@ -149,13 +149,25 @@ LC_ALL=$U render line -H 10 -w 40 pl.csv >pl.out
 check "a line through zero has a zero line" grep -q '┈' pl.out
 
 # Usage errors exit 2 with the synopsis.
-check_fail "no chart type" 2 render
-check_fail "an unknown chart" 2 render pie p.csv
-check_fail "dash without --layout" 2 render dash
-check_fail "a bad --color" 2 render hbar --color=sometimes p.csv
-check_fail "a bad --grouping" 2 render hbar --grouping=roman p.csv
-check_fail "a bad --top" 2 render hbar --top 0 p.csv
-check_fail "dash options on a chart" 2 render hbar --once p.csv
+check_fail "no chart type" 2 --msg "^render: no chart type given$" render
+check_fail "an unknown chart" 2 --msg "^render: unknown chart type 'pie'$" \
+    render pie p.csv
+check_fail "dash without --layout" 2 \
+    --msg "^render: dash: --layout is required$" render dash
+check_fail "a bad --color" 2 \
+    --msg "^render: --color: auto, always or never, not 'sometimes'$" \
+    render hbar --color=sometimes p.csv
+check_fail "a bad --grouping" 2 \
+    --msg "^render: --grouping: western, indian or none, not 'roman'$" \
+    render hbar --grouping=roman p.csv
+check_fail "a bad --top" 2 \
+    --msg "^render: --top: 0 is out of range \(1 to 10000\)$" \
+    render hbar --top 0 p.csv
+check_fail "a bad -n names -n" 2 --msg "^render: -n: 'x' is not a count$" \
+    render hbar -n x p.csv
+check_fail "dash options on a chart" 2 \
+    --msg "^render: hbar: dashboard options need 'render dash'$" \
+    render hbar --once p.csv
 render hbar --sort=sideways p.csv 2>u.txt
 check_grep "a bad --sort says why" "^render: --sort: desc, asc, label or none, not 'sideways'$" u.txt
 check_grep "usage ends with the hint" "^Try 'render --help'.$" u.txt
@@ -204,25 +216,35 @@ render dash --layout "$LI_TOP/examples/dashboard.layout" -d "$E" \
 check_grep "--frames reports CPU per frame" \
     "^render: 20 frames of 200x60, [0-9.]+ ms CPU per frame" fr.txt
 
-# Ticks from a pipe: one frame per tick, and a last one at the end.
-{ printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:41:07Z,100,0,0.5\n'
-  sleep 0.5; printf '2,2026-11-23T10:41:08Z,250,2,\n'; } |
-    LC_ALL=$U render dash --layout p.layout -d snap -w 80 -H 10 -v \
-    >tk.out 2>tk.err
+# Ticks from a pipe: one frame per tick, and a last one at the end.  The
+# second tick is sent once the first one's frame is out (-vv says so).
+mkfifo tp
+LC_ALL=$U render dash --layout p.layout -d snap -w 80 -H 10 -vv <tp \
+    >tk.out 2>tk.err &
+rp=$!
+exec 4>tp
+printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:41:07Z,100,0,0.5\n' >&4
+wait_for 10 grep -q "^render: frame 2 drawn" tk.err
+printf '2,2026-11-23T10:41:08Z,250,2,\n' >&4
+wait_for 10 grep -q "^render: frame 3 drawn" tk.err
+exec 4>&-
+wait $rp
 check_grep "a frame per tick and a last one" "^render: 4 frames$" tk.err
 check_grep "the tick shows in the top line" \
     "tick 2 · 250 rows · 2 rejected · 10:41:08" tk.out
 # Ticks from a FIFO: render waits for reduce to open it, and ends when it
 # closes it.
 mkfifo tf
-( exec 3>tf; sleep 0.3; echo 1,2026-11-23T10:41:07Z,10,0,0.1 >&3
-  sleep 0.3; echo 2,2026-11-23T10:41:08Z,20,0,0.1 >&3 ) &
+( exec 3>tf; echo 1,2026-11-23T10:41:07Z,10,0,0.1 >&3
+  wait_for 10 grep -q "^render: frame 2 drawn" tf.err
+  echo 2,2026-11-23T10:41:08Z,20,0,0.1 >&3 ) &
 LC_ALL=$U timeout 10 render dash --layout p.layout -d snap --ticks tf \
-    -w 80 -H 10 -v >tf.out 2>tf.err
+    -w 80 -H 10 -vv >tf.out 2>tf.err
 check "a FIFO's end ends the dashboard" test $? -eq 0
 check_grep "a frame per tick from a FIFO" "^render: 4 frames$" tf.err
 check_grep "the last tick is shown" "tick 2 · 20 rows" tf.out
 wait
-check_fail "a missing tick FIFO" 1 render dash --layout p.layout -d snap \
-    --ticks nosuch
+check_fail "a missing tick FIFO" 1 \
+    --msg "^render: nosuch: No such file or directory$" \
+    render dash --layout p.layout -d snap --ticks nosuch
 done_testing

@@ -72,6 +72,7 @@ printf "render: over.csv:2: column 'v': number out of range (over 1e300): '1e301
     >over.want
 check_same "and says why" over.want over.err
 check_fail "--min not under --max is a usage error" 2 \
+    --msg "^render: --min must be less than --max$" \
     render line --min 5 --max 5 ends.csv
 
 # Every kind over hostile data at tiny, usual and huge sizes: exits 0 or

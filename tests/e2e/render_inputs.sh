@@ -95,6 +95,7 @@ check_grep "and says so" \
     "^render: stdin:838862: more than 4194304 cells \(rows x columns\)$" \
     cap.err
 check_fail "--width x --height over 1000000 cells is a usage error" 2 \
+    --msg "^render: --width x --height: at most 1000000 cells, not 10000x10000$" \
     render table -w 10000 -H 10000 "$E/kpis.csv"
 
 # ---- SIGTERM ends render within a second -------------------------------------
