@@ -24,6 +24,7 @@ struct loaded {
 	const char *file;
 	long last;
 	struct dtab *t;
+	int missing;		/* the file is not there (ENOENT) */
 	char err[512];
 };
 
@@ -72,6 +73,7 @@ dash_load(struct dash *d, const struct chart_spec *s)
 	ld->last = s->last;
 	ld->err[0] = '\0';
 	ld->t = NULL;
+	ld->missing = 0;
 	if (s->file[0] == '/')
 		n = snprintf(path, sizeof(path), "%s", s->file);
 	else
@@ -85,7 +87,9 @@ dash_load(struct dash *d, const struct chart_spec *s)
 		snprintf(ld->err, sizeof(ld->err), "%s: interrupted", s->file);
 		return ld;
 	}
+	errno = 0;
 	ld->t = d->load(d->load_arg, path, s, ld->err, sizeof(ld->err));
+	ld->missing = ld->t == NULL && errno == ENOENT;
 	if (ld->t == NULL && ld->err[0] == '\0')
 		snprintf(ld->err, sizeof(ld->err), "%s: cannot read", s->file);
 	return ld;
@@ -250,7 +254,15 @@ dash_panel(struct dash *d, struct chart_spec *s, int x, int y, int w, int h)
 			    ST_GREY, ST_BOLD);
 			ix = x + 2, iy = y + 1, iw = w - 4, ih = h - 2;
 		}
-		cv_wrap(cv, ix, iy, iw, ih, ld->err, ST_RED);
+		/* alertd --state writes its file at the first alert: until
+		 * then, there is none firing. */
+		if (s->kind == CH_ALERTS && ld->missing) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "no alerts (%s is not there "
+			    "yet)", s->file);
+			cv_wrap(cv, ix, iy, iw, ih, msg, ST_DIM);
+		} else
+			cv_wrap(cv, ix, iy, iw, ih, ld->err, ST_RED);
 		return;
 	}
 	if (chart_draw(cv, ix, iy, iw, ih, s, ld->t, &d->env, err,

@@ -62,6 +62,12 @@ panel UTC 80 o.layout
 check_grep "a file that is not alerts says so" \
     "other.csv: not alert events: no column 'time'" panel.out
 
+# alertd --state writes its file at the first alert: until then, none.
+printf 'row\nalerts file=notyet.csv\n' >n.layout
+panel UTC 80 n.layout
+check_grep "no active alerts file yet: no alerts, not an error" \
+    "│ no alerts \(notyet.csv is not there yet\) +│" panel.out
+
 # KPI cards: the whole number when it fits, else 4 significant digits.
 printf 'TotalRevenue,UnitsSold\n6569034.17,13805\n' >k.csv
 LC_ALL=$U render kpi --prefix ₹ --grouping indian -y TotalRevenue -w 38 \
