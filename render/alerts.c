@@ -180,7 +180,8 @@ alerts_view(const struct dtab *t, const size_t *order, size_t n,
 		goto out;
 	rr.n = active ? CX_NCOLS : CA_NCOLS;
 	rr.nf = t->ncol;
-	for (r = 0; r < n; r++, a->t->nrow++) {
+	for (r = 0; r < n; r++) {
+		a->t->nrow = r + 1;	/* its cells are freed with it */
 		for (c = 0; c < t->ncol; c++) {
 			f[c].p = dtab_get(t, order[r], c);
 			f[c].len = strlen(f[c].p);
@@ -194,6 +195,7 @@ alerts_view(const struct dtab *t, const size_t *order, size_t n,
 			    &out[cols[i].col], cols[i].flags, now)) == NULL)
 				goto oom;
 	}
+	a->t->nrow = n;
 	rc = 0;
 	goto out;
 oom:
