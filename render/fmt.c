@@ -277,7 +277,8 @@ time_parse(const char *s, struct tm *t, long *off, int *zoned)
 	t->tm_hour = digits(s + 11, 2);
 	t->tm_min = digits(s + 14, 2);
 	if (*p == ':') {
-		t->tm_sec = digits(p + 1, 2);
+		if ((t->tm_sec = digits(p + 1, 2)) < 0)
+			return -1;
 		p += 3;
 		if (*p == '.' || *p == ',')
 			for (p++; *p >= '0' && *p <= '9'; p++)
@@ -298,12 +299,12 @@ time_parse(const char *s, struct tm *t, long *off, int *zoned)
 	if (*p != '+' && *p != '-')
 		return -1;
 	sign = *p == '-' ? -1 : 1;
-	oh = digits(p + 1, 2);
+	if ((oh = digits(p + 1, 2)) < 0 || oh > 23)
+		return -1;
 	p += 3;
 	if (*p == ':')
 		p++;
-	om = digits(p, 2);
-	if (oh < 0 || oh > 23 || om < 0 || om > 59 || p[2] != '\0')
+	if ((om = digits(p, 2)) < 0 || om > 59 || p[2] != '\0')
 		return -1;
 	*off = sign * (oh * 3600L + om * 60L);
 	return 0;
