@@ -86,7 +86,7 @@ else
 fi
 
 # The dashboard ends when the ticks do, after a last frame.
-render dash --layout "$top/examples/dashboard.layout" --dir "$snap" \
+render dash --layout "$top/examples/dashboard.layout" -d "$snap" \
     --ticks "$dir/ticks" ${DEMO_RENDER_OPTS:-}
 rc=$?
 exit $rc
