@@ -66,7 +66,7 @@ done
 
 # The till: synthetic invoices, published at QoS 1.
 replay -q --synth=invoices --invoices "$n" --format json \
-    --mqtt "tcp://127.0.0.1:$port" --topic invoices
+    --mqtt "tcp://127.0.0.1:$port" --mqtt-topic invoices
 
 # Wait until Kafka has them all, then stop the bridge (it drains first).
 i=0

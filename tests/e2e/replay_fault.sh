@@ -126,19 +126,19 @@ check_same "... said" - dir.err <<'EOF'
 replay: dir.csv: is a directory
 EOF
 mkfifo pw.fifo
-timeout 10 replay --mqtt tcp://127.0.0.1:1 --topic t --mqtt-user u \
+timeout 10 replay --mqtt tcp://127.0.0.1:1 --mqtt-topic t --mqtt-user u \
     --mqtt-password-file pw.fifo want.csv 2>pw.err
-check "a FIFO as the password file: exit 1 at once" test $? -eq 1
+check "a FIFO as the password file: exit 2 at once" test $? -eq 2
 check_same "... said" - pw.err <<'EOF'
 replay: pw.fifo: not a regular file
 EOF
-timeout 10 replay --mqtt tcp://127.0.0.1:1 --topic t --mqtt-user u \
+timeout 10 replay --mqtt tcp://127.0.0.1:1 --mqtt-topic t --mqtt-user u \
     --mqtt-password-file /dev/zero want.csv 2>pwz.err
-check "/dev/zero as the password file: exit 1 at once" test $? -eq 1
+check "/dev/zero as the password file: exit 2 at once" test $? -eq 2
 check_same "... said" - pwz.err <<'EOF'
 replay: /dev/zero: not a regular file
 EOF
-timeout 10 replay --mqtt ssl://127.0.0.1:1 --topic t --cafile pw.fifo \
+timeout 10 replay --mqtt ssl://127.0.0.1:1 --mqtt-topic t --cafile pw.fifo \
     want.csv 2>ca.err
 check "a FIFO as --cafile: exit 1 at once" test $? -eq 1
 check_same "... said" - ca.err <<'EOF'
@@ -237,7 +237,7 @@ if [ -x "$MOSQUITTO" ]; then
 	at_exit "kill $mpid 2>/dev/null"
 	wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $port -t probe -E -W 2"
 	replay --synth --rows 0 --rate 200 --mqtt tcp://127.0.0.1:$port \
-	    --topic till/rows 2>mq.err &
+	    --mqtt-topic till/rows 2>mq.err &
 	pid=$!
 	mosquitto_sub -h 127.0.0.1 -p $port -t till/rows -C 5 -W 10 >/dev/null
 	kill $mpid
