@@ -21,6 +21,8 @@
 #include "util.h"
 
 #define MAX_ROW_WARNINGS	50
+#define FIFO_SLICE_MS		200	/* longest wait without a look at
+					   the stop flag */
 
 /* ==== rows =============================================================== */
 
@@ -219,6 +221,31 @@ out:
 
 /* ==== inputs ============================================================= */
 
+/* Wait for a named FIFO's writer (lib/readfile's li_fifo_wait), in
+ * slices that look at the stop flag; with TCP clients to serve, the sink
+ * waits and serves them meanwhile. */
+static int
+fifo_first_data(struct ctx *c, int fd, const char *name)
+{
+	if (sink_wants_nonblocking_input(c->sink))
+		return sink_rc(c, sink_wait_input(c->sink, fd));
+	while (!sig_stop) {
+		switch (li_fifo_wait(fd, FIFO_SLICE_MS)) {
+		case 1:
+			return RUN_OK;
+		case 0:
+			continue;
+		default:
+			if (errno == EINTR)
+				continue;
+			warn("%s", name);
+			c->failed = 1;
+			return RUN_FAIL;
+		}
+	}
+	return RUN_DONE;
+}
+
 int
 files_pass(struct ctx *c)
 {
@@ -258,7 +285,7 @@ files_pass(struct ctx *c)
 		/* A named FIFO opened without blocking reads as empty until
 		 * its writer comes: wait for its first data (or its end). */
 		if (fd != STDIN_FILENO && S_ISFIFO(st.st_mode) &&
-		    (rc = sink_rc(c, sink_wait_input(c->sink, fd))) != RUN_OK) {
+		    (rc = fifo_first_data(c, fd, name)) != RUN_OK) {
 			close(fd);
 			break;
 		}

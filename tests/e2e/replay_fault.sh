@@ -113,6 +113,18 @@ cat want.csv >in.fifo
 wait $pid
 check "a FIFO input whose writer comes later: exit 0" test $? -eq 0
 check_same "... every row" want.csv fifo.out
+# A writer that opens the FIFO and closes it without a byte: its end, not
+# a wait for ever (li_fifo_wait tells it from "no writer yet").
+replay in.fifo >fifo0.out 2>fifo0.err &
+pid=$!
+: >in.fifo
+wait $pid
+check "a FIFO input whose writer writes nothing: exit 0, nothing sent" \
+    sh -c "test $? -eq 0 && test ! -s fifo0.out"
+mkfifo nowriter.fifo
+term_after 1 replay nowriter.fifo >nw.out 2>nw.err
+check "SIGTERM waiting for a FIFO input's writer: exit 0, in ${TERM_MS} ms (< 1000)" \
+    test "$TERM_RC" -eq 0 -a "$TERM_MS" -lt 1000
 timeout 10 replay /dev/zero want.csv >zero.out 2>zero.err
 check "/dev/zero as an input: exit 1 at once" test $? -eq 1
 check_same "... said, and the next file still streamed" - zero.err <<'EOF'
