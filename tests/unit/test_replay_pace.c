@@ -120,6 +120,7 @@ test_speedup_unsorted(void **state)
 	pace_init(&p, 0, 86400, 0, 1);
 	for (k = 0; k < 1000; k++) {
 		due = pace_next(&p, 0, 86400.0 * (k + 1));
+		assert_true(fabs(due - k) < EPS);
 		due = pace_next(&p, 0, 86400.0 * k - 43200);
 	}
 	assert_true(fabs(due - 999) < EPS);
