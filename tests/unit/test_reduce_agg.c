@@ -189,7 +189,7 @@ test_rejects(void **state)
 	    "2024-13-06 09:15:00,B,1\n"
 	    "2024-01-06 24:15:00,B,1\n"
 	    "2023-02-29,B,1\n"
-	    "06-01-2024 9:15,B,1\n"
+	    "06-01-2024 9:5,B,1\n"
 	    "2024-01-06 09:15:00,B,1,x\n"
 	    "2024-01-06 09:15:00,B,\"1\n2\"\n"
 	    "2024-01-06 09:15:00,B,12345678901234567890123456789012345678901\n"
@@ -204,7 +204,7 @@ test_rejects(void **state)
 	    "bad timestamp in Timestamp: \"2024-13-06 09:15:00\"\n"
 	    "bad timestamp in Timestamp: \"2024-01-06 24:15:00\"\n"
 	    "bad timestamp in Timestamp: \"2023-02-29\"\n"
-	    "bad timestamp in Timestamp: \"06-01-2024 9:15\"\n"
+	    "bad timestamp in Timestamp: \"06-01-2024 9:5\"\n"
 	    "wrong field count: 4, expected 3\n"
 	    "bad number in Price: \"1?2\"\n"
 	    "bad number in Price: \"1234567890123456789012345678901234567890\"...\n");
