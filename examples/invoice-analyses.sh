@@ -16,7 +16,7 @@ mkdir -p "$out"
 # One pass of reduce over the archive dumped as CSV: visits per customer,
 # invoices per day and per month (Month derived from the Date column).
 mqtt2kafka --dump "$archive" >"$out/invoices.csv"
-reduce -q -t Date -o "$out/snap" \
+reduce -q --time-col Date -o "$out/snap" \
     -a 'customers.csv: PhoneNumber,FirstName,LastName -> Visits=count()' \
     -a 'days.csv: Date -> Invoices=count()' \
     -a 'months.csv: Month -> Invoices=count()' \
