@@ -459,13 +459,10 @@ oom(struct agg *a, char *why, size_t whylen)
 static inline void
 trim(const struct csvio_record *rec, struct csvio_field *f)
 {
-	unsigned char c0, c1;
-
-	if (f->len == 0)
-		return;
-	c0 = (unsigned char)f->p[0];
-	c1 = (unsigned char)f->p[f->len - 1];
-	if (c0 != ' ' && c0 != '\t' && c1 != ' ' && c1 != '\t')
+	/* Blanks (' ', '\t') are at most ' ': two compares for a field
+	 * that begins and ends with anything else. */
+	if (f->len == 0 || ((unsigned char)f->p[0] > ' ' &&
+	    (unsigned char)f->p[f->len - 1] > ' '))
 		return;
 	csvio_field_trim(rec, f);
 }
