@@ -113,6 +113,8 @@ find_val(struct agg *a, const char *name)
 	return (int)a->nval++;
 }
 
+static long intern(struct agg *a, int si, const char *s, size_t n);
+
 /* ==== setup ============================================================== */
 
 struct agg *
@@ -140,9 +142,29 @@ agg_new(const struct spec *sp)
 		t->sa = sa;
 		t->k = sa->nkeys;
 		t->m = sa->nmeas;
-		for (j = 0; j < sa->nkeys; j++)
-			if ((t->si[j] = find_src(a, sa->keys[j])) < 0)
+		t->k = 0;
+		for (j = 0; j < sa->nkeys; j++) {
+			if (sa->wsize > 0 && (int)j == sa->wkey)
+				continue;	/* the window: window.c */
+			if ((t->si[t->k++] = find_src(a, sa->keys[j])) < 0)
 				goto fail;
+		}
+		for (j = 0; j < sa->nwhere; j++) {
+			const struct spec_where *sw = &sa->where[j];
+			struct wcond *wc = &t->where[j];
+			size_t q;
+			if ((wc->si = find_src(a, sw->col)) < 0)
+				goto fail;
+			for (q = 0; q < sw->nvals; q++) {
+				const char *v = spec_where_val(sa, sw, q);
+				long id = intern(a, wc->si, v, strlen(v));
+				if (id < 0)
+					goto fail;
+				wc->ids[q] = (uint32_t)id;
+			}
+			wc->nids = sw->nvals;
+		}
+		t->nwhere = sa->nwhere;
 		for (j = 0; j < sa->nmeas; j++) {
 			const struct spec_meas *sm = &sa->meas[j];
 			struct meas *m = &t->ms[j];
@@ -160,6 +182,11 @@ agg_new(const struct spec *sp)
 			case SF_COUNT: case SF_REJECTED:
 				break;
 			}
+		}
+		if (sa->wsize > 0) {
+			if (win_setup(a, t) == -1)
+				goto fail;
+			continue;
 		}
 		/* Group 0 of a table without keys always exists. */
 		if (t->k == 0) {
@@ -187,15 +214,10 @@ agg_free(struct agg *a)
 		free(a->src[i].ic);
 	}
 	for (i = 0; i < a->ntab; i++) {
-		struct table *t = &a->tab[i];
-		free(t->gkeys);
-		free(t->cells);
-		free(t->dmap);
-		free(t->slots);
-		free(t->mat);
-		for (j = 0; j < t->m; j++)
-			free(t->ms[j].set.slot);
+		win_free(&a->tab[i]);
+		agg_table_release(&a->tab[i]);
 	}
+	(void)j;
 	free(a->ids);
 	free(a);
 }
@@ -242,6 +264,8 @@ agg_bind(struct agg *a, const struct csvio_record *hdr, const char *tscol,
 		if (a->val[i].col > a->maxcol)
 			a->maxcol = a->val[i].col;
 	}
+	if (a->nwin > 0 || a->since_on || a->until_on)
+		a->need_time = 1;
 	if (a->need_time) {
 		a->tscol = csvio_find(hdr, tscol);
 		if (a->tscol < 0) {
@@ -255,6 +279,27 @@ agg_bind(struct agg *a, const struct csvio_record *hdr, const char *tscol,
 	a->tc.valid = 0;
 	a->bound = 1;
 	return 0;
+}
+
+void
+agg_table_release(struct table *t)
+{
+	size_t j;
+
+	free(t->gkeys);
+	free(t->cells);
+	free(t->dmap);
+	free(t->slots);
+	free(t->mat);
+	for (j = 0; j < t->m; j++)
+		free(t->ms[j].set.slot);
+	t->gkeys = NULL;
+	t->cells = NULL;
+	t->dmap = NULL;
+	t->slots = NULL;
+	t->mat = NULL;
+	for (j = 0; j < t->m; j++)
+		memset(&t->ms[j].set, 0, sizeof(t->ms[j].set));
 }
 
 /* ==== groups ============================================================= */
@@ -645,6 +690,85 @@ oom(struct agg *a, char *why, size_t whylen)
 	return -1;
 }
 
+/* Add the current row to group ids of t. */
+int
+agg_table_add(struct agg *a, struct table *t, const uint32_t *ids)
+{
+	struct cell *c;
+	size_t j;
+	long g;
+	int rc;
+
+	if ((g = group_get(t, ids)) < 0)
+		return -1;
+	c = t->cells + (size_t)g * t->m;
+	if (t->m == 1 && t->ms[0].func == SF_SUM) {
+		/* The common aggregate, without the loop. */
+		if (__builtin_add_overflow(c->sum, a->v[t->ms[0].vi], &c->sum))
+			c->sum = saturate(a, a->v[t->ms[0].vi]);
+		c->cnt++;
+		return 0;
+	}
+	for (j = 0; j < t->m; j++, c++) {
+		struct meas *m = &t->ms[j];
+		int64_t v;
+		switch (m->func) {
+		case SF_SUM:
+		case SF_MEAN:
+			if (__builtin_add_overflow(c->sum, a->v[m->vi], &c->sum))
+				c->sum = saturate(a, a->v[m->vi]);
+			c->cnt++;
+			break;
+		case SF_COUNT:
+			c->cnt++;
+			break;
+		case SF_MIN:
+			v = a->v[m->vi];
+			if (c->cnt++ == 0 || v < c->min)
+				c->min = v;
+			break;
+		case SF_MAX:
+			v = a->v[m->vi];
+			if (c->cnt++ == 0 || v > c->max)
+				c->max = v;
+			break;
+		case SF_DISTINCT:
+			rc = u64set_add(&m->set, (uint64_t)g << 32 |
+			    a->kid[m->si]);
+			if (rc < 0)
+				return -1;
+			c->cnt += rc;
+			break;
+		case SF_REJECTED:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* 1 when the current row passes t's where clause. */
+static inline int
+where_ok(const struct agg *a, const struct table *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nwhere; i++) {
+		const struct wcond *w = &t->where[i];
+		uint32_t id = a->kid[w->si];
+		for (j = 0; j < w->nids && w->ids[j] != id; j++)
+			;
+		if (j == w->nids)
+			return 0;
+	}
+	return 1;
+}
+
+static inline int64_t
+floor_day(int64_t x)
+{
+	return (x >= 0 ? x / 86400 : (x - 86399) / 86400) * 86400;
+}
+
 int
 agg_row(struct agg *a, const struct csvio_record *rec, char *why,
     size_t whylen)
@@ -709,66 +833,51 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 			break;
 		}
 	}
+	if (a->since_on || a->until_on) {
+		int64_t x = a->cur_time;
+		if ((a->since_on && (a->since_tod ? x - floor_day(x) :
+		    x) < a->since) || (a->until_on && (a->until_tod ?
+		    x - floor_day(x) : x) >= a->until)) {
+			a->filtered++;
+			return 1;
+		}
+	}
+	if (a->nwin > 0 && a->wm_has) {
+		for (i = 0; i < a->ntab; i++) {
+			const struct table *t = &a->tab[i];
+			if (t->win != NULL && where_ok(a, t) &&
+			    win_is_late(a, t)) {
+				a->rejected++;
+				a->late++;
+				snprintf(why, whylen, "late: in a closed window "
+				    "of %s", t->sa->file);
+				return -1;
+			}
+		}
+	}
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
 		uint32_t ids[SPEC_MAXKEYS];
-		struct cell *c;
-		long g;
 
+		if (t->nwhere > 0 && !where_ok(a, t))
+			continue;
 		for (j = 0; j < t->k; j++)
 			ids[j] = a->kid[t->si[j]];
-		if ((g = group_get(t, ids)) < 0)
-			return oom(a, why, whylen);
-		c = t->cells + (size_t)g * t->m;
-		if (t->m == 1 && t->ms[0].func == SF_SUM) {
-			/* The common aggregate, without the loop. */
-			if (__builtin_add_overflow(c->sum, a->v[t->ms[0].vi],
-			    &c->sum))
-				c->sum = saturate(a, a->v[t->ms[0].vi]);
-			c->cnt++;
+		if (t->win != NULL) {
+			if (win_add(a, t, ids) == -1)
+				return oom(a, why, whylen);
 			continue;
 		}
-		for (j = 0; j < t->m; j++, c++) {
-			struct meas *m = &t->ms[j];
-			int64_t v;
-			switch (m->func) {
-			case SF_SUM:
-			case SF_MEAN:
-				if (__builtin_add_overflow(c->sum, a->v[m->vi],
-				    &c->sum))
-					c->sum = saturate(a, a->v[m->vi]);
-				c->cnt++;
-				break;
-			case SF_COUNT:
-				c->cnt++;
-				break;
-			case SF_MIN:
-				v = a->v[m->vi];
-				if (c->cnt++ == 0 || v < c->min)
-					c->min = v;
-				break;
-			case SF_MAX:
-				v = a->v[m->vi];
-				if (c->cnt++ == 0 || v > c->max)
-					c->max = v;
-				break;
-			case SF_DISTINCT:
-				rc = u64set_add(&m->set, (uint64_t)g << 32 |
-				    a->kid[m->si]);
-				if (rc < 0)
-					return oom(a, why, whylen);
-				c->cnt += rc;
-				break;
-			case SF_REJECTED:
-				break;
-			}
-		}
+		if (agg_table_add(a, t, ids) == -1)
+			return oom(a, why, whylen);
 	}
 	a->rows++;
 	if (a->need_time) {
 		a->last_time = a->cur_time;
 		a->has_last = 1;
 	}
+	if (a->nwin > 0)
+		win_advance(a);
 	return 0;
 }
 

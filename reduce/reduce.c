@@ -32,12 +32,14 @@ enum {
 	OPT_PRINT_SPEC = 256, OPT_TICK, OPT_TICK_ROWS, OPT_REJECTS,
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_HELP,
 	OPT_VERSION, OPT_TOPIC, OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER,
-	OPT_STATE_DIR, OPT_MAX_RECORD_LINES,
+	OPT_STATE_DIR, OPT_MAX_RECORD_LINES, OPT_WATERMARK, OPT_CLOSED_DIR,
+	OPT_SINCE, OPT_UNTIL,
 };
 
 static const struct option longopts[] = {
 	{ "agg", required_argument, NULL, 'a' },
 	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+	{ "closed-dir", required_argument, NULL, OPT_CLOSED_DIR },
 	{ "dedup-col", required_argument, NULL, OPT_DEDUP_COL },
 	{ "exit-eof", no_argument, NULL, 'e' },
 	{ "group", required_argument, NULL, 'G' },
@@ -55,6 +57,9 @@ static const struct option longopts[] = {
 	{ "print-spec", no_argument, NULL, OPT_PRINT_SPEC },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "watermark", required_argument, NULL, OPT_WATERMARK },
 	{ "spec", required_argument, NULL, 's' },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "tick", required_argument, NULL, OPT_TICK },
@@ -69,15 +74,20 @@ static const char synopsis[] =
     "Usage: reduce [-fqv] [-a SPEC]... [-s FILE] [-t COLUMN] -o DIR\n"
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES]\n"
-    "              [--max-record-lines N] [FILE]\n"
+    "              [--max-record-lines N] [--watermark DURATION]\n"
+    "              [--closed-dir DIR] [--since TIME] [--until TIME] [FILE]\n"
     "       reduce -b BROKERS --topic TOPIC [-G GROUP | --partitions LIST]\n"
     "              [-e] [-X KEY=VALUE]... [--dedup-col COLUMN] [--header LIST]\n"
     "              -o DIR [--checkpoint PATH | --state-dir DIR] [options]\n"
-    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
+    "       reduce --merge -o DIR [--checkpoint PATH] [--watermark DURATION]\n"
+    "              [--closed-dir DIR] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n";
 
 struct opts {
 	const char *outdir, *rejects, *ckpt, *input, *tscol;
+	const char *closed_dir;		/* --closed-dir (default OUTDIR/closed) */
+	int wm_on, since_on, until_on, since_tod, until_tod;
+	int64_t lateness, since, until;	/* --watermark, --since, --until */
 	double tick;
 	unsigned long long tick_rows;
 	size_t max_record;
@@ -141,6 +151,13 @@ help(void)
 	    "      --no-sync          do not fsync snapshots and checkpoints\n"
 	    "      --max-record BYTES longest accepted row (default 1 MiB)\n"
 	    "      --max-record-lines N  lines a quoted row may span (16; 0: any)\n"
+	    "      --watermark DURATION  close event-time windows this long after\n"
+	    "                         the newest row time; later rows for them are\n"
+	    "                         rejected as late\n"
+	    "      --closed-dir DIR   append closed windows to DIR/FILE (OUTDIR/closed)\n"
+	    "      --since TIME       leave out rows before TIME (event time;\n"
+	    "                         YYYY-MM-DD[ HH:MM[:SS]], or HH:MM every day)\n"
+	    "      --until TIME       leave out rows at or after TIME\n"
 	    "Kafka input (see reduce(1), KAFKA):\n"
 	    "  -b, --kafka BROKERS    read rows from Kafka, one a message\n"
 	    "      --topic TOPIC      the topic\n"
@@ -160,7 +177,9 @@ help(void)
 	    "      --version          the version\n\n"
 	    "Functions: sum count min max mean distinct rejected; ':int' after\n"
 	    "a function writes whole numbers.  Time fields: Date Hour DayOfWeek\n"
-	    "TimeSlot Week Month.  See reduce(1).\n", stdout);
+	    "TimeSlot Week Month.  Keys may hold one window(SIZE[, HOP]); measures\n"
+	    "may be followed by 'where COL=V and COL in (V1, V2)'.  See reduce(1).\n",
+	    stdout);
 }
 
 /* ==== spec ============================================================== */
@@ -259,6 +278,8 @@ tick(struct run *R)
 			err(1, "%s", errb);
 		if (R->o.ckpt != NULL)
 			save_checkpoint(R);
+		else if (agg_flush_closed(R->agg, R->o.nosync) == -1)
+			err(1, "%s", R->o.closed_dir);
 		R->written = 1;
 		R->written_rows = rows;
 		R->written_rej = rej;
@@ -744,6 +765,24 @@ mpart_name(const struct mpart *p, char *buf, size_t len)
 	return buf;
 }
 
+/* Windows and filters: the watermark, the closed-windows files (cut back
+ * to the checkpoint's lengths on resume), --since and --until. */
+static void
+setup_windows(struct agg *a, const struct opts *o, int resumed)
+{
+	char errb[4200];
+
+	if (o->wm_on)
+		agg_set_watermark(a, o->lateness);
+	if (o->since_on)
+		agg_set_since(a, o->since, o->since_tod);
+	if (o->until_on)
+		agg_set_until(a, o->until, o->until_tod);
+	if (agg_set_closed(a, o->closed_dir, resumed, errb,
+	    sizeof(errb)) == -1)
+		errx(1, "%s", errb);
+}
+
 static int
 do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 {
@@ -827,6 +866,10 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");
+	/* The larger watermark closes what any part had closed. */
+	setup_windows(a, o, 0);
+	if (agg_close_windows(a) == -1 || agg_flush_closed(a, o->nosync) == -1)
+		err(1, "%s", o->closed_dir);
 	if (agg_write_snapshot(a, o->outdir, o->nosync, errb,
 	    sizeof(errb)) == -1)
 		err(1, "%s", errb);
@@ -874,6 +917,7 @@ do_run(struct opts *o, const struct spec *sp)
 		} else if (errno != ENOENT)
 			err(1, "%s", o->ckpt);
 	}
+	setup_windows(R.agg, o, resumed);
 	if (o->rejects != NULL)
 		open_rejects(&R, resumed, pos.rejects_size);
 	open_input(&R);
@@ -909,9 +953,15 @@ do_run(struct opts *o, const struct spec *sp)
 		}
 	}
 	tick(&R);
+	if (agg_flush_closed(R.agg, o->nosync) == -1)
+		err(1, "%s", o->closed_dir);
 	if (agg_overflowed(R.agg))
 		warnx("%s: a sum went past +-92233720368547758.07 and was "
 		    "held there", R.name);
+	if (o->verbose && (agg_late(R.agg) > 0 || agg_filtered(R.agg) > 0))
+		warnx("%s: %llu late, %llu left out by --since/--until",
+		    R.name, (unsigned long long)agg_late(R.agg),
+		    (unsigned long long)agg_filtered(R.agg));
 	if (!o->quiet && (o->verbose || R.shown > 0) &&
 	    agg_rejected(R.agg) > 0)
 		warnx("%s: %llu row%s rejected", R.name,
@@ -1046,6 +1096,36 @@ main(int argc, char **argv)
 		case OPT_CHECKPOINT:
 			o.ckpt = optarg;
 			break;
+		case OPT_WATERMARK: {
+			double d;
+			if (parse_duration(optarg, &d) == -1 || d < 0 ||
+			    d > 366 * 86400.0 || d != (double)(int64_t)d) {
+				warnx("--watermark: '%s' is not a whole number "
+				    "of seconds from 0 to 366d", optarg);
+				usage();
+			}
+			o.wm_on = 1;
+			o.lateness = (int64_t)d;
+			break;
+		}
+		case OPT_CLOSED_DIR:
+			o.closed_dir = optarg;
+			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (agg_parse_when(optarg, c == OPT_SINCE ? &o.since :
+			    &o.until, c == OPT_SINCE ? &o.since_tod :
+			    &o.until_tod) == -1) {
+				warnx("--%s: '%s' is not a time (YYYY-MM-DD "
+				    "HH:MM:SS, or HH:MM)", c == OPT_SINCE ?
+				    "since" : "until", optarg);
+				usage();
+			}
+			if (c == OPT_SINCE)
+				o.since_on = 1;
+			else
+				o.until_on = 1;
+			break;
 		case OPT_MERGE:
 			o.merge = 1;
 			break;
@@ -1111,8 +1191,30 @@ main(int argc, char **argv)
 		    "and no FILE, -f, --merge or --rejects");
 		usage();
 	}
+	if (o.kc.brokers != NULL && (o.wm_on || o.closed_dir || o.since_on ||
+	    o.until_on)) {
+		warnx("--watermark, --closed-dir, --since and --until do not "
+		    "work with -b yet");
+		usage();
+	}
+	if (o.merge && (o.since_on || o.until_on)) {
+		warnx("--merge takes no --since or --until");
+		usage();
+	}
+	if (o.kc.brokers != NULL)
+		for (size_t i = 0; i < sp.naggs; i++)
+			if (sp.aggs[i].wsize > 0)
+				errx(2, "%s: windows do not work with -b yet",
+				    sp.aggs[i].file);
 	if (mkdir(o.outdir, 0777) == -1 && errno != EEXIST)
 		err(1, "%s", o.outdir);
+	if (o.closed_dir == NULL) {
+		static char cdir[4200];
+		if ((size_t)snprintf(cdir, sizeof(cdir), "%s/closed",
+		    o.outdir) >= sizeof(cdir))
+			errx(1, "%s: name too long", o.outdir);
+		o.closed_dir = cdir;
+	}
 	lock_outdir(o.outdir);
 	if (o.merge) {
 		c = do_merge(&o, &sp, argc, argv);

@@ -187,16 +187,32 @@ spec_parse_line(struct spec *sp, const char *line, char *err, size_t errlen)
 			snprintf(err, errlen, "duplicate file '%s'", a->file);
 			return -1;
 		}
-	/* Keys. */
+	/* Keys: split at commas outside parentheses (a window key). */
 	q = skip_ws(colon + 1, arrow);
 	while (q < arrow) {
-		const char *c = memchr(q, ',', (size_t)(arrow - q));
-		const char *end = c ? c : arrow;
+		const char *c = q, *end;
+		int depth = 0;
+		for (; c < arrow; c++) {
+			if (*c == '(')
+				depth++;
+			else if (*c == ')')
+				depth--;
+			else if (*c == ',' && depth == 0)
+				break;
+		}
+		if (c == arrow)
+			c = NULL;
+		end = c ? c : arrow;
 		if (a->nkeys == SPEC_MAXKEYS) {
 			snprintf(err, errlen, "more than %d keys", SPEC_MAXKEYS);
 			return -1;
 		}
-		if (take_name(a->keys[a->nkeys], q, end, "key", err, errlen) == -1)
+		if (spec_is_window(q, (size_t)(end - q))) {
+			if (spec_parse_window(a, q, (size_t)(end - q), err,
+			    errlen) == -1)
+				return -1;
+		} else if (take_name(a->keys[a->nkeys], q, end, "key", err,
+		    errlen) == -1)
 			return -1;
 		a->nkeys++;
 		q = c ? c + 1 : arrow;
@@ -204,6 +220,13 @@ spec_parse_line(struct spec *sp, const char *line, char *err, size_t errlen)
 			snprintf(err, errlen, "empty key");
 			return -1;
 		}
+	}
+	/* A where clause after the measures. */
+	q = spec_find_where(arrow + 2, e);
+	if (q != NULL) {
+		if (spec_parse_where(a, q, e, err, errlen) == -1)
+			return -1;
+		e = q;
 	}
 	/* Measures: split at commas outside parentheses. */
 	q = arrow + 2;
@@ -249,6 +272,8 @@ spec_parse_line(struct spec *sp, const char *line, char *err, size_t errlen)
 		snprintf(err, errlen, "no measure after '->'");
 		return -1;
 	}
+	if (spec_check_window(a, err, errlen) == -1)
+		return -1;
 	sp->naggs++;
 	return 0;
 }
@@ -319,6 +344,7 @@ spec_format(const struct spec *sp, char *buf, size_t cap)
 			if (m->as_int)
 				n = append(buf, cap, n, ":int");
 		}
+		n = spec_format_where(a, buf, cap, n);
 		n = append(buf, cap, n, "\n");
 	}
 	return n;

@@ -55,8 +55,8 @@ put_num(FILE *fp, int64_t v, int as_int)
 	return fwrite(b, 1, n, fp) == n ? 0 : -1;
 }
 
-static int
-put_cell(FILE *fp, const struct agg *a, const struct meas *m,
+int
+agg_put_cell(FILE *fp, const struct agg *a, const struct meas *m,
     const struct cell *c)
 {
 	char b[MONEY_BUFSZ];
@@ -97,6 +97,8 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 	size_t g, j;
 	int rc = -1;
 
+	if (t->win != NULL)
+		return win_write_csv(a, ti, fp);
 	for (j = 0; j < sa->nkeys; j++) {
 		if (j > 0)
 			putc(',', fp);
@@ -127,7 +129,7 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 		for (j = 0; j < t->m; j++) {
 			if (j > 0 || t->k > 0)
 				putc(',', fp);
-			put_cell(fp, a, &t->ms[j], &t->cells[gi * t->m + j]);
+			agg_put_cell(fp, a, &t->ms[j], &t->cells[gi * t->m + j]);
 		}
 		putc('\n', fp);
 	}
@@ -279,6 +281,13 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 
 	if (fp == NULL)
 		return -1;
+	if (win_flush(a, nosync) == -1) {
+		saved = errno;
+		fclose(fp);
+		free(buf);
+		errno = saved;
+		return -1;
+	}
 	if (a->nids == 0 && new_id(a) == -1) {
 		fclose(fp);
 		free(buf);
@@ -305,6 +314,10 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 	putc('\n', fp);
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
+		if (t->win != NULL) {
+			win_save(a, t, fp);
+			continue;
+		}
 		fputs("table", fp);
 		putc(',', fp);
 		csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
@@ -343,6 +356,7 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 			}
 		}
 	}
+	win_save_state(a, fp);
 	if (pos->ext != NULL)
 		fwrite(pos->ext, 1, pos->extlen, fp);
 	fputs("end\n", fp);
@@ -398,8 +412,8 @@ field_is(const struct csvio_field *f, const char *s)
 
 /* Merge cell src into dst for measure m (distinct counts come from the
  * member lines instead). */
-static void
-cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
+void
+agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
     const struct cell *src)
 {
 	switch (m->func) {
@@ -438,6 +452,11 @@ agg_merge(struct agg *dst, const struct agg *src)
 	for (i = 0; i < src->ntab; i++) {
 		struct table *dt = &dst->tab[i];
 		const struct table *st = &src->tab[i];
+		if (dt->win != NULL) {
+			if (win_merge(dst, dt, src, st) == -1)
+				goto out;
+			continue;
+		}
 		free(gmap);
 		if ((gmap = malloc((st->ng ? st->ng : 1) * sizeof(*gmap))) == NULL)
 			goto out;
@@ -456,7 +475,7 @@ agg_merge(struct agg *dst, const struct agg *src)
 				goto out;
 			gmap[g] = (uint32_t)dg;
 			for (j = 0; j < st->m; j++)
-				cell_merge(dst, &dt->ms[j],
+				agg_cell_merge(dst, &dt->ms[j],
 				    &dt->cells[(size_t)dg * dt->m + j],
 				    &st->cells[g * st->m + j]);
 		}
@@ -490,6 +509,7 @@ agg_merge(struct agg *dst, const struct agg *src)
 	for (i = 0; i < src->nids; i++)
 		if (agg_add_id(dst, src->ids[i]) == -1)
 			goto out;
+	win_merge_state(dst, src);
 	dst->rows += src->rows;
 	dst->rejected += src->rejected;
 	if (src->has_last && (!dst->has_last ||
@@ -644,6 +664,19 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 			if (t == NULL || field_i64(&f[2], &ng) == -1 || ng < 0)
 				goto bad;
 			gn = 0;
+			if (t->win != NULL)
+				win_load_begin(t);
+		} else if ((field_is(&f[0], "g") || field_is(&f[0], "d")) &&
+		    t != NULL && t->win != NULL) {
+			int wr = field_is(&f[0], "g") ? win_load_g(a, t, &rec) :
+			    win_load_d(a, t, &rec);
+			if (wr == -2)
+				goto nomem;
+			if (wr == -1)
+				goto bad;
+		} else if (field_is(&f[0], "wm") || field_is(&f[0], "wclosed")) {
+			if (win_load_line(a, &rec) == -1)
+				goto bad;
 		} else if (field_is(&f[0], "g") && t != NULL &&
 		    rec.nf == 1 + t->k + 4 * t->m) {
 			uint32_t ids[SPEC_MAXKEYS];
@@ -674,7 +707,7 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 				dst = &t->cells[(size_t)g * t->m + j];
 				if (__builtin_add_overflow(dst->cnt, c.cnt, &sum))
 					goto bad;
-				cell_merge(a, &t->ms[j], dst, &c);
+				agg_cell_merge(a, &t->ms[j], dst, &c);
 			}
 			if (gn == gmapcap) {
 				size_t nc = gmapcap ? gmapcap * 2 : 64;
