@@ -179,6 +179,14 @@ agg_new(const struct spec *sp)
 				if ((m->si = find_src(a, sm->col)) < 0)
 					goto fail;
 				break;
+			case SF_POP:
+				m->vi = find_val(a, sm->col);
+				m->pop_sel = sm->pop_sel;
+				a->pop_time = 1;
+				break;
+			case SF_IDLE:
+				a->pop_time = 1;
+				break;
 			case SF_COUNT: case SF_REJECTED:
 				break;
 			}
@@ -264,7 +272,7 @@ agg_bind(struct agg *a, const struct csvio_record *hdr, const char *tscol,
 		if (a->val[i].col > a->maxcol)
 			a->maxcol = a->val[i].col;
 	}
-	if (a->nwin > 0 || a->since_on || a->until_on)
+	if (a->nwin > 0 || a->since_on || a->until_on || a->pop_time)
 		a->need_time = 1;
 	if (a->need_time) {
 		a->tscol = csvio_find(hdr, tscol);
@@ -291,8 +299,10 @@ agg_table_release(struct table *t)
 	free(t->dmap);
 	free(t->slots);
 	free(t->mat);
-	for (j = 0; j < t->m; j++)
+	for (j = 0; j < t->m; j++) {
 		free(t->ms[j].set.slot);
+		pop_free(&t->ms[j]);
+	}
 	t->gkeys = NULL;
 	t->cells = NULL;
 	t->dmap = NULL;
@@ -739,6 +749,15 @@ agg_table_add(struct agg *a, struct table *t, const uint32_t *ids)
 				return -1;
 			c->cnt += rc;
 			break;
+		case SF_POP:
+			if (pop_add(a, m, (size_t)g, a->v[m->vi]) == -1)
+				return -1;
+			c->cnt++;
+			break;
+		case SF_IDLE:
+			if (c->cnt++ == 0 || a->cur_time > c->max)
+				c->max = a->cur_time;
+			break;
 		case SF_REJECTED:
 			break;
 		}
@@ -875,6 +894,10 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 	if (a->need_time) {
 		a->last_time = a->cur_time;
 		a->has_last = 1;
+		if (!a->has_newest || a->cur_time > a->newest) {
+			a->newest = a->cur_time;
+			a->has_newest = 1;
+		}
 	}
 	if (a->nwin > 0)
 		win_advance(a);

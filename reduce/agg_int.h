@@ -58,6 +58,9 @@ struct meas {
 	int vi;			/* value index (sum, min, max, mean) */
 	int si;			/* source index (distinct) */
 	struct u64set set;	/* distinct */
+	int pop_sel;		/* pop(): spec_meas.pop_sel */
+	struct popgrp **pop;	/* pop(): by group (pop.c) */
+	size_t npop;
 };
 
 struct wtable;
@@ -141,6 +144,9 @@ struct agg {
 	int since_on, until_on, since_tod, until_tod;
 	int64_t since, until;
 	uint64_t filtered;
+	/* The newest accepted row time, for pop() and idle() (pop_time). */
+	int pop_time, has_newest;
+	int64_t newest;
 	/* The identities of the runs whose counts the state holds (one for
 	 * a plain run, every part's for a merge), saved in checkpoints. */
 	char (*ids)[AGG_IDLEN + 1];
@@ -157,6 +163,24 @@ void agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
     const struct cell *src);
 /* Free a table's groups and sets (not the table). */
 void agg_table_release(struct table *t);
+
+/* ---- pop.c: pop() and idle() ------------------------------------------- */
+
+#define POP_NCOLS	5
+/* The suffix of pop()'s column i (Today, Yesterday, ...). */
+const char *pop_col(size_t i);
+/* Add value v of the current row to group g.  0, or -1 on ENOMEM. */
+int pop_add(struct agg *a, struct meas *m, size_t g, int64_t v);
+void pop_free(struct meas *m);
+/* Group g's 5 columns (comma-separated); idle()'s column. */
+void pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g);
+void idle_write(FILE *fp, const struct agg *a, const struct cell *c);
+/* Checkpoint "p" lines of group g (saved as gi) of measure mj. */
+void pop_save(FILE *fp, const struct meas *m, size_t mj, size_t g, size_t gi);
+int pop_load(struct agg *a, struct meas *m, size_t g,
+    const struct csvio_record *r);
+int pop_merge(struct agg *dst, struct meas *dm, size_t dg,
+    const struct meas *sm, size_t sg);
 
 /* ---- window.c ---------------------------------------------------------- */
 

@@ -175,7 +175,7 @@ help(void)
 	    "  -v, --verbose          every reject on stderr, and a summary\n"
 	    "      --help             this help\n"
 	    "      --version          the version\n\n"
-	    "Functions: sum count min max mean distinct rejected; ':int' after\n"
+	    "Functions: sum count min max mean distinct rejected pop idle; :int after\n"
 	    "a function writes whole numbers.  Time fields: Date Hour DayOfWeek\n"
 	    "TimeSlot Week Month.  Keys may hold one window(SIZE[, HOP]); measures\n"
 	    "may be followed by 'where COL=V and COL in (V1, V2)'.  See reduce(1).\n",

@@ -19,7 +19,7 @@ const char spec_default_text[] =
     "AvgOrderValue=mean(FinalAmount), RejectedRows=rejected()\n";
 
 static const char *const func_names[] = { "sum", "count", "min", "max",
-    "mean", "distinct", "rejected" };
+    "mean", "distinct", "rejected", "pop", "idle" };
 
 static const char *const derived[] = { "Date", "Hour", "DayOfWeek",
     "TimeSlot", "Week", "Month" };
@@ -114,7 +114,8 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 	}
 	m->func = (enum spec_func)i;
 	q = skip_ws(lp + 1, rp);
-	if (m->func == SF_COUNT || m->func == SF_REJECTED) {
+	if (m->func == SF_COUNT || m->func == SF_REJECTED ||
+	    m->func == SF_IDLE) {
 		if (q != rp) {
 			snprintf(err, errlen, "%s() takes no column", fname);
 			return -1;
@@ -129,9 +130,13 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 		const char *t = e;
 		while (t > q && (t[-1] == ' ' || t[-1] == '\t'))
 			t--;
-		if (t - q == 4 && memcmp(q, ":int", 4) == 0 &&
+		if (m->func == SF_POP && ((t - q == 4 && memcmp(q, ":day",
+		    4) == 0) || (t - q == 5 && memcmp(q, ":week", 5) == 0)))
+			m->pop_sel = t - q == 4 ? 1 : 2;
+		else if (t - q == 4 && memcmp(q, ":int", 4) == 0 &&
 		    m->func != SF_COUNT && m->func != SF_DISTINCT &&
-		    m->func != SF_REJECTED && m->func != SF_MEAN)
+		    m->func != SF_REJECTED && m->func != SF_MEAN &&
+		    m->func != SF_POP && m->func != SF_IDLE)
 			m->as_int = 1;
 		else {
 			snprintf(err, errlen, "unexpected '%.*s' after %s(...)",
@@ -343,6 +348,9 @@ spec_format(const struct spec *sp, char *buf, size_t cap)
 			n = append(buf, cap, n, ")");
 			if (m->as_int)
 				n = append(buf, cap, n, ":int");
+			if (m->pop_sel)
+				n = append(buf, cap, n, m->pop_sel == 1 ?
+				    ":day" : ":week");
 		}
 		n = spec_format_where(a, buf, cap, n);
 		n = append(buf, cap, n, "\n");

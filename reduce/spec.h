@@ -27,6 +27,8 @@
 
 enum spec_func {
 	SF_SUM, SF_COUNT, SF_MIN, SF_MAX, SF_MEAN, SF_DISTINCT, SF_REJECTED,
+	SF_POP,		/* period over period (pop.c): 5 columns */
+	SF_IDLE,	/* event-time minutes since the group's newest row */
 };
 
 struct spec_meas {
@@ -34,6 +36,8 @@ struct spec_meas {
 	enum spec_func func;
 	char col[SPEC_MAXNAME];		/* input column; "" for count/rejected */
 	int as_int;			/* ":int": write whole numbers */
+	int pop_sel;			/* pop(): 0 the 5 columns; ":day" 1,
+					   ":week" 2: the change in percent */
 };
 
 /* One condition of a where clause: COL equal to one of the values. */

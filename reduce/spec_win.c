@@ -430,6 +430,11 @@ spec_check_window(const struct spec_agg *a, char *err, size_t errlen)
 
 	if (a->wsize == 0)
 		return 0;
+	for (i = 0; i < a->nmeas; i++)
+		if (a->meas[i].func == SF_POP) {
+			snprintf(err, errlen, "pop() in a windowed aggregate");
+			return -1;
+		}
 	for (i = 0; i < NELEM(cols); i++) {
 		for (j = 0; j < a->nkeys; j++)
 			if (strcmp(a->keys[j], cols[i]) == 0)

@@ -76,6 +76,9 @@ agg_put_cell(FILE *fp, const struct agg *a, const struct meas *m,
 		return c->cnt ? put_num(fp, c->min, m->as_int) : 0;
 	case SF_MAX:
 		return c->cnt ? put_num(fp, c->max, m->as_int) : 0;
+	case SF_IDLE:
+		idle_write(fp, a, c);
+		return ferror(fp) ? -1 : 0;
 	case SF_MEAN:
 		if (c->cnt == 0)
 			return 0;
@@ -107,6 +110,12 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 	for (j = 0; j < sa->nmeas; j++) {
 		if (j > 0 || sa->nkeys > 0)
 			putc(',', fp);
+		if (sa->meas[j].func == SF_POP && !sa->meas[j].pop_sel) {
+			for (size_t q = 0; q < POP_NCOLS; q++)
+				fprintf(fp, "%s%s%s", q ? "," : "",
+				    sa->meas[j].name, pop_col(q));
+			continue;
+		}
 		csvio_put_field(fp, sa->meas[j].name, strlen(sa->meas[j].name),
 		    ',');
 	}
@@ -129,7 +138,11 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 		for (j = 0; j < t->m; j++) {
 			if (j > 0 || t->k > 0)
 				putc(',', fp);
-			agg_put_cell(fp, a, &t->ms[j], &t->cells[gi * t->m + j]);
+			if (t->ms[j].func == SF_POP)
+				pop_write(fp, a, &t->ms[j], gi);
+			else
+				agg_put_cell(fp, a, &t->ms[j],
+				    &t->cells[gi * t->m + j]);
 		}
 		putc('\n', fp);
 	}
@@ -355,7 +368,13 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 				putc('\n', fp);
 			}
 		}
+		for (j = 0; j < t->m; j++)
+			if (t->ms[j].func == SF_POP)
+				for (g = 0; g < t->ng; g++)
+					pop_save(fp, &t->ms[j], j, g, g);
 	}
+	if (a->pop_time && a->has_newest)
+		fprintf(fp, "newest,%lld\n", (long long)a->newest);
 	win_save_state(a, fp);
 	if (pos->ext != NULL)
 		fwrite(pos->ext, 1, pos->extlen, fp);
@@ -423,6 +442,7 @@ agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
 		dst->cnt += src->cnt;
 		break;
 	case SF_MAX:
+	case SF_IDLE:
 		if (src->cnt > 0 && (dst->cnt == 0 || src->max > dst->max))
 			dst->max = src->max;
 		dst->cnt += src->cnt;
@@ -474,10 +494,14 @@ agg_merge(struct agg *dst, const struct agg *src)
 			if ((dg = agg_group(dt, ids)) < 0)
 				goto out;
 			gmap[g] = (uint32_t)dg;
-			for (j = 0; j < st->m; j++)
+			for (j = 0; j < st->m; j++) {
 				agg_cell_merge(dst, &dt->ms[j],
 				    &dt->cells[(size_t)dg * dt->m + j],
 				    &st->cells[g * st->m + j]);
+				if (st->ms[j].func == SF_POP && pop_merge(dst,
+				    &dt->ms[j], (size_t)dg, &st->ms[j], g) == -1)
+					goto out;
+			}
 		}
 		for (j = 0; j < st->m; j++) {
 			const struct u64set *s = &st->ms[j].set;
@@ -510,6 +534,11 @@ agg_merge(struct agg *dst, const struct agg *src)
 		if (agg_add_id(dst, src->ids[i]) == -1)
 			goto out;
 	win_merge_state(dst, src);
+	if (src->has_newest && (!dst->has_newest ||
+	    src->newest > dst->newest)) {
+		dst->newest = src->newest;
+		dst->has_newest = 1;
+	}
 	dst->rows += src->rows;
 	dst->rejected += src->rejected;
 	if (src->has_last && (!dst->has_last ||
@@ -674,6 +703,27 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 				goto nomem;
 			if (wr == -1)
 				goto bad;
+		} else if (field_is(&f[0], "p") && t != NULL && t->win == NULL &&
+		    rec.nf >= 4) {
+			int64_t gi, mi;
+			int pr;
+			if (field_i64(&f[1], &gi) == -1 || gi < 0 ||
+			    (size_t)gi >= gn || field_i64(&f[2], &mi) == -1 ||
+			    mi < 0 || (size_t)mi >= t->m ||
+			    t->ms[mi].func != SF_POP)
+				goto bad;
+			pr = pop_load(a, &t->ms[mi], gmap[gi], &rec);
+			if (pr == -2)
+				goto nomem;
+			if (pr == -1)
+				goto bad;
+		} else if (field_is(&f[0], "newest") && rec.nf == 2) {
+			int64_t nw;
+			if (field_i64(&f[1], &nw) == -1)
+				goto bad;
+			if (!a->has_newest || nw > a->newest)
+				a->newest = nw;
+			a->has_newest = 1;
 		} else if (field_is(&f[0], "wm") || field_is(&f[0], "wclosed")) {
 			if (win_load_line(a, &rec) == -1)
 				goto bad;

@@ -1,4 +1,4 @@
 # Unit tests of reduce's Kafka input (partition lists, the merge check) and
 # of exact merging of partial states.
-test_scaleout_SRCS := reduce/kafkain.c reduce/agg.c reduce/state.c reduce/spec.c reduce/spec_win.c reduce/window.c
+test_scaleout_SRCS := reduce/kafkain.c reduce/agg.c reduce/state.c reduce/spec.c reduce/spec_win.c reduce/window.c reduce/pop.c
 test_scaleout_LDLIBS := $(LIBRDKAFKA)
