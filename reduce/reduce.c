@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "cli.h"
+#include "history.h"
 #include "csvio.h"
 #include "kafkain.h"
 #include "readfile.h"
@@ -33,7 +35,8 @@ enum {
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_HELP,
 	OPT_VERSION, OPT_TOPIC, OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER,
 	OPT_STATE_DIR, OPT_MAX_RECORD_LINES, OPT_WATERMARK, OPT_CLOSED_DIR,
-	OPT_SINCE, OPT_UNTIL,
+	OPT_SINCE, OPT_UNTIL, OPT_HISTORY, OPT_HISTORY_FILES, OPT_HISTORY_MAX,
+	OPT_HISTORY_AGE,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +52,10 @@ static const struct option longopts[] = {
 	{ "topic", required_argument, NULL, OPT_TOPIC },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "history-age", required_argument, NULL, OPT_HISTORY_AGE },
+	{ "history-files", required_argument, NULL, OPT_HISTORY_FILES },
+	{ "history-max", required_argument, NULL, OPT_HISTORY_MAX },
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
 	{ "max-record-lines", required_argument, NULL, OPT_MAX_RECORD_LINES },
 	{ "merge", no_argument, NULL, OPT_MERGE },
@@ -75,7 +82,9 @@ static const char synopsis[] =
     "              [--tick DURATION] [--tick-rows N] [--rejects FILE]\n"
     "              [--checkpoint PATH] [--no-sync] [--max-record BYTES]\n"
     "              [--max-record-lines N] [--watermark DURATION]\n"
-    "              [--closed-dir DIR] [--since TIME] [--until TIME] [FILE]\n"
+    "              [--closed-dir DIR] [--since TIME] [--until TIME]\n"
+    "              [--history DIR [--history-files LIST] [--history-max SIZE]\n"
+    "              [--history-age DURATION]] [FILE]\n"
     "       reduce -b BROKERS --topic TOPIC [-G GROUP | --partitions LIST]\n"
     "              [-e] [-X KEY=VALUE]... [--dedup-col COLUMN] [--header LIST]\n"
     "              -o DIR [--checkpoint PATH | --state-dir DIR] [options]\n"
@@ -88,6 +97,9 @@ struct opts {
 	const char *closed_dir;		/* --closed-dir (default OUTDIR/closed) */
 	int wm_on, since_on, until_on, since_tod, until_tod;
 	int64_t lateness, since, until;	/* --watermark, --since, --until */
+	const char *history, *history_files;	/* --history DIR */
+	unsigned long long history_max;
+	double history_age;
 	double tick;
 	unsigned long long tick_rows;
 	size_t max_record;
@@ -118,6 +130,7 @@ struct run {
 	uint64_t since_tick;
 	double next_tick;
 	struct stat st;		/* of the input when opened */
+	struct history *hist;	/* --history */
 };
 
 static void
@@ -158,6 +171,11 @@ help(void)
 	    "      --since TIME       leave out rows before TIME (event time;\n"
 	    "                         YYYY-MM-DD[ HH:MM[:SS]], or HH:MM every day)\n"
 	    "      --until TIME       leave out rows at or after TIME\n"
+	    "      --history DIR      append kpis.csv and branch_sales.csv to DIR\n"
+	    "                         at every tick, stamped with the time\n"
+	    "      --history-files LIST  the snapshot files to keep (FILE,FILE)\n"
+	    "      --history-max SIZE rotate a history file past SIZE (16M)\n"
+	    "      --history-age DURATION  or when its first row is this old\n"
 	    "Kafka input (see reduce(1), KAFKA):\n"
 	    "  -b, --kafka BROKERS    read rows from Kafka, one a message\n"
 	    "      --topic TOPIC      the topic\n"
@@ -280,6 +298,9 @@ tick(struct run *R)
 			save_checkpoint(R);
 		else if (agg_flush_closed(R->agg, R->o.nosync) == -1)
 			err(1, "%s", R->o.closed_dir);
+		if (R->hist != NULL && history_tick(R->hist, R->agg, now_wall(),
+		    errb, sizeof(errb)) == -1)
+			err(1, "%s", errb);
 		R->written = 1;
 		R->written_rows = rows;
 		R->written_rej = rej;
@@ -918,6 +939,10 @@ do_run(struct opts *o, const struct spec *sp)
 			err(1, "%s", o->ckpt);
 	}
 	setup_windows(R.agg, o, resumed);
+	if (o->history != NULL && (R.hist = history_open(R.agg, sp, o->history,
+	    o->history_files ? o->history_files : "", o->history_max,
+	    o->history_age, o->nosync, errb, sizeof(errb))) == NULL)
+		errx(1, "%s", errb);
 	if (o->rejects != NULL)
 		open_rejects(&R, resumed, pos.rejects_size);
 	open_input(&R);
@@ -969,6 +994,7 @@ do_run(struct opts *o, const struct spec *sp)
 		    agg_rejected(R.agg) == 1 ? "" : "s");
 	if (R.rejfp != NULL && fclose(R.rejfp) == EOF)
 		err(1, "%s", o->rejects);
+	history_close(R.hist);
 	restore_fd(&R);
 	csvio_reader_free(R.rd);
 	agg_free(R.agg);
@@ -979,7 +1005,8 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { .tick = 1.0, .tscol = "Timestamp",
-	    .max_lines = MAX_LINES };
+	    .max_lines = MAX_LINES, .history_max = 16ULL << 20 };
+	int hist_sub = 0;	/* a --history-* option given */
 	static struct spec sp;
 	char errb[4200];
 	int c, nspec = 0, naggopt = 0;
@@ -1111,6 +1138,30 @@ main(int argc, char **argv)
 		case OPT_CLOSED_DIR:
 			o.closed_dir = optarg;
 			break;
+		case OPT_HISTORY:
+			o.history = optarg;
+			break;
+		case OPT_HISTORY_FILES:
+			hist_sub = 1;
+			o.history_files = optarg;
+			break;
+		case OPT_HISTORY_MAX:
+			hist_sub = 1;
+			if (cli_size("--history-max", optarg, 0, 1ULL << 40,
+			    &o.history_max, errb, sizeof(errb)) == -1) {
+				warnx("%s", errb);
+				usage();
+			}
+			break;
+		case OPT_HISTORY_AGE:
+			hist_sub = 1;
+			if (cli_duration("--history-age", optarg, 0,
+			    3660 * 86400.0, &o.history_age, errb,
+			    sizeof(errb)) == -1) {
+				warnx("%s", errb);
+				usage();
+			}
+			break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
 			if (agg_parse_when(optarg, c == OPT_SINCE ? &o.since :
@@ -1195,6 +1246,15 @@ main(int argc, char **argv)
 	    o.until_on)) {
 		warnx("--watermark, --closed-dir, --since and --until do not "
 		    "work with -b yet");
+		usage();
+	}
+	if (o.history == NULL && hist_sub) {
+		warnx("--history-files, --history-max and --history-age need "
+		    "--history");
+		usage();
+	}
+	if (o.history != NULL && (o.merge || o.kc.brokers != NULL)) {
+		warnx("--history works with a file or stream input only");
 		usage();
 	}
 	if (o.merge && (o.since_on || o.until_on)) {
