@@ -700,9 +700,9 @@ oom(struct agg *a, char *why, size_t whylen)
 	return -1;
 }
 
-/* Add the current row to group ids of t. */
-int
-agg_table_add(struct agg *a, struct table *t, const uint32_t *ids)
+/* Add the current row to group ids of t (inline in agg_row). */
+static inline __attribute__((always_inline)) int
+table_add(struct agg *a, struct table *t, const uint32_t *ids)
 {
 	struct cell *c;
 	size_t j;
@@ -763,6 +763,12 @@ agg_table_add(struct agg *a, struct table *t, const uint32_t *ids)
 		}
 	}
 	return 0;
+}
+
+int
+agg_table_add(struct agg *a, struct table *t, const uint32_t *ids)
+{
+	return table_add(a, t, ids);
 }
 
 /* 1 when the current row passes t's where clause. */
@@ -878,16 +884,16 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		struct table *t = &a->tab[i];
 		uint32_t ids[SPEC_MAXKEYS];
 
-		if (t->nwhere > 0 && !where_ok(a, t))
+		if (__builtin_expect(t->nwhere > 0, 0) && !where_ok(a, t))
 			continue;
 		for (j = 0; j < t->k; j++)
 			ids[j] = a->kid[t->si[j]];
-		if (t->win != NULL) {
+		if (__builtin_expect(t->win != NULL, 0)) {
 			if (win_add(a, t, ids) == -1)
 				return oom(a, why, whylen);
 			continue;
 		}
-		if (agg_table_add(a, t, ids) == -1)
+		if (table_add(a, t, ids) == -1)
 			return oom(a, why, whylen);
 	}
 	a->rows++;

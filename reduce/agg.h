@@ -80,6 +80,10 @@ uint64_t agg_filtered(const struct agg *a);
  * this, closed windows are dropped.  0, or -1 with a message in err. */
 int agg_set_closed(struct agg *a, const char *dir, int resumed, char *err,
     size_t errlen);
+/* Make a an engine for --merge: it keeps each part's open windows (made
+ * from the part's panes), so what a part has closed is not counted again.
+ * Before any agg_merge into it. */
+void agg_set_merging(struct agg *a);
 /* Close every window the watermark has passed (after a merge).  0, or
  * -1 with errno set. */
 int agg_close_windows(struct agg *a);

@@ -817,6 +817,7 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 
 	if (a == NULL || km == NULL)
 		err(1, "malloc");
+	agg_set_merging(a);
 	for (ai = 0; ai < argc; ai++) {
 		char **paths = NULL;
 		size_t n;
@@ -852,7 +853,20 @@ do_merge(struct opts *o, const struct spec *sp, int argc, char **argv)
 		 * from. */
 		size_t before = nown, after;
 		memset(&pos, 0, sizeof(pos));
-		if (agg_load(a, parts[i].path, &pos, errb, sizeof(errb)) == -1)
+		if (agg_nwindowed(a) > 0) {
+			/* Each part's open windows, made from its own panes
+			 * and watermark: a part is loaded apart, then added. */
+			struct agg *p = agg_new(sp);
+			if (p == NULL)
+				err(1, "malloc");
+			if (agg_load(p, parts[i].path, &pos, errb,
+			    sizeof(errb)) == -1)
+				errx(1, "%s", errb);
+			if (agg_merge(a, p) == -1)
+				err(1, "merge: %s", parts[i].path);
+			agg_free(p);
+		} else if (agg_load(a, parts[i].path, &pos, errb,
+		    sizeof(errb)) == -1)
 			errx(1, "%s", errb);
 		/* The same state by its identity: a copy of a checkpoint, or
 		 * a part given beside a merge that holds it already. */

@@ -2,9 +2,16 @@
  * the watermark, closing windows into their closed-windows file, and the
  * windows' part of snapshots, checkpoints and merges.
  *
- * A windowed aggregate keeps one table (agg_int.h) per open window, in
- * start order; the aggregate's own table is the template of those, its
- * keys the aggregate's but the window.  Times are seconds as if UTC: the
+ * A windowed aggregate keeps one table (agg_int.h) per pane, in start
+ * order: panes are gcd(SIZE, HOP) long, so a row updates one pane however
+ * many windows hold it, and a window is the merge of its panes, made when
+ * it is written (snapshot, closing).  A pane leaves memory when the last
+ * window that holds it is closed.  The aggregate's own table is the
+ * template of the panes', its keys the aggregate's but the window.
+ *
+ * A --merge engine keeps whole windows instead ("discrete"): each part's
+ * open windows, made from its panes, so that what a part has closed is
+ * never counted again.  Times are seconds as if UTC: the
  * till's wall-clock time, as the derived time fields read it, so a 1d
  * window is a calendar day and a 1h window a clock hour, whatever TZ is.
  * A window [start, start + size) holds the rows at or after its start and
@@ -33,6 +40,13 @@ struct lref {
 
 struct wtable {
 	int64_t size, hop;
+	int64_t pane;		/* gcd(size, hop) */
+	int discrete;		/* w holds windows, not panes (merge) */
+	size_t hint;
+	struct win *cur;	/* the pane of the last row, or NULL */
+	int64_t next_event;	/* the watermark that closes or drops next */
+	int64_t late_w, t_late;	/* a row before t_late is late at late_w */
+	int late_ok;
 	size_t wkey;		/* the window's place among the keys */
 	struct win **w;		/* open windows, by start */
 	size_t nw, wcap;
@@ -75,6 +89,15 @@ win_setup(struct agg *a, struct table *t)
 		return -1;
 	wt->size = t->sa->wsize;
 	wt->hop = t->sa->whop;
+	for (int64_t x = wt->size, y = wt->hop; ; ) {
+		int64_t r = x % y;
+		if (r == 0) {
+			wt->pane = y;
+			break;
+		}
+		x = y;
+		y = r;
+	}
 	wt->wkey = (size_t)t->sa->wkey;
 	t->win = wt;
 	a->nwin++;
@@ -175,6 +198,8 @@ win_find(const struct wtable *wt, int64_t start)
 	return lo;
 }
 
+static struct win *win_alloc(const struct table *tmpl, int64_t start);
+
 /* The window starting at start, made when new (at index *at). */
 static struct win *
 win_get(const struct table *tmpl, int64_t start, size_t *at)
@@ -197,6 +222,22 @@ win_get(const struct table *tmpl, int64_t start, size_t *at)
 		wt->w = nv;
 		wt->wcap = nc;
 	}
+	if ((w = win_alloc(tmpl, start)) == NULL)
+		return NULL;
+	memmove(wt->w + i + 1, wt->w + i, (wt->nw - i) * sizeof(*wt->w));
+	wt->w[i] = w;
+	wt->nw++;
+	if (at != NULL)
+		*at = i;
+	return w;
+}
+
+/* A new window or pane of tmpl, empty. */
+static struct win *
+win_alloc(const struct table *tmpl, int64_t start)
+{
+	struct win *w;
+
 	if ((w = malloc(sizeof(*w))) == NULL)
 		return NULL;
 	w->start = start;
@@ -222,11 +263,6 @@ win_get(const struct table *tmpl, int64_t start, size_t *at)
 		}
 		w->t.ng = w->t.gcap = 1;
 	}
-	memmove(wt->w + i + 1, wt->w + i, (wt->nw - i) * sizeof(*wt->w));
-	wt->w[i] = w;
-	wt->nw++;
-	if (at != NULL)
-		*at = i;
 	return w;
 }
 
@@ -240,27 +276,207 @@ first_start(const struct wtable *wt, int64_t x)
 int
 win_is_late(const struct agg *a, const struct table *t)
 {
-	const struct wtable *wt = t->win;
+	struct wtable *wt = t->win;
+	int64_t w;
 
-	return a->wm_has && first_start(wt, a->cur_time) + wt->size <=
-	    wm_now(a);
+	if (!a->wm_has)
+		return 0;
+	/* first_start(x) + size <= w exactly when x is before this. */
+	w = wm_now(a);
+	if (!wt->late_ok || wt->late_w != w) {
+		wt->t_late = floor_div(w - wt->size, wt->hop) * wt->hop +
+		    wt->size;
+		wt->late_w = w;
+		wt->late_ok = 1;
+	}
+	return a->cur_time < wt->t_late;
 }
 
 int
 win_add(struct agg *a, struct table *t, const uint32_t *ids)
 {
 	struct wtable *wt = t->win;
-	int64_t s = first_start(wt, a->cur_time);
-	int64_t last = floor_div(a->cur_time, wt->hop) * wt->hop;
-	size_t at = wt->nw;
+	struct win *w = wt->cur;
 
-	for (; s <= last; s += wt->hop) {
-		struct win *w = win_get(t, s, &at);
-		if (w == NULL || agg_table_add(a, &w->t, ids) == -1)
+	if (w == NULL || a->cur_time < w->start || a->cur_time >= w->start +
+	    wt->pane) {
+		int64_t q = floor_div(a->cur_time, wt->pane) * wt->pane;
+		size_t n = wt->nw;
+		if ((w = win_get(t, q, &wt->hint)) == NULL)
 			return -1;
-		at++;
+		if (wt->nw != n && first_start(wt, q) + wt->size <
+		    wt->next_event)
+			wt->next_event = first_start(wt, q) + wt->size;
+		wt->cur = w;
 	}
-	return 0;
+	return agg_table_add(a, &w->t, ids);
+}
+
+/* Add table st (a pane or window of the engine src) into dt (of dst),
+ * keys by their text.  0, or -1 on ENOMEM. */
+static int
+tab_merge(struct agg *dst, const struct table *dtmpl, struct table *dt,
+    const struct agg *src, const struct table *stmpl, const struct table *st)
+{
+	uint32_t *gmap;
+	size_t j, g, q;
+	int rc = -1;
+
+	if ((gmap = malloc((st->ng ? st->ng : 1) * sizeof(*gmap))) == NULL)
+		return -1;
+	for (g = 0; g < st->ng; g++) {
+		uint32_t ids[SPEC_MAXKEYS];
+		long id, dg;
+		for (j = 0; j < st->k; j++) {
+			size_t len;
+			const char *k;
+			if (src == dst) {
+				ids[j] = st->gkeys[g * st->k + j];
+				continue;
+			}
+			k = strmap_key(src->src[stmpl->si[j]].map,
+			    st->gkeys[g * st->k + j], &len);
+			if ((id = agg_intern(dst, dtmpl->si[j], k, len)) < 0)
+				goto out;
+			ids[j] = (uint32_t)id;
+		}
+		if ((dg = agg_group(dt, ids)) < 0)
+			goto out;
+		gmap[g] = (uint32_t)dg;
+		for (j = 0; j < st->m; j++)
+			agg_cell_merge(dst, &dtmpl->ms[j],
+			    &dt->cells[(size_t)dg * dt->m + j],
+			    &st->cells[g * st->m + j]);
+	}
+	for (j = 0; j < st->m; j++) {
+		const struct u64set *set = &st->ms[j].set;
+		if (stmpl->ms[j].func != SF_DISTINCT)
+			continue;
+		for (q = 0; q < set->cap; q++) {
+			uint64_t x = set->slot[q];
+			const char *k;
+			size_t len;
+			long id;
+			int added;
+			if (x == 0)
+				continue;
+			x--;
+			if (src == dst)
+				id = (long)(uint32_t)x;
+			else {
+				k = strmap_key(src->src[stmpl->ms[j].si].map,
+				    (uint32_t)x, &len);
+				if ((id = agg_intern(dst, dtmpl->ms[j].si, k,
+				    len)) < 0)
+					goto out;
+			}
+			added = agg_set_add(&dt->ms[j].set,
+			    (uint64_t)gmap[x >> 32] << 32 | (uint32_t)id);
+			if (added < 0)
+				goto out;
+			dt->cells[(size_t)gmap[x >> 32] * dt->m + j].cnt += added;
+		}
+	}
+	rc = 0;
+out:
+	free(gmap);
+	return rc;
+}
+
+/* Window s of t (of engine a), made from its panes; *any: whether a pane
+ * holds rows of it.  NULL on ENOMEM. */
+static struct win *
+win_build(struct agg *a, struct table *t, int64_t s, int *any)
+{
+	struct wtable *wt = t->win;
+	struct win *w = win_alloc(t, s);
+	size_t i;
+
+	*any = 0;
+	if (w == NULL)
+		return NULL;
+	for (i = win_find(wt, s); i < wt->nw && wt->w[i]->start < s +
+	    wt->size; i++) {
+		*any = 1;
+		if (tab_merge(a, t, &w->t, a, t, &wt->w[i]->t) == -1) {
+			win_drop(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
+/* The windows of t (panes) whose start is from lo to hi and that hold
+ * rows, made from the panes, in start order: *out (the caller frees each
+ * and the array).  Their number, or -1 on ENOMEM. */
+static long
+build_range(struct agg *a, struct table *t, int64_t lo, int64_t hi,
+    struct win ***out)
+{
+	struct wtable *wt = t->win;
+	struct win **v = NULL, **nv;
+	size_t n = 0, cap = 0, i;
+	int64_t s;
+	int any;
+
+	*out = NULL;
+	for (s = lo; s <= hi; s += wt->hop) {
+		struct win *w;
+		i = win_find(wt, s);
+		if (i == wt->nw)
+			break;
+		if (wt->w[i]->start >= s + wt->size) {
+			/* No pane in [s, s + size): on to the first window
+			 * holding the next pane. */
+			s = first_start(wt, wt->w[i]->start) - wt->hop;
+			continue;
+		}
+		if ((w = win_build(a, t, s, &any)) == NULL)
+			goto fail;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				win_drop(w);
+				goto fail;
+			}
+			v = nv;
+		}
+		v[n++] = w;
+	}
+	*out = v;
+	return (long)n;
+fail:
+	for (i = 0; i < n; i++)
+		win_drop(v[i]);
+	free(v);
+	return -1;
+}
+
+static void
+drop_all(struct win **v, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		win_drop(v[i]);
+	free(v);
+}
+
+/* The open windows of the panes of t: those ending after the watermark. */
+static long
+open_windows(struct agg *a, struct table *t, struct win ***out)
+{
+	struct wtable *wt = t->win;
+	int64_t lo, hi;
+
+	*out = NULL;
+	if (wt->nw == 0)
+		return 0;
+	lo = first_start(wt, wt->w[0]->start);
+	if (a->wm_has && first_start(wt, wm_now(a)) > lo)
+		lo = first_start(wt, wm_now(a));
+	hi = floor_div(wt->w[wt->nw - 1]->start, wt->hop) * wt->hop;
+	return build_range(a, t, lo, hi, out);
 }
 
 /* ==== CSV ================================================================ */
@@ -403,11 +619,21 @@ win_write_csv(struct agg *a, size_t i, FILE *fp)
 	struct wg *v;
 	size_t n;
 
+	struct win **ws = wt->w;
+	long nws = (long)wt->nw;
+
 	put_header(fp, t->sa);
-	if ((v = sorted_groups(a, t, wt->w, wt->nw, &n)) == NULL)
+	if (!wt->discrete && (nws = open_windows(a, t, &ws)) < 0)
 		return -1;
-	put_rows(fp, a, t, wt->w, v, n);
+	if ((v = sorted_groups(a, t, ws, (size_t)nws, &n)) == NULL) {
+		if (!wt->discrete)
+			drop_all(ws, nws);
+		return -1;
+	}
+	put_rows(fp, a, t, ws, v, n);
 	free(v);
+	if (!wt->discrete)
+		drop_all(ws, nws);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -437,9 +663,67 @@ close_first(struct agg *a, struct table *t, size_t n)
 	wt->nw -= n;
 }
 
+/* Panes: write the windows ending after old (had: there was a
+ * watermark) and at or before wm to the closed file, then drop the panes
+ * no open window holds. */
+static void
+close_panes(struct agg *a, struct table *t, int had, int64_t old, int64_t wm)
+{
+	struct wtable *wt = t->win;
+	struct win **v;
+	int64_t lo, e;
+	long n, i;
+	size_t d;
+
+	if (wt->nw == 0 || wm < wt->next_event)
+		return;
+	lo = first_start(wt, wt->w[0]->start);
+	if (had && first_start(wt, old) > lo)
+		lo = first_start(wt, old);
+	/* Windows ending at or before wm start at or before wm - size. */
+	if (wt->fp != NULL && a->win_err == 0 && lo + wt->size <= wm) {
+		if ((n = build_range(a, t, lo, floor_div(wm - wt->size,
+		    wt->hop) * wt->hop, &v)) < 0)
+			a->win_err = ENOMEM;
+		for (i = 0; i < n; i++) {
+			size_t ng;
+			struct wg *g = sorted_groups(a, t, &v[i], 1, &ng);
+			if (g == NULL) {
+				a->win_err = ENOMEM;
+				break;
+			}
+			put_rows(wt->fp, a, t, &v[i], g, ng);
+			free(g);
+		}
+		if (n > 0)
+			drop_all(v, n);
+	}
+	/* A pane at q is in the windows starting up to q rounded down to
+	 * the hop: gone when the last of them is closed. */
+	for (d = 0; d < wt->nw && floor_div(wt->w[d]->start, wt->hop) *
+	    wt->hop + wt->size <= wm; d++)
+		win_drop(wt->w[d]);
+	if (d > 0) {
+		memmove(wt->w, wt->w + d, (wt->nw - d) * sizeof(*wt->w));
+		wt->nw -= d;
+		wt->hint = 0;
+		wt->cur = NULL;
+	}
+	/* Nothing happens before the next window that may hold rows ends,
+	 * or the first pane's last window does. */
+	wt->next_event = INT64_MAX;
+	if (wt->nw > 0) {
+		lo = first_start(wt, wt->w[0]->start);
+		if (first_start(wt, wm) > lo)
+			lo = first_start(wt, wm);
+		e = floor_div(wt->w[0]->start, wt->hop) * wt->hop + wt->size;
+		wt->next_event = lo + wt->size < e ? lo + wt->size : e;
+	}
+}
+
 /* Close the windows of every table that end at or before wm. */
 static void
-close_upto(struct agg *a, int64_t wm)
+close_upto(struct agg *a, int had, int64_t old, int64_t wm)
 {
 	size_t i, n;
 
@@ -448,6 +732,10 @@ close_upto(struct agg *a, int64_t wm)
 		struct wtable *wt = t->win;
 		if (wt == NULL)
 			continue;
+		if (!wt->discrete) {
+			close_panes(a, t, had, old, wm);
+			continue;
+		}
 		for (n = 0; n < wt->nw && wt->w[n]->start + wt->size <= wm; n++)
 			;
 		if (n > 0)
@@ -458,7 +746,8 @@ close_upto(struct agg *a, int64_t wm)
 void
 win_advance(struct agg *a)
 {
-	int64_t wm;
+	int64_t wm, old = a->wm_closed;
+	int had = a->wm_has;
 
 	if (!a->wm_on)
 		return;
@@ -471,16 +760,29 @@ win_advance(struct agg *a)
 	else
 		return;
 	wm = wm_now(a);
+	if (had && wm == old)
+		return;
 	a->wm_closed = wm;
-	close_upto(a, wm);
+	close_upto(a, had, old, wm);
+}
+
+void
+agg_set_merging(struct agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->ntab; i++)
+		if (a->tab[i].win != NULL)
+			a->tab[i].win->discrete = 1;
 }
 
 int
 agg_close_windows(struct agg *a)
 {
 	if (a->wm_has) {
+		int64_t old = a->wm_closed;
 		a->wm_closed = wm_now(a);
-		close_upto(a, a->wm_closed);
+		close_upto(a, 1, old, a->wm_closed);
 	}
 	if (a->win_err != 0) {
 		errno = a->win_err;
@@ -608,6 +910,11 @@ win_save(struct agg *a, struct table *t, FILE *fp)
 
 	for (i = 0; i < wt->nw; i++)
 		total += wt->w[i]->t.ng;
+	if (wt->discrete) {
+		fputs("wmode,", fp);
+		csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
+		fputs(",windows\n", fp);
+	}
 	fputs("table,", fp);
 	csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
 	put_i64(fp, (int64_t)total);
@@ -736,7 +1043,8 @@ win_load_g(struct agg *a, struct table *t, const struct csvio_record *r)
 		return -1;
 	if (field_i64(&f[1 + wt->wkey], &start) == -1 ||
 	    start < -(INT64_C(1) << 50) || start > (INT64_C(1) << 50) ||
-	    floor_div(start, wt->hop) * wt->hop != start)
+	    floor_div(start, wt->discrete ? wt->hop : wt->pane) *
+	    (wt->discrete ? wt->hop : wt->pane) != start)
 		return -1;
 	for (j = 0; j <= t->k; j++) {
 		if (j == wt->wkey)
@@ -826,6 +1134,20 @@ win_load_line(struct agg *a, const struct csvio_record *r)
 		a->filtered += (uint64_t)filt;
 		return 0;
 	}
+	if (field_is(&f[0], "wmode")) {
+		/* wmode,FILE,windows: a merge's windows, not panes. */
+		if (r->nf != 3 || !field_is(&f[2], "windows"))
+			return -1;
+		for (i = 0; i < a->ntab; i++)
+			if (a->tab[i].win != NULL && field_is(&f[1],
+			    a->tab[i].sa->file)) {
+				if (a->tab[i].win->nw > 0)
+					return -1;
+				a->tab[i].win->discrete = 1;
+				return 0;
+			}
+		return -1;
+	}
 	/* wclosed,FILE,LEN */
 	if (r->nf != 3 || field_i64(&f[2], &mx) == -1 || mx < 0)
 		return -1;
@@ -846,68 +1168,30 @@ win_merge(struct agg *dst, struct table *dt, const struct agg *src,
     const struct table *st)
 {
 	const struct wtable *sw = st->win;
-	uint32_t *gmap = NULL;
-	size_t i, j, g, q;
+	struct win **v = sw->w;
+	long n = (long)sw->nw, i;
 	int rc = -1;
 
-	for (i = 0; i < sw->nw; i++) {
-		const struct win *s = sw->w[i];
-		struct win *d = win_get(dt, s->start, NULL);
-		if (d == NULL)
+	if (!sw->discrete && (n = open_windows((struct agg *)src,
+	    (struct table *)st, &v)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* dst keeps windows (agg_set_merging), or, merging into a
+		 * run's engine, panes: then a window of src must be one pane
+		 * long to be added as it is. */
+		struct win *d;
+		if (!dt->win->discrete && dt->win->size != dt->win->pane) {
+			errno = EINVAL;
 			goto out;
-		free(gmap);
-		if ((gmap = malloc((s->t.ng ? s->t.ng : 1) * sizeof(*gmap))) ==
-		    NULL)
+		}
+		if ((d = win_get(dt, v[i]->start, NULL)) == NULL ||
+		    tab_merge(dst, dt, &d->t, src, st, &v[i]->t) == -1)
 			goto out;
-		for (g = 0; g < s->t.ng; g++) {
-			uint32_t ids[SPEC_MAXKEYS];
-			long id, dg;
-			for (j = 0; j < st->k; j++) {
-				size_t len;
-				const char *k = strmap_key(src->src[st->si[j]].map,
-				    s->t.gkeys[g * st->k + j], &len);
-				if ((id = agg_intern(dst, dt->si[j], k, len)) < 0)
-					goto out;
-				ids[j] = (uint32_t)id;
-			}
-			if ((dg = agg_group(&d->t, ids)) < 0)
-				goto out;
-			gmap[g] = (uint32_t)dg;
-			for (j = 0; j < st->m; j++)
-				agg_cell_merge(dst, &dt->ms[j],
-				    &d->t.cells[(size_t)dg * dt->m + j],
-				    &s->t.cells[g * st->m + j]);
-		}
-		for (j = 0; j < st->m; j++) {
-			const struct u64set *set = &s->t.ms[j].set;
-			if (st->ms[j].func != SF_DISTINCT)
-				continue;
-			for (q = 0; q < set->cap; q++) {
-				uint64_t x = set->slot[q];
-				const char *k;
-				size_t len;
-				long id;
-				int added;
-				if (x == 0)
-					continue;
-				x--;
-				k = strmap_key(src->src[st->ms[j].si].map,
-				    (uint32_t)x, &len);
-				if ((id = agg_intern(dst, dt->ms[j].si, k,
-				    len)) < 0)
-					goto out;
-				added = agg_set_add(&d->t.ms[j].set,
-				    (uint64_t)gmap[x >> 32] << 32 | (uint32_t)id);
-				if (added < 0)
-					goto out;
-				d->t.cells[(size_t)gmap[x >> 32] * dt->m + j].cnt +=
-				    added;
-			}
-		}
 	}
 	rc = 0;
 out:
-	free(gmap);
+	if (!sw->discrete)
+		drop_all(v, n);
 	return rc;
 }
 

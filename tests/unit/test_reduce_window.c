@@ -484,6 +484,7 @@ test_merge(void **state)
 	    "2024-01-01 10:05:00,y,2\n", NULL, NULL, 0);
 	feed(b, "Timestamp,B,V\n2024-01-01 10:09:00,z,4\n"
 	    "2024-01-01 10:16:00,x,8\n", NULL, NULL, 0);
+	agg_set_merging(m);
 	assert_int_equal(agg_merge(m, a), 0);
 	assert_int_equal(agg_merge(m, b), 0);
 	assert_int_equal(agg_watermark(m, &wm), 1);
