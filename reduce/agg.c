@@ -165,6 +165,7 @@ agg_new(const struct spec *sp)
 			wc->nids = sw->nvals;
 		}
 		t->nwhere = sa->nwhere;
+		t->special = sa->nwhere > 0 || sa->wsize > 0;
 		for (j = 0; j < sa->nmeas; j++) {
 			const struct spec_meas *sm = &sa->meas[j];
 			struct meas *m = &t->ms[j];
@@ -884,14 +885,17 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		struct table *t = &a->tab[i];
 		uint32_t ids[SPEC_MAXKEYS];
 
-		if (__builtin_expect(t->nwhere > 0, 0) && !where_ok(a, t))
-			continue;
 		for (j = 0; j < t->k; j++)
 			ids[j] = a->kid[t->si[j]];
-		if (__builtin_expect(t->win != NULL, 0)) {
-			if (win_add(a, t, ids) == -1)
-				return oom(a, why, whylen);
-			continue;
+		if (__builtin_expect(t->special, 0)) {
+			/* A where clause, a window. */
+			if (t->nwhere > 0 && !where_ok(a, t))
+				continue;
+			if (t->win != NULL) {
+				if (win_add(a, t, ids) == -1)
+					return oom(a, why, whylen);
+				continue;
+			}
 		}
 		if (table_add(a, t, ids) == -1)
 			return oom(a, why, whylen);
@@ -905,7 +909,7 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 			a->has_newest = 1;
 		}
 	}
-	if (a->nwin > 0)
+	if (__builtin_expect(a->nwin > 0, 0))
 		win_advance(a);
 	return 0;
 }

@@ -79,6 +79,7 @@ struct table {
 	struct wtable *win;
 	size_t nwhere;
 	struct wcond where[SPEC_MAXWHERE];
+	int special;		/* nwhere or win: not the plain path */
 	size_t k, m;
 	int si[SPEC_MAXKEYS];	/* key sources */
 	struct meas ms[SPEC_MAXMEAS];

@@ -244,6 +244,7 @@ win_alloc(const struct table *tmpl, int64_t start)
 	w->t = *tmpl;
 	w->t.win = NULL;
 	w->t.nwhere = 0;
+	w->t.special = 0;
 	w->t.ng = w->t.gcap = w->t.dcap = w->t.nslots = 0;
 	w->t.mrows = w->t.mcols = 0;
 	w->t.nomat = 0;
