@@ -97,7 +97,7 @@ at_exit "kill $mock 2>/dev/null"
 check "mock cluster up" wait_for 20 test -s addr
 B=$(cat addr)
 check "replay produces 100 rows" timeout 60 replay -q --synth --rows 100 \
-    -b "$B" -t t --key TransactionID
+    -b "$B" -t t --kafka-key TransactionID
 exec 9>ctl	# keep the control FIFO open
 
 # Offsets in a checkpoint: the sum over its partitions of LAST + 1.
