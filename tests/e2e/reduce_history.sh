@@ -22,7 +22,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 else
 	skip "sqlite3: loads" "no sqlite3"
 fi
-check "render: charts the history" sh -c 'render line -x event_time -y TotalRevenue -s BranchName -w 60 -H 10 --color never h/branch_sales.csv | grep -q Whitefield'
+check "render: charts the history" sh -c 'render line -x event_time -y TotalRevenue --series BranchName -w 60 -H 10 --color never h/branch_sales.csv | grep -q Whitefield'
 # Rotation by size: the file never grows past the limit (a tick's rows
 # and the header), the one before is FILE.1.
 reduce --no-sync -q --tick 60 --tick-rows 100 --history r --history-max 1K -o s3 all.csv >/dev/null
