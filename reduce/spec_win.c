@@ -144,8 +144,9 @@ const char *
 spec_find_where(const char *p, const char *e)
 {
 	const char *q;
-	int depth = 0, quoted = 0;
+	int depth = 0, quoted = 0, meas = 0;
 
+	/* Only after a whole measure: a measure may be named "where x". */
 	for (q = p; q < e; q++) {
 		if (*q == '"')
 			quoted = !quoted;
@@ -153,9 +154,11 @@ spec_find_where(const char *p, const char *e)
 			continue;
 		if (*q == '(')
 			depth++;
-		else if (*q == ')')
-			depth--;
-		else if (depth == 0 && e - q >= 5 && memcmp(q, "where", 5) == 0 &&
+		else if (*q == ')') {
+			if (--depth == 0)
+				meas = 1;
+		} else if (meas && depth == 0 && e - q >= 5 &&
+		    memcmp(q, "where", 5) == 0 &&
 		    (e - q == 5 || q[5] == ' ' || q[5] == '\t') && q > p &&
 		    (q[-1] == ' ' || q[-1] == '\t' || q[-1] == ')'))
 			return q;

@@ -63,6 +63,10 @@ test_spec_valid(void **state)
 		  "u.csv: B -> n=count() where Branch Name=\" x \"\n" },
 		{ "p.csv: B -> R=pop(V), W=pop( V ):week, D=pop(V):day, I=idle()",
 		  "p.csv: B -> R=pop(V), W=pop(V):week, D=pop(V):day, I=idle()\n" },
+		/* A measure named "where d" (fuzz_reduce_spec found its
+		 * canonical form read back as a where clause). */
+		{ "u.csv: B ->where d=count() where P=x",
+		  "u.csv: B -> where d=count() where P=x\n" },
 		/* "where" inside a name is no clause. */
 		{ "u.csv: B -> somewhere=count()",
 		  "u.csv: B -> somewhere=count()\n" },
