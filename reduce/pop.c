@@ -157,13 +157,13 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 	int64_t d, today, yday, week;
 	size_t mi;
 
-	if (!a->has_newest) {
+	if (!a->has_last) {
 		if (!m->pop_sel)
 			fputs(",,,,", fp);
 		return;
 	}
-	d = day_of(a->newest);
-	mi = (size_t)((a->newest - d * 86400) / 60);
+	d = day_of(a->max_time);
+	mi = (size_t)((a->max_time - d * 86400) / 60);
 	today = upto(p, d, mi);
 	yday = upto(p, d - 1, mi);
 	week = upto(p, d - 7, mi);
@@ -185,8 +185,8 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 void
 idle_write(FILE *fp, const struct agg *a, const struct cell *c)
 {
-	if (c->cnt > 0 && a->has_newest)
-		fprintf(fp, "%lld", (long long)((a->newest - c->max) / 60));
+	if (c->cnt > 0 && a->has_last)
+		fprintf(fp, "%lld", (long long)((a->max_time - c->max) / 60));
 }
 
 /* ==== checkpoints ======================================================== */

@@ -6,7 +6,8 @@
  *
  * FILE is the snapshot file (a plain name ending in .csv), KEYs are input
  * columns or derived time fields (Date, Hour, DayOfWeek, TimeSlot, Week,
- * Month), FUNC is sum, count, min, max, mean, distinct or rejected.  Blank
+ * IsoWeek, Month), FUNC is sum, count, min, max, mean, distinct, rejected,
+ * mintime or maxtime (the oldest and newest row time), pop or idle.  Blank
  * lines and lines starting with '#' are ignored.
  *
  * One key may be an event-time window, window(SIZE) (tumbling) or
@@ -27,6 +28,7 @@
 
 enum spec_func {
 	SF_SUM, SF_COUNT, SF_MIN, SF_MAX, SF_MEAN, SF_DISTINCT, SF_REJECTED,
+	SF_MINTIME, SF_MAXTIME,	/* the oldest and newest row time */
 	SF_POP,		/* period over period (pop.c): 5 columns */
 	SF_IDLE,	/* event-time minutes since the group's newest row */
 };
@@ -34,7 +36,8 @@ enum spec_func {
 struct spec_meas {
 	char name[SPEC_MAXNAME];	/* output column */
 	enum spec_func func;
-	char col[SPEC_MAXNAME];		/* input column; "" for count/rejected */
+	char col[SPEC_MAXNAME];		/* input column; "" for count, rejected,
+					   mintime and maxtime */
 	int as_int;			/* ":int": write whole numbers */
 	int pop_sel;			/* pop(): 0 the 5 columns; ":day" 1,
 					   ":week" 2: the change in percent */

@@ -6,9 +6,9 @@
 
 synthgen -s 3 3000 >all.csv
 reduce --no-sync -q --tick 60 --tick-rows 500 --history h -o s all.csv >/dev/null
-check_grep "kpis: the header" '^time,event_time,TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows$' h/kpis.csv
+check_grep "kpis: the header" "^time,event_time,$(head -n 1 s/kpis.csv)\$" h/kpis.csv
 check "kpis: one row per tick that wrote a snapshot (6)" test "$(wc -l <h/kpis.csv)" -eq 7
-check_grep "kpis: the last row is the snapshot's" ",$(sed 1d s/kpis.csv)\$" h/kpis.csv
+check "kpis: the last row is the snapshot's" sh -c "tail -n 1 h/kpis.csv | grep -qF ',$(sed 1d s/kpis.csv)'"
 check_grep "kpis: stamped with the time and the event time" '^20[0-9-]*T[0-9:]*Z,2024-01-30 21:49:34,' h/kpis.csv
 check "branch_sales: five branches a tick" test "$(wc -l <h/branch_sales.csv)" -eq 31
 # Appended: a second run adds to the files, header once.
@@ -32,7 +32,7 @@ check "size: each starts with the header" sh -c 'head -n 1 r/kpis.csv.1 | grep -
 check "size: no row lost between the two" test "$(cat r/kpis.csv.1 r/kpis.csv | grep -vc ^time,)" -ge 7
 # Rotation by age: a file whose first row is older than the limit.
 mkdir -p a
-printf 'time,event_time,TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows\n2020-01-01T00:00:00Z,,1.00,1,1,1,1.00,0\n' >a/kpis.csv
+{ printf 'time,event_time,'; head -n 1 s/kpis.csv; echo '2020-01-01T00:00:00Z,,1.00,1,1,1,1.00,0,,'; } >a/kpis.csv
 reduce --no-sync -q --history a --history-files kpis.csv --history-age 1d -o s4 all.csv >/dev/null
 check_grep "age: the old file is kpis.csv.1" '^2020-01-01T00:00:00Z,' a/kpis.csv.1
 check "age: the new one has today's row" test "$(grep -vc ^time, a/kpis.csv)" -eq 1

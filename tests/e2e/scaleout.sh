@@ -289,7 +289,7 @@ printf '%s\n' \
     'reduce: bad: 3 rows rejected' >bad.want
 check_same "bad messages: each named by partition and offset" bad.want bad.err
 check_grep "bad messages: one row counted, three rejected" '^1,[^,]*,1,3,' bad.out
-check_grep "bad messages: RejectedRows in kpis.csv" ',3$' bad/kpis.csv
+check_grep "bad messages: RejectedRows in kpis.csv" ',3,[^,]*,[^,]*$' bad/kpis.csv
 # A message whose li.header lacks the columns is turned down, not fatal:
 # it would stop every restart at the same offset.
 tail -n 1 two.csv | kcat -b "$B" -P -t bad -p 1 -H li.header=Foo,Bar 2>/dev/null
@@ -329,7 +329,7 @@ timeout 20 reduce -q -b "$B" --topic sales --partitions 5-6 -e -o x >/dev/null 2
 check "a partition the topic lacks: exit 1" test $? -eq 1
 check_grep "and says so" '^reduce: kafka: sales: no partition 6 \(the topic has 6\)$' p.err
 reduce -b "$B" --topic sales --partitions 0 -o x -X enable.auto.commit=true 2>e.err
-check_grep "offsets are reduce's own" "^reduce: kafka: -X enable.auto.commit: reduce keeps its offsets in its checkpoint$" e.err
+check_grep "offsets are reduce's own" "^reduce: kafka: -X enable.auto.commit=true: reduce keeps its offsets in its checkpoint$" e.err
 check_fail "replay: --kafka-key needs -b" 2 --msg "^replay: .*--kafka-key.* need -b" \
     replay --synth --rows 1 --kafka-key BranchName
 check_fail "replay: -b needs --topic" 2 --msg "^replay: -b needs -t, --topic" \
