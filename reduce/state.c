@@ -124,6 +124,13 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 
 	if (fp == NULL)
 		return -1;
+	if (win_flush(a, nosync) == -1) {
+		saved = errno;
+		fclose(fp);
+		free(buf);
+		errno = saved;
+		return -1;
+	}
 	if (a->nids == 0 && new_id(a) == -1) {
 		fclose(fp);
 		free(buf);
@@ -152,6 +159,10 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 	putc('\n', fp);
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
+		if (t->win != NULL) {
+			win_save(a, t, fp);
+			continue;
+		}
 		fputs("table", fp);
 		putc(',', fp);
 		csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
@@ -189,7 +200,12 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 				putc('\n', fp);
 			}
 		}
+		for (j = 0; j < t->m; j++)
+			if (t->ms[j].func == SF_POP)
+				for (g = 0; g < t->ng; g++)
+					pop_save(fp, &t->ms[j], j, g, g);
 	}
+	win_save_state(a, fp);
 	if (pos->ext != NULL)
 		fwrite(pos->ext, 1, pos->extlen, fp);
 	fputs("end\n", fp);
@@ -245,8 +261,8 @@ field_is(const struct csvio_field *f, const char *s)
 
 /* Merge cell src into dst for measure m (distinct counts come from the
  * member lines instead). */
-static void
-cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
+void
+agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
     const struct cell *src)
 {
 	switch (m->func) {
@@ -258,6 +274,7 @@ cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
 		break;
 	case SF_MAX:
 	case SF_MAXTIME:
+	case SF_IDLE:
 		if (src->cnt > 0 && (dst->cnt == 0 || src->max > dst->max))
 			dst->max = src->max;
 		dst->cnt += src->cnt;
@@ -287,6 +304,11 @@ agg_merge(struct agg *dst, const struct agg *src)
 	for (i = 0; i < src->ntab; i++) {
 		struct table *dt = &dst->tab[i];
 		const struct table *st = &src->tab[i];
+		if (dt->win != NULL) {
+			if (win_merge(dst, dt, src, st) == -1)
+				goto out;
+			continue;
+		}
 		free(gmap);
 		if ((gmap = malloc((st->ng ? st->ng : 1) * sizeof(*gmap))) == NULL)
 			goto out;
@@ -304,10 +326,14 @@ agg_merge(struct agg *dst, const struct agg *src)
 			if ((dg = agg_group(dt, ids)) < 0)
 				goto out;
 			gmap[g] = (uint32_t)dg;
-			for (j = 0; j < st->m; j++)
-				cell_merge(dst, &dt->ms[j],
+			for (j = 0; j < st->m; j++) {
+				agg_cell_merge(dst, &dt->ms[j],
 				    &dt->cells[(size_t)dg * dt->m + j],
 				    &st->cells[g * st->m + j]);
+				if (st->ms[j].func == SF_POP && pop_merge(dst,
+				    &dt->ms[j], (size_t)dg, &st->ms[j], g) == -1)
+					goto out;
+			}
 		}
 		for (j = 0; j < st->m; j++) {
 			const struct u64set *s = &st->ms[j].set;
@@ -339,6 +365,7 @@ agg_merge(struct agg *dst, const struct agg *src)
 	for (i = 0; i < src->nids; i++)
 		if (agg_add_id(dst, src->ids[i]) == -1)
 			goto out;
+	win_merge_state(dst, src);
 	dst->rows += src->rows;
 	dst->rejected += src->rejected;
 	if (src->has_last && (!dst->has_last ||
@@ -477,7 +504,7 @@ load_group(struct load *L, const struct csvio_field *f)
 		dst = &t->cells[(size_t)g * t->m + j];
 		if (__builtin_add_overflow(dst->cnt, c.cnt, &sum))
 			return LOAD_BAD;
-		cell_merge(L->a, &t->ms[j], dst, &c);
+		agg_cell_merge(L->a, &t->ms[j], dst, &c);
 	}
 	if (L->gn == L->gmapcap) {
 		size_t nc = L->gmapcap ? L->gmapcap * 2 : 64;
@@ -573,6 +600,23 @@ load_magic(const struct csvio_record *rec, const char *path, char *err,
 	return 0;
 }
 
+/* "p,G,M,DAY,MIN:SUM...": pop()'s minute sums of group G (pop.c). */
+static int
+load_pop(struct load *L, const struct csvio_record *rec)
+{
+	const struct csvio_field *f = rec->f;
+	struct table *t = L->t;
+	int64_t gi, mi;
+	int pr;
+
+	if (field_i64(&f[1], &gi) == -1 || gi < 0 || (size_t)gi >= L->gn ||
+	    field_i64(&f[2], &mi) == -1 || mi < 0 || (size_t)mi >= t->m ||
+	    t->ms[mi].func != SF_POP)
+		return LOAD_BAD;
+	pr = pop_load(L->a, &t->ms[mi], L->gmap[gi], rec);
+	return pr == -2 ? LOAD_NOMEM : pr == -1 ? LOAD_BAD : 0;
+}
+
 /* One line after the first.  Returns 0, 1 at "end", LOAD_BAD, LOAD_NOMEM,
  * or -3 with err set (another spec). */
 static int
@@ -610,8 +654,19 @@ load_line(struct load *L, const struct csvio_record *rec, const char *path,
 		if (L->t == NULL || field_i64(&f[2], &ng) == -1 || ng < 0)
 			return LOAD_BAD;
 		L->gn = 0;
+		if (L->t->win != NULL)
+			win_load_begin(L->t);
 		return 0;
 	}
+	if ((field_is(&f[0], "g") || field_is(&f[0], "d")) && L->t != NULL &&
+	    L->t->win != NULL)
+		return field_is(&f[0], "g") ? win_load_g(a, L->t, rec) :
+		    win_load_d(a, L->t, rec);
+	if (field_is(&f[0], "p") && L->t != NULL && rec->nf >= 4)
+		return load_pop(L, rec);
+	if (field_is(&f[0], "wm") || field_is(&f[0], "wclosed") ||
+	    field_is(&f[0], "wmode"))
+		return win_load_line(a, rec) == -1 ? LOAD_BAD : 0;
 	if (field_is(&f[0], "g") && L->t != NULL &&
 	    rec->nf == 1 + L->t->k + 4 * L->t->m)
 		return load_group(L, f);
