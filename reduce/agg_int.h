@@ -230,4 +230,9 @@ int agg_set_add(struct u64set *s, uint64_t x);
 /* Note a saturated sum; the end of the range on the side of added. */
 int64_t agg_saturate(struct agg *a, int64_t added);
 
+/* State files: a whole field as a signed 64-bit integer (0, or -1 when it
+ * is not one); whether a field is exactly s. */
+int state_field_i64(const struct csvio_field *f, int64_t *v);
+int state_field_is(const struct csvio_field *f, const char *s);
+
 #endif

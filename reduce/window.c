@@ -1004,25 +1004,6 @@ win_save_state(struct agg *a, FILE *fp)
 	}
 }
 
-static int
-field_i64(const struct csvio_field *f, int64_t *v)
-{
-	char b[32];
-
-	if (f->len == 0 || f->len >= sizeof(b))
-		return -1;
-	memcpy(b, f->p, f->len);
-	b[f->len] = '\0';
-	return int_parse(b, f->len, v) == -1 || memchr(b, '.', f->len) ?
-	    -1 : 0;
-}
-
-static int
-field_is(const struct csvio_field *f, const char *s)
-{
-	return f->len == strlen(s) && memcmp(f->p, s, f->len) == 0;
-}
-
 void
 win_load_begin(struct table *t)
 {
@@ -1042,7 +1023,7 @@ win_load_g(struct agg *a, struct table *t, const struct csvio_record *r)
 
 	if (r->nf != 2 + t->k + 4 * t->m)
 		return -1;
-	if (field_i64(&f[1 + wt->wkey], &start) == -1 ||
+	if (state_field_i64(&f[1 + wt->wkey], &start) == -1 ||
 	    start < -(INT64_C(1) << 50) || start > (INT64_C(1) << 50) ||
 	    floor_div(start, wt->discrete ? wt->hop : wt->pane) *
 	    (wt->discrete ? wt->hop : wt->pane) != start)
@@ -1061,10 +1042,10 @@ win_load_g(struct agg *a, struct table *t, const struct csvio_record *r)
 	for (j = 0; j < t->m; j++) {
 		const struct csvio_field *cf = &f[2 + t->k + 4 * j];
 		struct cell c, *dst = &w->t.cells[(size_t)g * t->m + j];
-		if (field_i64(&cf[0], &c.sum) == -1 ||
-		    field_i64(&cf[1], &c.cnt) == -1 ||
-		    field_i64(&cf[2], &c.min) == -1 ||
-		    field_i64(&cf[3], &c.max) == -1 || c.cnt < 0 ||
+		if (state_field_i64(&cf[0], &c.sum) == -1 ||
+		    state_field_i64(&cf[1], &c.cnt) == -1 ||
+		    state_field_i64(&cf[2], &c.min) == -1 ||
+		    state_field_i64(&cf[3], &c.max) == -1 || c.cnt < 0 ||
 		    c.cnt > INT64_MAX / 4 ||
 		    __builtin_add_overflow(dst->cnt, c.cnt, &cnt))
 			return -1;
@@ -1093,8 +1074,8 @@ win_load_d(struct agg *a, struct table *t, const struct csvio_record *r)
 	long id;
 	int added;
 
-	if (r->nf != 4 || field_i64(&f[1], &gi) == -1 || gi < 0 ||
-	    (size_t)gi >= wt->ln || field_i64(&f[2], &mi) == -1 || mi < 0 ||
+	if (r->nf != 4 || state_field_i64(&f[1], &gi) == -1 || gi < 0 ||
+	    (size_t)gi >= wt->ln || state_field_i64(&f[2], &mi) == -1 || mi < 0 ||
 	    (size_t)mi >= t->m || t->ms[mi].func != SF_DISTINCT)
 		return -1;
 	if ((w = win_get(t, wt->lmap[gi].start, NULL)) == NULL)
@@ -1116,14 +1097,14 @@ win_load_line(struct agg *a, const struct csvio_record *r)
 	int64_t mx, cl, late, filt;
 	size_t i;
 
-	if (field_is(&f[0], "wm")) {
+	if (state_field_is(&f[0], "wm")) {
 		if (r->nf != 5 || (f[1].len == 0) != (f[2].len == 0) ||
-		    field_i64(&f[3], &late) == -1 || late < 0 ||
-		    field_i64(&f[4], &filt) == -1 || filt < 0)
+		    state_field_i64(&f[3], &late) == -1 || late < 0 ||
+		    state_field_i64(&f[4], &filt) == -1 || filt < 0)
 			return -1;
 		if (f[1].len > 0) {
-			if (field_i64(&f[1], &mx) == -1 ||
-			    field_i64(&f[2], &cl) == -1)
+			if (state_field_i64(&f[1], &mx) == -1 ||
+			    state_field_i64(&f[2], &cl) == -1)
 				return -1;
 			if (!a->wm_has || mx > a->wm_max)
 				a->wm_max = mx;
@@ -1135,12 +1116,12 @@ win_load_line(struct agg *a, const struct csvio_record *r)
 		a->filtered += (uint64_t)filt;
 		return 0;
 	}
-	if (field_is(&f[0], "wmode")) {
+	if (state_field_is(&f[0], "wmode")) {
 		/* wmode,FILE,windows: a merge's windows, not panes. */
-		if (r->nf != 3 || !field_is(&f[2], "windows"))
+		if (r->nf != 3 || !state_field_is(&f[2], "windows"))
 			return -1;
 		for (i = 0; i < a->ntab; i++)
-			if (a->tab[i].win != NULL && field_is(&f[1],
+			if (a->tab[i].win != NULL && state_field_is(&f[1],
 			    a->tab[i].sa->file)) {
 				if (a->tab[i].win->nw > 0)
 					return -1;
@@ -1150,10 +1131,10 @@ win_load_line(struct agg *a, const struct csvio_record *r)
 		return -1;
 	}
 	/* wclosed,FILE,LEN */
-	if (r->nf != 3 || field_i64(&f[2], &mx) == -1 || mx < 0)
+	if (r->nf != 3 || state_field_i64(&f[2], &mx) == -1 || mx < 0)
 		return -1;
 	for (i = 0; i < a->ntab; i++)
-		if (a->tab[i].win != NULL && field_is(&f[1],
+		if (a->tab[i].win != NULL && state_field_is(&f[1],
 		    a->tab[i].sa->file)) {
 			a->tab[i].win->saved_len = (uint64_t)mx;
 			a->tab[i].win->have_saved = 1;
