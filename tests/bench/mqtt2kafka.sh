@@ -186,7 +186,10 @@ hz=$(getconf CLK_TCK)
 
 # Journal fsyncs: a second, smaller drain (N/2) under `perf trace`, which
 # names each fsync/fdatasync's file and time (not in the run above: the
-# tracing costs the bridge a little on every system call).
+# tracing costs the bridge a little on every system call).  Files are
+# named from /proc/PID/fd at the end; "(closed fds)" are those closed by
+# then: the state directory (a new segment, a renamed invoice-no) and
+# invoice-no's temporary file.
 if command -v perf >/dev/null 2>&1 &&
     perf trace -e fdatasync -- true >/dev/null 2>&1; then
 	FS_N=$(( N / 2 ))
@@ -214,7 +217,7 @@ if command -v perf >/dev/null 2>&1 &&
 		match($0, /\( *[0-9.]+ ms\)/); ms = substr($0, RSTART + 1) + 0
 		name = fd[f]; sub(/.*\//, "", name)
 		sub(/^journal\.[0-9]+$/, "journal", name)
-		if (name == "") name = "(a directory)"
+		if (name == "") name = "(closed fds)"
 		c[name]++; t[name] += ms; if (ms > mx[name]) mx[name] = ms }
 	    END { d = b - a
 		for (k in c) printf "# fsync: %-16s %5d calls in the %.2f s drain of %d: " \
