@@ -50,8 +50,8 @@ echo 'Aarav Rao 6123456789 tv #0' >ping.txt
 # m2k_session TOPIC DIR: make the bridge's persistent session on TOPIC
 # (state in DIR), then stop it, so that a backlog can wait for it.
 m2k_session() {
-	mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --topic "$1" \
-	    -t bench1 -d "$2" --archive "$2.bson" 2>m2k.err &
+	mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --mqtt-topic "$1" \
+	    -t bench1 --state-dir "$2" --archive "$2.bson" 2>m2k.err &
 	_mp=$!
 	m2k_subscribed $_mp m2k.err "$1" ||
 	    { echo "bench: bridge did not subscribe" >&2; kill $_mp; exit 1; }
@@ -141,8 +141,8 @@ m2k_session b/m2k st
 backlog b/m2k
 seg=$(next_segment st)
 t0=$(now)
-mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --topic b/m2k \
-    -t bench1 -d st --archive st.bson 2>m2k.err &
+mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --mqtt-topic b/m2k \
+    -t bench1 --state-dir st --archive st.bson 2>m2k.err &
 pid=$!; at_exit "kill $pid 2>/dev/null"
 watch_drain $pid m2k.err "$N" "$seg" ||
     { echo "bench: mqtt2kafka did not finish" >&2; cat m2k.err >&2; exit 1; }
@@ -199,8 +199,8 @@ if command -v perf >/dev/null 2>&1 &&
 	sleep 2
 	seg=$(next_segment fs)
 	perf trace -e fdatasync,fsync -o fs.trace -- mqtt2kafka \
-	    ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --topic b/fs \
-	    -t bench1 -d fs --archive fs.bson 2>m2k.err &
+	    ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --mqtt-topic b/fs \
+	    -t bench1 --state-dir fs --archive fs.bson 2>m2k.err &
 	ppid=$!
 	wait_for 10 pgrep -P $ppid mqtt2kafka
 	fpid=$(pgrep -P $ppid mqtt2kafka)
@@ -292,7 +292,7 @@ lat_run() {
 	_secs=$1; shift
 	rm -rf lat lat.bson
 	mqtt2kafka ${M2K_BENCH_OPTS:-} "$@" -b "$KAFKA" -u "$M2K_URL" \
-	    --topic b/lat -t invoices -d lat --archive lat.bson 2>lat.err &
+	    --mqtt-topic b/lat -t invoices --state-dir lat --archive lat.bson 2>lat.err &
 	_lp=$!
 	m2k_subscribed $_lp lat.err b/lat || { kill $_lp; return 1; }
 	timeout $((_secs + 120)) latprobe -b "$KAFKA" -t invoices \
@@ -318,8 +318,8 @@ if [ -n "${M2K_BENCH_PROFILE:-}" ]; then
 	backlog b/prof
 	seg=$(next_segment prof)
 	perf record -g -o "$M2K_BENCH_PROFILE/perf.data" -- mqtt2kafka \
-	    ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --topic b/prof \
-	    -t bench1 -d prof --archive prof.bson 2>m2k.err &
+	    ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "$M2K_URL" --mqtt-topic b/prof \
+	    -t bench1 --state-dir prof --archive prof.bson 2>m2k.err &
 	ppid=$!
 	wait_for 10 pgrep -P $ppid mqtt2kafka
 	fpid=$(pgrep -P $ppid mqtt2kafka)

@@ -12,8 +12,8 @@
 m2k_mosquitto_start || { echo "Bail out! mosquitto did not start"; exit 1; }
 m2k_mock_start 4 || { echo "Bail out! kafka_mock did not start"; exit 1; }
 
-mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic lat/m2k \
-    -t invoices -d st 2>m2k.err &
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --mqtt-topic lat/m2k \
+    -t invoices --state-dir st 2>m2k.err &
 pid=$!; at_exit "kill $pid 2>/dev/null"
 m2k_subscribed $pid m2k.err lat/m2k
 check "the bridge subscribed" test $? -eq 0
