@@ -60,7 +60,7 @@ m2k_worker_run(void *arg)
 static void
 die_unacked(const char *file, int e)
 {
-	warnx("%s: %s; stopped before acknowledging the message", file,
+	m2k_warnx("%s: %s; stopped before acknowledging the message", file,
 	    strerror(e));
 	_exit(1);
 }
@@ -141,7 +141,7 @@ reserve_ahead(struct m2k *m)
 	else if (journal_reserve_ahead(m->jr) == -1)
 		file = journal_error(m->jr);
 	if (file != NULL) {
-		warn("%s: cannot reserve space, stopping", file);
+		m2k_warn("%s: cannot reserve space, stopping", file);
 		m->reserve_failed = 1;
 		m->fatal = 1;
 	}
@@ -192,7 +192,7 @@ m2k_store_failed(void *ctx, const char *file, int e, int unacked)
 	if (unacked)
 		die_unacked(file, e);
 	if (!m->fatal)
-		warnx("%s: %s", file, strerror(e));
+		m2k_warnx("%s: %s", file, strerror(e));
 	m->fatal = 1;
 }
 
@@ -289,7 +289,7 @@ m2k_on_lost(void *ctx, char *cause)
 	struct m2k *m = ctx;
 
 	if (!m->stopping && cli_verbosity >= CLI_WARN)
-		warnx("mqtt: connection lost%s%s", cause ? ": " : "",
+		m2k_warnx("mqtt: connection lost%s%s", cause ? ": " : "",
 		    cause ? cause : "");
 	m->lost = 1;
 }
@@ -419,11 +419,11 @@ m2k_mqtt_connect_failed(struct m2k *m, int crc)
 	const char *url = m->o->mqtt.url;
 
 	if (m->tls_err[0] != '\0')
-		warnx("%s: TLS: %s", url, m->tls_err);
+		m2k_warnx("%s: TLS: %s", url, m->tls_err);
 	else if (mqtt_opts_tls(&m->o->mqtt))
-		warnx("%s: connection or TLS handshake failed (is the name in "
+		m2k_warnx("%s: connection or TLS handshake failed (is the name in "
 		    "the URL in the server's certificate?)", url);
 	else
-		warnx("%s: %s", url, crc > 0 && crc <= 5 ?
+		m2k_warnx("%s: %s", url, crc > 0 && crc <= 5 ?
 		    "connection refused" : MQTTAsync_strerror(crc));
 }

@@ -5,7 +5,9 @@
  * running state and the counters live in struct m2k, which main() owns
  * and passes explicitly: to the threads as their argument, to librdkafka
  * as its opaque, to paho as its callback context. */
+#include <err.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +32,15 @@
 #define M2K_KEEPMAX	(16U << 20)	/* longer messages are journaled
 					   truncated to --max-size */
 #define M2K_TLSMAX	(16U << 20)	/* --cafile, --cert, --key */
+
+/* err(3)'s warn and warnx write the program's name and the message in
+ * separate calls; the bridge's threads (main, paho's, the worker,
+ * librdkafka's) all write to stderr, so each message holds stderr's lock
+ * throughout and no message lands inside another. */
+#define m2k_warn(...) do { flockfile(stderr); warn(__VA_ARGS__); \
+	funlockfile(stderr); } while (0)
+#define m2k_warnx(...) do { flockfile(stderr); warnx(__VA_ARGS__); \
+	funlockfile(stderr); } while (0)
 
 /* paho's persistence for its QoS 2 state (--mqtt-persistence). */
 enum m2k_persist { M2K_PERSIST_NONE, M2K_PERSIST_FILE, M2K_PERSIST_LOG };
