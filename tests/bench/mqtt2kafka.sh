@@ -184,7 +184,8 @@ hz=$(getconf CLK_TCK)
 		    "kafka_mock", (k1 - k0) * 1e6 / hz / n, (k1 - k0) * 100 / hz / d
 	}' >&2
 
-# Journal fsyncs: a second, smaller drain (N/2) under `perf trace`, which
+# Journal fsyncs: a second, smaller drain (N/4: one 8 MiB journal segment,
+# so that no segment is closed before the end) under `perf trace`, which
 # names each fsync/fdatasync's file and time (not in the run above: the
 # tracing costs the bridge a little on every system call).  Files are
 # named from /proc/PID/fd at the end; "(closed fds)" are those closed by
@@ -192,7 +193,7 @@ hz=$(getconf CLK_TCK)
 # invoice-no's temporary file.
 if command -v perf >/dev/null 2>&1 &&
     perf trace -e fdatasync -- true >/dev/null 2>&1; then
-	FS_N=$(( N / 2 ))
+	FS_N=$(( N / 4 ))
 	head -n "$FS_N" inv.txt >fs.txt
 	m2k_session b/fs fs
 	m2k_publish fs.txt b/fs
