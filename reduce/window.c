@@ -1,6 +1,7 @@
 /* Event-time windows of the aggregate engine (agg.h): window assignment,
  * the watermark, closing windows into their closed-windows file, and the
- * windows' part of snapshots, checkpoints and merges.
+ * windows' part of snapshots (their part of checkpoints and merges is in
+ * winstate.c).
  *
  * A windowed aggregate keeps one table (agg_int.h) per pane, in start
  * order: panes are gcd(SIZE, HOP) long, so a row updates one pane however
@@ -28,50 +29,17 @@
 #include "money.h"
 #include "timefield.h"
 
-struct win {
-	int64_t start;
-	struct table t;
-};
+#include "window_int.h"
 
-struct lref {
-	int64_t start;
-	uint32_t g;
-};
-
-struct wtable {
-	int64_t size, hop;
-	int64_t pane;		/* gcd(size, hop) */
-	int discrete;		/* w holds windows, not panes (merge) */
-	size_t hint;
-	struct win *cur;	/* the pane of the last row, or NULL */
-	int64_t next_event;	/* the watermark that closes or drops next */
-	int64_t late_w, t_late;	/* a row before t_late is late at late_w */
-	int late_ok;
-	size_t wkey;		/* the window's place among the keys */
-	struct win **w;		/* open windows, by start */
-	size_t nw, wcap;
-	FILE *fp;		/* the closed-windows file, or NULL */
-	char *path;
-	uint64_t saved_len;	/* its length at the loaded checkpoint */
-	int have_saved;
-	struct lref *lmap;	/* groups of the "g" lines being loaded */
-	size_t ln, lcap;
-};
-
-/* A group of a window: window index << 32 | group. */
-struct wg {
-	uint32_t w, g;
-};
-
-static int64_t
-floor_div(int64_t x, int64_t d)
+int64_t
+win_floor_div(int64_t x, int64_t d)
 {
 	return (x >= 0 ? x / d : -((-x + d - 1) / d));
 }
 
 /* The current watermark (wm_has). */
-static int64_t
-wm_now(const struct agg *a)
+int64_t
+win_wm_now(const struct agg *a)
 {
 	int64_t w = a->wm_max - a->lateness;
 
@@ -148,7 +116,7 @@ agg_watermark(const struct agg *a, int64_t *secs)
 {
 	if (!a->wm_has)
 		return 0;
-	*secs = wm_now(a);
+	*secs = win_wm_now(a);
 	return 1;
 }
 
@@ -201,7 +169,7 @@ win_find(const struct wtable *wt, int64_t start)
 static struct win *win_alloc(const struct table *tmpl, int64_t start);
 
 /* The window starting at start, made when new (at index *at). */
-static struct win *
+struct win *
 win_get(const struct table *tmpl, int64_t start, size_t *at)
 {
 	struct wtable *wt = tmpl->win;
@@ -271,7 +239,7 @@ win_alloc(const struct table *tmpl, int64_t start)
 static int64_t
 first_start(const struct wtable *wt, int64_t x)
 {
-	return floor_div(x - wt->size, wt->hop) * wt->hop + wt->hop;
+	return win_floor_div(x - wt->size, wt->hop) * wt->hop + wt->hop;
 }
 
 int
@@ -283,9 +251,9 @@ win_is_late(const struct agg *a, const struct table *t)
 	if (!a->wm_has)
 		return 0;
 	/* first_start(x) + size <= w exactly when x is before this. */
-	w = wm_now(a);
+	w = win_wm_now(a);
 	if (!wt->late_ok || wt->late_w != w) {
-		wt->t_late = floor_div(w - wt->size, wt->hop) * wt->hop +
+		wt->t_late = win_floor_div(w - wt->size, wt->hop) * wt->hop +
 		    wt->size;
 		wt->late_w = w;
 		wt->late_ok = 1;
@@ -301,7 +269,7 @@ win_add(struct agg *a, struct table *t, const uint32_t *ids)
 
 	if (w == NULL || a->cur_time < w->start || a->cur_time >= w->start +
 	    wt->pane) {
-		int64_t q = floor_div(a->cur_time, wt->pane) * wt->pane;
+		int64_t q = win_floor_div(a->cur_time, wt->pane) * wt->pane;
 		size_t n = wt->nw;
 		if ((w = win_get(t, q, &wt->hint)) == NULL)
 			return -1;
@@ -315,8 +283,8 @@ win_add(struct agg *a, struct table *t, const uint32_t *ids)
 
 /* Add table st (a pane or window of the engine src) into dt (of dst),
  * keys by their text.  0, or -1 on ENOMEM. */
-static int
-tab_merge(struct agg *dst, const struct table *dtmpl, struct table *dt,
+int
+win_tab_merge(struct agg *dst, const struct table *dtmpl, struct table *dt,
     const struct agg *src, const struct table *stmpl, const struct table *st)
 {
 	uint32_t *gmap;
@@ -399,7 +367,7 @@ win_build(struct agg *a, struct table *t, int64_t s, int *any)
 	for (i = win_find(wt, s); i < wt->nw && wt->w[i]->start < s +
 	    wt->size; i++) {
 		*any = 1;
-		if (tab_merge(a, t, &w->t, a, t, &wt->w[i]->t) == -1) {
+		if (win_tab_merge(a, t, &w->t, a, t, &wt->w[i]->t) == -1) {
 			win_drop(w);
 			return NULL;
 		}
@@ -453,8 +421,8 @@ fail:
 	return -1;
 }
 
-static void
-drop_all(struct win **v, long n)
+void
+win_drop_all(struct win **v, long n)
 {
 	long i;
 
@@ -464,8 +432,8 @@ drop_all(struct win **v, long n)
 }
 
 /* The open windows of the panes of t: those ending after the watermark. */
-static long
-open_windows(struct agg *a, struct table *t, struct win ***out)
+long
+win_open_windows(struct agg *a, struct table *t, struct win ***out)
 {
 	struct wtable *wt = t->win;
 	int64_t lo, hi;
@@ -474,9 +442,9 @@ open_windows(struct agg *a, struct table *t, struct win ***out)
 	if (wt->nw == 0)
 		return 0;
 	lo = first_start(wt, wt->w[0]->start);
-	if (a->wm_has && first_start(wt, wm_now(a)) > lo)
-		lo = first_start(wt, wm_now(a));
-	hi = floor_div(wt->w[wt->nw - 1]->start, wt->hop) * wt->hop;
+	if (a->wm_has && first_start(wt, win_wm_now(a)) > lo)
+		lo = first_start(wt, win_wm_now(a));
+	hi = win_floor_div(wt->w[wt->nw - 1]->start, wt->hop) * wt->hop;
 	return build_range(a, t, lo, hi, out);
 }
 
@@ -624,17 +592,17 @@ win_write_csv(struct agg *a, size_t i, FILE *fp)
 	long nws = (long)wt->nw;
 
 	put_header(fp, t->sa);
-	if (!wt->discrete && (nws = open_windows(a, t, &ws)) < 0)
+	if (!wt->discrete && (nws = win_open_windows(a, t, &ws)) < 0)
 		return -1;
 	if ((v = sorted_groups(a, t, ws, (size_t)nws, &n)) == NULL) {
 		if (!wt->discrete)
-			drop_all(ws, nws);
+			win_drop_all(ws, nws);
 		return -1;
 	}
 	put_rows(fp, a, t, ws, v, n);
 	free(v);
 	if (!wt->discrete)
-		drop_all(ws, nws);
+		win_drop_all(ws, nws);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -683,7 +651,7 @@ close_panes(struct agg *a, struct table *t, int had, int64_t old, int64_t wm)
 		lo = first_start(wt, old);
 	/* Windows ending at or before wm start at or before wm - size. */
 	if (wt->fp != NULL && a->win_err == 0 && lo + wt->size <= wm) {
-		if ((n = build_range(a, t, lo, floor_div(wm - wt->size,
+		if ((n = build_range(a, t, lo, win_floor_div(wm - wt->size,
 		    wt->hop) * wt->hop, &v)) < 0)
 			a->win_err = ENOMEM;
 		for (i = 0; i < n; i++) {
@@ -697,11 +665,11 @@ close_panes(struct agg *a, struct table *t, int had, int64_t old, int64_t wm)
 			free(g);
 		}
 		if (n > 0)
-			drop_all(v, n);
+			win_drop_all(v, n);
 	}
 	/* A pane at q is in the windows starting up to q rounded down to
 	 * the hop: gone when the last of them is closed. */
-	for (d = 0; d < wt->nw && floor_div(wt->w[d]->start, wt->hop) *
+	for (d = 0; d < wt->nw && win_floor_div(wt->w[d]->start, wt->hop) *
 	    wt->hop + wt->size <= wm; d++)
 		win_drop(wt->w[d]);
 	if (d > 0) {
@@ -717,7 +685,7 @@ close_panes(struct agg *a, struct table *t, int had, int64_t old, int64_t wm)
 		lo = first_start(wt, wt->w[0]->start);
 		if (first_start(wt, wm) > lo)
 			lo = first_start(wt, wm);
-		e = floor_div(wt->w[0]->start, wt->hop) * wt->hop + wt->size;
+		e = win_floor_div(wt->w[0]->start, wt->hop) * wt->hop + wt->size;
 		wt->next_event = lo + wt->size < e ? lo + wt->size : e;
 	}
 }
@@ -760,7 +728,7 @@ win_advance(struct agg *a)
 		a->wm_max = a->cur_time;
 	else
 		return;
-	wm = wm_now(a);
+	wm = win_wm_now(a);
 	if (had && wm == old)
 		return;
 	a->wm_closed = wm;
@@ -782,7 +750,7 @@ agg_close_windows(struct agg *a)
 {
 	if (a->wm_has) {
 		int64_t old = a->wm_closed;
-		a->wm_closed = wm_now(a);
+		a->wm_closed = win_wm_now(a);
 		close_upto(a, 1, old, a->wm_closed);
 	}
 	if (a->win_err != 0) {
@@ -890,305 +858,6 @@ win_flush(struct agg *a, int nosync)
 			return -1;
 	}
 	return 0;
-}
-
-/* ==== checkpoints ======================================================== */
-
-static void
-put_i64(FILE *fp, int64_t v)
-{
-	char b[MONEY_BUFSZ];
-
-	putc(',', fp);
-	fwrite(b, 1, int_format(v, b), fp);
-}
-
-void
-win_save(struct agg *a, struct table *t, FILE *fp)
-{
-	struct wtable *wt = t->win;
-	size_t i, j, g, q, total = 0, base;
-
-	for (i = 0; i < wt->nw; i++)
-		total += wt->w[i]->t.ng;
-	if (wt->discrete) {
-		fputs("wmode,", fp);
-		csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
-		fputs(",windows\n", fp);
-	}
-	fputs("table,", fp);
-	csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
-	put_i64(fp, (int64_t)total);
-	putc('\n', fp);
-	for (i = 0; i < wt->nw; i++) {
-		const struct win *w = wt->w[i];
-		for (g = 0; g < w->t.ng; g++) {
-			size_t kj = 0;
-			fputs("g", fp);
-			for (j = 0; j <= t->k; j++) {
-				if (j == wt->wkey) {
-					put_i64(fp, w->start);
-					continue;
-				}
-				size_t len;
-				const char *s = strmap_key(a->src[t->si[kj]].map,
-				    w->t.gkeys[g * t->k + kj], &len);
-				putc(',', fp);
-				csvio_put_field(fp, s, len, ',');
-				kj++;
-			}
-			for (j = 0; j < t->m; j++) {
-				const struct cell *c = &w->t.cells[g * t->m + j];
-				put_i64(fp, c->sum);
-				put_i64(fp, c->cnt);
-				put_i64(fp, c->min);
-				put_i64(fp, c->max);
-			}
-			putc('\n', fp);
-		}
-	}
-	for (i = 0, base = 0; i < wt->nw; base += wt->w[i]->t.ng, i++) {
-		const struct win *w = wt->w[i];
-		for (j = 0; j < t->m; j++) {
-			const struct u64set *s = &w->t.ms[j].set;
-			if (t->ms[j].func != SF_DISTINCT)
-				continue;
-			for (q = 0; q < s->cap; q++) {
-				uint64_t x = s->slot[q];
-				size_t len;
-				const char *k;
-				if (x == 0)
-					continue;
-				x--;
-				fputs("d", fp);
-				put_i64(fp, (int64_t)(base + (x >> 32)));
-				put_i64(fp, (int64_t)j);
-				k = strmap_key(a->src[t->ms[j].si].map,
-				    (uint32_t)x, &len);
-				putc(',', fp);
-				csvio_put_field(fp, k, len, ',');
-				putc('\n', fp);
-			}
-		}
-	}
-}
-
-void
-win_save_state(struct agg *a, FILE *fp)
-{
-	size_t i;
-
-	if (a->nwin == 0 && !a->since_on && !a->until_on && a->late == 0 &&
-	    a->filtered == 0)
-		return;
-	fputs("wm", fp);
-	if (a->wm_has) {
-		put_i64(fp, a->wm_max);
-		put_i64(fp, wm_now(a));
-	} else
-		fputs(",,", fp);
-	put_i64(fp, (int64_t)a->late);
-	put_i64(fp, (int64_t)a->filtered);
-	putc('\n', fp);
-	for (i = 0; i < a->ntab; i++) {
-		struct wtable *wt = a->tab[i].win;
-		long off;
-		if (wt == NULL || wt->fp == NULL ||
-		    (off = ftell(wt->fp)) < 0)
-			continue;
-		fputs("wclosed,", fp);
-		csvio_put_field(fp, a->tab[i].sa->file,
-		    strlen(a->tab[i].sa->file), ',');
-		put_i64(fp, off);
-		putc('\n', fp);
-	}
-}
-
-void
-win_load_begin(struct table *t)
-{
-	t->win->ln = 0;
-}
-
-int
-win_load_g(struct agg *a, struct table *t, const struct csvio_record *r)
-{
-	struct wtable *wt = t->win;
-	const struct csvio_field *f = r->f;
-	uint32_t ids[SPEC_MAXKEYS];
-	int64_t start, cnt;
-	struct win *w;
-	size_t j, kj = 0;
-	long g, id;
-
-	if (r->nf != 2 + t->k + 4 * t->m)
-		return -1;
-	if (state_field_i64(&f[1 + wt->wkey], &start) == -1 ||
-	    start < -(INT64_C(1) << 50) || start > (INT64_C(1) << 50) ||
-	    floor_div(start, wt->discrete ? wt->hop : wt->pane) *
-	    (wt->discrete ? wt->hop : wt->pane) != start)
-		return -1;
-	for (j = 0; j <= t->k; j++) {
-		if (j == wt->wkey)
-			continue;
-		id = agg_intern(a, t->si[kj], f[1 + j].p, f[1 + j].len);
-		if (id < 0)
-			return -2;
-		ids[kj++] = (uint32_t)id;
-	}
-	if ((w = win_get(t, start, NULL)) == NULL ||
-	    (g = agg_group(&w->t, ids)) < 0)
-		return -2;
-	for (j = 0; j < t->m; j++) {
-		const struct csvio_field *cf = &f[2 + t->k + 4 * j];
-		struct cell c, *dst = &w->t.cells[(size_t)g * t->m + j];
-		if (state_field_i64(&cf[0], &c.sum) == -1 ||
-		    state_field_i64(&cf[1], &c.cnt) == -1 ||
-		    state_field_i64(&cf[2], &c.min) == -1 ||
-		    state_field_i64(&cf[3], &c.max) == -1 || c.cnt < 0 ||
-		    c.cnt > INT64_MAX / 4 ||
-		    __builtin_add_overflow(dst->cnt, c.cnt, &cnt))
-			return -1;
-		agg_cell_merge(a, &t->ms[j], dst, &c);
-	}
-	if (wt->ln == wt->lcap) {
-		size_t nc = wt->lcap ? wt->lcap * 2 : 64;
-		struct lref *nv = realloc(wt->lmap, nc * sizeof(*nv));
-		if (nv == NULL)
-			return -2;
-		wt->lmap = nv;
-		wt->lcap = nc;
-	}
-	wt->lmap[wt->ln].start = start;
-	wt->lmap[wt->ln++].g = (uint32_t)g;
-	return 0;
-}
-
-int
-win_load_d(struct agg *a, struct table *t, const struct csvio_record *r)
-{
-	struct wtable *wt = t->win;
-	const struct csvio_field *f = r->f;
-	int64_t gi, mi;
-	struct win *w;
-	long id;
-	int added;
-
-	if (r->nf != 4 || state_field_i64(&f[1], &gi) == -1 || gi < 0 ||
-	    (size_t)gi >= wt->ln || state_field_i64(&f[2], &mi) == -1 || mi < 0 ||
-	    (size_t)mi >= t->m || t->ms[mi].func != SF_DISTINCT)
-		return -1;
-	if ((w = win_get(t, wt->lmap[gi].start, NULL)) == NULL)
-		return -2;
-	if ((id = agg_intern(a, t->ms[mi].si, f[3].p, f[3].len)) < 0)
-		return -2;
-	added = agg_set_add(&w->t.ms[mi].set, (uint64_t)wt->lmap[gi].g << 32 |
-	    (uint32_t)id);
-	if (added < 0)
-		return -2;
-	w->t.cells[(size_t)wt->lmap[gi].g * t->m + (size_t)mi].cnt += added;
-	return 0;
-}
-
-int
-win_load_line(struct agg *a, const struct csvio_record *r)
-{
-	const struct csvio_field *f = r->f;
-	int64_t mx, cl, late, filt;
-	size_t i;
-
-	if (state_field_is(&f[0], "wm")) {
-		if (r->nf != 5 || (f[1].len == 0) != (f[2].len == 0) ||
-		    state_field_i64(&f[3], &late) == -1 || late < 0 ||
-		    state_field_i64(&f[4], &filt) == -1 || filt < 0)
-			return -1;
-		if (f[1].len > 0) {
-			if (state_field_i64(&f[1], &mx) == -1 ||
-			    state_field_i64(&f[2], &cl) == -1)
-				return -1;
-			if (!a->wm_has || mx > a->wm_max)
-				a->wm_max = mx;
-			if (!a->wm_has || cl > a->wm_closed)
-				a->wm_closed = cl;
-			a->wm_has = 1;
-		}
-		a->late += (uint64_t)late;
-		a->filtered += (uint64_t)filt;
-		return 0;
-	}
-	if (state_field_is(&f[0], "wmode")) {
-		/* wmode,FILE,windows: a merge's windows, not panes. */
-		if (r->nf != 3 || !state_field_is(&f[2], "windows"))
-			return -1;
-		for (i = 0; i < a->ntab; i++)
-			if (a->tab[i].win != NULL && state_field_is(&f[1],
-			    a->tab[i].sa->file)) {
-				if (a->tab[i].win->nw > 0)
-					return -1;
-				a->tab[i].win->discrete = 1;
-				return 0;
-			}
-		return -1;
-	}
-	/* wclosed,FILE,LEN */
-	if (r->nf != 3 || state_field_i64(&f[2], &mx) == -1 || mx < 0)
-		return -1;
-	for (i = 0; i < a->ntab; i++)
-		if (a->tab[i].win != NULL && state_field_is(&f[1],
-		    a->tab[i].sa->file)) {
-			a->tab[i].win->saved_len = (uint64_t)mx;
-			a->tab[i].win->have_saved = 1;
-			return 0;
-		}
-	return -1;
-}
-
-/* ==== merge ============================================================== */
-
-int
-win_merge(struct agg *dst, struct table *dt, const struct agg *src,
-    const struct table *st)
-{
-	const struct wtable *sw = st->win;
-	struct win **v = sw->w;
-	long n = (long)sw->nw, i;
-	int rc = -1;
-
-	if (!sw->discrete && (n = open_windows((struct agg *)src,
-	    (struct table *)st, &v)) < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		/* dst keeps windows (agg_set_merging), or, merging into a
-		 * run's engine, panes: then a window of src must be one pane
-		 * long to be added as it is. */
-		struct win *d;
-		if (!dt->win->discrete && dt->win->size != dt->win->pane) {
-			errno = EINVAL;
-			goto out;
-		}
-		if ((d = win_get(dt, v[i]->start, NULL)) == NULL ||
-		    tab_merge(dst, dt, &d->t, src, st, &v[i]->t) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	if (!sw->discrete)
-		drop_all(v, n);
-	return rc;
-}
-
-void
-win_merge_state(struct agg *dst, const struct agg *src)
-{
-	if (src->wm_has) {
-		if (!dst->wm_has || src->wm_max > dst->wm_max)
-			dst->wm_max = src->wm_max;
-		if (!dst->wm_has || wm_now(src) > dst->wm_closed)
-			dst->wm_closed = wm_now(src);
-		dst->wm_has = 1;
-	}
-	dst->late += src->late;
-	dst->filtered += src->filtered;
 }
 
 int
