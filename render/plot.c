@@ -6,32 +6,12 @@
 
 #include "chartint.h"
 #include "strmap.h"
+#include "series.h"
 #include "timefield.h"
 
 /* ---- series (line, spark) ----------------------------------------------- */
 
-enum xkind { X_INDEX, X_TIME, X_NUM, X_CAT };
-
-struct series {
-	char *name;		/* owned */
-	size_t n;
-	double *x, *y;		/* y NaN: unknown */
-};
-
-struct seriesset {
-	struct series s[CHART_MAX_SERIES];
-	size_t ns;
-	enum xkind xk;
-	char **cats;		/* X_CAT: distinct x values in axis order
-				 * (borrowed from the table) */
-	size_t ncat;
-	struct strmap *catmap;	/* x value -> id in order of appearance */
-	size_t *rank;		/* id -> place on the axis */
-	int dec;
-	long xc;
-};
-
-static void
+void
 ss_free(struct seriesset *ss)
 {
 	size_t i;
@@ -120,7 +100,7 @@ series_sort(struct series *se)
 	return 0;
 }
 
-static int
+int
 ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
     int want_x, char *err, size_t errlen)
 {
@@ -309,8 +289,8 @@ fit_len(int n, size_t cap)
 /* Text for x position v on the axis: formatted into b (cap bytes), or a
  * text x value itself (borrowed from the table, however long).  *len is
  * its length in bytes. */
-static const char *
-x_label(const struct seriesset *ss, double v, double span, char *b,
+const char *
+ss_xlabel(const struct seriesset *ss, double v, double span, char *b,
     size_t cap, size_t *len)
 {
 	struct li_tm tm;
@@ -590,8 +570,8 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		int lr = py + ph + 1, right, nx, used, lwid, wf, wl;
 		double span = xmax - xmin;
 
-		last = x_label(&ss, xmax, span, bl, sizeof(bl), &kl);
-		lab = x_label(&ss, xmin, span, b, sizeof(b), &k);
+		last = ss_xlabel(&ss, xmax, span, bl, sizeof(bl), &kl);
+		lab = ss_xlabel(&ss, xmin, span, b, sizeof(b), &k);
 		wf = (int)u8_width(lab, k);
 		wl = (int)u8_width(last, kl);
 		if (!(xmax > xmin))
@@ -616,7 +596,7 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				int cx, tw;
 				if (ss.xk == X_CAT)
 					xv = round(xv);
-				lab = x_label(&ss, xv, span, b, sizeof(b), &k);
+				lab = ss_xlabel(&ss, xv, span, b, sizeof(b), &k);
 				tw = (int)u8_width(lab, k);
 				cx = px + chart_iround((xv - xmin) / span *
 				    (pw - 1), 0, pw - 1) - tw / 2;

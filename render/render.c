@@ -14,14 +14,17 @@
 #include "dash.h"
 #include "data.h"
 #include "fmt.h"
+#include "gfx.h"
 #include "layout.h"
 #include "util.h"
+#include "web.h"
 
 enum {
 	OPT_ALT = 256, OPT_ASCII, OPT_COLOR, OPT_COLUMNS, OPT_DECIMALS,
 	OPT_DIR, OPT_EVERY, OPT_FRAMES, OPT_GROUPING, OPT_HELP, OPT_LAST,
 	OPT_LAYOUT, OPT_MAX, OPT_MIN, OPT_ONCE, OPT_PREFIX, OPT_REVERSE,
 	OPT_SORT, OPT_SUFFIX, OPT_TICKS, OPT_VERSION,
+	OPT_FORMAT, OPT_LISTEN, OPT_SIZE,	/* pictures, serve */
 };
 
 static const struct option longopts[] = {
@@ -33,6 +36,7 @@ static const struct option longopts[] = {
 	{ "decimals", required_argument, NULL, OPT_DECIMALS },
 	{ "dir", required_argument, NULL, OPT_DIR },
 	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "grouping", required_argument, NULL, OPT_GROUPING },
 	{ "height", required_argument, NULL, 'H' },
@@ -40,13 +44,16 @@ static const struct option longopts[] = {
 	{ "label", required_argument, NULL, 'l' },
 	{ "last", required_argument, NULL, OPT_LAST },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "min", required_argument, NULL, OPT_MIN },
 	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "output", required_argument, NULL, 'o' },
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "series", required_argument, NULL, 's' },
+	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "sort", optional_argument, NULL, OPT_SORT },
 	{ "suffix", required_argument, NULL, OPT_SUFFIX },
 	{ "ticks", required_argument, NULL, OPT_TICKS },
@@ -65,7 +72,10 @@ usage_line(FILE *fp)
 {
 	fputs("Usage: render bar|hbar|share|line|spark|table|kpi [OPTION]... "
 	    "[FILE]\n"
-	    "       render dash --layout FILE [--dir DIR] [OPTION]...\n", fp);
+	    "       render dash --layout FILE [--dir DIR] [OPTION]...\n"
+	    "       render serve --layout FILE [--dir DIR] [--listen ADDR:PORT]"
+	    "\n"
+	    "       render report --layout FILE [--dir DIR] -o FILE\n", fp);
 }
 
 static void
@@ -120,6 +130,12 @@ help(void)
 "      --once             draw one frame and exit\n"
 "      --frames=N         draw N frames and report CPU time per frame\n"
 "      --alt-screen       draw on the alternate screen\n"
+"Pictures (render KIND or dash), report and browser:\n"
+"      --format=FMT       png, svg or pdf (default: -o's extension)\n"
+"  -o, --output=FILE      the picture or report file ('-': stdout)\n"
+"      --size=WxH         pixels (PNG) or points (default 800x500, dash\n"
+"                         and report 1600x1000)\n"
+"      --listen=ADDR:PORT serve: where (default 127.0.0.1:8080)\n"
 "  -q, --quiet            fewer messages   -v, --verbose  more messages\n"
 "      --help             this help        --version      the version\n"
 "\n"
@@ -142,6 +158,9 @@ num_opt(const char *name, const char *s, long long min, long long max)
 	}
 	return (int)v;
 }
+
+/* Pictures, report and serve (web.h). */
+static struct web_opts pic = { .format = -1 };
 
 /* Colour on a terminal only, and not with NO_COLOR or TERM=dumb. */
 static int
@@ -182,6 +201,10 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 	}
 	if (t->nrow == 0 && s->kind != CH_TABLE) {
 		warnx("%s: no data rows", t->name);
+		goto out;
+	}
+	if (pic.format >= 0) {
+		rc = web_chart(&pic, s, t, env);
 		goto out;
 	}
 	if ((cv = cv_new(w, h)) == NULL)
@@ -237,7 +260,7 @@ main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	fmt_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
-	while ((ch = getopt_long(argc, argv, "H:l:n:qs:t:vw:x:y:", longopts,
+	while ((ch = getopt_long(argc, argv, "H:l:n:o:qs:t:vw:x:y:", longopts,
 	    NULL)) != -1) {
 		const char *key = NULL;
 
@@ -250,6 +273,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			key = "top";
+			break;
+		case 'o':
+			pic.output = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -274,6 +300,23 @@ main(int argc, char **argv)
 			break;
 		case OPT_ALT:
 			alt = 1;
+			break;
+		case OPT_FORMAT:
+			if ((pic.format = gfx_format_parse(optarg)) < 0) {
+				warnx("--format: png, svg or pdf, not '%s'",
+				    optarg);
+				usage();
+			}
+			break;
+		case OPT_LISTEN:
+			pic.listen = optarg;
+			break;
+		case OPT_SIZE:
+			if (gfx_size_parse(optarg, &pic.w, &pic.h, errbuf,
+			    sizeof(errbuf)) == -1) {
+				warnx("--size: %s", errbuf);
+				usage();
+			}
 			break;
 		case OPT_ASCII:
 			ascii = 1;
@@ -395,6 +438,47 @@ main(int argc, char **argv)
 		    RENDER_MAX_CELLS, width, height);
 		usage();
 	}
+	if (pic.output || pic.format >= 0 || pic.listen || pic.w) {
+		int sub = strcmp(argv[0], "serve") == 0 ? 1 :
+		    strcmp(argv[0], "report") == 0 ? 2 : 0;
+		if (pic.listen && sub != 1) {
+			warnx("--listen needs 'render serve'");
+			usage();
+		}
+		if (sub == 0 && web_picture_opts(&pic, errbuf,
+		    sizeof(errbuf)) == -1) {
+			warnx("%s", errbuf);
+			usage();
+		}
+	}
+	if (strcmp(argv[0], "serve") == 0 || strcmp(argv[0], "report") == 0) {
+		if (argc > 1) {
+			warnx("%s: unexpected argument '%s'", argv[0], argv[1]);
+			usage();
+		}
+		if (layout == NULL) {
+			warnx("%s: --layout is required", argv[0]);
+			usage();
+		}
+		if (nset > 0) {
+			warnx("%s: --%s belongs in the layout file", argv[0],
+			    setopt[0].key);
+			usage();
+		}
+		pic.layout = layout;
+		pic.dir = dir;
+		pic.ticks = ticks;
+		pic.verbose = verbose;
+		pic.quiet = quiet;
+		pic.env = env;
+		pic.grouping_set = grouping_set;
+		rc = argv[0][1] == 'e' ? serve_run(&pic) : report_run(&pic);
+		if (close_stdout() == -1 && rc == 0) {
+			warn("stdout");
+			rc = 1;
+		}
+		return rc;
+	}
 	if (strcmp(argv[0], "dash") == 0) {
 		if (argc > 1) {
 			warnx("dash: unexpected argument '%s'", argv[1]);
@@ -408,6 +492,18 @@ main(int argc, char **argv)
 			warnx("dash: --%s belongs in the layout file",
 			    setopt[0].key);
 			usage();
+		}
+		if (pic.format >= 0) {
+			pic.layout = layout;
+			pic.dir = dir;
+			pic.env = env;
+			pic.grouping_set = grouping_set;
+			rc = web_dash(&pic);
+			if (close_stdout() == -1 && rc == 0) {
+				warn("stdout");
+				rc = 1;
+			}
+			return rc;
 		}
 		memset(&d, 0, sizeof(d));
 		d.layout = layout;

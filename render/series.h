@@ -1,0 +1,45 @@
+#ifndef RENDER_SERIES_H
+#define RENDER_SERIES_H
+/* The series of a line or spark chart, read from a table: shared by the
+ * terminal charts (plot.c) and the pictures (gfx.c).  Private to render. */
+#include <stddef.h>
+
+#include "chart.h"
+#include "data.h"
+#include "strmap.h"
+
+enum xkind { X_INDEX, X_TIME, X_NUM, X_CAT };
+
+struct series {
+	char *name;		/* owned */
+	size_t n;
+	double *x, *y;		/* y NaN: unknown */
+};
+
+struct seriesset {
+	struct series s[CHART_MAX_SERIES];
+	size_t ns;
+	enum xkind xk;
+	char **cats;		/* X_CAT: distinct x values in axis order
+				 * (borrowed from the table) */
+	size_t ncat;
+	struct strmap *catmap;	/* x value -> id in order of appearance */
+	size_t *rank;		/* id -> place on the axis */
+	int dec;
+	long xc;
+};
+
+/* The series of spec s in table t (want_x: find an x column when s has
+ * none).  Returns 0, or -1 with a message in err; ss is the caller's to
+ * free with ss_free (also after -1, which leaves it empty). */
+int ss_get(const struct chart_spec *s, const struct dtab *t,
+    struct seriesset *ss, int want_x, char *err, size_t errlen);
+void ss_free(struct seriesset *ss);
+
+/* Text for x position v on the axis of ss (span: the x range shown):
+ * formatted into b (cap bytes), or a text x value itself (borrowed from
+ * the table).  *len is its length in bytes. */
+const char *ss_xlabel(const struct seriesset *ss, double v, double span,
+    char *b, size_t cap, size_t *len);
+
+#endif
