@@ -1576,21 +1576,17 @@ gfx_layout(enum gfx_format f, int w, int h, struct layout *l,
 
 int
 gfx_panel(enum gfx_format f, int w, int h, struct chart_spec *s,
-    const char *dir, const struct chart_env *env, struct strbuf *out,
-    char *err, size_t errlen)
+    const struct dtab *t, const char *loaderr, const struct chart_env *env,
+    struct strbuf *out, char *err, size_t errlen)
 {
 	struct surf su;
-	char lerr[512];
-	struct dtab *t;
 	struct box b = { 0, 0, w, h };
 
-	if (surf_open(&su, f, w, h, env, base_font(w, h, 45), out, err,
-	    errlen) == -1)
+	/* The size of the layout picture's text: the page shows the panels
+	 * at about the size they have in a 1600-wide layout. */
+	if (surf_open(&su, f, w, h, env, 14, out, err, errlen) == -1)
 		return -1;
-	lerr[0] = '\0';
-	t = gfx_load(dir, s, lerr, sizeof(lerr));
-	g_panel(&su.g, b, s, t, lerr);
-	dtab_free(t);
+	g_panel(&su.g, b, s, t, loaderr ? loaderr : "cannot read");
 	return surf_close(&su, 1, err, errlen);
 }
 

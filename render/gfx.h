@@ -58,11 +58,12 @@ int gfx_layout(enum gfx_format f, int w, int h, struct layout *l,
     const char *dir, const struct chart_env *env, const char *status,
     struct strbuf *out, char *err, size_t errlen);
 
-/* Draw panel s (its file read under dir) alone, as the layout shows it,
- * into a picture of w x h.  Returns 0, or -1 with a message in err. */
+/* Draw panel s of table t alone, as the layout shows it, into a picture
+ * of w x h; t NULL shows loaderr instead.  Returns 0, or -1 with a
+ * message in err. */
 int gfx_panel(enum gfx_format f, int w, int h, struct chart_spec *s,
-    const char *dir, const struct chart_env *env, struct strbuf *out,
-    char *err, size_t errlen);
+    const struct dtab *t, const char *loaderr, const struct chart_env *env,
+    struct strbuf *out, char *err, size_t errlen);
 
 /* Write buf to path ("-": standard output) in one piece: a file is
  * replaced atomically.  Returns 0, or -1 with "path: reason" in err. */
