@@ -1517,34 +1517,26 @@ row_heights(const struct layout *l, double avail, double lh, double *hts)
 		    wsum > 0 ? left * l->rows[i].weight / wsum : 0;
 }
 
-int
-gfx_layout(enum gfx_format f, int w, int h, struct layout *l,
-    const char *dir, const struct chart_env *env, const char *status,
-    struct strbuf *out, char *err, size_t errlen)
+/* Draw layout l on g's surface of w x h. */
+static void
+draw_layout(struct gctx *g, int w, int h, struct layout *l, const char *dir,
+    const char *status)
 {
-	struct surf su;
-	struct chart_env e = *env;
-	double fs = base_font(w, h, 100), gap = fs * 0.6, hdr = fs * 2.6,
+	double fs = g->fs, gap = fs * 0.6, hdr = fs * 2.6,
 	    hts[LAYOUT_MAX_ROWS], y;
 	const char *title = l->title ? l->title : "LiveInsight";
+	static const double white[3] = { 1, 1, 1 };
+	static const double light[3] = { 0.85, 0.85, 0.85 };
+	double tw;
 	int i, j;
 
-	if (l->grouping >= 0 && env->grouping == FMT_WESTERN)
-		e.grouping = (enum fmt_grouping)l->grouping;
-	if (surf_open(&su, f, w, h, &e, fs, out, err, errlen) == -1)
-		return -1;
-	fill_rect(su.g.cr, 0, 0, w, h, C_PAGE);
-	fill_rect(su.g.cr, 0, 0, w, hdr, C_TEXT);
-	{
-		static const double white[3] = { 1, 1, 1 };
-		static const double light[3] = { 0.85, 0.85, 0.85 };
-		double tw = gt_text(&su.g, gap * 1.5, hdr / 2 - fs * 0.8,
-		    w * 0.6, title, fs * 1.3, 1, white, AL_LEFT);
-		if (status && *status)
-			gt_text(&su.g, tw + gap * 4, hdr / 2 - fs * 0.65,
-			    w - tw - gap * 5.5, status, fs, 0, light,
-			    AL_RIGHT);
-	}
+	fill_rect(g->cr, 0, 0, w, h, C_PAGE);
+	fill_rect(g->cr, 0, 0, w, hdr, C_TEXT);
+	tw = gt_text(g, gap * 1.5, hdr / 2 - fs * 0.8, w * 0.6, title,
+	    fs * 1.3, 1, white, AL_LEFT);
+	if (status && *status)
+		gt_text(g, tw + gap * 4, hdr / 2 - fs * 0.65, w - tw - gap * 5.5,
+		    status, fs, 0, light, AL_RIGHT);
 	row_heights(l, h - hdr - gap * (l->nrows + 1), fs * 1.9, hts);
 	y = hdr + gap;
 	for (i = 0; i < l->nrows; i++) {
@@ -1565,11 +1557,80 @@ gfx_layout(enum gfx_format f, int w, int h, struct layout *l,
 				t = gfx_load(dir, s, lerr, sizeof(lerr));
 			else
 				snprintf(lerr, sizeof(lerr), "interrupted");
-			g_panel(&su.g, b, s, t, lerr);
+			g_panel(g, b, s, t, lerr);
 			dtab_free(t);
 			x += pw + gap;
 		}
 		y += hts[i] + gap;
+	}
+}
+
+static struct chart_env
+layout_env(const struct layout *l, const struct chart_env *env)
+{
+	struct chart_env e = *env;
+
+	if (l->grouping >= 0 && env->grouping == FMT_WESTERN)
+		e.grouping = (enum fmt_grouping)l->grouping;
+	return e;
+}
+
+int
+gfx_layout(enum gfx_format f, int w, int h, struct layout *l,
+    const char *dir, const struct chart_env *env, const char *status,
+    struct strbuf *out, char *err, size_t errlen)
+{
+	struct surf su;
+	struct chart_env e = layout_env(l, env);
+
+	if (surf_open(&su, f, w, h, &e, base_font(w, h, 100), out, err,
+	    errlen) == -1)
+		return -1;
+	draw_layout(&su.g, w, h, l, dir, status);
+	return surf_close(&su, 1, err, errlen);
+}
+
+int
+gfx_report_pdf(int w, int h, struct layout *l, const char *dir,
+    const struct chart_env *env, const char *status,
+    const char *const *titles, const struct dtab *const *tables, int n,
+    struct strbuf *out, char *err, size_t errlen)
+{
+	struct surf su;
+	struct chart_env e = layout_env(l, env);
+	double fs = base_font(w, h, 100), y, left;
+	int i;
+
+	if (surf_open(&su, GFX_PDF, w, h, &e, fs, out, err, errlen) == -1)
+		return -1;
+	draw_layout(&su.g, w, h, l, dir, status);
+	if (n > 0) {
+		cairo_show_page(su.g.cr);
+		fill_rect(su.g.cr, 0, 0, w, h, C_PANEL);
+	}
+	y = fs * 2;
+	for (i = 0; i < n; i++) {
+		struct chart_spec s;
+		struct box b;
+		char terr[512];
+
+		left = (h - fs * 2 - y) / (n - i);
+		gt_text(&su.g, fs * 2, y, w - fs * 4, titles[i], fs * 1.4, 1,
+		    C_TEXT, AL_LEFT);
+		b.x = fs * 2;
+		b.y = y + fs * 2.4;
+		b.w = w - fs * 4;
+		b.h = left - fs * 3.4;
+		if (tables[i] == NULL || tables[i]->nrow == 0)
+			gt_text(&su.g, b.x, b.y, b.w, tables[i] ? "none" :
+			    "no such file", fs, 0, C_DIM, AL_LEFT);
+		else {
+			chart_spec_init(&s, CH_TABLE);
+			if (g_table(&su.g, b, &s, tables[i], terr,
+			    sizeof(terr)) == -1)
+				gt_message(&su.g, b, terr, C_BAD);
+		}
+		y += left;
 	}
 	return surf_close(&su, 1, err, errlen);
 }

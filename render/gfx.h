@@ -58,6 +58,14 @@ int gfx_layout(enum gfx_format f, int w, int h, struct layout *l,
     const char *dir, const struct chart_env *env, const char *status,
     struct strbuf *out, char *err, size_t errlen);
 
+/* The report as PDF of pages w x h: the layout as gfx_layout draws it,
+ * then a page with the n tables (each under its title; NULL: "no such
+ * file").  Returns 0, or -1 with a message in err. */
+int gfx_report_pdf(int w, int h, struct layout *l, const char *dir,
+    const struct chart_env *env, const char *status,
+    const char *const *titles, const struct dtab *const *tables, int n,
+    struct strbuf *out, char *err, size_t errlen);
+
 /* Draw panel s of table t alone, as the layout shows it, into a picture
  * of w x h; t NULL shows loaderr instead.  Returns 0, or -1 with a
  * message in err. */

@@ -472,7 +472,8 @@ main(int argc, char **argv)
 		pic.quiet = quiet;
 		pic.env = env;
 		pic.grouping_set = grouping_set;
-		rc = argv[0][1] == 'e' ? serve_run(&pic) : report_run(&pic);
+		rc = strcmp(argv[0], "serve") == 0 ? serve_run(&pic) :
+		    report_run(&pic);
 		if (close_stdout() == -1 && rc == 0) {
 			warn("stdout");
 			rc = 1;

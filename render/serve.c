@@ -80,9 +80,8 @@ json_str(struct strbuf *b, const char *s)
 	sb_add(b, "\"", 1);
 }
 
-/* Append s with HTML's special characters escaped. */
-static void
-html_str(struct strbuf *b, const char *s)
+void
+web_html(struct strbuf *b, const char *s)
 {
 	char clean[1024];
 	const char *p;
@@ -401,11 +400,11 @@ make_page(struct srv *v)
 	sb_printf(b, "%s", "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	html_str(b, l->title ? l->title : "LiveInsight");
+	web_html(b, l->title ? l->title : "LiveInsight");
 	sb_printf(b, "</title><link rel=\"stylesheet\" href=\"/app.css\">"
 	    "<script src=\"/app.js\" defer></script></head>\n<body>"
 	    "<header><h1>");
-	html_str(b, l->title ? l->title : "LiveInsight");
+	web_html(b, l->title ? l->title : "LiveInsight");
 	sb_printf(b, "</h1><span id=\"status\">connecting</span></header>\n");
 	for (i = 0; i < l->nrows; i++) {
 		const struct layout_row *r = &l->rows[i];
@@ -418,9 +417,9 @@ make_page(struct srv *v)
 			    s->weight);
 			sb_printf(b, "<img src=\"/panel/%d.svg\" width=\"%d\" "
 			    "height=\"%d\" alt=\"", p, v->pw[p], v->ph[p]);
-			html_str(b, s->title ? s->title : s->file);
+			web_html(b, s->title ? s->title : s->file);
 			sb_printf(b, "\"><details><summary class=\"title\">");
-			html_str(b, s->title ? s->title : s->file);
+			web_html(b, s->title ? s->title : s->file);
 			sb_printf(b, "</summary><table><tbody></tbody></table>"
 			    "</details><p class=\"err\"></p></figure>\n");
 		}

@@ -31,6 +31,11 @@ int web_chart(const struct web_opts *o, struct chart_spec *s,
  * Returns the exit status. */
 int web_dash(const struct web_opts *o);
 
+struct strbuf;
+/* Append s to b as HTML text: valid UTF-8 (gfx_clean), with & < > " '
+ * escaped. */
+void web_html(struct strbuf *b, const char *s);
+
 /* render report: a self-contained HTML or PDF file.  Exit status. */
 int report_run(const struct web_opts *o);
 
