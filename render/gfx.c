@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
+#include <png.h>
 
 #include "atomicfile.h"
 #include "chartint.h"
@@ -1389,6 +1390,79 @@ surf_open(struct surf *su, enum gfx_format f, int w, int h,
 	return 0;
 }
 
+/* libpng's write callback: append to the strbuf. */
+static void
+png_sb_write(png_structp png, png_bytep data, png_size_t len)
+{
+	struct strbuf *b = png_get_io_ptr(png);
+
+	if (sb_add(b, (const char *)data, len) == -1)
+		png_error(png, "out of memory");
+}
+
+static void
+png_sb_flush(png_structp png)
+{
+	(void)png;
+}
+
+/* The image surface as an RGB PNG, by libpng at zlib level 1 with the
+ * "up" filter: cairo's own writer takes its defaults, which spend four
+ * times as long in zlib for a picture some 15% smaller.  The pictures
+ * are drawn on an opaque background: alpha is dropped.  Returns 0, or -1
+ * with a message in err. */
+static int
+png_encode(cairo_surface_t *img, struct strbuf *out, char *err,
+    size_t errlen)
+{
+	int w = cairo_image_surface_get_width(img),
+	    h = cairo_image_surface_get_height(img),
+	    stride = cairo_image_surface_get_stride(img), x, y;
+	const unsigned char *px = cairo_image_surface_get_data(img);
+	png_structp png;
+	png_infop info = NULL;
+	unsigned char *row;
+	volatile int rc = -1;
+
+	if ((row = malloc((size_t)w * 3)) == NULL) {
+		snprintf(err, errlen, "png: out of memory");
+		return -1;
+	}
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL,
+	    NULL);
+	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
+		snprintf(err, errlen, "png: out of memory");
+		goto out;
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		snprintf(err, errlen, "png: cannot encode");
+		goto out;
+	}
+	png_set_write_fn(png, out, png_sb_write, png_sb_flush);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+	    PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+	    PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_compression_level(png, 1);
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+	png_write_info(png, info);
+	for (y = 0; y < h; y++) {
+		const uint32_t *src = (const uint32_t *)(const void *)(px +
+		    (size_t)y * (size_t)stride);
+		for (x = 0; x < w; x++) {
+			row[x * 3] = (unsigned char)(src[x] >> 16);
+			row[x * 3 + 1] = (unsigned char)(src[x] >> 8);
+			row[x * 3 + 2] = (unsigned char)src[x];
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	rc = 0;
+out:
+	png_destroy_write_struct(&png, info ? &info : NULL);
+	free(row);
+	return rc;
+}
+
 /* Finish the picture into su->out; frees su.  Returns 0 or -1. */
 static int
 surf_close(struct surf *su, int ok, char *err, size_t errlen)
@@ -1406,13 +1480,7 @@ surf_close(struct surf *su, int ok, char *err, size_t errlen)
 		snprintf(err, errlen, "cairo: %s", cairo_status_to_string(st));
 	else if (ok && su->f == GFX_PNG) {
 		cairo_surface_flush(su->s);
-		st = cairo_surface_write_to_png_stream(su->s, sb_writer,
-		    su->out);
-		if (st != CAIRO_STATUS_SUCCESS)
-			snprintf(err, errlen, "png: %s",
-			    cairo_status_to_string(st));
-		else
-			rc = 0;
+		rc = png_encode(su->s, su->out, err, errlen);
 	} else if (ok) {
 		cairo_surface_finish(su->s);
 		st = cairo_surface_status(su->s);

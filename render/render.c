@@ -495,6 +495,7 @@ main(int argc, char **argv)
 			usage();
 		}
 		if (pic.format >= 0) {
+			pic.frames = frames;
 			pic.layout = layout;
 			pic.dir = dir;
 			pic.env = env;

@@ -13,6 +13,8 @@ struct web_opts {
 	const char *output;	/* picture or report file, "-": stdout */
 	int format;		/* enum gfx_format, or -1: by -o's name */
 	int w, h;		/* --size, or 0 */
+	long frames;		/* dash picture: draw it this many times and
+				 * report the time per picture (benchmark) */
 	int verbose, quiet;
 	struct chart_env env;
 	int grouping_set;	/* --grouping given: it beats the layout's */
