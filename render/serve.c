@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,40 @@ struct srv {
 	const struct web_opts *o;
 	int pw[LAYOUT_MAX_PANELS], ph[LAYOUT_MAX_PANELS];
 	char tick[24], rows[24], ttime[40];
+	unsigned long ver[LAYOUT_MAX_PANELS];	/* gen of each panel's SVG */
+	uint64_t hash[LAYOUT_MAX_PANELS];	/* of what it was drawn from */
 };
+
+/* FNV-1a over len bytes, from h. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	while (len--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A hash of what panel s is drawn from: its table (or the error), and
+ * the KPI values it compares with.  cairo's SVG differs from one drawing
+ * to the next (its ids count up), so the input is compared instead. */
+static uint64_t
+panel_hash(const struct chart_spec *s, const struct dtab *t, const char *err)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	h = fnv(h, &s->nprev, sizeof(s->nprev));
+	h = fnv(h, s->prev, sizeof(s->prev[0]) * (size_t)s->nprev);
+	if (t == NULL)
+		return fnv(h, err, strlen(err) + 1);
+	for (i = 0; i < t->ncol; i++)
+		h = fnv(h, t->hdr[i], strlen(t->hdr[i]) + 1);
+	for (i = 0; i < t->nrow * t->ncol; i++)
+		h = fnv(h, t->cell[i], strlen(t->cell[i]) + 1);
+	return h;
+}
 
 /* Append s as a JSON string: valid UTF-8 (gfx_clean), with quotes,
  * backslashes, controls and '<' escaped. */
@@ -281,11 +315,29 @@ srv_update(struct srv *v)
 	for (i = 0; i < v->l->npanels; i++) {
 		struct chart_spec *s = &v->l->panels[i];
 		struct dtab *t;
+		char perr[512];
+
+		uint64_t h;
 
 		err[0] = '\0';
 		t = gfx_load(v->o->dir, s, err, sizeof(err));
-		sb_printf(&js, "%s{\"id\":%d,\"kind\":\"%s\",\"title\":",
-		    i ? "," : "", i, chart_kind_names[s->kind]);
+		/* A panel of the same data keeps its picture and version: the
+		 * page loads only the pictures that changed. */
+		h = panel_hash(s, t, err);
+		if (v->ver[i] == 0 || h != v->hash[i]) {
+			if (gfx_panel(GFX_SVG, v->pw[i], v->ph[i], s, t, err,
+			    &v->env, &svg[i], perr, sizeof(perr)) == -1) {
+				sb_free(&svg[i]);
+				sb_printf(&svg[i], "<svg xmlns=\"http://www.w3.org/"
+				    "2000/svg\" width=\"%d\" height=\"%d\"/>",
+				    v->pw[i], v->ph[i]);
+			}
+			v->ver[i] = v->gen + 1;
+			v->hash[i] = h;
+		}
+		sb_printf(&js, "%s{\"id\":%d,\"v\":%lu,\"kind\":\"%s\","
+		    "\"title\":", i ? "," : "", i, v->ver[i],
+		    chart_kind_names[s->kind]);
 		json_str(&js, s->title ? s->title : s->file);
 		if (t && json_data(&js, s, t, &v->env, err, sizeof(err)) == 0)
 			err[0] = '\0';
@@ -296,22 +348,17 @@ srv_update(struct srv *v)
 			json_str(&js, err);
 		}
 		sb_add(&js, "}", 1);
-		if (gfx_panel(GFX_SVG, v->pw[i], v->ph[i], s, t, err, &v->env,
-		    &svg[i], err, sizeof(err)) == -1) {
-			sb_free(&svg[i]);
-			sb_printf(&svg[i], "<svg xmlns=\"http://www.w3.org/2000/"
-			    "svg\" width=\"%d\" height=\"%d\"/>", v->pw[i],
-			    v->ph[i]);
-		}
 		dtab_free(t);
 	}
 	sb_add(&js, "]", 1);
 	pthread_mutex_lock(&v->mu);
 	v->gen++;
-	sb_printf(&js, ",\"gen\":%lu}", v->gen);
+	sb_printf(&js, ",\"gen\":%lu,\"t\":%.1f}", v->gen, now_wall() * 1000);
 	sb_free(&v->state);
 	v->state = js;
 	for (i = 0; i < v->l->npanels; i++) {
+		if (svg[i].p == NULL)
+			continue;	/* unchanged */
 		sb_free(&v->svg[i]);
 		v->svg[i] = svg[i];
 	}
@@ -352,6 +399,7 @@ static const char app_js[] =
 "}\n"
 "const es = new EventSource('/events');\n"
 "es.onmessage = (ev) => {\n"
+"  const got = Date.now();\n"
 "  const st = JSON.parse(ev.data);\n"
 "  document.getElementById('status').textContent = st.status;\n"
 "  const loads = [];\n"
@@ -360,11 +408,13 @@ static const char app_js[] =
 "    if (!fig) continue;\n"
 "    fill(fig, p);\n"
 "    const img = fig.querySelector('img');\n"
-"    img.src = '/panel/' + p.id + '.svg?g=' + st.gen;\n"
+"    if (img.dataset.v === String(p.v)) continue;\n"
+"    img.dataset.v = String(p.v);\n"
+"    img.src = '/panel/' + p.id + '.svg?v=' + p.v;\n"
 "    loads.push(img.decode().catch(() => {}));\n"
 "  }\n"
 "  Promise.all(loads).then(() => {\n"
-"    shown.push([st.tick, Date.now()]);\n"
+"    shown.push([st.tick, Date.now(), got, st.t]);\n"
 "    document.body.dataset.gen = String(st.gen);\n"
 "    document.body.dataset.tick = st.tick;\n"
 "  });\n"
@@ -644,6 +694,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    MHD_HEADER_KIND, "Transfer-Encoding"))
 			return send_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "no request body taken\n");
+		/* Answered on the next call, once the request is whole: an
+		 * answer queued earlier closes the connection. */
+		return MHD_YES;
 	}
 	if (*upload_size) {
 		*upload_size = 0;

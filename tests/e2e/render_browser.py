@@ -9,9 +9,12 @@ and tests/bench/render_gfx.sh.
       NEWCSV, send tick 2, wait until the page shows tick 2; print the
       panel titles and the branch rows the DOM shows as JSON; save a
       screenshot to SHOT.
-  render_browser.py bench URL TICKS N
-      send N ticks one at a time; print the tick-to-page latencies (ms)
-      measured as the page reports each update shown (images decoded).
+  render_browser.py bench URL TICKS N [SNAPDIR]
+      send N ticks one at a time, each after replacing SNAPDIR's
+      kpis.csv and branch_sales.csv with new numbers (as reduce does on
+      a tick); print the count and the p50, p99 and max tick-to-page
+      latencies (ms), measured as the page reports each update shown
+      (its changed pictures decoded).
 """
 import json
 import os
@@ -158,20 +161,45 @@ def check(url, ticks, snap, newcsv, shot):
         b.close()
 
 
-def bench(url, ticks, n):
+def replace(snap, name, text):
+    tmp = os.path.join(snap, "." + name + ".tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.rename(tmp, os.path.join(snap, name))
+
+
+def new_snapshot(snap, i):
+    replace(snap, "kpis.csv",
+            "TotalRevenue,UnitsSold,Transactions,ActiveBranches,"
+            "AvgOrderValue,RejectedRows\n%.2f,%d,%d,5,%.2f,3\n" %
+            (5472496.5 + i * 1234.5, 12805 + i * 3, 9500 + i * 2,
+             576.05 + i * 0.01))
+    names = ["Indiranagar", "Jayanagar", "Koramangala", "Whitefield",
+             "Yelahanka"]
+    replace(snap, "branch_sales.csv", "BranchName,TotalRevenue\n" +
+            "".join("%s,%.2f\n" % (b, 600000 + (k * 7919 + i * 104729)
+                                     % 900000)
+                    for k, b in enumerate(names)))
+
+
+def bench(url, ticks, n, snap=None):
     b = Browser()
-    lat = []
+    lat, parts = [], []
     try:
         fifo = open(ticks, "w")
         b.open(url)
         b.wait("document.body && document.body.dataset.gen", "first state")
         for i in range(1, n + 1):
+            if snap:
+                new_snapshot(snap, i)
             t0 = time.time() * 1000
             tick(fifo, i)
             b.wait("document.body.dataset.tick === '%d'" % i, "tick %d" % i)
             shown = b.js("window.liShown.filter(s => s[0] === '%d')"
-                         "[0][1]" % i)
-            lat.append(shown - t0)
+                         "[0]" % i)
+            lat.append(shown[1] - t0)
+            parts.append((shown[3] - t0, shown[2] - shown[3],
+                          shown[1] - shown[2]))
         fifo.close()
     finally:
         b.close()
@@ -179,13 +207,19 @@ def bench(url, ticks, n):
     p50 = lat[len(lat) // 2]
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
     print("%d %.1f %.1f %.1f" % (len(lat), p50, p99, lat[-1]))
+    # Where the time goes (medians): tick to the server's new state,
+    # state to the page's onmessage, onmessage to the pictures shown.
+    med = [sorted(p[k] for p in parts)[len(parts) // 2] for k in range(3)]
+    sys.stderr.write("median: tick->state %.1f ms, state->page %.1f ms, "
+                     "page->shown %.1f ms\n" % tuple(med))
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 7 and sys.argv[1] == "check":
         check(*sys.argv[2:])
-    elif len(sys.argv) == 5 and sys.argv[1] == "bench":
-        bench(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "bench":
+        bench(sys.argv[2], sys.argv[3], int(sys.argv[4]),
+              sys.argv[5] if len(sys.argv) == 6 else None)
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)
