@@ -315,6 +315,17 @@ gt_message(struct gctx *g, struct box b, const char *msg, const double c[3])
 
 /* ---- numbers and axes --------------------------------------------------- */
 
+/* A count from a double: 0 for less than 1 (or NaN), at most a million.
+ * Converting a negative double to size_t is undefined (fuzz_render_gfx
+ * found one in a panel too low for its bars). */
+static size_t
+dcount(double v)
+{
+	if (!(v >= 1))
+		return 0;
+	return v > 1e6 ? 1000000 : (size_t)v;
+}
+
 /* The unit of an axis: "COL (₹)", "COL (%)" or "COL". */
 static void
 axis_title(const struct chart_spec *s, const char *col, char *b, size_t cap)
@@ -484,7 +495,7 @@ g_hbar(struct gctx *g, struct box b, struct chart_spec *s,
 		return 0;
 	}
 	chart_numfmt(s, g->env, dec, &f);
-	shown = (size_t)((b.h - fs * 3.2) / (fs * 1.35));
+	shown = dcount((b.h - fs * 3.2) / (fs * 1.35));
 	if (shown < 1)
 		shown = 1;
 	if (shown > n)
@@ -558,7 +569,7 @@ g_bar(struct gctx *g, struct box b, struct chart_spec *s,
 		return 0;
 	}
 	if ((double)n > b.w / 3)
-		n = (size_t)(b.w / 3);	/* at least 3 units a bar */
+		n = dcount(b.w / 3);	/* at least 3 units a bar */
 	chart_numfmt(s, g->env, dec, &f);
 	for (i = 0; i < n; i++) {
 		vmin = fmin(vmin, it[i].v);
@@ -581,7 +592,7 @@ g_bar(struct gctx *g, struct box b, struct chart_spec *s,
 	gt_text(g, b.x, b.y, b.w, at, fs * 0.85, 0, C_DIM, AL_LEFT);
 	slot = p.w / (double)n;
 	bw = slot * 0.7;
-	every = (size_t)ceil(fs * 3 / slot);
+	every = dcount(ceil(fs * 3 / slot));
 	if (every < 1)
 		every = 1;
 	for (i = 0; i < n; i++) {
@@ -796,7 +807,7 @@ g_line(struct gctx *g, struct box b, struct chart_spec *s,
 	hline(g->cr, p.x, p.x + p.w, p.y + p.h, C_AXIS, 1);
 	/* x labels: every category that fits, or evenly spaced. */
 	span = xmax - xmin;
-	nx = (int)(p.w / (fs * 7));
+	nx = (int)dcount(p.w / (fs * 7));
 	if (nx < 2)
 		nx = 2;
 	if (ss.xk == X_CAT && (double)ss.ncat <= (double)nx * 1.5)
@@ -893,7 +904,7 @@ g_spark(struct gctx *g, struct box b, struct chart_spec *s,
 	chart_numfmt(s, g->env, ss.dec, &f);
 	shown = ss.ns;
 	if ((double)shown * fs * 1.6 > b.h)
-		shown = (size_t)(b.h / (fs * 1.6));
+		shown = dcount(b.h / (fs * 1.6));
 	if (shown < 1) {
 		snprintf(err, errlen, "%s: too low for sparklines", t->name);
 		ss_free(&ss);
@@ -1083,7 +1094,7 @@ g_table(struct gctx *g, struct box b, struct chart_spec *s,
 	if (s->top > 0 && n > (size_t)s->top)
 		n = (size_t)s->top;
 	rowh = fs * 1.5;
-	shown = b.h > rowh * 2 ? (size_t)((b.h - rowh) / rowh) : 0;
+	shown = b.h > rowh * 2 ? dcount((b.h - rowh) / rowh) : 0;
 	if (shown > n)
 		shown = n;
 	if (shown < n && shown > 0)
