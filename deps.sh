@@ -13,8 +13,8 @@ libbson-dev libcmocka-dev
 mosquitto mosquitto-clients kcat mandoc tmux python3 python3-numpy
 miller datamash sqlite3 mawk util-linux procps python3-psutil python3-pandas bsdextrautils openssl python3-bson
 clang libclang-rt-14-dev clang-tools-14 cppcheck
-libcairo2-dev libpango1.0-dev libmicrohttpd-dev fonts-dejavu-core
-chromium poppler-utils libxml2-utils"
+libcairo2-dev libpango1.0-dev libpng-dev libmicrohttpd-dev fonts-dejavu-core
+chromium poppler-utils libxml2-utils curl"
 bench=0
 case ${1:-} in
 --bench) bench=1 ;;
