@@ -20,6 +20,7 @@
 #include "atomicfile.h"
 #include "chartint.h"
 #include "series.h"
+#include "timefield.h"
 #include "util.h"
 
 #define FONT_FAMILY	"DejaVu Sans"
@@ -759,6 +760,42 @@ legend(struct gctx *g, struct box b, const struct seriesset *ss, int lines)
 	return y + rowh - b.y;
 }
 
+/* The label of x position v (span: the range shown) into b: a time as
+ * much of it as the span needs, a number, a category, or a row number. */
+static const char *
+gx_label(const struct seriesset *ss, double v, double span, char *b,
+    size_t cap)
+{
+	struct li_tm tm;
+	long i;
+
+	switch (ss->xk) {
+	case X_TIME:
+		tm_from_epoch((int64_t)llround(v), &tm);
+		if (span < 3600)
+			snprintf(b, cap, "%02d:%02d:%02d", tm.hour, tm.min,
+			    tm.sec);
+		else if (span < 2 * 86400)
+			snprintf(b, cap, "%02d:%02d", tm.hour, tm.min);
+		else if (span < 300 * 86400)
+			snprintf(b, cap, "%02d-%02d", tm.mon, tm.day);
+		else
+			snprintf(b, cap, "%04d-%02d", tm.year, tm.mon);
+		return b;
+	case X_CAT:
+		i = lround(v);
+		if (!(v >= 0) || i < 0 || (size_t)i >= ss->ncat)
+			return "";
+		return ss->cats[i];
+	case X_NUM:
+		snprintf(b, cap, "%g", v);
+		return b;
+	default:
+		snprintf(b, cap, "%.0f", v + 1);
+		return b;
+	}
+}
+
 static int
 g_line(struct gctx *g, struct box b, struct chart_spec *s,
     const struct dtab *t, char *err, size_t errlen)
@@ -814,17 +851,11 @@ g_line(struct gctx *g, struct box b, struct chart_spec *s,
 		nx = (int)ss.ncat;
 	for (k = 0; k < nx; k++) {
 		double xv = nx == 1 ? xmin : xmin + span * k / (nx - 1), px;
-		size_t len;
-		const char *lab;
-		char one[256];
+		const char *one;
 
 		if (ss.xk == X_CAT || ss.xk == X_INDEX)
 			xv = round(xv);
-		lab = ss_xlabel(&ss, xv, span, xb, sizeof(xb), &len);
-		if (len >= sizeof(one))
-			len = sizeof(one) - 1;
-		memcpy(one, lab, len);
-		one[len] = '\0';
+		one = gx_label(&ss, xv, span, xb, sizeof(xb));
 		px = span > 0 ? p.x + (xv - xmin) / span * p.w : p.x + p.w / 2;
 		vline(g->cr, px, p.y + p.h, p.y + p.h + 3, C_AXIS, 1);
 		/* The first label starts at its tick, the last ends at it. */
@@ -1035,11 +1066,12 @@ g_table(struct gctx *g, struct box b, struct chart_spec *s,
 			    errlen) == -1)
 				return -1;
 	} else if (alerts) {
-		static const char *const want[] = { "time", "status",
+		/* Alert events (time, status) or active alerts (since). */
+		static const char *const want[] = { "time", "since", "status",
 		    "severity", "alert", "key", "message" };
-		for (i = 0; i < 6; i++) {
+		for (i = 0; i < 7; i++) {
 			long c = dtab_col(t, want[i]);
-			if (c >= 0 && (b.w > fs * 50 || i != 2))
+			if (c >= 0 && (b.w > fs * 50 || i != 3))
 				cols[ncols++] = c;
 		}
 		if (ncols == 0) {

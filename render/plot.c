@@ -289,8 +289,8 @@ fit_len(int n, size_t cap)
 /* Text for x position v on the axis: formatted into b (cap bytes), or a
  * text x value itself (borrowed from the table, however long).  *len is
  * its length in bytes. */
-const char *
-ss_xlabel(const struct seriesset *ss, double v, double span, char *b,
+static const char *
+x_label(const struct seriesset *ss, double v, double span, char *b,
     size_t cap, size_t *len)
 {
 	struct li_tm tm;
@@ -570,8 +570,8 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		int lr = py + ph + 1, right, nx, used, lwid, wf, wl;
 		double span = xmax - xmin;
 
-		last = ss_xlabel(&ss, xmax, span, bl, sizeof(bl), &kl);
-		lab = ss_xlabel(&ss, xmin, span, b, sizeof(b), &k);
+		last = x_label(&ss, xmax, span, bl, sizeof(bl), &kl);
+		lab = x_label(&ss, xmin, span, b, sizeof(b), &k);
 		wf = (int)u8_width(lab, k);
 		wl = (int)u8_width(last, kl);
 		if (!(xmax > xmin))
@@ -596,7 +596,7 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 				int cx, tw;
 				if (ss.xk == X_CAT)
 					xv = round(xv);
-				lab = ss_xlabel(&ss, xv, span, b, sizeof(b), &k);
+				lab = x_label(&ss, xv, span, b, sizeof(b), &k);
 				tw = (int)u8_width(lab, k);
 				cx = px + chart_iround((xv - xmin) / span *
 				    (pw - 1), 0, pw - 1) - tw / 2;

@@ -36,10 +36,4 @@ int ss_get(const struct chart_spec *s, const struct dtab *t,
     struct seriesset *ss, int want_x, char *err, size_t errlen);
 void ss_free(struct seriesset *ss);
 
-/* Text for x position v on the axis of ss (span: the x range shown):
- * formatted into b (cap bytes), or a text x value itself (borrowed from
- * the table).  *len is its length in bytes. */
-const char *ss_xlabel(const struct seriesset *ss, double v, double span,
-    char *b, size_t cap, size_t *len);
-
 #endif
