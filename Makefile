@@ -74,7 +74,12 @@ UNIT_BINS  := $(UNIT_NAMES:%=$(B)/tests/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(HELPER_SRCS))
 
-all: $(LIBCOMMON) $(BINS)
+# The examples need librdkafka's mock cluster too: `make` builds it into
+# $(B)/tests, where examples/invoice-pipeline.sh finds it (a test helper,
+# not installed).
+EXAMPLE_BINS := $(B)/tests/kafka_mock
+
+all: $(LIBCOMMON) $(BINS) $(EXAMPLE_BINS)
 
 include tests/fuzz/fuzz.mk
 

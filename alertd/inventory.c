@@ -158,7 +158,6 @@ inv_load_stock(struct inventory *inv, const char *path, char *err,
 				snprintf(err, errlen, "%s:%llu: header needs "
 				    "Product and Stock columns", path,
 				    (unsigned long long)rec.line);
-				cs = -1;
 				goto out;
 			}
 			nf = rec.nf;

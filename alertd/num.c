@@ -113,7 +113,7 @@ int
 num_parse_int(const char *s, size_t len, long long min, long long max,
     long long *out)
 {
-	size_t i, n;
+	size_t i;
 	double v;
 
 	if (s == NULL) {
@@ -121,7 +121,7 @@ num_parse_int(const char *s, size_t len, long long min, long long max,
 		return -1;
 	}
 	trim(&s, &len);
-	if ((n = num_span(s, len)) != len || len == 0) {
+	if (num_span(s, len) != len || len == 0) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -281,8 +281,8 @@ out_json_event(const struct hook_event *ev, char *buf, size_t cap)
 #define NAG_LABEL_MAX	400	/* bytes of a label's text, before quoting */
 
 struct nagios {
-	char *list, *perf, *line;
-	size_t llen, plen, cap;
+	char *list, *perf, *line, *notes;
+	size_t llen, plen, nlen, cap;
 	int lcut;
 	size_t cnt[4];
 };
@@ -297,11 +297,12 @@ nag_new(size_t max)
 	n->cap = max / 2 > 256 ? max / 2 : 256;
 	n->list = malloc(n->cap);
 	n->perf = malloc(n->cap);
-	if (n->list == NULL || n->perf == NULL) {
+	n->notes = malloc(n->cap);
+	if (n->list == NULL || n->perf == NULL || n->notes == NULL) {
 		nag_free(n);
 		return NULL;
 	}
-	n->list[0] = n->perf[0] = '\0';
+	n->list[0] = n->perf[0] = n->notes[0] = '\0';
 	return n;
 }
 
@@ -312,6 +313,7 @@ nag_free(struct nagios *n)
 		return;
 	free(n->list);
 	free(n->perf);
+	free(n->notes);
 	free(n->line);
 	free(n);
 }
@@ -385,7 +387,9 @@ nag_quote(char *dst, size_t cap, const char *src)
 		    (*p >= '0' && *p <= '9') || strchr("_.-/[]:", *p) != NULL))
 			break;
 	if (*p == '\0' && src[0] != '\0') {
-		out_copy(dst, cap, src);
+		/* ASCII only: no character to cut in two (and a label, cut
+		 * to NAG_LABEL_MAX by nag_label, fits anyway). */
+		snprintf(dst, cap, "%s", src);
 		return;
 	}
 	dst[o++] = '\'';
@@ -501,6 +505,17 @@ nag_nodata(struct nagios *n, const char *name)
 		n->lcut = 1;
 }
 
+void
+nag_absent(struct nagios *n, const char *name, const char *key)
+{
+	char lb[2 * NAG_LABEL_MAX + 8], item[2 * NAG_LABEL_MAX + 32];
+
+	nag_label(lb, NAG_LABEL_MAX, name, key, 0);
+	snprintf(item, sizeof(item), "%s%s: not present", n->nlen ? ", " : "",
+	    lb);
+	append(n->notes, n->cap, &n->nlen, item);	/* whole, or not */
+}
+
 int
 nag_line(struct nagios *n, const char *service, const char **line)
 {
@@ -522,8 +537,12 @@ nag_line(struct nagios *n, const char *service, const char **line)
 	worst = n->cnt[NAG_CRITICAL] ? NAG_CRITICAL : n->cnt[NAG_WARNING] ?
 	    NAG_WARNING : n->cnt[NAG_UNKNOWN] ? NAG_UNKNOWN : NAG_OK;
 	if (total == 0) {
-		snprintf(b, cap, "%s UNKNOWN - no rule applies (no samples, "
-		    "no snapshot)\n", service);
+		if (n->nlen > 0)
+			snprintf(b, cap, "%s UNKNOWN - nothing present to "
+			    "check; %s\n", service, n->notes);
+		else
+			snprintf(b, cap, "%s UNKNOWN - no rule applies (no "
+			    "samples, no snapshot)\n", service);
 		*line = b;
 		return NAG_UNKNOWN;
 	}
@@ -539,6 +558,8 @@ nag_line(struct nagios *n, const char *service, const char **line)
 	if (n->llen > 0 || n->lcut)
 		o += (size_t)snprintf(b + o, cap - o, ": %s%s", n->list,
 		    n->lcut ? (n->llen ? ", ..." : "...") : "");
+	if (n->nlen > 0)
+		o += (size_t)snprintf(b + o, cap - o, "; %s", n->notes);
 	if (n->plen > 0)
 		o += (size_t)snprintf(b + o, cap - o, " | %s", n->perf);
 	snprintf(b + o, cap - o, "\n");

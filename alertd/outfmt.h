@@ -93,6 +93,11 @@ void nag_add(struct nagios *n, const char *name, const char *key, int level,
 /* A rule with no data at all: unknown, listed as "NAME=no data". */
 void nag_nodata(struct nagios *n, const char *name);
 
+/* An alert left out because what it watches is not present (a sample
+ * field "-": no GPU): no status, noted in the text as "NAME: not present"
+ * (or "NAME[KEY]: not present"). */
+void nag_absent(struct nagios *n, const char *name, const char *key);
+
 /* The line, "SERVICE STATUS - ...\n" (service: letters, digits and '_'),
  * owned by n and valid until nag_free.  Returns the status, NAG_*. */
 int nag_line(struct nagios *n, const char *service, const char **line);

@@ -311,6 +311,80 @@ parse_dur(const char *opt, const char *v, double *out, char *err,
 	return 0;
 }
 
+/* One OPTION=VALUE of a rule (t the option, eq its value).  Returns 0, or
+ * -1 with err set. */
+static int
+parse_option(struct rule *r, const char *t, const char *eq, char *err,
+    size_t errlen)
+{
+	if (strcmp(t, "for") == 0) {
+		if (parse_dur(t, eq, &r->for_s, err, errlen) == -1)
+			return -1;
+	} else if (strcmp(t, "keep_firing_for") == 0) {
+		if (parse_dur(t, eq, &r->keep_s, err, errlen) == -1)
+			return -1;
+	} else if (strcmp(t, "repeat") == 0) {
+		if (parse_dur(t, eq, &r->repeat_s, err, errlen) == -1)
+			return -1;
+	} else if (strcmp(t, "window") == 0 || strcmp(t, "span") == 0) {
+		double *d = t[0] == 'w' ? &r->window_s : &r->span_s;
+		if (r->src != SRC_INVENTORY)
+			return fail(err, errlen, "%s= applies to "
+			    "inventory rules only", t);
+		if (parse_dur(t, eq, d, err, errlen) == -1)
+			return -1;
+		if (*d <= 0)
+			return fail(err, errlen, "%s= must be above 0",
+			    t);
+	} else if (strcmp(t, "of") == 0) {
+		if (r->src != SRC_ROW)
+			return fail(err, errlen,
+			    "of= applies to row rules only");
+		if (strcmp(eq, "others") == 0)
+			r->others = 1;
+		else if (strcmp(eq, "all") == 0)
+			r->others = 0;
+		else
+			return fail(err, errlen, "of= wants all or "
+			    "others, not '%.64s'", eq);
+	} else if (strcmp(t, "hysteresis") == 0) {
+		/* A fraction of the threshold, or a percentage. */
+		size_t l = strlen(eq);
+		int pct = l > 0 && eq[l - 1] == '%';
+
+		if (num_parse(eq, l - (size_t)pct, 0, pct ? 100 : 1,
+		    &r->hyst) == -1 || (pct ? r->hyst >= 100 :
+		    r->hyst >= 1))
+			return fail(err, errlen, "hysteresis= wants a "
+			    "fraction from 0 to below 1 or a percentage "
+			    "below 100%%, not '%.64s'", eq);
+		if (pct)
+			r->hyst /= 100;
+	} else if (strcmp(t, "min_stat") == 0) {
+		if (r->src != SRC_ROW)
+			return fail(err, errlen, "min_stat= applies to "
+			    "row rules only");
+		if (num_parse(eq, strlen(eq), 0, 1e300,
+		    &r->min_stat) == -1)
+			return fail(err, errlen, "min_stat= wants a "
+			    "number, not '%.64s'", eq);
+	} else if (strcmp(t, "key") == 0) {
+		if (strlen(eq) >= sizeof(r->key))
+			return fail(err, errlen, "key= too long "
+			    "(max %d bytes)", RULE_KEY_MAX - 1);
+		snprintf(r->key, sizeof(r->key), "%s", eq);
+		r->has_key = 1;
+	} else if (strcmp(t, "message") == 0) {
+		if (strlen(eq) >= sizeof(r->message))
+			return fail(err, errlen, "message= too long "
+			    "(max %d bytes)", RULE_MSG_MAX - 1);
+		snprintf(r->message, sizeof(r->message), "%s", eq);
+	} else {
+		return fail(err, errlen, "unknown option '%.64s'", t);
+	}
+	return 0;
+}
+
 int
 rule_parse_line(const char *line, struct rule *r, char *err, size_t errlen)
 {
@@ -419,50 +493,8 @@ rule_parse_line(const char *line, struct rule *r, char *err, size_t errlen)
 			return fail(err, errlen, "unexpected '%.64s': want warn, "
 			    "crit or OPTION=VALUE", t);
 		*eq++ = '\0';
-		if (strcmp(t, "for") == 0) {
-			if (parse_dur(t, eq, &r->for_s, err, errlen) == -1)
-				return -1;
-		} else if (strcmp(t, "keep_firing_for") == 0) {
-			if (parse_dur(t, eq, &r->keep_s, err, errlen) == -1)
-				return -1;
-		} else if (strcmp(t, "repeat") == 0) {
-			if (parse_dur(t, eq, &r->repeat_s, err, errlen) == -1)
-				return -1;
-		} else if (strcmp(t, "window") == 0 || strcmp(t, "span") == 0) {
-			double *d = t[0] == 'w' ? &r->window_s : &r->span_s;
-			if (r->src != SRC_INVENTORY)
-				return fail(err, errlen, "%s= applies to "
-				    "inventory rules only", t);
-			if (parse_dur(t, eq, d, err, errlen) == -1)
-				return -1;
-			if (*d <= 0)
-				return fail(err, errlen, "%s= must be above 0",
-				    t);
-		} else if (strcmp(t, "of") == 0) {
-			if (r->src != SRC_ROW)
-				return fail(err, errlen,
-				    "of= applies to row rules only");
-			if (strcmp(eq, "others") == 0)
-				r->others = 1;
-			else if (strcmp(eq, "all") == 0)
-				r->others = 0;
-			else
-				return fail(err, errlen, "of= wants all or "
-				    "others, not '%.64s'", eq);
-		} else if (strcmp(t, "key") == 0) {
-			if (strlen(eq) >= sizeof(r->key))
-				return fail(err, errlen, "key= too long "
-				    "(max %d bytes)", RULE_KEY_MAX - 1);
-			snprintf(r->key, sizeof(r->key), "%s", eq);
-			r->has_key = 1;
-		} else if (strcmp(t, "message") == 0) {
-			if (strlen(eq) >= sizeof(r->message))
-				return fail(err, errlen, "message= too long "
-				    "(max %d bytes)", RULE_MSG_MAX - 1);
-			snprintf(r->message, sizeof(r->message), "%s", eq);
-		} else {
-			return fail(err, errlen, "unknown option '%.64s'", t);
-		}
+		if (parse_option(r, t, eq, err, errlen) == -1)
+			return -1;
 	}
 	if (r->warn.kind == TEST_NONE && r->crit.kind == TEST_NONE)
 		return fail(err, errlen, "no warn or crit test");
@@ -600,6 +632,14 @@ test_eval(const struct test *t, double v, const double *st, size_t n,
 	return 0;
 }
 
+/* 1 when the statistic test t compares with is below r's min_stat=. */
+static int
+below_min(const struct rule *r, const struct test *t, double thr)
+{
+	return t->kind == TEST_CMP && t->stat != STAT_NONE && t->factor != 0 &&
+	    isfinite(thr) && thr / t->factor < r->min_stat;
+}
+
 int
 rule_level(const struct rule *r, double v, const double *st, size_t n,
     double *thr_warn, double *thr_crit)
@@ -608,6 +648,10 @@ rule_level(const struct rule *r, double v, const double *st, size_t n,
 
 	c = test_eval(&r->crit, v, st, n, r->others, thr_crit);
 	w = test_eval(&r->warn, v, st, n, r->others, thr_warn);
+	/* min_stat=: too little data to judge yet (unknown). */
+	if (r->min_stat > 0 && (below_min(r, &r->crit, *thr_crit) ||
+	    below_min(r, &r->warn, *thr_warn)))
+		return -1;
 	if (c == 1)
 		return 2;
 	if (w == 1)

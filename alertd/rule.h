@@ -85,6 +85,10 @@ struct rule {
 	double for_s, keep_s, repeat_s;	/* for=, keep_firing_for=, repeat= */
 	double window_s, span_s;	/* inventory: window=, span= */
 	int others;		/* of=others: statistics leave the row out */
+	double hyst;		/* hysteresis=: a firing alert clears only
+				   past its threshold by this fraction */
+	double min_stat;	/* min_stat=: unknown while the statistic
+				   compared with is below this */
 	int has_key;
 	char key[RULE_KEY_MAX];
 	char message[RULE_MSG_MAX];

@@ -45,7 +45,7 @@ day=$(date +%Y-%m-%d)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/li-report.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-"$RENDER" report --layout "$layout" --dir "$dir" -o "$tmp/report.html"
+"$RENDER" report --layout "$layout" -d "$dir" -o "$tmp/report.html"
 [ -n "$keep" ] && cp "$tmp/report.html" "$keep"
 
 # render puts each picture's data: URI on a line of its own: each becomes

@@ -59,7 +59,9 @@ replay --synth --rows $((secs * rate)) --days 180 --rate "$rate" \
 pids="$pids $!"
 
 # Machine samples, appended to a file the dashboard keeps the tail of, and
-# alerts on them and on the snapshots, once the first snapshot is there.
+# alerts on them and on the snapshots, once the first snapshot is there:
+# the alert events are appended to alerts.csv, the alerts firing now are
+# kept in alerts.active.csv (replaced at every change).
 if command -v sysheat >/dev/null 2>&1; then
 	(
 		n=50
@@ -68,8 +70,10 @@ if command -v sysheat >/dev/null 2>&1; then
 		done
 		if [ "$tickcopy" != cat ]; then
 			sysheat -i 1s -n $((secs + 10)) | tee "$snap/sysheat.csv" |
-			    alertd -r "$rules" -i - --ticks "$dir/alert-ticks" \
-			    -d "$snap" >"$snap/alerts.csv" &
+			    alertd -r "$rules" --input - \
+			    --ticks "$dir/alert-ticks" -d "$snap" \
+			    --state "$snap/alerts.active.csv" \
+			    >"$snap/alerts.csv" &
 		else
 			sysheat -i 1s -n $((secs + 10)) >"$snap/sysheat.csv" &
 		fi
@@ -82,7 +86,7 @@ else
 fi
 
 # The dashboard ends when the ticks do, after a last frame.
-render dash --layout "$top/examples/dashboard.layout" --dir "$snap" \
+render dash --layout "$top/examples/dashboard.layout" -d "$snap" \
     --ticks "$dir/ticks" ${DEMO_RENDER_OPTS:-}
 rc=$?
 exit $rc

@@ -5,10 +5,15 @@
 #   days, invoices per year and per month.
 # Usage: invoice-analyses.sh ARCHIVE OUTDIR [DATE]
 # Writes OUTDIR/{top_customers,busiest_days,per_month,per_year,
-# invoices_on_date}.csv and prints them as tables.  DATE (YYYY-MM-DD)
-# defaults to the busiest day.
+# invoices_on_date}.csv and prints them as tables, the date's with its
+# count of invoices.  DATE (YYYY-MM-DD) defaults to the busiest day.
 set -eu
 LC_ALL=C; export LC_ALL
+here=$(cd "$(dirname "$0")" && pwd -P)
+B=${B:-build}
+case $B in /*) ;; *) B=$(dirname "$here")/$B ;; esac
+PATH=$B/bin:$PATH
+export PATH
 [ $# -ge 2 ] || { echo "usage: invoice-analyses.sh ARCHIVE OUTDIR [DATE]" >&2; exit 2; }
 archive=$1 out=$2 date=${3:-}
 mkdir -p "$out"
@@ -16,7 +21,7 @@ mkdir -p "$out"
 # One pass of reduce over the archive dumped as CSV: visits per customer,
 # invoices per day and per month (Month derived from the Date column).
 mqtt2kafka --dump "$archive" >"$out/invoices.csv"
-reduce -q -t Date -o "$out/snap" \
+reduce -q --time-col Date -o "$out/snap" \
     -a 'customers.csv: PhoneNumber,FirstName,LastName -> Visits=count()' \
     -a 'days.csv: Date -> Invoices=count()' \
     -a 'months.csv: Month -> Invoices=count()' \
@@ -44,11 +49,13 @@ awk -F, 'NR > 1 { n[substr($1, 1, 4)] += $2 }
   awk -F, -v d="$date" 'NR > 1 && $6 == d' "$out/invoices.csv" |
       sort -t, -k7,7 -k1,1n
 } >"$out/invoices_on_date.csv"
+count=$(($(wc -l <"$out/invoices_on_date.csv") - 1))
 
-render table --grouping=none -t "Top 10 customers by visits" -w 80 "$out/top_customers.csv"
-render table --grouping=none -t "The 5 busiest days" -w 80 "$out/busiest_days.csv"
-render table --grouping=none -t "Invoices per year" -w 80 "$out/per_year.csv"
-render table --grouping=none -t "Invoices per month" -w 80 --columns=Month,Invoices "$out/per_month.csv"
-render table --grouping=none -t "Invoices on $date" -w 100 \
+render table --grouping=none --title "Top 10 customers by visits" -w 80 "$out/top_customers.csv"
+render table --grouping=none --title "The 5 busiest days" -w 80 "$out/busiest_days.csv"
+render table --grouping=none --title "Invoices per year" -w 80 "$out/per_year.csv"
+render table --grouping=none --title "Invoices per month" -w 80 --columns=Month,Invoices "$out/per_month.csv"
+render table --grouping=none --title "Invoices on $date: $count" -w 100 \
     --columns=InvoiceNo,FirstName,LastName,PhoneNumber,Time,Items,Total \
     "$out/invoices_on_date.csv"
+echo "$count invoices on $date"

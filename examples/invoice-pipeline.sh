@@ -3,11 +3,18 @@
 #   till (replay --synth=invoices) -> mosquitto -> mqtt2kafka -> Kafka
 #   (librdkafka's mock cluster, kafka_mock) -> BSON archive -> analyses
 # Usage: invoice-pipeline.sh [-n INVOICES] [-o DIR]
-# Needs mosquitto, kcat and kafka_mock (built into build/tests).  Results
-# (archive, dead letters, analyses) stay in DIR (default: a temp dir that
-# is removed).
+# Needs mosquitto and kcat (./deps.sh), and the tools and kafka_mock that
+# `make` builds: the tree's build/bin and build/tests (B=DIR for another
+# build directory) come first in PATH.  Results (archive, dead letters,
+# analyses) stay in DIR (default: a temp dir that is removed).
 set -eu
 LC_ALL=C; export LC_ALL
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(dirname "$here")
+B=${B:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+PATH=$B/bin:$B/tests:$PATH
+export PATH
 n=2000 keep=
 while getopts n:o: opt; do
 	case $opt in
@@ -16,7 +23,6 @@ while getopts n:o: opt; do
 	*) echo "usage: invoice-pipeline.sh [-n INVOICES] [-o DIR]" >&2; exit 2 ;;
 	esac
 done
-here=$(cd "$(dirname "$0")" && pwd)
 dir=${keep:-$(mktemp -d "${TMPDIR:-/tmp}/invoice-pipeline.XXXXXX")}
 mkdir -p "$dir/mq"
 pids=
@@ -51,9 +57,10 @@ until [ -s "$dir/kafka.addr" ] && mosquitto_pub -p "$port" -t ping -m x 2>/dev/n
 done
 kafka=$(head -n 1 "$dir/kafka.addr")
 
-# The bridge.
-mqtt2kafka -b "$kafka" -u "tcp://127.0.0.1:$port" --topic invoices \
-    -t invoices -d "$dir/state" --archive "$dir/invoices.bson" \
+# The bridge.  Its stderr file exists before the wait below reads it.
+: >"$dir/mqtt2kafka.err"
+mqtt2kafka -b "$kafka" -u "tcp://127.0.0.1:$port" --mqtt-topic invoices \
+    -t invoices --state-dir "$dir/state" --archive "$dir/invoices.bson" \
     --dlq-topic dead-letters --dlq-file "$dir/dead-letters.jsonl" \
     2>"$dir/mqtt2kafka.err" &
 bridge=$!
@@ -64,9 +71,12 @@ until grep -q '^mqtt2kafka: subscribed' "$dir/mqtt2kafka.err"; do
 	sleep 0.1
 done
 
-# The till: synthetic invoices, published at QoS 1.
+# The till: synthetic invoices, published at QoS 1.  (replay 0.2.0 names
+# the MQTT topic --mqtt-topic; a build from before says --topic.)
+mt=--mqtt-topic
+replay --help 2>/dev/null | grep -q -e --mqtt-topic || mt=--topic
 replay -q --synth=invoices --invoices "$n" --format json \
-    --mqtt "tcp://127.0.0.1:$port" --topic invoices
+    --mqtt "tcp://127.0.0.1:$port" "$mt" invoices
 
 # Wait until Kafka has them all, then stop the bridge (it drains first).
 i=0

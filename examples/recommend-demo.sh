@@ -4,6 +4,11 @@
 # recommendations for the first customers in the original's wide layout.
 # Usage: sh examples/recommend-demo.sh [directory]   (default: a temp dir)
 set -eu
+here=$(cd "$(dirname "$0")" && pwd -P)
+B=${B:-build}
+case $B in /*) ;; *) B=$(dirname "$here")/$B ;; esac
+PATH=$B/bin:$PATH
+export PATH
 dir=${1:-$(mktemp -d "${TMPDIR:-/tmp}/recommend-demo.XXXXXX")}
 mkdir -p "$dir" && cd "$dir"
 

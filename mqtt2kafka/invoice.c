@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "money.h"
 #include "rng.h"
@@ -314,6 +315,8 @@ parse_json(const char *p, size_t len, const struct catalog *cat,
 				goto out;
 			}
 			inv->has_ts = 1;
+			inv->ts_utc = n > 0 && (s[n - 1] == 'Z' ||
+			    s[n - 1] == 'z');
 			break;
 		}
 		}
@@ -390,10 +393,24 @@ inv_message_id(const char *topic, const char *p, size_t len, char *id)
 void
 inv_when(const struct invoice *inv, int64_t recv_secs, struct li_tm *t)
 {
-	if (inv->has_ts)
-		*t = inv->ts;
-	else
-		tm_from_epoch(recv_secs, t);
+	struct tm lt;
+	time_t secs;
+
+	if (inv->has_ts && !inv->ts_utc) {
+		*t = inv->ts;	/* the store's wall time, as the till wrote */
+		return;
+	}
+	secs = (time_t)(inv->has_ts ? tm_epoch(&inv->ts) : recv_secs);
+	if (localtime_r(&secs, &lt) == NULL) {
+		tm_from_epoch((int64_t)secs, t);	/* out of range: UTC */
+		return;
+	}
+	t->year = lt.tm_year + 1900;
+	t->mon = lt.tm_mon + 1;
+	t->day = lt.tm_mday;
+	t->hour = lt.tm_hour;
+	t->min = lt.tm_min;
+	t->sec = lt.tm_sec;
 }
 
 /* ==== JSON output ======================================================== */

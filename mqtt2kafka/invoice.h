@@ -28,6 +28,7 @@ struct invoice {
 	char last[INV_MAXNAME + 1];
 	char phone[INV_MAXNAME + 1];
 	int has_ts;		/* ts came from the message (JSON Timestamp) */
+	int ts_utc;		/* that Timestamp ended in 'Z': ts is UTC */
 	struct li_tm ts;
 	size_t nitems;		/* distinct items, in order of first sight */
 	struct inv_item items[INV_MAXITEMS];
@@ -52,8 +53,10 @@ int inv_parse(const char *p, size_t len, const struct catalog *cat,
 uint64_t inv_message_id(const char *topic, const char *p, size_t len,
     char *id);
 
-/* The date an invoice is filed under: its own timestamp, else the receive
- * time (seconds since the epoch, UTC). */
+/* The date and time an invoice is filed under, in the store's local time:
+ * its own Timestamp as written (a zone-less Timestamp is the till's wall
+ * time), a Timestamp in UTC ("...Z") or else the receive time (seconds
+ * since the epoch) turned into the local time of the process's TZ. */
 void inv_when(const struct invoice *inv, int64_t recv_secs, struct li_tm *t);
 
 /* Write the invoice document as one line of JSON (no newline) into buf.

@@ -37,7 +37,7 @@
  * the benchmark.) */
 #define VEC_CLONES	REC_CLONES("arch=x86-64-v4")
 
-#define PK(j)	((size_t)(j) * ((j) + 1) / 2)
+#define PK(j)	((size_t)(j) * ((size_t)(j) + 1) / 2)
 
 int
 als_cholesky_solve(double *A, double *b, int k)
@@ -145,12 +145,13 @@ als_cholesky_solvew(double *restrict A, double *restrict b, int k, int *bad)
 int
 als_nnls(const double *A, const double *b, double *x, int k, double *work)
 {
-	double *F = work, *g = work + (size_t)k * k;
+	double *F = work, *g = work + (size_t)k * (size_t)k;
 	int i, j, sweep;
 
 	for (i = 0; i < k; i++) {
 		for (j = 0; j <= i; j++)
-			F[(size_t)i * k + j] = F[(size_t)j * k + i] =
+			F[(size_t)i * (size_t)k + (size_t)j] =
+			    F[(size_t)j * (size_t)k + (size_t)i] =
 			    A[PK(i) + (size_t)j];
 		if (!(x[i] > 0))
 			x[i] = 0;	/* also NaN */
@@ -159,12 +160,12 @@ als_nnls(const double *A, const double *b, double *x, int k, double *work)
 		/* The gradient A x - b at the start. */
 		g[i] = -b[i];
 		for (j = 0; j < k; j++)
-			g[i] += F[(size_t)i * k + j] * x[j];
+			g[i] += F[(size_t)i * (size_t)k + (size_t)j] * x[j];
 	}
 	for (sweep = 1; sweep <= 2000; sweep++) {
 		double change = 0, size = 0;
 		for (j = 0; j < k; j++) {
-			const double *col = F + (size_t)j * k;
+			const double *col = F + (size_t)j * (size_t)k;
 			double nx, d;
 			if (!(col[j] > 0))
 				continue;
@@ -310,7 +311,7 @@ solve_rows(struct pool *pl, const struct side *s, int t, uint32_t start,
 			double *x = s->dst + (size_t)(row + (uint32_t)w) * kp;
 			if (skip[w] || bad[w]) {
 				memset(x, 0, kp * sizeof(*x));
-				pl->failed[t] += bad[w];
+				pl->failed[t] += (uint64_t)bad[w];
 				continue;
 			}
 			for (j = 0; j < k; j++)
@@ -339,7 +340,7 @@ worker_run(void *arg)
 	A = malloc(PK(k) * sizeof(*A));
 	b = malloc((size_t)ALS_KPAD(k) * sizeof(*b));
 	G = malloc(als_padsize(k) * sizeof(*G));
-	work = malloc((size_t)k * (k + 1) * sizeof(*work));
+	work = malloc((size_t)k * ((size_t)k + 1) * sizeof(*work));
 	A4 = malloc(PK(k) * SOLVE_W * sizeof(*A4));
 	b4 = malloc((size_t)k * SOLVE_W * sizeof(*b4));
 	wk->rc = P && A && b && G && work && A4 && b4 ? 0 : -1;
@@ -388,7 +389,8 @@ als_init(const struct als_params *p, uint32_t nusers, uint32_t nitems,
 
 	rng_seed(&rng, p->seed);
 	for (r = 0; r < n; r++) {
-		double *x = r < nusers ? U + r * k : V + (r - nusers) * k;
+		double *x = r < nusers ? U + r * (size_t)k :
+		    V + (r - nusers) * (size_t)k;
 		double s = 0;
 		for (j = 0; j < k; j++) {
 			x[j] = rng_normal(&rng);
@@ -403,17 +405,73 @@ als_init(const struct als_params *p, uint32_t nusers, uint32_t nitems,
 	}
 }
 
+/* Copy n rows of k doubles from src (rows sstride apart) to dst (rows
+ * dstride apart): between the caller's factors and the padded ones. */
+static void
+restride(double *dst, size_t dstride, const double *src, size_t sstride,
+    size_t n, int k)
+{
+	size_t r;
+
+	for (r = 0; r < n; r++)
+		memcpy(dst + r * dstride, src + r * sstride,
+		    (size_t)k * sizeof(*dst));
+}
+
+/* Run the pool's nt workers (this thread is worker 0) to the end of
+ * training.  Returns 0, or -1 with err set when a thread cannot start or
+ * a worker ran out of memory. */
+static int
+run_pool(struct pool *pl, int nt, char *err, size_t errlen)
+{
+	struct worker wk[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int t, started = 0, e = 0;
+
+	for (t = 0; t < nt; t++) {
+		wk[t].pool = pl;
+		wk[t].t = t;
+		wk[t].rc = 0;
+	}
+	for (t = 1; t < nt; t++) {
+		if ((e = pthread_create(&tid[t], NULL, worker_run, &wk[t]))
+		    != 0)
+			break;
+		started++;
+	}
+	/* The barrier counts nt, so the pool cannot run short-handed: the
+	 * workers wait at the gate until every one of them exists. */
+	pthread_mutex_lock(&pl->gate_mu);
+	pl->gate = started == nt - 1 ? 1 : -1;
+	pthread_cond_broadcast(&pl->gate_cv);
+	pthread_mutex_unlock(&pl->gate_mu);
+	if (started < nt - 1) {
+		snprintf(err, errlen, "threads: %s", strerror(e));
+		for (t = 1; t <= started; t++)
+			pthread_join(tid[t], NULL);
+		return -1;
+	}
+	worker_run(&wk[0]);
+	for (t = 1; t < nt; t++)
+		pthread_join(tid[t], NULL);
+	for (t = 0; t < nt; t++) {
+		if (wk[t].rc != 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 als_train(const struct als_params *p, const struct rec_csr *byuser,
     const struct rec_csr *byitem, double *U, double *V,
     struct als_stats *st, char *err, size_t errlen)
 {
 	struct pool pl;
-	struct worker wk[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	int nt = p->threads, t, started = 0, rc = -1, e = 0;
+	int nt = p->threads, t, rc = -1, e = 0;
 	double *Up = NULL, *Vp = NULL;
-	size_t kp, r;
+	size_t kp;
 	double t0;
 
 	memset(st, 0, sizeof(*st));
@@ -441,12 +499,8 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (r = 0; r < byuser->nrows; r++)
-		memcpy(Up + r * kp, U + r * (size_t)p->rank,
-		    (size_t)p->rank * sizeof(*U));
-	for (r = 0; r < byitem->nrows; r++)
-		memcpy(Vp + r * kp, V + r * (size_t)p->rank,
-		    (size_t)p->rank * sizeof(*V));
+	restride(Up, kp, U, (size_t)p->rank, byuser->nrows, p->rank);
+	restride(Vp, kp, V, (size_t)p->rank, byitem->nrows, p->rank);
 	pl.side[0].m = byitem;
 	pl.side[0].src = Up;
 	pl.side[0].nsrc = byuser->nrows;
@@ -480,47 +534,14 @@ als_train(const struct als_params *p, const struct rec_csr *byuser,
 	pthread_mutex_init(&pl.gate_mu, NULL);
 	pthread_cond_init(&pl.gate_cv, NULL);
 	t0 = now_mono();
-	for (t = 0; t < nt; t++) {
-		wk[t].pool = &pl;
-		wk[t].t = t;
-		wk[t].rc = 0;
-	}
-	for (t = 1; t < nt; t++) {
-		if ((e = pthread_create(&tid[t], NULL, worker_run, &wk[t]))
-		    != 0)
-			break;
-		started++;
-	}
-	/* The barrier counts nt, so the pool cannot run short-handed: the
-	 * workers wait at the gate until every one of them exists. */
-	pthread_mutex_lock(&pl.gate_mu);
-	pl.gate = started == nt - 1 ? 1 : -1;
-	pthread_cond_broadcast(&pl.gate_cv);
-	pthread_mutex_unlock(&pl.gate_mu);
-	if (started < nt - 1) {
-		snprintf(err, errlen, "threads: %s", strerror(e));
-		for (t = 1; t <= started; t++)
-			pthread_join(tid[t], NULL);
+	if (run_pool(&pl, nt, err, errlen) == -1)
 		goto out;
-	}
-	worker_run(&wk[0]);
-	for (t = 1; t < nt; t++)
-		pthread_join(tid[t], NULL);
 	st->train_s = now_mono() - t0;
 	st->per_iter_s = p->iters > 0 ? st->train_s / p->iters : 0;
-	for (t = 0; t < nt; t++) {
-		if (wk[t].rc != 0) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
+	for (t = 0; t < nt; t++)
 		st->failed_solves += pl.failed[t];
-	}
-	for (r = 0; r < byuser->nrows; r++)
-		memcpy(U + r * (size_t)p->rank, Up + r * kp,
-		    (size_t)p->rank * sizeof(*U));
-	for (r = 0; r < byitem->nrows; r++)
-		memcpy(V + r * (size_t)p->rank, Vp + r * kp,
-		    (size_t)p->rank * sizeof(*V));
+	restride(U, (size_t)p->rank, Up, kp, byuser->nrows, p->rank);
+	restride(V, (size_t)p->rank, Vp, kp, byitem->nrows, p->rank);
 	rc = 0;
 out:
 	free(pl.side[0].next);

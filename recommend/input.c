@@ -63,18 +63,100 @@ struct doc_item {
 	double q;
 };
 
+/* The Items of an invoice document at it (a document of quantities, or
+ * the till's array of names), repeats added up, into *items (replaced;
+ * the caller frees it) and *n.  Returns 0, 1 when the document is rejected
+ * (reason in err), -1 on a fatal error. */
+static int
+doc_items(const bson_iter_t *it, struct doc_item **items, size_t *n,
+    char *err, size_t errlen)
+{
+	bson_iter_t sub;
+	char sb[64];
+	const char *name;
+	uint32_t len;
+	size_t k;
+	double q;
+
+	if (!BSON_ITER_HOLDS_DOCUMENT(it) && !BSON_ITER_HOLDS_ARRAY(it)) {
+		snprintf(err, errlen, "Items is neither a document nor an "
+		    "array");
+		return 1;
+	}
+	if (!bson_iter_recurse(it, &sub)) {
+		snprintf(err, errlen, "corrupt Items");
+		return 1;
+	}
+	free(*items);
+	*items = NULL;
+	*n = 0;
+	while (bson_iter_next(&sub)) {
+		if (BSON_ITER_HOLDS_ARRAY(it)) {
+			/* The till's form: a name per unit. */
+			if (!BSON_ITER_HOLDS_UTF8(&sub)) {
+				snprintf(err, errlen, "Items[%s] is not a "
+				    "string", bson_iter_key(&sub));
+				return 1;
+			}
+			name = bson_iter_utf8(&sub, &len);
+			q = 1;
+		} else {
+			name = bson_iter_key(&sub);
+			len = bson_iter_key_len(&sub);
+			if (iter_number(&sub, &q) == -1) {
+				snprintf(err, errlen, "Items.%s: quantity is "
+				    "not a number", show(name, len, sb,
+				    sizeof(sb)));
+				return 1;
+			}
+		}
+		if (len == 0 || len > REC_MAX_KEY) {
+			snprintf(err, errlen, "Items: item name empty or "
+			    "longer than %d bytes", REC_MAX_KEY);
+			return 1;
+		}
+		/* Repeats within one invoice add up. */
+		for (k = 0; k < *n; k++)
+			if ((*items)[k].len == len &&
+			    memcmp((*items)[k].name, name, len) == 0)
+				break;
+		if (k < *n) {
+			(*items)[k].q += q;
+			continue;
+		}
+		if (*n == MAX_DOC_ITEMS) {
+			snprintf(err, errlen, "more than %d distinct items",
+			    MAX_DOC_ITEMS);
+			return 1;
+		}
+		if (*n % 64 == 0) {
+			struct doc_item *ni = realloc(*items, (*n + 64) *
+			    sizeof(*ni));
+			if (ni == NULL) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			*items = ni;
+		}
+		(*items)[*n].name = name;
+		(*items)[*n].len = len;
+		(*items)[*n].q = q;
+		(*n)++;
+	}
+	return 0;
+}
+
 int
 rec_add_invoice(struct rec_data *d, const bson_t *doc, char *err,
     size_t errlen)
 {
-	bson_iter_t it, sub;
+	bson_iter_t it;
 	const char *phone = NULL, *first = NULL, *last = NULL;
-	char phonebuf[32], sb[64];
-	uint32_t plen = 0, len;
+	char phonebuf[32];
+	uint32_t plen = 0;
 	struct doc_item *items = NULL;
-	size_t n = 0, j, k;
+	size_t n = 0, j;
 	int have_items = 0, rc = 1;
-	double q;
 
 	if (!bson_iter_init(&it, doc)) {
 		snprintf(err, errlen, "corrupt document");
@@ -93,7 +175,7 @@ rec_add_invoice(struct rec_data *d, const bson_t *doc, char *err,
 				phone = phonebuf;
 			} else {
 				snprintf(err, errlen, "PhoneNumber is not a string");
-				return 1;
+				goto out;
 			}
 		} else if (strcmp(key, "FirstName") == 0 &&
 		    BSON_ITER_HOLDS_UTF8(&it)) {
@@ -102,78 +184,10 @@ rec_add_invoice(struct rec_data *d, const bson_t *doc, char *err,
 		    BSON_ITER_HOLDS_UTF8(&it)) {
 			last = bson_iter_utf8(&it, NULL);
 		} else if (strcmp(key, "Items") == 0) {
-			if (!BSON_ITER_HOLDS_DOCUMENT(&it) &&
-			    !BSON_ITER_HOLDS_ARRAY(&it)) {
-				snprintf(err, errlen,
-				    "Items is neither a document nor an array");
-				goto out;
-			}
 			have_items = 1;
-			if (!bson_iter_recurse(&it, &sub)) {
-				snprintf(err, errlen, "corrupt Items");
+			if ((rc = doc_items(&it, &items, &n, err, errlen)) != 0)
 				goto out;
-			}
-			free(items);
-			items = NULL;
-			n = 0;
-			while (bson_iter_next(&sub)) {
-				const char *name;
-				if (BSON_ITER_HOLDS_ARRAY(&it)) {
-					/* The till's form: a name per unit. */
-					if (!BSON_ITER_HOLDS_UTF8(&sub)) {
-						snprintf(err, errlen, "Items[%s] "
-						    "is not a string",
-						    bson_iter_key(&sub));
-						goto out;
-					}
-					name = bson_iter_utf8(&sub, &len);
-					q = 1;
-				} else {
-					name = bson_iter_key(&sub);
-					len = bson_iter_key_len(&sub);
-					if (iter_number(&sub, &q) == -1) {
-						snprintf(err, errlen, "Items.%s: "
-						    "quantity is not a number",
-						    show(name, len, sb, sizeof(sb)));
-						goto out;
-					}
-				}
-				if (len == 0 || len > REC_MAX_KEY) {
-					snprintf(err, errlen, "Items: item name "
-					    "empty or longer than %d bytes",
-					    REC_MAX_KEY);
-					goto out;
-				}
-				/* Repeats within one invoice add up. */
-				for (k = 0; k < n; k++)
-					if (items[k].len == len &&
-					    memcmp(items[k].name, name, len) == 0)
-						break;
-				if (k < n) {
-					items[k].q += q;
-					continue;
-				}
-				if (n == MAX_DOC_ITEMS) {
-					snprintf(err, errlen, "more than %d "
-					    "distinct items", MAX_DOC_ITEMS);
-					goto out;
-				}
-				if (n % 64 == 0) {
-					struct doc_item *ni = realloc(items,
-					    (n + 64) * sizeof(*ni));
-					if (ni == NULL) {
-						snprintf(err, errlen,
-						    "out of memory");
-						rc = -1;
-						goto out;
-					}
-					items = ni;
-				}
-				items[n].name = name;
-				items[n].len = len;
-				items[n].q = q;
-				n++;
-			}
+			rc = 1;
 		}
 	}
 	if (phone == NULL || plen == 0) {

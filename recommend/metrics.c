@@ -49,7 +49,7 @@ rec_top_n(const struct rec_model *m, uint32_t u, size_t n, int include_owned,
     double *restrict s, struct rec_scored *out)
 {
 	const int k = (int)m->rank;
-	const double *x = m->U + (size_t)u * k;
+	const double *x = m->U + (size_t)u * m->rank;
 	const size_t ni = m->nitems;
 	uint64_t q = m->own_ptr[u], qend = m->own_ptr[u + 1];
 	size_t got = 0, i;
@@ -87,13 +87,13 @@ rec_similar(const struct rec_model *m, uint32_t item, size_t n,
     struct rec_scored *out)
 {
 	const int k = (int)m->rank;
-	const double *a = m->V + (size_t)item * k;
+	const double *a = m->V + (size_t)item * m->rank;
 	double na = sqrt(dot(a, a, k));
 	size_t got = 0;
 	uint32_t i;
 
 	for (i = 0; i < m->nitems; i++) {
-		const double *b = m->V + (size_t)i * k;
+		const double *b = m->V + (size_t)i * m->rank;
 		double nb = sqrt(dot(b, b, k)), c;
 		if (i == item)
 			continue;
@@ -325,8 +325,10 @@ rec_evaluate(const struct rec_model *m, const struct rec_test *t, size_t k,
 		job[x].ridx = ridx;
 		job[x].pop = pop;
 		job[x].k = k;
-		job[x].u0 = (uint32_t)((uint64_t)m->nusers * x / nt);
-		job[x].u1 = (uint32_t)((uint64_t)m->nusers * (x + 1) / nt);
+		job[x].u0 = (uint32_t)((uint64_t)m->nusers * (uint64_t)x /
+		    (uint64_t)nt);
+		job[x].u1 = (uint32_t)((uint64_t)m->nusers *
+		    (uint64_t)(x + 1) / (uint64_t)nt);
 		job[x].res = res;
 		job[x].rc = -1;
 		/* A thread that cannot start is run here instead. */
@@ -349,7 +351,7 @@ rec_evaluate(const struct rec_model *m, const struct rec_test *t, size_t k,
 			continue;
 		o->rank_users++;
 		for (x = 0; x < 8; x++)
-			sum[x] += res[(size_t)u * 8 + x];
+			sum[x] += res[(size_t)u * 8 + (size_t)x];
 	}
 	if (o->rank_users > 0) {
 		double d = (double)o->rank_users;

@@ -384,6 +384,57 @@ takestr(struct ibuf *in)
 	return s;
 }
 
+/* Check a model's header and the payload's length and checksum; set
+ * *plenp to the payload's length.  Returns 0, or -1 with err set. */
+static int
+check_header(const unsigned char *buf, size_t len, uint64_t *plenp,
+    char *err, size_t errlen)
+{
+	uint64_t plen;
+	uint32_t v, hlen;
+
+	if (len < 8 || memcmp(buf, REC_MODEL_MAGIC, 8) != 0) {
+		snprintf(err, errlen, "not a recommend model (bad magic)");
+		return -1;
+	}
+	if (len < 16) {
+		snprintf(err, errlen, "truncated header (%zu bytes)", len);
+		return -1;
+	}
+	if ((v = get32(buf + 8)) != REC_MODEL_VERSION) {
+		snprintf(err, errlen, "model format version %lu; this recommend "
+		    "reads version %d", (unsigned long)v, REC_MODEL_VERSION);
+		return -1;
+	}
+	hlen = get32(buf + 12);
+	if (len < REC_MODEL_HDRLEN) {
+		snprintf(err, errlen, "truncated header (%zu bytes)", len);
+		return -1;
+	}
+	if (hlen != REC_MODEL_HDRLEN ||
+	    get32(buf + 92) != rec_crc32(0, buf, 92)) {
+		snprintf(err, errlen, "corrupt header (checksum mismatch)");
+		return -1;
+	}
+	plen = get64(buf + 72);
+	*plenp = plen;
+	if (plen > len - REC_MODEL_HDRLEN) {
+		snprintf(err, errlen, "truncated: %zu of %llu bytes", len,
+		    (unsigned long long)(plen + REC_MODEL_HDRLEN));
+		return -1;
+	}
+	if (plen < len - REC_MODEL_HDRLEN) {
+		snprintf(err, errlen, "%llu bytes of trailing garbage",
+		    (unsigned long long)(len - REC_MODEL_HDRLEN - plen));
+		return -1;
+	}
+	if (get32(buf + 80) != rec_crc32(0, buf + REC_MODEL_HDRLEN, plen)) {
+		snprintf(err, errlen, "corrupt payload (checksum mismatch)");
+		return -1;
+	}
+	return 0;
+}
+
 struct rec_model *
 rec_model_decode(const unsigned char *buf, size_t len, char *err,
     size_t errlen)
@@ -391,46 +442,10 @@ rec_model_decode(const unsigned char *buf, size_t len, char *err,
 	struct rec_model *m = NULL;
 	struct ibuf in;
 	uint64_t plen, nf, j, q;
-	uint32_t v, hlen;
 	const char *why = "corrupt payload";
 
-	if (len < 8 || memcmp(buf, REC_MODEL_MAGIC, 8) != 0) {
-		snprintf(err, errlen, "not a recommend model (bad magic)");
+	if (check_header(buf, len, &plen, err, errlen) == -1)
 		return NULL;
-	}
-	if (len < 16) {
-		snprintf(err, errlen, "truncated header (%zu bytes)", len);
-		return NULL;
-	}
-	if ((v = get32(buf + 8)) != REC_MODEL_VERSION) {
-		snprintf(err, errlen, "model format version %lu; this recommend "
-		    "reads version %d", (unsigned long)v, REC_MODEL_VERSION);
-		return NULL;
-	}
-	hlen = get32(buf + 12);
-	if (len < REC_MODEL_HDRLEN) {
-		snprintf(err, errlen, "truncated header (%zu bytes)", len);
-		return NULL;
-	}
-	if (hlen != REC_MODEL_HDRLEN || get32(buf + 92) != rec_crc32(0, buf, 92)) {
-		snprintf(err, errlen, "corrupt header (checksum mismatch)");
-		return NULL;
-	}
-	plen = get64(buf + 72);
-	if (plen > len - REC_MODEL_HDRLEN) {
-		snprintf(err, errlen, "truncated: %zu of %llu bytes", len,
-		    (unsigned long long)(plen + REC_MODEL_HDRLEN));
-		return NULL;
-	}
-	if (plen < len - REC_MODEL_HDRLEN) {
-		snprintf(err, errlen, "%llu bytes of trailing garbage",
-		    (unsigned long long)(len - REC_MODEL_HDRLEN - plen));
-		return NULL;
-	}
-	if (get32(buf + 80) != rec_crc32(0, buf + REC_MODEL_HDRLEN, plen)) {
-		snprintf(err, errlen, "corrupt payload (checksum mismatch)");
-		return NULL;
-	}
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		goto nomem;
 	m->flags = get32(buf + 16);

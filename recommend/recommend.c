@@ -1,10 +1,10 @@
 /* recommend: ALS matrix factorisation over invoice history.  Trains a model
  * (explicit ALS-WR as Spark MLlib, or implicit feedback), evaluates it
  * against held-out data and a most-popular baseline, and recommends the top
- * N items per customer or the items most like a given one. */
+ * N items per customer or the items most like a given one.  The command
+ * line is in opts.c. */
 #include <err.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -14,613 +14,12 @@
 #include <unistd.h>
 
 #include "csvio.h"
+#include "opts.h"
 #include "util.h"
 #include "rec.h"
 
-#define MAX_TOP		10000
 #define MAX_USERS_ARG	100000
 #define DEF_MAX_MODEL	(4ULL << 30)
-
-enum cmd { C_NONE, C_TRAIN, C_EVAL, C_TOP, C_SIMILAR, C_GEN };
-
-#define M_TRAIN		(1u << C_TRAIN)
-#define M_EVAL		(1u << C_EVAL)
-#define M_TOP		(1u << C_TOP)
-#define M_SIMILAR	(1u << C_SIMILAR)
-#define M_GEN		(1u << C_GEN)
-#define M_FIT		(M_TRAIN | M_EVAL)
-#define M_ALL		(M_TRAIN | M_EVAL | M_TOP | M_SIMILAR | M_GEN)
-
-enum {
-	O_ARCHIVE = 256, O_JSON, O_RATINGS, O_USER, O_ITEM, O_RATING,
-	O_HEADER, O_NOHEADER, O_AGG, O_MAXUSERS, O_MAXITEMS, O_MAXRATINGS,
-	O_MAXREJECTS, O_IMPLICIT, O_NONNEG, O_TEST, O_TESTFRAC, O_COLD,
-	O_OWNED, O_WIDE, O_HELP, O_VERSION, O_TESTFMT,
-	/* gen (tests and benchmarks) */
-	O_G_USERS, O_G_ITEMS, O_G_COUNT, O_G_SIGMA, O_G_MU, O_G_CLIP,
-	O_G_SKEW, O_G_TESTOUT, O_G_CUSTOMERS, O_G_BSON, O_G_TILL, O_G_NOHDR,
-	O_G_SEGMENTS, O_G_RANK,
-};
-
-static const struct option longopts[] = {
-	{ "alpha",		required_argument,	NULL, 'a' },
-	{ "archive",		required_argument,	NULL, O_ARCHIVE },
-	{ "cold-start",		required_argument,	NULL, O_COLD },
-	{ "delimiter",		required_argument,	NULL, 'd' },
-	{ "header",		no_argument,		NULL, O_HEADER },
-	{ "help",		no_argument,		NULL, O_HELP },
-	{ "implicit",		no_argument,		NULL, O_IMPLICIT },
-	{ "include-owned",	no_argument,		NULL, O_OWNED },
-	{ "item",		required_argument,	NULL, O_ITEM },
-	{ "iters",		required_argument,	NULL, 'i' },
-	{ "json",		required_argument,	NULL, O_JSON },
-	{ "lambda",		required_argument,	NULL, 'l' },
-	{ "max-items",		required_argument,	NULL, O_MAXITEMS },
-	{ "max-ratings",	required_argument,	NULL, O_MAXRATINGS },
-	{ "max-rejects",	required_argument,	NULL, O_MAXREJECTS },
-	{ "max-users",		required_argument,	NULL, O_MAXUSERS },
-	{ "model",		required_argument,	NULL, 'm' },
-	{ "no-header",		no_argument,		NULL, O_NOHEADER },
-	{ "nonnegative",	no_argument,		NULL, O_NONNEG },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "rank",		required_argument,	NULL, 'r' },
-	{ "rating",		required_argument,	NULL, O_RATING },
-	{ "rating-agg",		required_argument,	NULL, O_AGG },
-	{ "ratings",		required_argument,	NULL, O_RATINGS },
-	{ "seed",		required_argument,	NULL, 's' },
-	{ "test",		required_argument,	NULL, O_TEST },
-	{ "test-format",	required_argument,	NULL, O_TESTFMT },
-	{ "test-fraction",	required_argument,	NULL, O_TESTFRAC },
-	{ "threads",		required_argument,	NULL, 't' },
-	{ "user",		required_argument,	NULL, O_USER },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, O_VERSION },
-	{ "wide",		no_argument,		NULL, O_WIDE },
-	/* gen: undocumented, for the tests and the benchmark. */
-	{ "g-bson",		no_argument,		NULL, O_G_BSON },
-	{ "g-clip",		no_argument,		NULL, O_G_CLIP },
-	{ "g-count",		required_argument,	NULL, O_G_COUNT },
-	{ "g-customers",	required_argument,	NULL, O_G_CUSTOMERS },
-	{ "g-items",		required_argument,	NULL, O_G_ITEMS },
-	{ "g-mu",		required_argument,	NULL, O_G_MU },
-	{ "g-no-header",	no_argument,		NULL, O_G_NOHDR },
-	{ "g-rank",		required_argument,	NULL, O_G_RANK },
-	{ "g-segments",		required_argument,	NULL, O_G_SEGMENTS },
-	{ "g-sigma",		required_argument,	NULL, O_G_SIGMA },
-	{ "g-skew",		required_argument,	NULL, O_G_SKEW },
-	{ "g-test-out",		required_argument,	NULL, O_G_TESTOUT },
-	{ "g-till-json",	no_argument,		NULL, O_G_TILL },
-	{ "g-users",		required_argument,	NULL, O_G_USERS },
-	{ NULL,			0,			NULL, 0 },
-};
-
-static const char shortopts[] = "a:d:i:k:l:m:n:qr:s:t:v";
-
-/* Which subcommands take each option. */
-static unsigned
-opt_mask(int c)
-{
-	switch (c) {
-	case O_USER:
-		return M_FIT | M_TOP;
-	case O_ARCHIVE: case O_JSON: case O_RATINGS: case 'd':
-	case O_ITEM: case O_RATING: case O_HEADER: case O_NOHEADER:
-	case O_AGG: case O_MAXUSERS: case O_MAXITEMS: case O_MAXRATINGS:
-	case O_MAXREJECTS:
-		return M_FIT;
-	case 'r': case 'i': case 'l': case 'a': case O_IMPLICIT: case O_NONNEG:
-	case 't':
-		return M_FIT;
-	case 's':
-		return M_FIT | M_GEN;
-	case 'm':
-		return M_FIT | M_TOP | M_SIMILAR;
-	case O_TEST: case O_COLD: case 'k': case O_TESTFMT:
-		return M_EVAL;
-	case O_TESTFRAC:
-		return M_EVAL | M_GEN;
-	case 'n':
-		return M_TOP | M_SIMILAR;
-	case O_OWNED: case O_WIDE:
-		return M_TOP;
-	case 'q': case 'v':
-		return M_ALL;
-	default:
-		return c >= O_G_USERS ? M_GEN : M_ALL;
-	}
-}
-
-struct opts {
-	enum cmd cmd;
-	struct rec_input in, test;
-	int have_input;
-	const char *model;
-	const char *test_path;
-	int test_fmt;		/* -1: as the input */
-	double test_frac;
-	int have_frac;
-	enum rec_agg agg;
-	struct rec_limits lim;
-	struct als_params p;
-	size_t k, n;
-	int cold_nan;
-	int include_owned, wide;
-	const char **users;	/* top --user, in order */
-	size_t nusers;
-	const char *arg[2];	/* similar's item; gen's kind and output */
-	int verbose, quiet;
-	/* gen */
-	struct rec_gen_opts g;
-	const char *g_test_out;
-	int g_customers, g_bson, g_till, g_segments;
-};
-
-static void
-usage_text(FILE *fp)
-{
-	fprintf(fp,
-	    "Usage: recommend train input [options] -m model\n"
-	    "       recommend eval input [--test file | --test-fraction f] "
-	    "[options]\n"
-	    "       recommend eval -m model --test file [options]\n"
-	    "       recommend top -m model [-n count] [--user id]... "
-	    "[--include-owned] [--wide]\n"
-	    "       recommend similar -m model [-n count] item\n");
-}
-
-static void
-usage(void)
-{
-	usage_text(stderr);
-	fprintf(stderr, "Try 'recommend --help'.\n");
-	exit(2);
-}
-
-static void
-help(void)
-{
-	usage_text(stdout);
-	printf("\n"
-	    "Input (train, eval; one of):\n"
-	    "  --archive FILE        BSON archive of invoice documents\n"
-	    "  --json FILE           JSON lines, one invoice document a line\n"
-	    "  --ratings FILE        CSV rating triples ('-' is stdin)\n"
-	    "  -d, --delimiter C     CSV field delimiter (default ,; 'tab')\n"
-	    "  --user COL --item COL --rating COL\n"
-	    "                        CSV columns by header name or 1-based\n"
-	    "                        position (default 1, 2, 3)\n"
-	    "  --header, --no-header CSV header line (default: detected)\n"
-	    "  --rating-agg sum|count|max\n"
-	    "                        combine repeated (customer, item) values\n"
-	    "  --max-users N --max-items N --max-ratings N\n"
-	    "  --max-rejects N       bad records tolerated, each warned (0)\n"
-	    "Model (train, eval):\n"
-	    "  -r, --rank N          factors (Spark rank, default 10)\n"
-	    "  -i, --iters N         iterations (maxIter, default 10)\n"
-	    "  -l, --lambda X        regularisation (regParam, default 0.1)\n"
-	    "  --implicit            implicit feedback (implicitPrefs)\n"
-	    "  -a, --alpha X         implicit confidence (alpha, default 1)\n"
-	    "  --nonnegative         non-negative factors (nonnegative)\n"
-	    "  -s, --seed N          random seed (default 1)\n"
-	    "  -t, --threads N       threads (default: all cores)\n"
-	    "  -m, --model FILE      model file to write (train) or read\n"
-	    "Evaluation (eval):\n"
-	    "  --test FILE           held-out data, same format as the input\n"
-	    "  --test-format bson|json|csv\n"
-	    "                        format of --test (default: the input's,\n"
-	    "                        csv with -m and no input)\n"
-	    "  --test-fraction F     else hold out this fraction (0.2)\n"
-	    "  -k N                  ranking cut-off (default 10)\n"
-	    "  --cold-start drop|nan unknown users/items (coldStartStrategy)\n"
-	    "Recommendations (top, similar):\n"
-	    "  -n N                  items per customer (5) or similar (10)\n"
-	    "  --user ID             only this customer (repeatable)\n"
-	    "  --include-owned       also recommend items already bought\n"
-	    "  --wide                FirstName,LastName,PhoneNumber,"
-	    "recommended_item_1..N\n"
-	    "  -q, --quiet           no warnings\n"
-	    "  -v, --verbose         counts and timings on stderr\n"
-	    "  --help, --version\n");
-	exit(0);
-}
-
-static long long
-num_arg(const char *opt, const char *s, long long min, long long max)
-{
-	long long v;
-
-	if (parse_long(s, min, max, &v) == -1) {
-		warnx("%s: '%s' is not a number in %lld-%lld", opt, s, min, max);
-		usage();
-	}
-	return v;
-}
-
-static double
-real_arg(const char *opt, const char *s, double min, double max)
-{
-	double v;
-
-	if (parse_double(s, min, max, &v) == -1) {
-		warnx("%s: '%s' is not a number in %g-%g", opt, s, min, max);
-		usage();
-	}
-	return v;
-}
-
-static void
-warn_reject(void *ctx, const char *msg)
-{
-	const struct opts *o = ctx;
-
-	if (!o->quiet)
-		warnx("%s", msg);
-}
-
-static void
-set_input(struct opts *o, enum rec_format fmt, const char *path)
-{
-	if (o->have_input) {
-		warnx("only one of --archive, --json and --ratings");
-		usage();
-	}
-	o->have_input = 1;
-	o->in.fmt = fmt;
-	o->in.path = path;
-}
-
-static void
-parse_args(int argc, char **argv, struct opts *o)
-{
-	static const struct { const char *name; enum cmd cmd; } cmds[] = {
-		{ "train", C_TRAIN }, { "eval", C_EVAL }, { "top", C_TOP },
-		{ "similar", C_SIMILAR }, { "gen", C_GEN },
-	};
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t j;
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->in.delim = ',';
-	o->in.ucol = "1";
-	o->in.icol = "2";
-	o->in.rcol = "3";
-	o->in.header = -1;
-	o->in.warn = warn_reject;
-	o->in.ctx = o;
-	o->agg = REC_AGG_SUM;
-	o->p.rank = 10;
-	o->p.iters = 10;
-	o->p.lambda = 0.1;
-	o->p.alpha = 1.0;
-	o->p.seed = 1;
-	o->p.threads = ncpu > 0 ? (int)(ncpu > 256 ? 256 : ncpu) : 1;
-	o->test_frac = 0.2;
-	o->test_fmt = -1;
-	o->k = 10;
-	o->g.users = 100;
-	o->g.items = 100;
-	o->g.rank = 3;
-	o->g.ratings = 1000;
-	o->g.sigma = 0.1;
-	o->g.header = 1;
-	o->g_customers = 200;
-	o->users = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*o->users));
-	if (o->users == NULL)
-		err(1, "out of memory");
-
-	if (argc >= 2 && argv[1][0] != '-') {
-		for (j = 0; j < NELEM(cmds); j++)
-			if (strcmp(argv[1], cmds[j].name) == 0)
-				o->cmd = cmds[j].cmd;
-		if (o->cmd == C_NONE) {
-			warnx("unknown command '%s'", argv[1]);
-			usage();
-		}
-		argc--;
-		argv++;
-	}
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (c == '?')
-			usage();
-		if (c == O_HELP)
-			help();
-		if (c == O_VERSION) {
-			printf("recommend %s\n", LI_VERSION);
-			exit(close_stdout() == 0 ? 0 : 1);
-		}
-		if (o->cmd == C_NONE) {
-			warnx("no command given");
-			usage();
-		}
-		if (!(opt_mask(c) & (1u << o->cmd))) {
-			warnx("option '%s' does not apply to %s",
-			    argv[optind - 1], cmds[o->cmd - 1].name);
-			usage();
-		}
-		switch (c) {
-		case O_ARCHIVE:
-			set_input(o, REC_FMT_BSON, optarg);
-			break;
-		case O_JSON:
-			set_input(o, REC_FMT_JSON, optarg);
-			break;
-		case O_RATINGS:
-			set_input(o, REC_FMT_CSV, optarg);
-			break;
-		case 'd':
-			if (strcmp(optarg, "tab") == 0 ||
-			    strcmp(optarg, "\\t") == 0)
-				o->in.delim = '\t';
-			else if (strlen(optarg) == 1 && optarg[0] != '"' &&
-			    optarg[0] != '\n' && optarg[0] != '\r')
-				o->in.delim = optarg[0];
-			else {
-				warnx("-d: '%s' is not one character", optarg);
-				usage();
-			}
-			break;
-		case O_USER:
-			if (o->cmd == C_TOP) {
-				o->users[o->nusers++] = optarg;
-				break;
-			}
-			o->in.ucol = optarg;
-			break;
-		case O_ITEM:
-			o->in.icol = optarg;
-			break;
-		case O_RATING:
-			o->in.rcol = optarg;
-			break;
-		case O_HEADER:
-			o->in.header = 1;
-			break;
-		case O_NOHEADER:
-			o->in.header = 0;
-			break;
-		case O_AGG:
-			if (strcmp(optarg, "sum") == 0)
-				o->agg = REC_AGG_SUM;
-			else if (strcmp(optarg, "count") == 0)
-				o->agg = REC_AGG_COUNT;
-			else if (strcmp(optarg, "max") == 0)
-				o->agg = REC_AGG_MAX;
-			else {
-				warnx("--rating-agg: '%s' is not sum, count or "
-				    "max", optarg);
-				usage();
-			}
-			break;
-		case O_MAXUSERS:
-			o->lim.max_users = (uint64_t)num_arg("--max-users",
-			    optarg, 1, UINT32_MAX - 1);
-			break;
-		case O_MAXITEMS:
-			o->lim.max_items = (uint64_t)num_arg("--max-items",
-			    optarg, 1, UINT32_MAX - 1);
-			break;
-		case O_MAXRATINGS:
-			o->lim.max_ratings = (uint64_t)num_arg("--max-ratings",
-			    optarg, 1, UINT32_MAX - 1);
-			break;
-		case O_MAXREJECTS:
-			o->in.max_rejects = (uint64_t)num_arg("--max-rejects",
-			    optarg, 0, INT64_MAX);
-			break;
-		case 'r':
-			o->p.rank = (int)num_arg("--rank", optarg, 1,
-			    REC_MAX_RANK);
-			break;
-		case 'i':
-			o->p.iters = (int)num_arg("--iters", optarg, 1, 100000);
-			break;
-		case 'l':
-			o->p.lambda = real_arg("--lambda", optarg, 0, 1e12);
-			break;
-		case 'a':
-			o->p.alpha = real_arg("--alpha", optarg, 0, 1e12);
-			break;
-		case O_IMPLICIT:
-			o->p.implicit = 1;
-			break;
-		case O_NONNEG:
-			o->p.nonneg = 1;
-			break;
-		case 's':
-			o->p.seed = (uint64_t)num_arg("--seed", optarg, 0,
-			    INT64_MAX);
-			o->g.seed = o->p.seed;
-			break;
-		case 't':
-			o->p.threads = (int)num_arg("--threads", optarg, 1, 256);
-			break;
-		case 'm':
-			o->model = optarg;
-			break;
-		case O_TEST:
-			o->test_path = optarg;
-			break;
-		case O_TESTFMT:
-			if (strcmp(optarg, "bson") == 0)
-				o->test_fmt = REC_FMT_BSON;
-			else if (strcmp(optarg, "json") == 0)
-				o->test_fmt = REC_FMT_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				o->test_fmt = REC_FMT_CSV;
-			else {
-				warnx("--test-format: '%s' is not bson, json or "
-				    "csv", optarg);
-				usage();
-			}
-			break;
-		case O_TESTFRAC:
-			o->test_frac = real_arg("--test-fraction", optarg, 0,
-			    1);
-			o->g.test_frac = o->test_frac;
-			o->have_frac = 1;
-			if (o->cmd == C_EVAL && (o->test_frac <= 0 ||
-			    o->test_frac >= 1)) {
-				warnx("--test-fraction: must be between 0 and 1");
-				usage();
-			}
-			break;
-		case 'k':
-			o->k = (size_t)num_arg("-k", optarg, 1, MAX_TOP);
-			break;
-		case O_COLD:
-			if (strcmp(optarg, "drop") == 0)
-				o->cold_nan = 0;
-			else if (strcmp(optarg, "nan") == 0)
-				o->cold_nan = 1;
-			else {
-				warnx("--cold-start: '%s' is not drop or nan",
-				    optarg);
-				usage();
-			}
-			break;
-		case 'n':
-			o->n = (size_t)num_arg("-n", optarg, 1, MAX_TOP);
-			break;
-		case O_OWNED:
-			o->include_owned = 1;
-			break;
-		case O_WIDE:
-			o->wide = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case O_G_USERS:
-			o->g.users = (uint32_t)num_arg("--g-users", optarg, 1,
-			    10000000);
-			break;
-		case O_G_ITEMS:
-			o->g.items = (uint32_t)num_arg("--g-items", optarg, 1,
-			    10000000);
-			break;
-		case O_G_COUNT:
-			o->g.ratings = (uint64_t)num_arg("--g-count", optarg, 1,
-			    100000000);
-			break;
-		case O_G_SIGMA:
-			o->g.sigma = real_arg("--g-sigma", optarg, 0, 100);
-			break;
-		case O_G_MU:
-			o->g.mu = real_arg("--g-mu", optarg, -100, 100);
-			break;
-		case O_G_CLIP:
-			o->g.clip = 1;
-			break;
-		case O_G_SKEW:
-			o->g.skew = real_arg("--g-skew", optarg, 0, 5);
-			break;
-		case O_G_TESTOUT:
-			o->g_test_out = optarg;
-			break;
-		case O_G_CUSTOMERS:
-			o->g_customers = (int)num_arg("--g-customers", optarg,
-			    1, 1000000);
-			break;
-		case O_G_BSON:
-			o->g_bson = 1;
-			break;
-		case O_G_TILL:
-			o->g_till = 1;
-			break;
-		case O_G_NOHDR:
-			o->g.header = 0;
-			break;
-		case O_G_RANK:
-			o->g.rank = (uint32_t)num_arg("--g-rank", optarg, 1,
-			    REC_MAX_RANK);
-			break;
-		case O_G_SEGMENTS:
-			o->g_segments = (int)num_arg("--g-segments", optarg, 0,
-			    1000);
-			break;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (o->cmd == C_NONE) {
-		warnx("no command given");
-		usage();
-	}
-	if (o->n == 0)
-		o->n = o->cmd == C_SIMILAR ? 10 : 5;
-	/* Cross-option rules. */
-	switch (o->cmd) {
-	case C_TRAIN:
-		if (!o->have_input) {
-			warnx("train: no input (--archive, --json or --ratings)");
-			usage();
-		}
-		if (o->model == NULL) {
-			warnx("train: no model file (-m)");
-			usage();
-		}
-		break;
-	case C_EVAL:
-		if (!o->have_input && (o->model == NULL || o->test_path == NULL)) {
-			warnx("eval: no input (--archive, --json or --ratings), "
-			    "or -m with --test");
-			usage();
-		}
-		if (o->test_path != NULL && o->have_frac) {
-			warnx("eval: --test and --test-fraction exclude each "
-			    "other");
-			usage();
-		}
-		break;
-	case C_TOP:
-	case C_SIMILAR:
-		if (o->model == NULL) {
-			warnx("%s: no model file (-m)", o->cmd == C_TOP ? "top" :
-			    "similar");
-			usage();
-		}
-		break;
-	default:
-		break;
-	}
-	if (o->cmd == C_SIMILAR) {
-		if (argc != 1) {
-			warnx("similar: give exactly one item");
-			usage();
-		}
-		o->arg[0] = argv[0];
-	} else if (o->cmd == C_GEN) {
-		if (argc != 1 && argc != 2)
-			usage();
-		o->arg[0] = argv[0];
-		o->arg[1] = argc == 2 ? argv[1] : "-";
-	} else if (argc != 0) {
-		warnx("unexpected argument '%s'", argv[0]);
-		usage();
-	}
-	if (o->in.header == 0) {
-		long long pos;
-		const char *col[3] = { o->in.ucol, o->in.icol, o->in.rcol };
-		for (j = 0; j < 3; j++)
-			if (parse_long(col[j], 1, 100000, &pos) == -1) {
-				warnx("--no-header: column '%s' must be a "
-				    "position", col[j]);
-				usage();
-			}
-	}
-	o->test = o->in;
-	o->test.path = o->test_path;
-	if (o->test_fmt >= 0)
-		o->test.fmt = (enum rec_format)o->test_fmt;
-	else if (!o->have_input)
-		o->test.fmt = REC_FMT_CSV;
-}
 
 /* ==== train and eval ===================================================== */
 
@@ -640,8 +39,8 @@ load_input(const struct opts *o, const struct rec_input *in)
 		err(1, "out of memory");
 	if (rec_read(in, d, errbuf, sizeof(errbuf)) == -1)
 		errx(1, "%s", errbuf);
-	if (d->rejected > 0 && !o->quiet)
-		warnx("%s: %llu records rejected", input_name(in->path),
+	if (d->rejected > 0)
+		cli_log(CLI_WARN, "%s: %llu records rejected", input_name(in->path),
 		    (unsigned long long)d->rejected);
 	if (rec_data_sort(d) == -1)
 		err(1, "out of memory");
@@ -709,16 +108,16 @@ fit(const struct opts *o, const struct rec_data *d)
 	pick_kernel();
 	if (als_train(&o->p, &bu, &bi, U, V, &st, errbuf, sizeof(errbuf)) == -1)
 		errx(1, "train: %s", errbuf);
-	if (st.failed_solves > 0 && !o->quiet)
-		warnx("train: %llu rows without a positive definite system "
-		    "were set to zero (raise --lambda)",
+	if (st.failed_solves > 0)
+		cli_log(CLI_WARN, "train: %llu rows without a positive "
+		    "definite system were set to zero (raise --lambda)",
 		    (unsigned long long)st.failed_solves);
-	if (o->verbose)
+	if (cli_verbosity >= CLI_INFO)
 		fprintf(stderr, "recommend: train: %u users, %u items, %zu "
 		    "ratings; %d iterations in %.3f ms (%.3f ms per iteration, "
 		    "%d threads, %s kernel)\n", bu.nrows, bi.nrows, d->n,
 		    o->p.iters, st.train_s * 1e3, st.per_iter_s * 1e3,
-		    o->p.threads, als_kernel_name(k));
+		    o->p.threads, als_kernel_name(o->p.rank));
 	if ((m = rec_model_from(d, &bu, &o->p, U, V)) == NULL ||
 	    rec_model_index(m) == -1)
 		err(1, "out of memory");
@@ -1050,7 +449,19 @@ main(int argc, char **argv)
 	struct opts o;
 	int rc = 0;
 
-	parse_args(argc, argv, &o);
+	switch (rec_parse_args(argc, argv, &o)) {
+	case CLI_HELP:
+		rc = cli_help(stdout, rec_help);
+		goto out;
+	case CLI_VERSION:
+		rc = cli_version(stdout);
+		goto out;
+	case CLI_BAD:
+		rc = 2;
+		goto out;
+	case CLI_RUN:
+		break;
+	}
 	switch (o.cmd) {
 	case C_TRAIN:
 		rc = cmd_train(&o);
@@ -1068,12 +479,13 @@ main(int argc, char **argv)
 		rc = cmd_gen(&o);
 		break;
 	case C_NONE:
-		usage();
+		break;
 	}
-	free(o.users);
 	if (close_stdout() == -1) {
 		warn("stdout");
-		return 1;
+		rc = 1;
 	}
+out:
+	free(o.users);
 	return rc;
 }

@@ -242,6 +242,81 @@ chart_bar(struct canvas *cv, int x, int y, int w, int h,
 
 /* ---- share -------------------------------------------------------------- */
 
+/* Past groups labels, the last group is "Other": the sum of the rest.
+ * Returns 0, or -1 out of memory. */
+static int
+share_other(struct item *it, size_t n, size_t groups, int owned)
+{
+	double other = 0;
+	size_t i;
+	char *o;
+
+	if (n <= groups || groups < 2)
+		return 0;
+	for (i = groups - 1; i < n; i++)
+		other += it[i].v;
+	it[groups - 1].v = other;
+	if (owned != 1) {
+		it[groups - 1].label = "Other";
+		return 0;
+	}
+	if ((o = strdup("Other")) == NULL)
+		return -1;
+	free((char *)it[groups - 1].label);
+	it[groups - 1].label = o;
+	return 0;
+}
+
+/* Percentages in tenths that add up to exactly 100.0 (largest
+ * remainder), when every label is shown or summed in "Other". */
+static void
+share_tenths(const struct item *it, size_t n, size_t groups, double total,
+    long *tenths)
+{
+	double rest[9];
+	long sum = 0;
+	size_t i;
+
+	for (i = 0; i < groups; i++) {
+		double e = it[i].v / total * 1000;
+		if (!(e >= 0))
+			e = 0;
+		if (e > 1000)
+			e = 1000;
+		tenths[i] = (long)floor(e);
+		rest[i] = e - floor(e);
+		sum += tenths[i];
+	}
+	while (sum < 1000 && (n == groups || groups >= 2)) {
+		size_t best = 0;
+		for (i = 1; i < groups; i++)
+			if (rest[i] > rest[best])
+				best = i;
+		tenths[best]++;
+		rest[best] = -1;
+		sum++;
+	}
+}
+
+/* The stacked strip: every group's share of the whole width. */
+static void
+share_strip(struct canvas *cv, int x, int y, int w, const long *tenths,
+    size_t groups, int color)
+{
+	long acc = 0;
+	size_t i;
+	int pos = 0, end, c;
+
+	for (i = 0; i < groups; i++) {
+		acc += tenths[i];
+		end = chart_iround((double)acc / 1000 * w, pos, w);
+		for (c = pos; c < end; c++)
+			cv_glyph(cv, x + c, y, color ? G->fills[0] :
+			    G->fills[i], chart_pal((int)i));
+		pos = end;
+	}
+}
+
 int
 chart_share(struct canvas *cv, int x, int y, int w, int h,
     struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
@@ -251,9 +326,9 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 	struct fmt_num f;
 	char vb[FMT_BUFSZ], pb[16];
 	size_t n, i, groups, lw = 0, vw = 0, k;
-	double total = 0, other = 0;
-	long tenths[9] = { 0 }, sum = 0;
-	int dec, owned, maxg, barw, pos, row, strip, gap, pw;
+	double total = 0;
+	long tenths[9] = { 0 };
+	int dec, owned, maxg, barw, row, strip, gap, pw;
 
 	/* Shares are of the largest first; the rest becomes "Other". */
 	{
@@ -288,47 +363,12 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 	/* The strip over the legend, and a blank line, when there is room. */
 	strip = h >= 2 && (size_t)h >= groups + 1;
 	gap = (size_t)h >= groups + 2;
-	if (n > groups && groups >= 2) {	/* the last group is "Other" */
-		for (i = groups - 1; i < n; i++)
-			other += it[i].v;
-		it[groups - 1].v = other;
-		it[groups - 1].label = owned == 1 ? it[groups - 1].label :
-		    "Other";
-		if (owned == 1) {
-			char *o = strdup("Other");
-			if (o == NULL) {
-				snprintf(err, errlen, "out of memory");
-				chart_items_free(it, n, owned);
-				return -1;
-			}
-			free((char *)it[groups - 1].label);
-			it[groups - 1].label = o;
-		}
+	if (share_other(it, n, groups, owned) == -1) {
+		snprintf(err, errlen, "out of memory");
+		chart_items_free(it, n, owned);
+		return -1;
 	}
-	/* Percentages in tenths that add up to exactly 100.0 (largest
-	 * remainder), when every label is shown or summed in "Other". */
-	{
-		double rest[9];
-		for (i = 0; i < groups; i++) {
-			double e = it[i].v / total * 1000;
-			if (!(e >= 0))
-				e = 0;
-			if (e > 1000)
-				e = 1000;
-			tenths[i] = (long)floor(e);
-			rest[i] = e - floor(e);
-			sum += tenths[i];
-		}
-		while (sum < 1000 && (n == groups || groups >= 2)) {
-			size_t best = 0;
-			for (i = 1; i < groups; i++)
-				if (rest[i] > rest[best])
-					best = i;
-			tenths[best]++;
-			rest[best] = -1;
-			sum++;
-		}
-	}
+	share_tenths(it, n, groups, total, tenths);
 	chart_numfmt(s, env, dec, &f);
 	for (i = 0; i < groups; i++) {
 		k = u8_width(it[i].label, strlen(it[i].label));
@@ -359,21 +399,8 @@ chart_share(struct canvas *cv, int x, int y, int w, int h,
 		chart_items_free(it, n, owned);
 		return -1;
 	}
-	/* The stacked strip: every group's share of the whole width. */
-	pos = 0;
-	if (strip) {
-		long acc = 0;
-		for (i = 0; i < groups; i++) {
-			int end, c;
-			acc += tenths[i];
-			end = chart_iround((double)acc / 1000 * w, pos, w);
-			for (c = pos; c < end; c++)
-				cv_glyph(cv, x + c, y,
-				    env->color ? G->fills[0] : G->fills[i],
-				    chart_pal((int)i));
-			pos = end;
-		}
-	}
+	if (strip)
+		share_strip(cv, x, y, w, tenths, groups, env->color);
 	row = y + strip + gap;
 	for (i = 0; i < groups && row < y + h; i++, row++) {
 		const char *fill = env->color ? G->fills[0] : G->fills[i];

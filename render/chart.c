@@ -494,8 +494,9 @@ chart_draw(struct canvas *cv, int x, int y, int w, int h,
 		return chart_line(cv, x, y, w, h, s, t, env, err, errlen);
 	case CH_SPARK:
 		return chart_spark(cv, x, y, w, h, s, t, env, err, errlen);
-	case CH_TABLE:
 	case CH_ALERTS:
+		return chart_alerts(cv, x, y, w, h, s, t, env, err, errlen);
+	case CH_TABLE:
 		return chart_table(cv, x, y, w, h, s, t, env, err, errlen);
 	case CH_KPI:
 		return chart_kpi(cv, x, y, w, h, s, t, env, err, errlen);

@@ -80,6 +80,24 @@ int chart_share(CHART_DRAW_ARGS);
 int chart_line(CHART_DRAW_ARGS);	/* plot.c */
 int chart_spark(CHART_DRAW_ARGS);
 int chart_table(CHART_DRAW_ARGS);	/* table.c */
+int chart_alerts(CHART_DRAW_ARGS);	/* alerts.c */
+
+/* What table_draw draws of a table: columns cols[0..ncols), rows
+ * order[0..n), each in style[i] (NULL: plain). */
+struct table_view {
+	long cols[64];
+	int ncols;
+	size_t *order, n;
+	const uint8_t *style;
+	long vc;		/* the value column (prefix, suffix), or -1 */
+	int keep;		/* the first keep columns shrink last */
+	const char *empty;	/* said when there are no rows */
+};
+
+/* Draw v of t in x, y, w, h (h >= 2).  Returns the lines used. */
+int table_draw(struct canvas *cv, int x, int y, int w, int h,
+    const struct chart_spec *s, const struct dtab *t,
+    const struct chart_env *env, const struct table_view *v);
 int chart_kpi(CHART_DRAW_ARGS);
 
 #endif

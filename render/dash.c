@@ -1,204 +1,22 @@
-/* The live dashboard: layout, panels, ticks, and terminal handling. */
+/* The dashboard's frames: layout, panels, the top line and ticks.  The
+ * live loop and the terminal are in dashrun.c and term.c. */
 #include "dash.h"
 
-#include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/resource.h>
-#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "canvas.h"
+#include "contract.h"
 #include "data.h"
 #include "fmt.h"
 #include "layout.h"
-#include "readfile.h"
 #include "util.h"
-
-#define TICK_LINE_MAX	4096
-
-/* ---- terminal ----------------------------------------------------------- */
-
-static int term_live;		/* escapes sent: restore at exit */
-static int term_alt;
-static int term_kbd = -1;	/* fd of a keyboard put in raw mode */
-static struct termios term_saved;
-
-void
-term_size(int fd, int *w, int *h)
-{
-	struct winsize ws;
-	long long v;
-	const char *e;
-
-	*w = 80;
-	*h = 24;
-	if ((e = getenv("COLUMNS")) && parse_long(e, 1, 10000, &v) == 0)
-		*w = (int)v;
-	if ((e = getenv("LINES")) && parse_long(e, 1, 10000, &v) == 0)
-		*h = (int)v;
-	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-	    ws.ws_row > 0) {
-		*w = ws.ws_col;
-		*h = ws.ws_row;
-	}
-}
-
-void
-term_cap(int w, int *h)
-{
-	if (w > 0 && (long)w * *h > RENDER_MAX_CELLS)
-		*h = RENDER_MAX_CELLS / w;
-}
-
-/* Put the terminal back: attributes reset, cursor shown, keyboard in its
- * old mode, and the cursor below the last frame. */
-static void
-term_restore(void)
-{
-	static const char plain[] = "\033[0m\033[?25h\r\n";
-	static const char alt[] = "\033[0m\033[?25h\033[?1049l";
-
-	if (term_kbd >= 0) {
-		tcsetattr(term_kbd, TCSANOW, &term_saved);
-		term_kbd = -1;
-	}
-	if (!term_live)
-		return;
-	term_live = 0;
-	if (term_alt)
-		(void)writeall(STDOUT_FILENO, alt, sizeof(alt) - 1);
-	else
-		(void)writeall(STDOUT_FILENO, plain, sizeof(plain) - 1);
-}
-
-static void
-term_start(int alt_screen, int lines)
-{
-	struct strbuf b = { 0 };
-	int i;
-
-	term_alt = alt_screen;
-	term_live = 1;
-	atexit(term_restore);
-	if (alt_screen)
-		sb_add(&b, "\033[?1049h", 8);
-	else	/* scroll what is on the screen up into the scrollback */
-		for (i = 0; i < lines - 1; i++)
-			sb_add(&b, "\n", 1);
-	sb_add(&b, "\033[?25l\033[H", 9);
-	(void)writeall(STDOUT_FILENO, b.p, b.len);
-	sb_free(&b);
-}
-
-static volatile sig_atomic_t sig_tstp;	/* Ctrl-Z: suspend */
-
-static void
-on_tstp(int sig)
-{
-	(void)sig;
-	sig_tstp = 1;
-}
-
-static void
-term_catch_tstp(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_tstp;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTSTP, &sa, NULL);
-}
-
-static void term_keyboard(int fd);
-
-/* Ctrl-Z: put the terminal back and stop; when continued, take it again
- * (the caller redraws the whole screen). */
-static void
-term_suspend(void)
-{
-	int kbd = term_kbd;
-	static const char show[] = "\033[0m\033[?25h";
-
-	if (kbd >= 0) {
-		tcsetattr(kbd, TCSANOW, &term_saved);
-		term_kbd = -1;
-	}
-	(void)writeall(STDOUT_FILENO, show, sizeof(show) - 1);
-	if (term_alt)
-		(void)writeall(STDOUT_FILENO, "\033[?1049l", 8);
-	signal(SIGTSTP, SIG_DFL);
-	raise(SIGTSTP);		/* stops here until SIGCONT */
-	term_catch_tstp();
-	if (kbd >= 0 && tcgetpgrp(kbd) == getpgrp())
-		term_keyboard(kbd);
-	if (term_alt)
-		(void)writeall(STDOUT_FILENO, "\033[?1049h", 8);
-	(void)writeall(STDOUT_FILENO, "\033[?25l\033[H\033[2J", 13);
-}
-
-/* Raw keyboard, so that 'q' quits without Enter. */
-static void
-term_keyboard(int fd)
-{
-	struct termios t;
-
-	if (tcgetattr(fd, &term_saved) == -1)
-		return;
-	t = term_saved;
-	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (tcsetattr(fd, TCSANOW, &t) == 0)
-		term_kbd = fd;
-}
-
-/* ---- ticks -------------------------------------------------------------- */
-
-struct tick {
-	int seen;
-	char tick[24], time[40], rows[24], rejected[24], lag[24];
-};
-
-/* Take the fields of a tick line "tick,time,rows,rejected,lag_s"; the
- * header and anything else is ignored.  Returns 1 for a tick. */
-static int
-tick_parse(const char *line, struct tick *t)
-{
-	char *f[5] = { t->tick, t->time, t->rows, t->rejected, t->lag };
-	size_t cap[5] = { sizeof(t->tick), sizeof(t->time), sizeof(t->rows),
-	    sizeof(t->rejected), sizeof(t->lag) };
-	struct tick n = { 0 };
-	const char *p = line;
-	int i;
-
-	if (*line < '0' || *line > '9')
-		return 0;	/* the header, or not a tick */
-	f[0] = n.tick, f[1] = n.time, f[2] = n.rows, f[3] = n.rejected;
-	f[4] = n.lag;
-	for (i = 0; i < 5; i++) {
-		size_t len = strcspn(p, ",\r\n");
-		if (len >= cap[i])
-			len = cap[i] - 1;
-		memcpy(f[i], p, len);
-		f[i][len] = '\0';
-		p += strcspn(p, ",\r\n");
-		if (*p != ',')
-			break;
-		p++;
-	}
-	n.seen = 1;
-	*t = n;
-	return 1;
-}
 
 /* ---- frames ------------------------------------------------------------- */
 
@@ -206,6 +24,7 @@ struct loaded {
 	const char *file;
 	long last;
 	struct dtab *t;
+	int missing;		/* the file is not there (ENOENT) */
 	char err[512];
 };
 
@@ -216,7 +35,10 @@ struct dash {
 	struct canvas *cv;
 	struct loaded cache[LAYOUT_MAX_PANELS];
 	int ncache;
-	struct tick tick;
+	struct contract_tick_reader treader;
+	struct contract_tick tick;
+	int tick_seen;
+	char tick_err[160];
 	int keyboard;
 	struct strbuf out;
 	dash_load_fn load;
@@ -251,6 +73,7 @@ dash_load(struct dash *d, const struct chart_spec *s)
 	ld->last = s->last;
 	ld->err[0] = '\0';
 	ld->t = NULL;
+	ld->missing = 0;
 	if (s->file[0] == '/')
 		n = snprintf(path, sizeof(path), "%s", s->file);
 	else
@@ -264,7 +87,9 @@ dash_load(struct dash *d, const struct chart_spec *s)
 		snprintf(ld->err, sizeof(ld->err), "%s: interrupted", s->file);
 		return ld;
 	}
+	errno = 0;
 	ld->t = d->load(d->load_arg, path, s, ld->err, sizeof(ld->err));
+	ld->missing = ld->t == NULL && errno == ENOENT;
 	if (ld->t == NULL && ld->err[0] == '\0')
 		snprintf(ld->err, sizeof(ld->err), "%s: cannot read", s->file);
 	return ld;
@@ -320,11 +145,68 @@ hdr_add(char *buf, size_t cap, size_t *n, int w, const char *piece)
 	*n += strlen(tmp);
 }
 
+/* "1.5s", "12m", "3h", "1022d": a lag for the top line. */
+static void
+lag_text(double lag, char *buf, size_t cap)
+{
+	if (lag < 60)
+		snprintf(buf, cap, "%.1fs", lag);
+	else if (lag < 3600)
+		snprintf(buf, cap, "%.0fm", lag / 60);
+	else if (lag < 86400)
+		snprintf(buf, cap, "%.0fh", lag / 3600);
+	else
+		snprintf(buf, cap, "%.0fd", lag / 86400);
+}
+
+/* The tick's pieces of the top line, the most useful first. */
+static void
+header_tick(const struct contract_tick *t, char *right, size_t cap,
+    size_t *n, int room)
+{
+	char piece[128], lag[32], when[40];
+	int have_lag = (t->have & 1u << CT_LAG_S) && t->lag_s >= 0;
+
+	snprintf(piece, sizeof(piece), "tick %llu", (unsigned long long)t->tick);
+	hdr_add(right, cap, n, room, piece);
+	if (t->have & 1u << CT_ROWS) {
+		snprintf(piece, sizeof(piece), "%llu rows",
+		    (unsigned long long)t->rows);
+		hdr_add(right, cap, n, room, piece);
+	}
+	if ((t->have & 1u << CT_REJECTED) && t->rejected > 0) {
+		snprintf(piece, sizeof(piece), "%llu rejected",
+		    (unsigned long long)t->rejected);
+		hdr_add(right, cap, n, room, piece);
+	}
+	if (have_lag)
+		lag_text(t->lag_s, lag, sizeof(lag));
+	/* Replayed history is behind by days: say how old the data is, so
+	 * that "lag 1022d" does not read as a stalled pipeline. */
+	if (t->event_time[0] && fmt_time_local(t->event_time,
+	    FMT_TIME_DATE_HM, 0, when, sizeof(when)) > 0) {
+		if (have_lag && t->lag_s >= 3600)
+			snprintf(piece, sizeof(piece), "data %s (%s behind)",
+			    when, lag);
+		else if (have_lag)
+			snprintf(piece, sizeof(piece), "data %s, lag %s",
+			    when, lag);
+		else
+			snprintf(piece, sizeof(piece), "data %s", when);
+		hdr_add(right, cap, n, room, piece);
+	} else if (have_lag) {
+		snprintf(piece, sizeof(piece), "lag %s", lag);
+		hdr_add(right, cap, n, room, piece);
+	}
+	/* When the snapshot was written, in local time. */
+	if (fmt_time_local(t->time, FMT_TIME_HMS, 0, when, sizeof(when)) > 0)
+		hdr_add(right, cap, n, room, when);
+}
+
 static void
 dash_header(struct dash *d, int w, int hidden)
 {
 	struct canvas *cv = d->cv;
-	const struct tick *t = &d->tick;
 	char right[512], piece[128];
 	const char *title = d->l->title ? d->l->title : "LiveInsight";
 	size_t n = 0;
@@ -334,42 +216,9 @@ dash_header(struct dash *d, int w, int hidden)
 	cv_hline(cv, 0, 0, w, " ", ST_REV);
 	used = cv_text(cv, 1, 0, w / 2, title, strlen(title), ST_REV | ST_BOLD);
 	room = w - used - 4;
-	/* The most useful first: what is left out must not push it out. */
-	if (t->seen) {
-		snprintf(piece, sizeof(piece), "tick %s", t->tick);
-		hdr_add(right, sizeof(right), &n, room, piece);
-		snprintf(piece, sizeof(piece), "%s rows", t->rows);
-		hdr_add(right, sizeof(right), &n, room, piece);
-		if (*t->rejected && strcmp(t->rejected, "0") != 0) {
-			snprintf(piece, sizeof(piece), "%s rejected",
-			    t->rejected);
-			hdr_add(right, sizeof(right), &n, room, piece);
-		}
-		if (*t->lag) {
-			double lag;
-			if (fmt_parse_num(t->lag, &lag) == 0 && lag >= 0) {
-				if (lag < 60)
-					snprintf(piece, sizeof(piece),
-					    "lag %.1fs", lag);
-				else if (lag < 3600)
-					snprintf(piece, sizeof(piece),
-					    "lag %.0fm", lag / 60);
-				else if (lag < 86400)
-					snprintf(piece, sizeof(piece),
-					    "lag %.0fh", lag / 3600);
-				else
-					snprintf(piece, sizeof(piece),
-					    "lag %.0fd", lag / 86400);
-			} else
-				snprintf(piece, sizeof(piece), "lag %s",
-				    t->lag);
-			hdr_add(right, sizeof(right), &n, room, piece);
-		}
-		if (strlen(t->time) >= 19 && t->time[10] == 'T') {
-			snprintf(piece, sizeof(piece), "%.8s", t->time + 11);
-			hdr_add(right, sizeof(right), &n, room, piece);
-		}
-	} else
+	if (d->tick_seen)
+		header_tick(&d->tick, right, sizeof(right), &n, room);
+	else
 		hdr_add(right, sizeof(right), &n, room, "waiting for ticks");
 	if (hidden) {
 		snprintf(piece, sizeof(piece), "%d row%s hidden", hidden,
@@ -405,7 +254,15 @@ dash_panel(struct dash *d, struct chart_spec *s, int x, int y, int w, int h)
 			    ST_GREY, ST_BOLD);
 			ix = x + 2, iy = y + 1, iw = w - 4, ih = h - 2;
 		}
-		cv_wrap(cv, ix, iy, iw, ih, ld->err, ST_RED);
+		/* alertd --state writes its file at the first alert: until
+		 * then, there is none firing. */
+		if (s->kind == CH_ALERTS && ld->missing) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "no alerts (%s is not there "
+			    "yet)", s->file);
+			cv_wrap(cv, ix, iy, iw, ih, msg, ST_DIM);
+		} else
+			cv_wrap(cv, ix, iy, iw, ih, ld->err, ST_RED);
 		return;
 	}
 	if (chart_draw(cv, ix, iy, iw, ih, s, ld->t, &d->env, err,
@@ -423,7 +280,22 @@ dash_panel(struct dash *d, struct chart_spec *s, int x, int y, int w, int h)
 	}
 }
 
-/* The fewest lines a row's panels can be drawn in, borders included. */
+/* 1 when row has an alerts panel: such a row is hidden last. */
+static int
+row_alerts(const struct layout *l, int row)
+{
+	const struct layout_row *r = &l->rows[row];
+	int j;
+
+	for (j = 0; j < r->n; j++)
+		if (l->panels[r->first + j].kind == CH_ALERTS)
+			return 1;
+	return 0;
+}
+
+/* The fewest lines a row's panels can be drawn in, borders included; for
+ * a row with alerts, what the alerts need (its other panels say in their
+ * boxes when they are too low). */
 static int
 row_min(const struct layout *l, int row)
 {
@@ -434,44 +306,37 @@ row_min(const struct layout *l, int row)
 	const struct layout_row *r = &l->rows[row];
 	int j, m = 3;
 
+	if (row_alerts(l, row))
+		return need[CH_ALERTS];
 	for (j = 0; j < r->n; j++)
 		if (need[l->panels[r->first + j].kind] > m)
 			m = need[l->panels[r->first + j].kind];
 	return m;
 }
 
-int
-dash_frame(struct dash *d, int w, int h)
+/* Row heights in avail lines: fixed ones first, the rest shared by
+ * weight.  While a row gets fewer lines than its panels need, a row is
+ * hidden: the lowest one without alerts, and rows with alerts only when
+ * no other is left, so that the alerts stay in view on a small terminal.
+ * Returns the number of rows hidden. */
+static int
+row_heights(const struct layout *l, int avail, int *heights, int *visible)
 {
-	struct layout *l = d->l;
-	int heights[LAYOUT_MAX_ROWS], visible[LAYOUT_MAX_ROWS], i, j,
-	    fixed = 0, wsum = 0, left, y, hidden = 0, avail;
+	int i, hidden = 0;
 
-	if (w < 1)
-		w = 1;
-	if (h < 1)
-		h = 1;
-	avail = h - 1;
-	if (d->cv == NULL || d->cv->w != w || d->cv->h != h) {
-		cv_free(d->cv);
-		if ((d->cv = cv_new(w, h)) == NULL)
-			return -1;
-	} else
-		cv_clear(d->cv);
-	/* Row heights: fixed ones first, the rest shared by weight.  While
-	 * a row gets fewer lines than its panels need, the bottom row is
-	 * hidden. */
 	for (i = 0; i < l->nrows; i++)
 		visible[i] = 1;
 	for (;;) {
-		int lastw = -1, sum = 0, lastv = -1, nvis = 0, short_row = 0;
+		int lastw = -1, sum = 0, lastv = -1, victim = -1, nvis = 0,
+		    short_row = 0, fixed = 0, wsum = 0, left;
 
-		fixed = wsum = 0;
 		for (i = 0; i < l->nrows; i++) {
 			if (!visible[i])
 				continue;
 			nvis++;
 			lastv = i;
+			if (!row_alerts(l, i))
+				victim = i;
 			if (l->rows[i].height)
 				fixed += l->rows[i].height;
 			else
@@ -495,10 +360,30 @@ dash_frame(struct dash *d, int w, int h)
 			if (visible[i] && heights[i] < row_min(l, i))
 				short_row = 1;
 		if ((!short_row && fixed <= avail) || nvis <= 1)
-			break;
-		visible[lastv] = 0;
+			return hidden;
+		visible[victim >= 0 ? victim : lastv] = 0;
 		hidden++;
 	}
+}
+
+int
+dash_frame(struct dash *d, int w, int h)
+{
+	struct layout *l = d->l;
+	int heights[LAYOUT_MAX_ROWS], visible[LAYOUT_MAX_ROWS], i, j, y,
+	    hidden;
+
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
+	if (d->cv == NULL || d->cv->w != w || d->cv->h != h) {
+		cv_free(d->cv);
+		if ((d->cv = cv_new(w, h)) == NULL)
+			return -1;
+	} else
+		cv_clear(d->cv);
+	hidden = row_heights(l, h - 1, heights, visible);
 	y = 1;
 	for (i = 0; i < l->nrows; i++) {
 		const struct layout_row *r = &l->rows[i];
@@ -526,8 +411,7 @@ dash_frame(struct dash *d, int w, int h)
 	return 0;
 }
 
-/* Write the frame in one write(). */
-static int
+int
 dash_emit(struct dash *d, int live)
 {
 	d->out.len = 0;
@@ -560,6 +444,7 @@ dash_new(const struct dash_opts *o, struct layout *l, dash_load_fn load,
 	if (l->grouping >= 0 && !o->grouping_set)
 		d->env.grouping = (enum fmt_grouping)l->grouping;
 	d->load = load ? load : dash_read;
+	contract_tick_reader_init(&d->treader);
 	d->load_arg = arg;
 	return d;
 }
@@ -578,7 +463,51 @@ dash_free(struct dash *d)
 int
 dash_tick(struct dash *d, const char *line)
 {
-	return tick_parse(line, &d->tick);
+	char buf[DASH_TICK_LINE_MAX];
+	struct csvio_field f[32];
+	struct contract_tick t;
+	size_t nf, len = strlen(line);
+	int rc;
+
+	d->tick_err[0] = '\0';
+	if (len >= sizeof(buf)) {
+		snprintf(d->tick_err, sizeof(d->tick_err), "line longer than "
+		    "%zu bytes", sizeof(buf) - 1);
+		return -1;
+	}
+	memcpy(buf, line, len + 1);
+	if (contract_split(buf, f, sizeof(f) / sizeof(f[0]), &nf) == -1) {
+		snprintf(d->tick_err, sizeof(d->tick_err), "%s",
+		    errno == E2BIG ? "more than 32 fields" : "bad CSV quoting");
+		return -1;
+	}
+	if (nf == 0)
+		return 0;
+	rc = contract_tick_read(&d->treader, f, nf, &t, d->tick_err,
+	    sizeof(d->tick_err));
+	if (rc == 1) {
+		d->tick = t;
+		d->tick_seen = 1;
+	}
+	return rc;
+}
+
+const char *
+dash_tick_error(const struct dash *d)
+{
+	return d->tick_err;
+}
+
+void
+dash_set_keyboard(struct dash *d, int on)
+{
+	d->keyboard = on;
+}
+
+size_t
+dash_frame_bytes(const struct dash *d)
+{
+	return d->out.len;
 }
 
 const struct canvas *
@@ -587,249 +516,3 @@ dash_canvas(const struct dash *d)
 	return d->cv;
 }
 
-/* ---- the loop ----------------------------------------------------------- */
-
-static int
-open_ticks(const struct dash_opts *o)
-{
-	char why[128];
-	int fd;
-
-	if (o->ticks == NULL)
-		return isatty(STDIN_FILENO) ? -1 : STDIN_FILENO;
-	if (strcmp(o->ticks, "-") == 0)
-		return STDIN_FILENO;
-	/* A regular file or a FIFO, opened without waiting for reduce;
-	 * its end of file is the end of the ticks.  Not a device: /dev/zero
-	 * would feed the loop for ever. */
-	if ((fd = li_open_input(o->ticks, LI_IN_FIFO, why, sizeof(why))) ==
-	    -1)
-		errx(1, "%s: %s", o->ticks, why);
-	return fd;
-}
-
-int
-dash_run(const struct dash_opts *o)
-{
-	struct dash *d = NULL;
-	struct layout *l;
-	char errbuf[1024], line[TICK_LINE_MAX];
-	size_t llen = 0;
-	int w, h, tfd = -1, kfd = -1, live, rc = 0, skipping = 0;
-	long drawn = 0;
-	struct rusage r0, r1;
-	double next = 0, every = o->every;
-
-	if ((l = layout_load(o->layout, errbuf, sizeof(errbuf))) == NULL) {
-		fmt_printable(errbuf);
-		warnx("%s", errbuf);
-		return 2;
-	}
-	if ((d = dash_new(o, l, NULL, NULL)) == NULL)
-		err(1, "dashboard");
-	term_size(STDOUT_FILENO, &w, &h);
-	if (o->width)
-		w = o->width;
-	if (o->height)
-		h = o->height;
-	term_cap(w, &h);
-	if (o->once) {
-		if (dash_frame(d, w, h) == -1)
-			err(1, "frame");
-		if (dash_emit(d, 0) == -1) {
-			if (errno == EPIPE)
-				goto out;
-			err(1, "stdout");
-		}
-		goto out;
-	}
-	if (o->frames > 0) {
-		long i;
-		double cpu;
-
-		getrusage(RUSAGE_SELF, &r0);
-		for (i = 0; i < o->frames; i++) {
-			if (dash_frame(d, w, h) == -1)
-				err(1, "frame");
-			if (dash_emit(d, 1) == -1)
-				err(1, "stdout");
-		}
-		getrusage(RUSAGE_SELF, &r1);
-		cpu = (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
-		    (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) / 1e6 +
-		    (double)(r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) +
-		    (double)(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec) / 1e6;
-		fprintf(stderr, "render: %ld frames of %dx%d, %.3f ms CPU per "
-		    "frame, %zu bytes per frame\n", o->frames, w, h,
-		    cpu * 1e3 / (double)o->frames, d->out.len);
-		goto out;
-	}
-	/* Live. */
-	live = 1;
-	tfd = open_ticks(o);
-	/* Keys from the terminal the frames go to: stdin, or /dev/tty when
-	 * stdin carries the ticks. */
-	if (tfd != STDIN_FILENO && isatty(STDIN_FILENO))
-		kfd = STDIN_FILENO;
-	else if (isatty(STDOUT_FILENO))
-		kfd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	/* Not in the foreground (started with &): no keys, and no
-	 * tcsetattr, which would stop us with SIGTTOU. */
-	if (kfd >= 0 && tcgetpgrp(kfd) != getpgrp()) {
-		if (kfd != STDIN_FILENO)
-			close(kfd);
-		kfd = -1;
-	}
-	if (kfd >= 0) {
-		term_keyboard(kfd);
-		d->keyboard = term_kbd >= 0;
-		if (!d->keyboard && kfd != STDIN_FILENO) {
-			close(kfd);
-			kfd = -1;
-		}
-	}
-	/* Nothing to wait for: redraw every second. */
-	if (tfd < 0 && every <= 0)
-		every = 1;
-	if (sig_install() == -1)
-		err(1, "sigaction");
-	signal(SIGPIPE, SIG_IGN);
-	term_catch_tstp();
-	term_start(o->alt_screen, h);
-	next = now_mono();
-	for (;;) {
-		struct pollfd p[2];
-		int np = 0, timeout = -1, redraw = 0;
-
-		if (sig_tstp) {
-			sig_tstp = 0;
-			term_suspend();
-			sig_winch = 1;	/* the size may have changed too */
-		}
-		if (sig_winch) {
-			sig_winch = 0;
-			term_size(STDOUT_FILENO, &w, &h);
-			if (o->width)
-				w = o->width;
-			if (o->height)
-				h = o->height;
-			term_cap(w, &h);
-			redraw = 1;
-		}
-		if (every > 0 && now_mono() >= next) {
-			redraw = 1;
-			next = now_mono() + every;
-		}
-		if (redraw || drawn == 0) {
-			if (dash_frame(d, w, h) == -1)
-				err(1, "frame");
-			if (sig_stop)
-				break;	/* a frame cut short: not shown */
-			if (dash_emit(d, live) == -1) {
-				if (errno == EPIPE || errno == EIO)
-					break;	/* the terminal went away */
-				err(1, "stdout");
-			}
-			drawn++;
-		}
-		if (sig_stop)
-			break;
-		if (tfd < 0 && every <= 0 && kfd < 0) {
-			/* Nothing will ever make another frame. */
-			break;
-		}
-		if (tfd >= 0) {
-			p[np].fd = tfd;
-			p[np++].events = POLLIN;
-		}
-		if (kfd >= 0) {
-			p[np].fd = kfd;
-			p[np++].events = POLLIN;
-		}
-		if (every > 0) {
-			double dt = next - now_mono();
-			timeout = dt > 0 ? (int)ceil(dt * 1000) : 0;
-		}
-		if (poll(p, (nfds_t)np, timeout) == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "poll");
-		}
-		if (sig_stop)
-			break;
-		for (int i = 0; i < np; i++) {
-			char buf[4096];
-			ssize_t n;
-
-			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(p[i].fd, buf, sizeof(buf));
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (p[i].fd == kfd) {
-				if (n > 0 && memchr(buf, 'q', (size_t)n))
-					goto done;
-				if (n <= 0)
-					kfd = -1;
-				continue;
-			}
-			if (n <= 0) {	/* the ticks are over */
-				if (n < 0)
-					warn("%s",
-					    o->ticks ? o->ticks : "stdin");
-				if (tfd != STDIN_FILENO)
-					close(tfd);
-				tfd = -1;
-				if (every <= 0) {
-					/* A last frame with the last data. */
-					if (dash_frame(d, w, h) == 0 &&
-					    !sig_stop &&
-					    dash_emit(d, live) == 0)
-						drawn++;
-					goto done;
-				}
-				continue;
-			}
-			for (ssize_t k = 0; k < n; k++) {
-				if (buf[k] != '\n') {
-					if (llen + 1 < sizeof(line))
-						line[llen++] = buf[k];
-					else
-						skipping = 1;
-					continue;
-				}
-				line[llen] = '\0';
-				if (!skipping && dash_tick(d, line))
-					redraw = 1;
-				llen = 0;
-				skipping = 0;
-			}
-			if (redraw) {
-				if (dash_frame(d, w, h) == -1)
-					err(1, "frame");
-				if (sig_stop)
-					goto done;
-				if (dash_emit(d, live) == -1) {
-					if (errno == EPIPE || errno == EIO)
-						goto done;
-					err(1, "stdout");
-				}
-				drawn++;
-				if (every > 0)
-					next = now_mono() + every;
-			}
-		}
-	}
-done:
-	term_restore();
-	if (kfd >= 0 && kfd != STDIN_FILENO)
-		close(kfd);
-	if (o->verbose)
-		fprintf(stderr, "render: %ld frames\n", drawn);
-out:
-	if (tfd >= 0 && tfd != STDIN_FILENO)
-		close(tfd);
-	dash_free(d);
-	layout_free(l);
-	return rc;
-}

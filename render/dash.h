@@ -14,7 +14,6 @@ struct dash_opts {
 	int alt_screen;
 	int width, height;	/* 0: the terminal's */
 	int color;
-	int verbose;
 	struct chart_env env;
 	int grouping_set;	/* --grouping given: it beats the layout's */
 };
@@ -22,16 +21,7 @@ struct dash_opts {
 /* Run the dashboard; returns the exit status. */
 int dash_run(const struct dash_opts *o);
 
-/* The most cells render draws in (width x height): a frame of more would
- * cost memory and time for nothing a terminal shows. */
-#define RENDER_MAX_CELLS	1000000
-
-/* The terminal's size: COLUMNS/LINES, then TIOCGWINSZ on fd when it is a
- * terminal, else 80x24. */
-void term_size(int fd, int *w, int *h);
-
-/* Cut *h so that *w x *h is at most RENDER_MAX_CELLS. */
-void term_cap(int w, int *h);
+#include "term.h"
 
 /* ---- one frame, for dash_run and for tests ---- */
 
@@ -52,9 +42,27 @@ struct dash *dash_new(const struct dash_opts *o, struct layout *l,
     dash_load_fn load, void *arg);
 void dash_free(struct dash *d);
 
-/* Take one line of the ticks (without its line break).  Returns 1 when it
- * was a tick, which the next frame's top line shows. */
+/* The longest tick line taken. */
+#define DASH_TICK_LINE_MAX	4096
+
+/* Take one line of the ticks (without its line break), read by header
+ * name with lib/contract (a header line binds the columns; a tick before
+ * any header is read with the default one).  Returns 1 when it was a
+ * tick, which the next frame's top line shows, 0 for a header or an empty
+ * line, -1 for a line that is neither: dash_tick_error() says why. */
 int dash_tick(struct dash *d, const char *line);
+const char *dash_tick_error(const struct dash *d);
+
+/* Say "q quits" on the top line (the keyboard is read). */
+void dash_set_keyboard(struct dash *d, int on);
+
+/* Write the last frame to standard output in one write(2): live, with
+ * the cursor sent home first and the rest of the screen cleared after.
+ * Returns 0, or -1 with errno set. */
+int dash_emit(struct dash *d, int live);
+
+/* Bytes of the last frame written. */
+size_t dash_frame_bytes(const struct dash *d);
 
 /* Draw a frame of w x h (at least 1 x 1), reading every panel's file.
  * Returns 0, or -1 on ENOMEM. */

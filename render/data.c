@@ -132,6 +132,48 @@ dtab_copy(const struct csvio_record *rec)
 }
 
 /* Read records from a reader whose header is read already. */
+/* The message of a record csvio could not read. */
+static void
+rec_error(const struct dtab *t, const struct csvio_record *rec, char *err,
+    size_t errlen)
+{
+	if (rec->err == CSVIO_EIO)
+		snprintf(err, errlen, "%s: %s", t->name, strerror(errno));
+	else if (rec->err == CSVIO_ETOOLONG)
+		snprintf(err, errlen, "%s:%llu: record longer than %d bytes",
+		    t->name, (unsigned long long)rec->line, DATA_MAX_RECORD);
+	else
+		snprintf(err, errlen, "%s:%llu: %s", t->name,
+		    (unsigned long long)rec->line, csvio_strerror(rec->err));
+}
+
+/* The ring of the last rows kept, its oldest at start, put in order.
+ * Returns 0, or -1 out of memory. */
+static int
+dtab_unroll(struct dtab *t, size_t start)
+{
+	char **c = malloc(t->nrow * t->ncol * sizeof(*c));
+	uint64_t *l = malloc(t->nrow * sizeof(*l));
+	size_t i;
+
+	if (c == NULL || l == NULL) {
+		free(c);
+		free(l);
+		return -1;
+	}
+	for (i = 0; i < t->nrow; i++) {
+		size_t from = (start + i) % t->nrow;
+		memcpy(&c[i * t->ncol], &t->cell[from * t->ncol],
+		    t->ncol * sizeof(*c));
+		l[i] = t->line[from];
+	}
+	free(t->cell);
+	free(t->line);
+	t->cell = c;
+	t->line = l;
+	return 0;
+}
+
 static int
 dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
     int tail, char *err, size_t errlen)
@@ -159,18 +201,7 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 					goto stopped;
 				continue;
 			}
-			if (rec.err == CSVIO_EIO)
-				snprintf(err, errlen, "%s: %s", t->name,
-				    strerror(errno));
-			else if (rec.err == CSVIO_ETOOLONG)
-				snprintf(err, errlen, "%s:%llu: record longer "
-				    "than %d bytes", t->name,
-				    (unsigned long long)rec.line,
-				    DATA_MAX_RECORD);
-			else
-				snprintf(err, errlen, "%s:%llu: %s", t->name,
-				    (unsigned long long)rec.line,
-				    csvio_strerror(rec.err));
+			rec_error(t, &rec, err, errlen);
 			return -1;
 		}
 		if (tail && rec.line == 1)
@@ -237,27 +268,8 @@ dtab_rows(struct dtab *t, struct csvio_reader *r, size_t keep_last,
 		t->line[t->nrow] = rec.line;
 		t->nrow++;
 	}
-	if (keep_last > 0 && start != 0) {	/* unroll the ring */
-		char **c = malloc(t->nrow * t->ncol * sizeof(*c));
-		uint64_t *l = malloc(t->nrow * sizeof(*l));
-		size_t i;
-
-		if (c == NULL || l == NULL) {
-			free(c);
-			free(l);
-			goto nomem;
-		}
-		for (i = 0; i < t->nrow; i++) {
-			size_t from = (start + i) % t->nrow;
-			memcpy(&c[i * t->ncol], &t->cell[from * t->ncol],
-			    t->ncol * sizeof(*c));
-			l[i] = t->line[from];
-		}
-		free(t->cell);
-		free(t->line);
-		t->cell = c;
-		t->line = l;
-	}
+	if (keep_last > 0 && start != 0 && dtab_unroll(t, start) == -1)
+		goto nomem;
 	return 0;
 nomem:
 	snprintf(err, errlen, "%s: out of memory", t->name);
@@ -400,14 +412,17 @@ dtab_small_header(struct dtab *t, int fd, char *err, size_t errlen)
 static int
 dtab_wait_fifo(int fd, const char *name, char *err, size_t errlen)
 {
+	int rc;
+
 	for (;;) {
 		if (sig_stop) {
 			snprintf(err, errlen, "%s: interrupted", name);
 			return -1;
 		}
-		if (li_fifo_wait(fd, -1) == 1)
+		/* 200 ms at a time: the stop flag is seen at once. */
+		if ((rc = li_fifo_wait(fd, 200)) == 1)
 			return 0;
-		if (errno != EINTR) {
+		if (rc == -1 && errno != EINTR) {
 			snprintf(err, errlen, "%s: %s", name, strerror(errno));
 			return -1;
 		}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 int fmt_utf8;
@@ -96,6 +97,40 @@ fmt_number(double v, const struct fmt_num *f, char *buf, size_t cap)
 size_t
 fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 {
+	return fmt_compact_sig(v, f, 0, buf, cap);
+}
+
+/* s in the digits of a short form: with sig > 0, sig significant digits
+ * (65.69, 13.80; "5.000" is 5); else one decimal under 9.95
+ * and none from there ("1.0" is "1"). */
+static void
+compact_digits(double s, int sig, char *num, size_t cap)
+{
+	size_t n;
+	char *p;
+
+	if (sig > 0) {
+		int intd = s < 10 ? 1 : s < 100 ? 2 : s < 1000 ? 3 : 4;
+		int dec = sig > intd ? sig - intd : 0;
+		snprintf(num, cap, "%.*f", dec, s);
+		if ((p = strchr(num, '.')) != NULL &&
+		    strspn(p + 1, "0") == strlen(p + 1))
+			*p = '\0';	/* "5.000" is "5" */
+		return;
+	}
+	if (s < 9.95)
+		snprintf(num, cap, "%.1f", s);
+	else
+		snprintf(num, cap, "%.0f", s);
+	n = strlen(num);
+	if (n > 2 && strcmp(num + n - 2, ".0") == 0)
+		num[n - 2] = '\0';
+}
+
+size_t
+fmt_compact_sig(double v, const struct fmt_num *f, int sig, char *buf,
+    size_t cap)
+{
 	static const struct unit { double div; const char *name; }
 	    western[] = { { 1e3, "k" }, { 1e6, "M" }, { 1e9, "B" },
 		{ 1e12, "T" } },
@@ -139,10 +174,7 @@ fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 	}
 	for (;;) {
 		s = a / u[k].div;
-		if (s < 9.95)
-			snprintf(num, sizeof(num), "%.1f", s);
-		else
-			snprintf(num, sizeof(num), "%.0f", s);
+		compact_digits(s, sig, num, sizeof(num));
 		/* 999.6k is 1M; 99.9K is 1L in Indian units. */
 		if (k + 1 < (int)nu && strtod(num, NULL) * u[k].div >=
 		    u[k + 1].div) {
@@ -150,11 +182,6 @@ fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap)
 			continue;
 		}
 		break;
-	}
-	{	/* "1.0k" reads better as "1k". */
-		size_t n = strlen(num);
-		if (n > 2 && strcmp(num + n - 2, ".0") == 0)
-			num[n - 2] = '\0';
 	}
 	if (v < 0)
 		fmt_cat(buf, cap, &o, "-", 1);
@@ -212,6 +239,113 @@ fmt_parse_num(const char *s, double *out)
 		v = 0;
 	*out = v;
 	return 0;
+}
+
+/* ---- times people read ------------------------------------------------ */
+
+/* n digits of s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Parse s into the civil time *t and its UTC offset in seconds; *zoned
+ * says whether it had one.  Returns 0 or -1. */
+static int
+time_parse(const char *s, struct tm *t, long *off, int *zoned)
+{
+	const char *p = s + 16;
+	int sign, oh, om;
+
+	memset(t, 0, sizeof(*t));
+	*off = 0;
+	*zoned = 0;
+	if (strlen(s) < 16 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != ' ') || s[13] != ':')
+		return -1;
+	t->tm_year = digits(s, 4);
+	t->tm_mon = digits(s + 5, 2);
+	t->tm_mday = digits(s + 8, 2);
+	t->tm_hour = digits(s + 11, 2);
+	t->tm_min = digits(s + 14, 2);
+	if (*p == ':') {
+		if ((t->tm_sec = digits(p + 1, 2)) < 0)
+			return -1;
+		p += 3;
+		if (*p == '.' || *p == ',')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	if (t->tm_year < 0 || t->tm_mon < 1 || t->tm_mon > 12 ||
+	    t->tm_mday < 1 || t->tm_mday > 31 || t->tm_hour < 0 ||
+	    t->tm_hour > 23 || t->tm_min < 0 || t->tm_min > 59 ||
+	    t->tm_sec < 0 || t->tm_sec > 60)
+		return -1;
+	t->tm_year -= 1900;
+	t->tm_mon--;
+	if (*p == '\0')
+		return 0;
+	*zoned = 1;
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return 0;
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p == '-' ? -1 : 1;
+	if ((oh = digits(p + 1, 2)) < 0 || oh > 23)
+		return -1;
+	p += 3;
+	if (*p == ':')
+		p++;
+	if ((om = digits(p, 2)) < 0 || om > 59 || p[2] != '\0')
+		return -1;
+	*off = sign * (oh * 3600L + om * 60L);
+	return 0;
+}
+
+int
+fmt_time_local(const char *s, enum fmt_time_style style, long long now,
+    char *out, size_t cap)
+{
+	struct tm t, today;
+	long off;
+	int zoned, n;
+	time_t tt, nt = (time_t)now;
+
+	if (cap == 0 || time_parse(s, &t, &off, &zoned) == -1)
+		return -1;
+	if (zoned) {	/* UTC: timegm, less the offset, then local */
+		tt = timegm(&t);
+		if (tt == (time_t)-1 && t.tm_year != 69)
+			return -1;
+		tt -= off;
+		if (localtime_r(&tt, &t) == NULL)
+			return -1;
+	}
+	if (style == FMT_TIME_SINCE) {
+		if (localtime_r(&nt, &today) != NULL &&
+		    today.tm_year == t.tm_year && today.tm_mon == t.tm_mon &&
+		    today.tm_mday == t.tm_mday)
+			n = snprintf(out, cap, "%02d:%02d", t.tm_hour,
+			    t.tm_min);
+		else
+			n = snprintf(out, cap, "%02d-%02d %02d:%02d",
+			    t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min);
+	} else if (style == FMT_TIME_HMS)
+		n = snprintf(out, cap, "%02d:%02d:%02d", t.tm_hour, t.tm_min,
+		    t.tm_sec);
+	else
+		n = snprintf(out, cap, "%04d-%02d-%02d %02d:%02d",
+		    t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+		    t.tm_min);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
 /* ---- UTF-8 -------------------------------------------------------------- */

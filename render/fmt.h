@@ -27,6 +27,13 @@ size_t fmt_number(double v, const struct fmt_num *f, char *buf, size_t cap);
  * "12Cr" (Indian), with prefix and suffix.  Returns the length. */
 size_t fmt_compact(double v, const struct fmt_num *f, char *buf, size_t cap);
 
+/* The same with sig significant digits (1 to 6; "5.000M" is "5M"):
+ * 6569034.17 is "65.69L" (Indian) or "6.569M" (western) with 4; sig 0 is
+ * fmt_compact's rule.  Below the first unit the number is as
+ * fmt_compact's. */
+size_t fmt_compact_sig(double v, const struct fmt_num *f, int sig,
+    char *buf, size_t cap);
+
 /* Number of digits after the decimal point in a number's text ("12.50"
  * gives 2, "7" gives 0). */
 int fmt_decimals_of(const char *s);
@@ -45,6 +52,23 @@ int fmt_parse_num(const char *s, double *out);
  * characters, invalid UTF-8, bidirectional controls (and any non-ASCII
  * outside a UTF-8 locale) become '?', byte for byte. */
 void fmt_printable(char *s);
+
+/* ---- times people read ------------------------------------------------ */
+
+enum fmt_time_style {
+	FMT_TIME_HMS,		/* 14:05:09 */
+	FMT_TIME_DATE_HM,	/* 2024-05-26 14:05 */
+	FMT_TIME_SINCE,		/* 14:05 today, else 05-26 14:05 */
+};
+
+/* The time s ("YYYY-MM-DD[T ]HH:MM[:SS][.frac][Z|+HH:MM|-HHMM]") in the
+ * process's local time zone (TZ) as style says, into out (cap bytes).  A
+ * time with an offset or Z is converted; one without is the store's local
+ * wall time already and is shown as it is.  now (seconds since the epoch)
+ * decides what "today" is for FMT_TIME_SINCE.  Returns the length, or -1
+ * when s is not such a time. */
+int fmt_time_local(const char *s, enum fmt_time_style style, long long now,
+    char *out, size_t cap);
 
 /* ---- UTF-8 -------------------------------------------------------------- */
 

@@ -1117,7 +1117,9 @@ g_table(struct gctx *g, struct box b, struct chart_spec *s,
 			order[r] = rk[r].row;
 		free(rk);
 	}
-	if (s->reverse || alerts)
+	/* An events log is newest last: newest first here.  Active alerts
+	 * come most severe first already. */
+	if (s->reverse || (alerts && dtab_col(t, "time") >= 0))
 		for (r = 0; r < n / 2; r++) {
 			size_t tmp = order[r];
 			order[r] = order[n - 1 - r];

@@ -203,6 +203,40 @@ next_word(const char *p, char *out, size_t cap, int stop_eq, char *err,
 	return p;
 }
 
+/* The rest p of a "grouping" or "title" line. */
+static int
+parse_setting(struct layout *l, const char *word, const char *p, char *err,
+    size_t errlen)
+{
+	char val[LAYOUT_MAX_LINE];
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if ((p = next_word(p, val, sizeof(val), 0, err, errlen)) == NULL)
+		return -1;
+	if (strcmp(word, "grouping") == 0) {
+		if (strcmp(val, "western") == 0)
+			l->grouping = FMT_WESTERN;
+		else if (strcmp(val, "indian") == 0)
+			l->grouping = FMT_INDIAN;
+		else if (strcmp(val, "none") == 0)
+			l->grouping = FMT_NONE;
+		else {
+			snprintf(err, errlen, "grouping: western, indian or "
+			    "none, not '%.64s'", val);
+			return -1;
+		}
+		return 0;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\0' && *p != '#') {
+		snprintf(err, errlen, "title: quote a title with blanks");
+		return -1;
+	}
+	return set_str(&l->title, val, err, errlen);
+}
+
 static int
 parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 {
@@ -218,40 +252,8 @@ parse_line(struct layout *l, const char *line, char *err, size_t errlen)
 		return 0;
 	if ((p = next_word(p, word, sizeof(word), 0, err, errlen)) == NULL)
 		return -1;
-	if (strcmp(word, "grouping") == 0) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if ((p = next_word(p, val, sizeof(val), 0, err,
-		    errlen)) == NULL)
-			return -1;
-		if (strcmp(val, "western") == 0)
-			l->grouping = FMT_WESTERN;
-		else if (strcmp(val, "indian") == 0)
-			l->grouping = FMT_INDIAN;
-		else if (strcmp(val, "none") == 0)
-			l->grouping = FMT_NONE;
-		else {
-			snprintf(err, errlen, "grouping: western, indian or "
-			    "none, not '%.64s'", val);
-			return -1;
-		}
-		return 0;
-	}
-	if (strcmp(word, "title") == 0) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if ((p = next_word(p, val, sizeof(val), 0, err,
-		    errlen)) == NULL)
-			return -1;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '\0' && *p != '#') {
-			snprintf(err, errlen,
-			    "title: quote a title with blanks");
-			return -1;
-		}
-		return set_str(&l->title, val, err, errlen);
-	}
+	if (strcmp(word, "grouping") == 0 || strcmp(word, "title") == 0)
+		return parse_setting(l, word, p, err, errlen);
 	if (strcmp(word, "row") == 0) {
 		if (l->nrows == LAYOUT_MAX_ROWS) {
 			snprintf(err, errlen, "more than %d rows",

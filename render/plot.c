@@ -5,275 +5,8 @@
 #include <string.h>
 
 #include "chartint.h"
-#include "strmap.h"
 #include "series.h"
 #include "timefield.h"
-
-/* ---- series (line, spark) ----------------------------------------------- */
-
-void
-ss_free(struct seriesset *ss)
-{
-	size_t i;
-
-	for (i = 0; i < ss->ns; i++) {
-		free(ss->s[i].name);
-		free(ss->s[i].x);
-		free(ss->s[i].y);
-	}
-	free(ss->cats);
-	free(ss->rank);
-	strmap_free(ss->catmap);
-	memset(ss, 0, sizeof(*ss));
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Position of row r on the x axis. */
-static double
-x_pos(const struct seriesset *ss, const struct dtab *t, size_t r, size_t idx)
-{
-	const char *v;
-	struct li_tm tm;
-	double d;
-
-	if (ss->xk == X_INDEX)
-		return (double)idx;
-	v = dtab_get(t, r, (size_t)ss->xc);
-	if (ss->xk == X_TIME) {
-		if (tm_parse(v, strlen(v), &tm) == 0)
-			return (double)tm_epoch(&tm);
-		return NAN;
-	}
-	if (ss->xk == X_NUM)
-		return fmt_parse_num(v, &d) == 0 ? d : NAN;
-	{
-		long id = strmap_find(ss->catmap, v, strlen(v));
-		return id >= 0 ? (double)ss->rank[id] : NAN;
-	}
-}
-
-/* Sort a series by x, keeping y with it (stable: the order of the rows
- * for equal x). */
-struct xy {
-	double x, y;
-	size_t i;
-};
-
-static int
-cmp_xy(const void *a, const void *b)
-{
-	const struct xy *p = a, *q = b;
-
-	if (p->x != q->x)
-		return p->x < q->x ? -1 : 1;
-	return (p->i > q->i) - (p->i < q->i);
-}
-
-static int
-series_sort(struct series *se)
-{
-	struct xy *v;
-	size_t i;
-
-	for (i = 1; i < se->n && se->x[i - 1] <= se->x[i]; i++)
-		;
-	if (i >= se->n)
-		return 0;	/* sorted already, as snapshots are */
-	if ((v = malloc(se->n * sizeof(*v))) == NULL)
-		return -1;
-	for (i = 0; i < se->n; i++) {
-		v[i].x = se->x[i];
-		v[i].y = se->y[i];
-		v[i].i = i;
-	}
-	qsort(v, se->n, sizeof(*v), cmp_xy);
-	for (i = 0; i < se->n; i++) {
-		se->x[i] = v[i].x;
-		se->y[i] = v[i].y;
-	}
-	free(v);
-	return 0;
-}
-
-int
-ss_get(const struct chart_spec *s, const struct dtab *t, struct seriesset *ss,
-    int want_x, char *err, size_t errlen)
-{
-	char buf[1024], *names[NAMES_MAX];
-	long vcs[NAMES_MAX], sc = -1;
-	size_t from = chart_first_row(s, t), r, i;
-	int nv = 0, k;
-
-	memset(ss, 0, sizeof(*ss));
-	ss->xc = -1;
-	if (s->value) {
-		if ((nv = chart_split_names(s->value, buf, sizeof(buf), names,
-		    NAMES_MAX)) < 1) {
-			snprintf(err, errlen, "%s: bad value column list '%s'",
-			    t->name, s->value);
-			return -1;
-		}
-		for (k = 0; k < nv; k++)
-			if (chart_need_col(t, names[k], &vcs[k], err,
-			    errlen) == -1)
-				return -1;
-		/* A column named twice is one series (its points would
-		 * overflow the series' arrays). */
-		for (k = 1; k < nv; k++) {
-			int j;
-			for (j = 0; j < k && vcs[j] != vcs[k]; j++)
-				;
-			if (j < k) {
-				memmove(&vcs[k], &vcs[k + 1],
-				    (size_t)(nv - k - 1) * sizeof(vcs[0]));
-				nv--;
-				k--;
-			}
-		}
-	} else {
-		if ((vcs[0] = chart_first_col(t, 1, -1)) < 0) {
-			snprintf(err, errlen, "%s: no numeric column", t->name);
-			return -1;
-		}
-		nv = 1;
-	}
-	if (s->series) {
-		if (nv != 1) {
-			snprintf(err, errlen, "%s: --series takes one value "
-			    "column", t->name);
-			return -1;
-		}
-		if (chart_need_col(t, s->series, &sc, err, errlen) == -1)
-			return -1;
-	}
-	if (s->x) {
-		if (chart_need_col(t, s->x, &ss->xc, err, errlen) == -1)
-			return -1;
-	} else if (want_x) {
-		size_t c;
-		for (c = 0; c < t->ncol; c++) {
-			int isv = 0;
-			for (k = 0; k < nv; k++)
-				isv |= vcs[k] == (long)c;
-			if (!isv && (long)c != sc && !dtab_numeric(t, c)) {
-				ss->xc = (long)c;
-				break;
-			}
-		}
-	}
-	ss->dec = 0;
-	for (k = 0; k < nv; k++) {
-		int d = chart_col_decimals(s, t, vcs[k], from);
-		if (d > ss->dec)
-			ss->dec = d;
-	}
-	/* What kind of x axis. */
-	ss->xk = X_INDEX;
-	if (ss->xc >= 0) {
-		int all_time = 1, all_num = 1, any = 0;
-		struct li_tm tm;
-		double d;
-
-		for (r = from; r < t->nrow; r++) {
-			const char *v = dtab_get(t, r, (size_t)ss->xc);
-			if (*v == '\0')
-				continue;
-			any = 1;
-			if (all_time && tm_parse(v, strlen(v), &tm) != 0)
-				all_time = 0;
-			if (all_num && fmt_parse_num(v, &d) != 0)
-				all_num = 0;
-		}
-		ss->xk = !any ? X_INDEX : all_time ? X_TIME : all_num ? X_NUM :
-		    X_CAT;
-		if (ss->xk == X_CAT) {
-			/* In order of appearance; sorted when every value
-			 * starts with a digit (dates, weeks, months). */
-			size_t nr = t->nrow - from + 1;
-			int sorted = 1;
-
-			if ((ss->catmap = strmap_new()) == NULL)
-				goto nomem;
-			ss->cats = malloc(nr * sizeof(char *));
-			ss->rank = malloc(nr * sizeof(size_t));
-			if (ss->cats == NULL || ss->rank == NULL)
-				goto nomem;
-			for (r = from; r < t->nrow; r++) {
-				const char *v = dtab_get(t, r, (size_t)ss->xc);
-				int ins;
-				if (strmap_intern(ss->catmap, v, strlen(v),
-				    &ins) < 0)
-					goto nomem;
-				if (ins)
-					ss->cats[ss->ncat++] = (char *)v;
-				if (*v < '0' || *v > '9')
-					sorted = 0;
-			}
-			if (sorted)
-				qsort(ss->cats, ss->ncat, sizeof(char *),
-				    cmp_str);
-			for (i = 0; i < ss->ncat; i++)
-				ss->rank[strmap_find(ss->catmap, ss->cats[i],
-				    strlen(ss->cats[i]))] = i;
-		}
-	}
-	/* The series and their points. */
-	for (r = from; r < t->nrow; r++) {
-		if (chart_stopped(r, t, err, errlen))
-			goto fail;
-		for (k = 0; k < nv; k++) {
-			const char *nm = sc >= 0 ? dtab_get(t, r, (size_t)sc) :
-			    t->hdr[vcs[k]];
-			struct series *se = NULL;
-			double v;
-			int rc;
-
-			for (i = 0; i < ss->ns; i++)
-				if (strcmp(ss->s[i].name, nm) == 0) {
-					se = &ss->s[i];
-					break;
-				}
-			if (se == NULL) {
-				if (ss->ns == CHART_MAX_SERIES) {
-					snprintf(err, errlen, "%s: more than "
-					    "%d series", t->name,
-					    CHART_MAX_SERIES);
-					goto fail;
-				}
-				se = &ss->s[ss->ns++];
-				se->name = strdup(nm);
-				se->x = malloc((t->nrow - from) *
-				    sizeof(double));
-				se->y = malloc((t->nrow - from) *
-				    sizeof(double));
-				if (!se->name || !se->x || !se->y)
-					goto nomem;
-			}
-			if ((rc = dtab_num(t, r, (size_t)vcs[k], &v, err,
-			    errlen)) < 0)
-				goto fail;
-			se->x[se->n] = x_pos(ss, t, r, r - from);
-			se->y[se->n] = rc == 1 ? NAN : v;
-			if (!isnan(se->x[se->n]))
-				se->n++;
-		}
-	}
-	if (sc >= 0)
-		for (i = 0; i < ss->ns; i++)
-			if (series_sort(&ss->s[i]) == -1)
-				goto nomem;
-	return 0;
-nomem:
-	snprintf(err, errlen, "%s: out of memory", t->name);
-fail:
-	ss_free(ss);
-	return -1;
-}
 
 /* ---- line --------------------------------------------------------------- */
 
@@ -402,6 +135,139 @@ legend_lines(const struct seriesset *ss, int w)
 	return lines > 3 ? 3 : lines;
 }
 
+/* The legend of a line chart, wrapped over its lines. */
+static void
+line_legend(struct canvas *cv, int x, int y, int w, int legend,
+    const struct seriesset *ss, int braille)
+{
+	int lx = x, ly = y;
+	size_t i;
+
+	for (i = 0; i < ss->ns; i++) {
+		const char *mk = braille ? "━" : G->marks[i % 6];
+		int ew = 2 + (int)u8_width(ss->s[i].name,
+		    strlen(ss->s[i].name));
+
+		if (lx > x && lx + ew > x + w && ly + 1 < y + legend) {
+			lx = x;
+			ly++;
+		}
+		/* On the last line, an entry without room for its mark, a
+		 * space and one column of its name is left out: the mark
+		 * and the space are not cut by cv_text's width. */
+		if (lx + 3 > x + w)
+			break;
+		lx += cv_glyph(cv, lx, ly, mk, chart_pal((int)i));
+		lx += cv_put(cv, lx, ly, ' ', 0);
+		lx += cv_text(cv, lx, ly, x + w - lx, ss->s[i].name,
+		    strlen(ss->s[i].name), 0);
+		lx += 2;
+	}
+}
+
+/* The series of ss plotted in p (dots or braille), then drawn at px, py. */
+static void
+line_plot(struct canvas *cv, struct plot *p, const struct seriesset *ss,
+    int px, int py, double xmin, double xmax, double lo, double hi)
+{
+	int pw = p->pw, ph = p->ph, sx = p->braille ? 2 : 1,
+	    sy = p->braille ? 4 : 1;
+	size_t i, j;
+
+	for (i = 0; i < ss->ns; i++) {
+		int havelast = 0, lx0 = 0, ly0 = 0;
+		for (j = 0; j < ss->s[i].n; j++) {
+			double xv = ss->s[i].x[j], yv = ss->s[i].y[j];
+			int dx, dy;
+
+			if (isnan(yv)) {
+				havelast = 0;
+				continue;
+			}
+			if (yv < lo)
+				yv = lo;
+			if (yv > hi)
+				yv = hi;
+			dx = xmax > xmin ? chart_iround((xv - xmin) /
+			    (xmax - xmin) * (pw * sx - 1), 0, pw * sx - 1) :
+			    pw * sx / 2;
+			dy = chart_iround((hi - yv) / (hi - lo) * (ph * sy - 1),
+			    0, ph * sy - 1);
+			if (havelast)
+				plot_seg(p, lx0, ly0, dx, dy, (int)i);
+			else
+				plot_dot(p, dx, dy, (int)i);
+			lx0 = dx;
+			ly0 = dy;
+			havelast = 1;
+		}
+	}
+	for (j = 0; j < (size_t)ph; j++)
+		for (i = 0; i < (size_t)pw; i++) {
+			size_t at = j * (size_t)pw + i;
+			if (p->bits[at] == 0)
+				continue;
+			if (p->braille)
+				cv_put(cv, px + (int)i, py + (int)j,
+				    0x2800u + p->bits[at],
+				    chart_pal(p->ser[at]));
+			else
+				cv_glyph(cv, px + (int)i, py + (int)j,
+				    G->marks[p->ser[at] % 6],
+				    chart_pal(p->ser[at]));
+		}
+}
+
+/* X labels on line lr: first, last, and more between where they fit.
+ * When the first and the last do not both fit, each gets half. */
+static void
+line_xlabels(struct canvas *cv, const struct seriesset *ss, int px, int lr,
+    int pw, double xmin, double xmax)
+{
+	char b[64], bl[64];
+	const char *lab, *last;
+	size_t k, kl;
+	int right, nx, used, lwid, wf, wl;
+	double span = xmax - xmin;
+
+	last = x_label(ss, xmax, span, bl, sizeof(bl), &kl);
+	lab = x_label(ss, xmin, span, b, sizeof(b), &k);
+	wf = (int)u8_width(lab, k);
+	wl = (int)u8_width(last, kl);
+	if (!(xmax > xmin))
+		wl = 0;
+	if (wl > 0 && wf + 2 + wl > pw) {
+		if (wf > (pw - 2) / 2)
+			wf = (pw - 2) / 2;
+		if (wl > pw - 2 - wf)
+			wl = pw - 2 - wf;
+	}
+	if (wf > pw)
+		wf = pw;
+	right = px + pw - wl;
+	lwid = cv_text(cv, px, lr, wf, lab, k, ST_GREY);
+	used = px + lwid + 2;
+	if (wl <= 0 || right < used)
+		return;
+	nx = (right - used) / (lwid + 4);
+	if (nx > 6)
+		nx = 6;
+	for (int q = 1; q <= nx; q++) {
+		double xv = xmin + span * q / (nx + 1);
+		int cx, tw;
+		if (ss->xk == X_CAT)
+			xv = round(xv);
+		lab = x_label(ss, xv, span, b, sizeof(b), &k);
+		tw = (int)u8_width(lab, k);
+		cx = px + chart_iround((xv - xmin) / span * (pw - 1), 0,
+		    pw - 1) - tw / 2;
+		if (cx < used || cx + tw + 2 > right)
+			continue;
+		used = cx + cv_text(cv, cx, lr, tw, lab, k, ST_GREY) + 2;
+	}
+	cv_text(cv, right, lr, wl, last, kl, ST_GREY);
+}
+
 int
 chart_line(struct canvas *cv, int x, int y, int w, int h,
     struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
@@ -413,7 +279,7 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY,
 	    ymax = -INFINITY, lo, hi, step;
 	size_t i, j;
-	int lw, ph, pw, px, py, legend, sx, sy, rc = -1, npts = 0;
+	int lw, ph, pw, px, py, legend, rc = -1, npts = 0;
 
 	if (ss_get(s, t, &ss, 1, err, errlen) == -1)
 		return -1;
@@ -481,25 +347,8 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 	px = x + lw + 1;
 	py = y + legend;
 	p.braille = G->braille && (env->color || ss.ns == 1);
-	/* Legend, wrapped over its lines. */
-	if (legend) {
-		int lx = x, ly = y;
-		for (i = 0; i < ss.ns; i++) {
-			const char *mk = p.braille ? "━" : G->marks[i % 6];
-			int ew = 2 + (int)u8_width(ss.s[i].name,
-			    strlen(ss.s[i].name));
-
-			if (lx > x && lx + ew > x + w && ly + 1 < y + legend) {
-				lx = x;
-				ly++;
-			}
-			lx += cv_glyph(cv, lx, ly, mk, chart_pal((int)i));
-			lx += cv_put(cv, lx, ly, ' ', 0);
-			lx += cv_text(cv, lx, ly, x + w - lx, ss.s[i].name,
-			    strlen(ss.s[i].name), 0);
-			lx += 2;
-		}
-	}
+	if (legend)
+		line_legend(cv, x, y, w, legend, &ss, p.braille);
 	chart_vaxis(cv, x, py, lw, ph, lo, hi, step, &fa);
 	cv_glyph(cv, px - 1, py + ph, G->axis_corner, ST_GREY);
 	cv_hline(cv, px, py + ph, pw, G->axis_h, ST_GREY);
@@ -518,96 +367,8 @@ chart_line(struct canvas *cv, int x, int y, int w, int h,
 		goto out;
 	}
 	memset(p.ser, -1, (size_t)pw * (size_t)ph);
-	sx = p.braille ? 2 : 1;
-	sy = p.braille ? 4 : 1;
-	for (i = 0; i < ss.ns; i++) {
-		int havelast = 0, lx0 = 0, ly0 = 0;
-		for (j = 0; j < ss.s[i].n; j++) {
-			double xv = ss.s[i].x[j], yv = ss.s[i].y[j];
-			int dx, dy;
-
-			if (isnan(yv)) {
-				havelast = 0;
-				continue;
-			}
-			if (yv < lo)
-				yv = lo;
-			if (yv > hi)
-				yv = hi;
-			dx = xmax > xmin ? chart_iround((xv - xmin) /
-			    (xmax - xmin) * (pw * sx - 1), 0, pw * sx - 1) :
-			    pw * sx / 2;
-			dy = chart_iround((hi - yv) / (hi - lo) * (ph * sy - 1),
-			    0, ph * sy - 1);
-			if (havelast)
-				plot_seg(&p, lx0, ly0, dx, dy, (int)i);
-			else
-				plot_dot(&p, dx, dy, (int)i);
-			lx0 = dx;
-			ly0 = dy;
-			havelast = 1;
-		}
-	}
-	for (j = 0; j < (size_t)ph; j++)
-		for (i = 0; i < (size_t)pw; i++) {
-			size_t at = j * (size_t)pw + i;
-			if (p.bits[at] == 0)
-				continue;
-			if (p.braille)
-				cv_put(cv, px + (int)i, py + (int)j,
-				    0x2800u + p.bits[at], chart_pal(p.ser[at]));
-			else
-				cv_glyph(cv, px + (int)i, py + (int)j,
-				    G->marks[p.ser[at] % 6],
-				    chart_pal(p.ser[at]));
-		}
-	/* X labels: first, last, and more between where they fit.  When
-	 * the first and the last do not both fit, each gets half. */
-	{
-		char b[64], bl[64];
-		const char *lab, *last;
-		size_t k, kl;
-		int lr = py + ph + 1, right, nx, used, lwid, wf, wl;
-		double span = xmax - xmin;
-
-		last = x_label(&ss, xmax, span, bl, sizeof(bl), &kl);
-		lab = x_label(&ss, xmin, span, b, sizeof(b), &k);
-		wf = (int)u8_width(lab, k);
-		wl = (int)u8_width(last, kl);
-		if (!(xmax > xmin))
-			wl = 0;
-		if (wl > 0 && wf + 2 + wl > pw) {
-			if (wf > (pw - 2) / 2)
-				wf = (pw - 2) / 2;
-			if (wl > pw - 2 - wf)
-				wl = pw - 2 - wf;
-		}
-		if (wf > pw)
-			wf = pw;
-		right = px + pw - wl;
-		lwid = cv_text(cv, px, lr, wf, lab, k, ST_GREY);
-		used = px + lwid + 2;
-		if (wl > 0 && right >= used) {
-			nx = (right - used) / (lwid + 4);
-			if (nx > 6)
-				nx = 6;
-			for (int q = 1; q <= nx; q++) {
-				double xv = xmin + span * q / (nx + 1);
-				int cx, tw;
-				if (ss.xk == X_CAT)
-					xv = round(xv);
-				lab = x_label(&ss, xv, span, b, sizeof(b), &k);
-				tw = (int)u8_width(lab, k);
-				cx = px + chart_iround((xv - xmin) / span *
-				    (pw - 1), 0, pw - 1) - tw / 2;
-				if (cx < used || cx + tw + 2 > right)
-					continue;
-				used = cx + cv_text(cv, cx, lr, tw, lab, k,
-				    ST_GREY) + 2;
-			}
-			cv_text(cv, right, lr, wl, last, kl, ST_GREY);
-		}
-	}
+	line_plot(cv, &p, &ss, px, py, xmin, xmax, lo, hi);
+	line_xlabels(cv, &ss, px, py + ph + 1, pw, xmin, xmax);
 	rc = h;
 out:
 	free(p.bits);
@@ -617,6 +378,44 @@ out:
 }
 
 /* ---- spark -------------------------------------------------------------- */
+
+/* The last sw points of se as columns of srows lines from sx, row, in
+ * eighths of a cell (one line: spark glyphs) between lo and hi. */
+static void
+spark_cols(struct canvas *cv, const struct series *se, int sx, int row,
+    int sw, int srows, double lo, double hi, int pal)
+{
+	size_t j, start = se->n > (size_t)sw ? se->n - (size_t)sw : 0;
+	int r;
+
+	for (j = start; j < se->n; j++) {
+		double v = se->y[j];
+		int col = sx + (int)(j - start), e8;
+
+		if (isnan(v))
+			continue;
+		if (v < lo)
+			v = lo;
+		if (v > hi)
+			v = hi;
+		/* 1..srows*8 eighths: the minimum still shows. */
+		e8 = hi > lo ? 1 + chart_iround((v - lo) / (hi - lo) *
+		    (srows * 8 - 1), 0, srows * 8 - 1) : srows * 4;
+		if (srows == 1) {
+			int lv = (e8 - 1) * G->nspark / 8;
+			cv_glyph(cv, col, row, G->spark[lv], chart_pal(pal));
+			continue;
+		}
+		for (r = 0; r < srows; r++) {
+			int have = e8 - r * 8;
+			if (have <= 0)
+				break;
+			cv_glyph(cv, col, row + srows - 1 - r,
+			    G->col_eighths[have >= 8 ? 8 : have],
+			    chart_pal(pal));
+		}
+	}
+}
 
 int
 chart_spark(struct canvas *cv, int x, int y, int w, int h,
@@ -655,8 +454,8 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 		struct series *se = &ss.s[i];
 		double lo = INFINITY, hi = -INFINITY, last = NAN;
 		char b[3][FMT_BUFSZ], cap[3 * FMT_BUFSZ + 64];
-		size_t k, start;
-		int sx, srows, r;
+		size_t k;
+		int sx, srows;
 
 		for (j = 0; j < se->n; j++) {
 			if (isnan(se->y[j]))
@@ -668,8 +467,6 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 			last = se->y[j];
 		}
 		if (isnan(last)) {
-			snprintf(cap, sizeof(cap), "no values yet");
-			k = strlen(cap);
 			b[0][0] = b[1][0] = b[2][0] = '\0';
 		} else {
 			fmt_number(last, &f, b[0], sizeof(b[0]));
@@ -718,35 +515,7 @@ chart_spark(struct canvas *cv, int x, int y, int w, int h,
 			row += srows;
 			continue;
 		}
-		start = se->n > (size_t)sw ? se->n - (size_t)sw : 0;
-		for (j = start; j < se->n; j++) {
-			double v = se->y[j];
-			int col = sx + (int)(j - start), e8;
-
-			if (isnan(v))
-				continue;
-			if (v < lo)
-				v = lo;
-			if (v > hi)
-				v = hi;
-			/* 1..srows*8 eighths: the minimum still shows. */
-			e8 = hi > lo ? 1 + chart_iround((v - lo) / (hi - lo) *
-			    (srows * 8 - 1), 0, srows * 8 - 1) : srows * 4;
-			if (srows == 1) {
-				int lv = (e8 - 1) * G->nspark / 8;
-				cv_glyph(cv, col, row, G->spark[lv],
-				    chart_pal((int)i));
-				continue;
-			}
-			for (r = 0; r < srows; r++) {
-				int have = e8 - r * 8;
-				if (have <= 0)
-					break;
-				cv_glyph(cv, col, row + srows - 1 - r,
-				    G->col_eighths[have >= 8 ? 8 : have],
-				    chart_pal((int)i));
-			}
-		}
+		spark_cols(cv, se, sx, row, sw, srows, lo, hi, (int)i);
 		row += srows;
 	}
 	ss_free(&ss);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "canvas.h"
+#include "cli.h"
 #include "chart.h"
 #include "dash.h"
 #include "data.h"
@@ -21,11 +22,13 @@
 
 enum {
 	OPT_ALT = 256, OPT_ASCII, OPT_COLOR, OPT_COLUMNS, OPT_DECIMALS,
-	OPT_DIR, OPT_EVERY, OPT_FRAMES, OPT_GROUPING, OPT_HELP, OPT_LAST,
-	OPT_LAYOUT, OPT_MAX, OPT_MIN, OPT_ONCE, OPT_PREFIX, OPT_REVERSE,
-	OPT_SORT, OPT_SUFFIX, OPT_TICKS, OPT_VERSION,
+	OPT_EVERY, OPT_FRAMES, OPT_GROUPING, OPT_LAST, OPT_LAYOUT, OPT_MAX,
+	OPT_MIN, OPT_ONCE, OPT_PREFIX, OPT_REVERSE, OPT_SERIES, OPT_SORT,
+	OPT_SUFFIX, OPT_TICKS, OPT_TITLE, OPT_VERSION,
 	OPT_FORMAT, OPT_LISTEN, OPT_SIZE,	/* pictures, serve */
 };
+
+#define SHORTOPTS	":d:hH:l:n:o:qvw:x:y:"
 
 static const struct option longopts[] = {
 	{ "alt-screen", no_argument, NULL, OPT_ALT },
@@ -34,13 +37,12 @@ static const struct option longopts[] = {
 	{ "colour", required_argument, NULL, OPT_COLOR },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "decimals", required_argument, NULL, OPT_DECIMALS },
-	{ "dir", required_argument, NULL, OPT_DIR },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "grouping", required_argument, NULL, OPT_GROUPING },
 	{ "height", required_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'h' },
 	{ "label", required_argument, NULL, 'l' },
 	{ "last", required_argument, NULL, OPT_LAST },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
@@ -52,12 +54,13 @@ static const struct option longopts[] = {
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
-	{ "series", required_argument, NULL, 's' },
+	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "snapshots", required_argument, NULL, 'd' },
 	{ "sort", optional_argument, NULL, OPT_SORT },
 	{ "suffix", required_argument, NULL, OPT_SUFFIX },
 	{ "ticks", required_argument, NULL, OPT_TICKS },
-	{ "title", required_argument, NULL, 't' },
+	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "top", required_argument, NULL, 'n' },
 	{ "value", required_argument, NULL, 'y' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -67,30 +70,19 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void
-usage_line(FILE *fp)
-{
-	fputs("Usage: render bar|hbar|share|line|spark|table|kpi [OPTION]... "
-	    "[FILE]\n"
-	    "       render dash --layout FILE [--dir DIR] [OPTION]...\n"
-	    "       render serve --layout FILE [--dir DIR] [--listen ADDR:PORT]"
-	    "\n"
-	    "       render report --layout FILE [--dir DIR] -o FILE\n", fp);
-}
+/* The options that changed in 0.2.0 (docs/conventions.md). */
+static const struct cli_retired retired[] = {
+	{ "--dir", "use -d, --snapshots" },
+	{ "-t", "use --title (-t is the Kafka topic)" },
+	{ "-s", "use --series (-s is reduce's spec file)" },
+	{ NULL, NULL },
+};
 
-static void
-usage(void)
-{
-	usage_line(stderr);
-	fputs("Try 'render --help'.\n", stderr);
-	exit(2);
-}
-
-static void
-help(void)
-{
-	usage_line(stdout);
-	fputs(
+static const char help_text[] =
+"Usage: render bar|hbar|share|line|spark|table|kpi [OPTION]... [FILE]\n"
+"       render dash --layout FILE [-d DIR] [OPTION]...\n"
+"       render serve --layout FILE [-d DIR] [--listen ADDR:PORT]\n"
+"       render report --layout FILE [-d DIR] -o FILE\n"
 "Draw CSV (header first) from FILE or standard input as a chart, or run a\n"
 "live dashboard of snapshot files.\n"
 "\n"
@@ -102,7 +94,7 @@ help(void)
 "\n"
 "Columns (by header name; default: first text and first numeric column):\n"
 "  -l, --label=COL        labels          -y, --value=COL[,COL...]  values\n"
-"  -s, --series=COL       one line per distinct value of COL (line, spark)\n"
+"      --series=COL       one line per distinct value of COL (line, spark)\n"
 "  -x, --x=COL            the x axis (line): times, dates or text\n"
 "      --columns=LIST     the columns of a table\n"
 "Data:\n"
@@ -112,7 +104,7 @@ help(void)
 "      --reverse          table: last row first\n"
 "      --min=V, --max=V   fix the value axis\n"
 "Look:\n"
-"  -t, --title=TEXT       a title line\n"
+"      --title=TEXT       a title line\n"
 "  -w, --width=N          columns (default: the terminal, COLUMNS, or 80)\n"
 "  -H, --height=N         lines (default: the terminal, LINES, or 24)\n"
 "      --grouping=STYLE   western (1,234,567), indian (12,34,567) or none\n"
@@ -123,10 +115,10 @@ help(void)
 "      --color=WHEN       auto (default), always or never\n"
 "Dashboard:\n"
 "      --layout=FILE      the panels (see render(1))\n"
-"      --dir=DIR          the snapshot directory (default .)\n"
+"  -d, --snapshots=DIR    the snapshot directory (default .)\n"
 "      --ticks=FILE       tick lines from FILE or a FIFO (default: stdin\n"
 "                         when it is not a terminal); '-' is stdin\n"
-"      --every=SECS       redraw every SECS too (e.g. 1s, 500ms)\n"
+"      --every=DURATION   redraw every DURATION too (e.g. 1s, 500ms)\n"
 "      --once             draw one frame and exit\n"
 "      --frames=N         draw N frames and report CPU time per frame\n"
 "      --alt-screen       draw on the alternate screen\n"
@@ -134,29 +126,238 @@ help(void)
 "      --format=FMT       png, svg or pdf (default: -o's extension)\n"
 "  -o, --output=FILE      the picture or report file ('-': stdout)\n"
 "      --size=WxH         pixels (PNG) or points (default 800x500, dash\n"
-"                         and report 1600x1000)\n"
+"                         1600x1000, report PDF 1190x842)\n"
 "      --listen=ADDR:PORT serve: where (default 127.0.0.1:8080)\n"
-"  -q, --quiet            fewer messages   -v, --verbose  more messages\n"
-"      --help             this help        --version      the version\n"
+"  -q, --quiet            errors only      -v, --verbose  more (-vv: debug)\n"
+"  -h, --help             this help        --version      the version\n"
 "\n"
-"Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n",
-	    stdout);
-	if (close_stdout() == -1)
-		err(1, "stdout");
-	exit(0);
+"Exit status: 0 success, 1 bad data or runtime failure, 2 usage error or\n"
+"bad layout file.\n";
+
+/* Everything the command line says. */
+struct render_opts {
+	struct chart_env env;
+	struct {
+		const char *key, *val;
+	} set[32];		/* chart options, for layout_set() */
+	int nset;
+	int grouping_set, ascii, color, width, height, once, alt;
+	const char *layout, *dir, *ticks;
+	double every;
+	long frames;
+	const char *output, *listen;	/* pictures, report, serve */
+	int format, pw, ph;
+	int argc;		/* the operands: chart type, file */
+	char **argv;
+};
+
+/* A chart option: checked here with lib/cli's parsers where it is a
+ * number, then kept for layout_set().  Returns 0, or -1 after the usage
+ * message. */
+static int
+chart_opt(struct render_opts *o, const char *opt, const char *key,
+    const char *val)
+{
+	char why[160];
+	long long n;
+	double d;
+	int bad = 0;
+
+	if (strcmp(key, "top") == 0)
+		bad = cli_count(opt, val, 1, 10000, &n, why, sizeof(why));
+	else if (strcmp(key, "last") == 0)
+		bad = cli_count(opt, val, 1, 1000000, &n, why, sizeof(why));
+	else if (strcmp(key, "decimals") == 0)
+		bad = cli_count(opt, val, 0, 6, &n, why, sizeof(why));
+	else if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0)
+		bad = cli_number(opt, val, -1e300, 1e300, &d, why,
+		    sizeof(why));
+	if (bad)
+		return cli_usage_error("%s", why), -1;
+	if (o->nset == (int)NELEM(o->set))
+		return cli_usage_error("too many options"), -1;
+	o->set[o->nset].key = key;
+	o->set[o->nset++].val = val;
+	return 0;
 }
 
+/* --color and --grouping.  Returns 0, or -1 after the usage message. */
 static int
-num_opt(const char *name, const char *s, long long min, long long max)
+style_opt(struct render_opts *o, int ch, const char *val)
 {
-	long long v;
-
-	if (parse_long(s, min, max, &v) == -1) {
-		warnx("--%s: not a number from %lld to %lld: '%s'", name, min,
-		    max, s);
-		usage();
+	if (ch == OPT_COLOR) {
+		if (strcmp(val, "auto") == 0)
+			o->color = -1;
+		else if (strcmp(val, "always") == 0)
+			o->color = 1;
+		else if (strcmp(val, "never") == 0)
+			o->color = 0;
+		else
+			return cli_usage_error("--color: auto, always or "
+			    "never, not '%s'", val), -1;
+		return 0;
 	}
-	return (int)v;
+	o->grouping_set = 1;
+	if (strcmp(val, "western") == 0)
+		o->env.grouping = FMT_WESTERN;
+	else if (strcmp(val, "indian") == 0)
+		o->env.grouping = FMT_INDIAN;
+	else if (strcmp(val, "none") == 0)
+		o->env.grouping = FMT_NONE;
+	else
+		return cli_usage_error("--grouping: western, indian or none, "
+		    "not '%s'", val), -1;
+	return 0;
+}
+
+/* The chart options that name a key of the layout file. */
+static const struct {
+	int ch;
+	const char *key, *opt;
+} chart_keys[] = {
+	{ 'l', "label", "-l" }, { 'n', "top", "-n" }, { 'x', "x", "-x" },
+	{ 'y', "value", "-y" }, { OPT_COLUMNS, "columns", "--columns" },
+	{ OPT_DECIMALS, "decimals", "--decimals" },
+	{ OPT_LAST, "last", "--last" }, { OPT_MAX, "max", "--max" },
+	{ OPT_MIN, "min", "--min" }, { OPT_PREFIX, "prefix", "--prefix" },
+	{ OPT_SERIES, "series", "--series" },
+	{ OPT_SUFFIX, "suffix", "--suffix" },
+	{ OPT_TITLE, "title", "--title" },
+};
+
+/* The option as the user spelled it, for a message: "--top" when the
+ * element getopt just took begins with "--", else shrt ("-n"). */
+static const char *
+spelled(char **argv, const char *shrt, const char *lng)
+{
+	const char *e;
+
+	if (optind < 1)
+		return shrt;
+	e = optarg != NULL && optind >= 2 && optarg == argv[optind - 1] ?
+	    argv[optind - 2] : argv[optind - 1];
+	return strncmp(e, "--", 2) == 0 ? lng : shrt;
+}
+
+/* One option of the dashboard or of the drawing.  Returns 0, or -1 after
+ * the usage message. */
+static int
+other_opt(struct render_opts *o, int ch, const char *val, char **argv)
+{
+	char why[160];
+	long long n;
+
+	switch (ch) {
+	case 'd': o->dir = val; return 0;
+	case OPT_ALT: o->alt = 1; return 0;
+	case OPT_ASCII: o->ascii = 1; return 0;
+	case OPT_LAYOUT: o->layout = val; return 0;
+	case OPT_ONCE: o->once = 1; return 0;
+	case OPT_TICKS: o->ticks = val; return 0;
+	case 'o': o->output = val; return 0;
+	case OPT_LISTEN: o->listen = val; return 0;
+	case OPT_FORMAT:
+		if ((o->format = gfx_format_parse(val)) < 0)
+			return cli_usage_error("--format: png, svg or pdf, not "
+			    "'%s'", val), -1;
+		return 0;
+	case OPT_SIZE:
+		if (gfx_size_parse(val, &o->pw, &o->ph, why, sizeof(why)))
+			return cli_usage_error("--size: %s", why), -1;
+		return 0;
+	case OPT_COLOR:
+	case OPT_GROUPING:
+		return style_opt(o, ch, val);
+	case 'H':
+		if (cli_count(spelled(argv, "-H", "--height"), val, 2, 10000,
+		    &n, why, sizeof(why)))
+			break;
+		o->height = (int)n;
+		return 0;
+	case 'w':
+		if (cli_count(spelled(argv, "-w", "--width"), val, 8, 10000,
+		    &n, why, sizeof(why)))
+			break;
+		o->width = (int)n;
+		return 0;
+	case OPT_FRAMES:
+		if (cli_count("--frames", val, 1, 10000000, &n, why,
+		    sizeof(why)))
+			break;
+		o->frames = (long)n;
+		return 0;
+	case OPT_EVERY:
+		if (cli_duration("--every", val, 0.001, 86400, &o->every, why,
+		    sizeof(why)))
+			break;
+		return 0;
+	default:
+		return cli_usage_error("unknown option"), -1;
+	}
+	return cli_usage_error("%s", why), -1;
+}
+
+static enum cli_result
+parse_args(int argc, char **argv, struct render_opts *o)
+{
+	struct cli_getopt g = { SHORTOPTS, longopts, retired, "" };
+	size_t i;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->env.grouping = FMT_WESTERN;
+	o->color = -1;
+	o->dir = ".";
+	o->format = -1;
+	while ((ch = cli_getopt(&g, argc, argv)) != -1) {
+		switch (ch) {
+		case '?':
+			return cli_usage_error("%s", g.err), CLI_BAD;
+		case 'h':
+			return CLI_HELP;
+		case OPT_VERSION:
+			return CLI_VERSION;
+		case 'q':
+			cli_quieter();
+			continue;
+		case 'v':
+			cli_louder();
+			continue;
+		case OPT_REVERSE:
+			if (chart_opt(o, "--reverse", "reverse", "yes") == -1)
+				return CLI_BAD;
+			continue;
+		case OPT_SORT:
+			if (chart_opt(o, "--sort", "sort",
+			    optarg ? optarg : "desc") == -1)
+				return CLI_BAD;
+			continue;
+		}
+		for (i = 0; i < NELEM(chart_keys); i++)
+			if (chart_keys[i].ch == ch)
+				break;
+		if (i < NELEM(chart_keys)) {
+			const char *name = chart_keys[i].opt;
+			char lng[16];
+			if (name[1] != '-') {	/* -n: --top */
+				snprintf(lng, sizeof(lng), "--%s",
+				    chart_keys[i].key);
+				name = spelled(argv, name, lng);
+			}
+			if (chart_opt(o, name, chart_keys[i].key, optarg) == -1)
+				return CLI_BAD;
+		} else if (other_opt(o, ch, optarg, argv) == -1)
+			return CLI_BAD;
+	}
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	if (o->argc < 1)
+		return cli_usage_error("no chart type given"), CLI_BAD;
+	if ((long)o->width * o->height > RENDER_MAX_CELLS)
+		return cli_usage_error("--width x --height: at most %d cells, "
+		    "not %dx%d", RENDER_MAX_CELLS, o->width, o->height),
+		    CLI_BAD;
+	return CLI_RUN;
 }
 
 /* Pictures, report and serve (web.h). */
@@ -199,6 +400,8 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 		warnx("%s", errbuf);
 		return 1;
 	}
+	cli_log(CLI_INFO, "%s: %zu rows, %zu columns", t->name, t->nrow,
+	    t->ncol);
 	if (t->nrow == 0 && s->kind != CH_TABLE) {
 		warnx("%s: no data rows", t->name);
 		goto out;
@@ -237,335 +440,177 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* render dash. */
+static int
+run_dash(const struct render_opts *o)
+{
+	struct dash_opts d;
+	int rc;
+
+	if (o->argc > 1)
+		return cli_usage_error("dash: unexpected argument '%s'",
+		    o->argv[1]);
+	if (o->layout == NULL)
+		return cli_usage_error("dash: --layout is required");
+	if (o->nset > 0)
+		return cli_usage_error("dash: --%s belongs in the layout file",
+		    o->set[0].key);
+	memset(&d, 0, sizeof(d));
+	d.layout = o->layout;
+	d.dir = o->dir;
+	d.ticks = o->ticks;
+	d.every = o->every;
+	d.once = o->once;
+	d.frames = o->frames;
+	d.alt_screen = o->alt;
+	d.width = o->width;
+	d.height = o->height;
+	d.color = o->color;
+	d.env = o->env;
+	d.grouping_set = o->grouping_set;
+	rc = dash_run(&d);
+	if (close_stdout() == -1 && rc == 0 && errno != EPIPE) {
+		warn("stdout");
+		rc = 1;
+	}
+	return rc;
+}
+
+/* render bar|hbar|...: one chart. */
+static int
+run_one_chart(const struct render_opts *o)
 {
 	struct chart_spec spec;
-	struct dash_opts d;
-	struct chart_env env = { .grouping = FMT_WESTERN };
-	const char *layout = NULL, *dir = ".", *ticks = NULL;
 	char errbuf[512];
-	double every = 0, dv;
-	int ch, ascii = 0, color = -1, width = 0, height = 0, once = 0,
-	    alt = 0, verbose = 0, quiet = 0, kind, rc, w, h;
-	long frames = 0;
-	struct {
-		const char *key, *val;
-	} setopt[32];
-	int nset = 0, i, grouping_set = 0;
+	int i, kind, rc, w, h;
 
-	(void)quiet;
-	if (setlocale(LC_ALL, "") == NULL)
-		setlocale(LC_CTYPE, "C");
-	setlocale(LC_NUMERIC, "C");
-	fmt_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-
-	while ((ch = getopt_long(argc, argv, "H:l:n:o:qs:t:vw:x:y:", longopts,
-	    NULL)) != -1) {
-		const char *key = NULL;
-
-		switch (ch) {
-		case 'H':
-			height = num_opt("height", optarg, 2, 10000);
-			break;
-		case 'l':
-			key = "label";
-			break;
-		case 'n':
-			key = "top";
-			break;
-		case 'o':
-			pic.output = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 's':
-			key = "series";
-			break;
-		case 't':
-			key = "title";
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'w':
-			width = num_opt("width", optarg, 8, 10000);
-			break;
-		case 'x':
-			key = "x";
-			break;
-		case 'y':
-			key = "value";
-			break;
-		case OPT_ALT:
-			alt = 1;
-			break;
-		case OPT_FORMAT:
-			if ((pic.format = gfx_format_parse(optarg)) < 0) {
-				warnx("--format: png, svg or pdf, not '%s'",
-				    optarg);
-				usage();
-			}
-			break;
-		case OPT_LISTEN:
-			pic.listen = optarg;
-			break;
-		case OPT_SIZE:
-			if (gfx_size_parse(optarg, &pic.w, &pic.h, errbuf,
-			    sizeof(errbuf)) == -1) {
-				warnx("--size: %s", errbuf);
-				usage();
-			}
-			break;
-		case OPT_ASCII:
-			ascii = 1;
-			break;
-		case OPT_COLOR:
-			if (strcmp(optarg, "auto") == 0)
-				color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				color = 0;
-			else {
-				warnx("--color: auto, always or never, "
-				    "not '%s'", optarg);
-				usage();
-			}
-			break;
-		case OPT_COLUMNS:
-			key = "columns";
-			break;
-		case OPT_DECIMALS:
-			key = "decimals";
-			break;
-		case OPT_DIR:
-			dir = optarg;
-			break;
-		case OPT_EVERY:
-			if (parse_duration(optarg, &dv) == -1 || dv <= 0 ||
-			    dv > 86400) {
-				warnx("--every: not a duration: '%s'", optarg);
-				usage();
-			}
-			every = dv;
-			break;
-		case OPT_FRAMES:
-			frames = num_opt("frames", optarg, 1, 10000000);
-			break;
-		case OPT_GROUPING:
-			grouping_set = 1;
-			if (strcmp(optarg, "western") == 0)
-				env.grouping = FMT_WESTERN;
-			else if (strcmp(optarg, "indian") == 0)
-				env.grouping = FMT_INDIAN;
-			else if (strcmp(optarg, "none") == 0)
-				env.grouping = FMT_NONE;
-			else {
-				warnx("--grouping: western, indian or "
-				    "none, not '%s'", optarg);
-				usage();
-			}
-			break;
-		case OPT_HELP:
-			help();
-			break;
-		case OPT_LAST:
-			key = "last";
-			break;
-		case OPT_LAYOUT:
-			layout = optarg;
-			break;
-		case OPT_MAX:
-			key = "max";
-			break;
-		case OPT_MIN:
-			key = "min";
-			break;
-		case OPT_ONCE:
-			once = 1;
-			break;
-		case OPT_PREFIX:
-			key = "prefix";
-			break;
-		case OPT_REVERSE:
-			key = "reverse";
-			optarg = "yes";
-			break;
-		case OPT_SORT:
-			key = "sort";
-			if (optarg == NULL)
-				optarg = "desc";
-			break;
-		case OPT_SUFFIX:
-			key = "suffix";
-			break;
-		case OPT_TICKS:
-			ticks = optarg;
-			break;
-		case OPT_VERSION:
-			puts("render " LI_VERSION);
-			if (close_stdout() == -1)
-				err(1, "stdout");
-			return 0;
-		default:
-			usage();
-		}
-		if (key) {
-			if (nset == (int)NELEM(setopt)) {
-				warnx("too many options");
-				usage();
-			}
-			setopt[nset].key = key;
-			setopt[nset++].val = optarg;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		warnx("no chart type given");
-		usage();
-	}
-	if (ascii || !fmt_utf8)
-		G = &glyphs_ascii;
-	if (color < 0)
-		color = color_auto();
-	env.color = color;
-
-	if ((long)width * height > RENDER_MAX_CELLS) {
-		warnx("--width x --height: at most %d cells, not %dx%d",
-		    RENDER_MAX_CELLS, width, height);
-		usage();
-	}
-	if (pic.output || pic.format >= 0 || pic.listen || pic.w) {
-		int sub = strcmp(argv[0], "serve") == 0 ? 1 :
-		    strcmp(argv[0], "report") == 0 ? 2 : 0;
-		if (pic.listen && sub != 1) {
-			warnx("--listen needs 'render serve'");
-			usage();
-		}
-		if (sub == 0 && web_picture_opts(&pic, errbuf,
-		    sizeof(errbuf)) == -1) {
-			warnx("%s", errbuf);
-			usage();
-		}
-	}
-	if (strcmp(argv[0], "serve") == 0 || strcmp(argv[0], "report") == 0) {
-		if (argc > 1) {
-			warnx("%s: unexpected argument '%s'", argv[0], argv[1]);
-			usage();
-		}
-		if (layout == NULL) {
-			warnx("%s: --layout is required", argv[0]);
-			usage();
-		}
-		if (nset > 0) {
-			warnx("%s: --%s belongs in the layout file", argv[0],
-			    setopt[0].key);
-			usage();
-		}
-		pic.layout = layout;
-		pic.dir = dir;
-		pic.ticks = ticks;
-		pic.verbose = verbose;
-		pic.quiet = quiet;
-		pic.env = env;
-		pic.grouping_set = grouping_set;
-		rc = strcmp(argv[0], "serve") == 0 ? serve_run(&pic) :
-		    report_run(&pic);
-		if (close_stdout() == -1 && rc == 0) {
-			warn("stdout");
-			rc = 1;
-		}
-		return rc;
-	}
-	if (strcmp(argv[0], "dash") == 0) {
-		if (argc > 1) {
-			warnx("dash: unexpected argument '%s'", argv[1]);
-			usage();
-		}
-		if (layout == NULL) {
-			warnx("dash: --layout is required");
-			usage();
-		}
-		if (nset > 0) {
-			warnx("dash: --%s belongs in the layout file",
-			    setopt[0].key);
-			usage();
-		}
-		if (pic.format >= 0) {
-			pic.frames = frames;
-			pic.layout = layout;
-			pic.dir = dir;
-			pic.env = env;
-			pic.grouping_set = grouping_set;
-			rc = web_dash(&pic);
-			if (close_stdout() == -1 && rc == 0) {
-				warn("stdout");
-				rc = 1;
-			}
-			return rc;
-		}
-		memset(&d, 0, sizeof(d));
-		d.layout = layout;
-		d.dir = dir;
-		d.ticks = ticks;
-		d.every = every;
-		d.once = once;
-		d.frames = frames;
-		d.alt_screen = alt;
-		d.width = width;
-		d.height = height;
-		d.color = color;
-		d.verbose = verbose;
-		d.env = env;
-		d.grouping_set = grouping_set;
-		rc = dash_run(&d);
-		if (close_stdout() == -1 && rc == 0 && errno != EPIPE) {
-			warn("stdout");
-			rc = 1;
-		}
-		return rc;
-	}
-	if ((kind = chart_kind_parse(argv[0])) < 0 || kind == CH_ALERTS) {
-		warnx("unknown chart type '%s'", argv[0]);
-		usage();
-	}
-	if (argc > 2) {
-		warnx("%s: one input file at most", argv[0]);
-		usage();
-	}
-	if (layout || ticks || every > 0 || once || frames || alt) {
-		warnx("%s: dashboard options need 'render dash'", argv[0]);
-		usage();
-	}
+	if ((kind = chart_kind_parse(o->argv[0])) < 0 || kind == CH_ALERTS)
+		return cli_usage_error("unknown chart type '%s'", o->argv[0]);
+	if (o->argc > 2)
+		return cli_usage_error("%s: one input file at most",
+		    o->argv[0]);
+	if (o->layout || o->ticks || o->every > 0 || o->once || o->frames ||
+	    o->alt || strcmp(o->dir, ".") != 0)
+		return cli_usage_error("%s: dashboard options need 'render "
+		    "dash'", o->argv[0]);
 	chart_spec_init(&spec, (enum chart_kind)kind);
-	for (i = 0; i < nset; i++) {
-		if (layout_set(&spec, setopt[i].key, setopt[i].val, errbuf,
+	for (i = 0; i < o->nset; i++) {
+		if (layout_set(&spec, o->set[i].key, o->set[i].val, errbuf,
 		    sizeof(errbuf)) == -1) {
 			fmt_printable(errbuf);
-			warnx("--%s", errbuf);
-			usage();
+			chart_spec_free(&spec);
+			return cli_usage_error("--%s", errbuf);
 		}
 	}
 	if (spec.has_min && spec.has_max && !(spec.min < spec.max)) {
-		warnx("--min must be less than --max");
-		usage();
+		chart_spec_free(&spec);
+		return cli_usage_error("--min must be less than --max");
 	}
 	term_size(STDOUT_FILENO, &w, &h);
 	if (isatty(STDOUT_FILENO) && h > 2)
 		h--;	/* leave the prompt on the screen */
-	if (width)
-		w = width;
-	if (height)
-		h = height;
+	if (o->width)
+		w = o->width;
+	if (o->height)
+		h = o->height;
 	term_cap(w, &h);
-	rc = run_chart(&spec, argc > 1 ? argv[1] : NULL, &env, w, h, color);
+	rc = run_chart(&spec, o->argc > 1 ? o->argv[1] : NULL, &o->env, w, h,
+	    o->color);
 	chart_spec_free(&spec);
 	if (close_stdout() == -1) {
 		warn("stdout");
 		rc = 1;
 	}
 	return rc;
+}
+
+/* render serve and report, and the picture options of the others: the
+ * exit status, or -1 to go on to the chart or the dashboard. */
+static int
+pictures(const struct render_opts *o)
+{
+	char why[256];
+	int sub = strcmp(o->argv[0], "serve") == 0 ? 1 :
+	    strcmp(o->argv[0], "report") == 0 ? 2 : 0, rc;
+
+	pic.output = o->output;
+	pic.format = o->format;
+	pic.listen = o->listen;
+	pic.w = o->pw;
+	pic.h = o->ph;
+	pic.layout = o->layout;
+	pic.dir = o->dir;
+	pic.ticks = o->ticks;
+	pic.frames = o->frames;
+	pic.env = o->env;
+	pic.grouping_set = o->grouping_set;
+	if (o->listen && sub != 1)
+		return cli_usage_error("--listen needs 'render serve'");
+	if (sub == 0) {
+		if (web_picture_opts(&pic, why, sizeof(why)) == -1)
+			return cli_usage_error("%s", why);
+		if (strcmp(o->argv[0], "dash") != 0)
+			return -1;	/* a chart: run_chart draws it */
+		if (o->argc > 1)
+			return cli_usage_error("dash: unexpected argument '%s'",
+			    o->argv[1]);
+		if (o->layout == NULL)
+			return cli_usage_error("dash: --layout is required");
+		if (o->nset > 0)
+			return cli_usage_error("dash: --%s belongs in the "
+			    "layout file", o->set[0].key);
+		rc = web_dash(&pic);
+	} else {
+		if (o->argc > 1)
+			return cli_usage_error("%s: unexpected argument '%s'",
+			    o->argv[0], o->argv[1]);
+		if (o->layout == NULL)
+			return cli_usage_error("%s: --layout is required",
+			    o->argv[0]);
+		if (o->nset > 0)
+			return cli_usage_error("%s: --%s belongs in the layout "
+			    "file", o->argv[0], o->set[0].key);
+		rc = sub == 1 ? serve_run(&pic) : report_run(&pic);
+	}
+	if (close_stdout() == -1 && rc == 0) {
+		warn("stdout");
+		rc = 1;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct render_opts o;
+
+	if (setlocale(LC_ALL, "") == NULL)
+		setlocale(LC_CTYPE, "C");
+	setlocale(LC_NUMERIC, "C");
+	fmt_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	switch (parse_args(argc, argv, &o)) {
+	case CLI_HELP:
+		return cli_help(stdout, help_text);
+	case CLI_VERSION:
+		return cli_version(stdout);
+	case CLI_BAD:
+		return 2;
+	case CLI_RUN:
+		break;
+	}
+	if (o.ascii || !fmt_utf8)
+		G = &glyphs_ascii;
+	if (o.color < 0)
+		o.color = color_auto();
+	o.env.color = o.color;
+	if (o.output || o.format >= 0 || o.listen || o.pw) {
+		int rc = pictures(&o);
+		if (rc >= 0)
+			return rc;
+	}
+	if (strcmp(o.argv[0], "serve") == 0 || strcmp(o.argv[0], "report") == 0)
+		return pictures(&o);
+	if (strcmp(o.argv[0], "dash") == 0)
+		return run_dash(&o);
+	return run_one_chart(&o);
 }

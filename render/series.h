@@ -1,12 +1,11 @@
 #ifndef RENDER_SERIES_H
 #define RENDER_SERIES_H
-/* The series of a line or spark chart, read from a table: shared by the
- * terminal charts (plot.c) and the pictures (gfx.c).  Private to render. */
-#include <stddef.h>
+/* Series of points from a table, for line charts and sparklines: the
+ * value columns (or one series per value of --series), and the x axis
+ * (times, numbers, or text in axis order).  Private to render. */
+#include "chartint.h"
 
-#include "chart.h"
-#include "data.h"
-#include "strmap.h"
+struct strmap;
 
 enum xkind { X_INDEX, X_TIME, X_NUM, X_CAT };
 
@@ -29,9 +28,9 @@ struct seriesset {
 	long xc;
 };
 
-/* The series of spec s in table t (want_x: find an x column when s has
- * none).  Returns 0, or -1 with a message in err; ss is the caller's to
- * free with ss_free (also after -1, which leaves it empty). */
+
+/* Read the series of spec s from t into ss; want_x: find an x column when
+ * s has none.  Returns 0, or -1 with a message in err (ss is freed). */
 int ss_get(const struct chart_spec *s, const struct dtab *t,
     struct seriesset *ss, int want_x, char *err, size_t errlen);
 void ss_free(struct seriesset *ss);

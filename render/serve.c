@@ -24,6 +24,8 @@
 #include <microhttpd.h>
 
 #include "canvas.h"
+#include "cli.h"
+#include "contract.h"
 #include "chartint.h"
 #include "gfx.h"
 #include "layout.h"
@@ -56,7 +58,8 @@ struct srv {
 	struct chart_env env;
 	const struct web_opts *o;
 	int pw[LAYOUT_MAX_PANELS], ph[LAYOUT_MAX_PANELS];
-	char tick[24], rows[24], ttime[40];
+	struct contract_tick_reader treader;
+	char tick[24], rows[24], ttime[CONTRACT_TIME_MAX];
 	unsigned long ver[LAYOUT_MAX_PANELS];	/* gen of each panel's SVG */
 	uint64_t hash[LAYOUT_MAX_PANELS];	/* of what it was drawn from */
 };
@@ -264,33 +267,40 @@ json_data(struct strbuf *b, struct chart_spec *s, const struct dtab *t,
 	}
 }
 
-/* Take a tick line "tick,time,rows,...": 1 when it was one. */
+/* Take a tick line through the tick contract (lib/contract.h), as the
+ * terminal dashboard does: 1 when it was a tick, 0 for a header or a
+ * blank line, -1 (with a message at -v) for a bad line. */
 static int
 take_tick(struct srv *v, const char *line)
 {
-	char *f[3] = { v->tick, v->ttime, v->rows };
-	size_t cap[3] = { sizeof(v->tick), sizeof(v->ttime),
-	    sizeof(v->rows) };
-	const char *p = line;
-	int i;
+	char buf[TICK_LINE_MAX], err[256];
+	struct csvio_field f[32];
+	struct contract_tick t;
+	size_t nf, len = strlen(line);
+	int rc;
 
-	if (*line < '0' || *line > '9')
-		return 0;	/* the header, or not a tick */
-	for (i = 0; i < 3; i++) {
-		size_t len = strcspn(p, ",\r\n");
-		if (len >= cap[i])
-			len = cap[i] - 1;
-		memcpy(f[i], p, len);
-		f[i][len] = '\0';
-		p += strcspn(p, ",\r\n");
-		if (*p != ',') {
-			for (i++; i < 3; i++)
-				f[i][0] = '\0';
-			break;
-		}
-		p++;
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, line, len + 1);
+	if (contract_split(buf, f, sizeof(f) / sizeof(f[0]), &nf) == -1)
+		return -1;
+	if (nf == 0)
+		return 0;
+	rc = contract_tick_read(&v->treader, f, nf, &t, err, sizeof(err));
+	if (rc == 1) {
+		snprintf(v->tick, sizeof(v->tick), "%llu",
+		    (unsigned long long)t.tick);
+		if (t.have & (1u << CT_ROWS))
+			snprintf(v->rows, sizeof(v->rows), "%llu",
+			    (unsigned long long)t.rows);
+		else
+			v->rows[0] = '\0';
+		snprintf(v->ttime, sizeof(v->ttime), "%s", t.time);
+	} else if (rc < 0) {
+		fmt_printable(err);
+		cli_log(CLI_INFO, "ticks: %s", err);
 	}
-	return 1;
+	return rc;
 }
 
 /* Read every panel and make the next state: the JSON and the SVGs. */
@@ -766,6 +776,7 @@ serve_run(const struct web_opts *o)
 	pthread_mutex_init(&v.mu, NULL);
 	pthread_cond_init(&v.cond, NULL);
 	v.o = o;
+	contract_tick_reader_init(&v.treader);
 	if (parse_listen(listen, &sa) == -1) {
 		warnx("--listen: not ADDR:PORT (IPv4): '%s'", listen);
 		return 2;
@@ -815,8 +826,7 @@ serve_run(const struct web_opts *o)
 	snprintf(v.host, sizeof(v.host), "%s:%d", addr, port);
 	snprintf(v.host_lo, sizeof(v.host_lo), "localhost:%d", port);
 	v.any_host = sa.sin_addr.s_addr == htonl(INADDR_ANY);
-	if (o->verbose)
-		fprintf(stderr, "render: serving http://%s/\n", v.host);
+	cli_log(CLI_INFO, "serving http://%s/", v.host);
 	while (!sig_stop) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
 		ssize_t k;
@@ -846,7 +856,7 @@ serve_run(const struct web_opts *o)
 		line[fill] = '\0';
 		while ((nl = strchr(line, '\n')) != NULL) {
 			*nl = '\0';
-			if (take_tick(&v, line))
+			if (take_tick(&v, line) == 1)
 				srv_update(&v);
 			fill -= (size_t)(nl + 1 - line);
 			memmove(line, nl + 1, fill + 1);

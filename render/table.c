@@ -1,4 +1,4 @@
-/* Tables (and alert lists) and KPI cards. */
+/* Tables and KPI cards. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,131 +28,36 @@ cmp_rowval(const void *a, const void *b)
 	return (x->row > y->row) - (x->row < y->row);
 }
 
-int
-chart_table(struct canvas *cv, int x, int y, int w, int h,
-    struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
-    char *err, size_t errlen)
+/* Natural widths of the columns of v, then shrunk until the table fits
+ * in w: the last column first (a message), then the widest, but not under
+ * its header (or 5) at first, nor the first v->keep columns. */
+static void
+table_widths(const struct chart_spec *s, const struct dtab *t,
+    const struct chart_env *env, const struct table_view *v, size_t shown,
+    int w, int *num, int *dec, int *wid)
 {
-	char buf[4096], *names[64], nb[FMT_BUFSZ];
-	long cols[64], vc = -1, sc = -1;
-	int ncols, i, num[64], dec[64], wid[64], total, row;
-	size_t *order = NULL, n = 0, r, from = chart_first_row(s, t), shown;
-	struct fmt_num f;
-	int rc = -1, alerts = s->kind == CH_ALERTS, rule;
+	char nb[FMT_BUFSZ];
+	struct fmt_num f = { env->grouping, 0, NULL, NULL };
+	int i, total;
+	size_t r;
 
-	if (s->columns) {
-		if ((ncols = chart_split_names(s->columns, buf, sizeof(buf),
-		    names,
-		    64)) < 1) {
-			snprintf(err, errlen, "%s: bad column list '%s'",
-			    t->name, s->columns);
-			return -1;
-		}
-		for (i = 0; i < ncols; i++)
-			if (chart_need_col(t, names[i], &cols[i], err,
-			    errlen) == -1)
-				return -1;
-	} else if (alerts) {
-		static const char *const want[] = { "time", "status",
-		    "severity", "alert", "key", "value", "message" };
-		/* Narrow: leave out severity and value (the colour and the
-		 * message tell them), then the key. */
-		static const unsigned wide = 0x7f, mid = 0x5b, narrow = 0x4b,
-		    tiny = 0x0b;
-		unsigned use = w >= 100 ? wide : w >= 64 ? mid : w >= 48 ?
-		    narrow : tiny;
-		ncols = 0;
-		for (i = 0; i < 7; i++) {
-			long c = dtab_col(t, want[i]);
-			if (c >= 0 && (use >> i & 1))
-				cols[ncols++] = c;
-		}
-		if (ncols == 0) {
-			snprintf(err, errlen, "%s: not an alert events file "
-			    "(no time,status,alert,... columns)", t->name);
-			return -1;
-		}
-		sc = dtab_col(t, "status");
-	} else {
-		ncols = t->ncol > 64 ? 64 : (int)t->ncol;
-		for (i = 0; i < ncols; i++)
-			cols[i] = i;
-	}
-	if (s->value && chart_need_col(t, s->value, &vc, err, errlen) == -1)
-		return -1;
-	if (h < 2) {
-		snprintf(err, errlen, "%s: too low for a table", t->name);
-		return -1;
-	}
-	/* Which rows, in which order. */
-	if ((order = malloc((t->nrow + 1) * sizeof(*order))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (r = from; r < t->nrow; r++)
-		order[n++] = r;
-	if (vc >= 0 && s->sort != SORT_NONE) {
-		struct rowval *rv = malloc((n + 1) * sizeof(*rv));
-		double v;
-
-		if (rv == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-		for (r = 0; r < n; r++) {
-			int k;
-			if (chart_stopped(r, t, err, errlen)) {
-				free(rv);
-				goto out;
-			}
-			k = dtab_num(t, order[r], (size_t)vc, &v, err, errlen);
-			if (k < 0) {
-				free(rv);
-				goto out;
-			}
-			/* Unknown values go last either way. */
-			rv[r].v = k == 1 ? NAN : s->sort == SORT_ASC ? v : -v;
-			rv[r].row = order[r];
-		}
-		qsort(rv, n, sizeof(*rv), cmp_rowval);
-		for (r = 0; r < n; r++)
-			order[r] = rv[r].row;
-		free(rv);
-	}
-	if (s->reverse || alerts)
-		for (r = 0; r < n / 2; r++) {
-			size_t tmp = order[r];
-			order[r] = order[n - 1 - r];
-			order[n - 1 - r] = tmp;
-		}
-	if (s->top > 0 && n > (size_t)s->top)
-		n = (size_t)s->top;
-	/* The header and its rule take 2 lines, "N more rows" one; in 2
-	 * lines the rule gives way to it. */
-	rule = h >= 3 || n == 0;
-	shown = h - 2 >= (int)n ? n : (size_t)(h > 3 ? h - 3 : 0);
-	/* Column kinds and natural widths. */
-	f.grouping = env->grouping;
-	f.prefix = f.suffix = NULL;
-	for (i = 0; i < ncols; i++) {
-		size_t c = (size_t)cols[i], k;
+	for (i = 0; i < v->ncols; i++) {
+		size_t c = (size_t)v->cols[i], k;
 		num[i] = dtab_numeric(t, c);
-		dec[i] = chart_col_decimals(s, t, cols[i], from);
+		dec[i] = chart_col_decimals(s, t, v->cols[i],
+		    chart_first_row(s, t));
 		wid[i] = (int)u8_width(t->hdr[c], strlen(t->hdr[c]));
 		for (r = 0; r < shown; r++) {
-			const char *v = dtab_get(t, order[r], c);
+			const char *cell = dtab_get(t, v->order[r], c);
 			double d;
-			if (num[i] && fmt_parse_num(v, &d) == 0) {
+			if (num[i] && fmt_parse_num(cell, &d) == 0) {
 				f.decimals = dec[i];
-				f.prefix = cols[i] == vc ? s->prefix : NULL;
-				f.suffix = cols[i] == vc ? s->suffix : NULL;
+				f.prefix = v->cols[i] == v->vc ? s->prefix : NULL;
+				f.suffix = v->cols[i] == v->vc ? s->suffix : NULL;
 				k = u8_width(nb, fmt_number(d, &f, nb,
 				    sizeof(nb)));
-			} else if (alerts && strcmp(t->hdr[c], "time") == 0 &&
-			    strlen(v) >= 19 && v[10] == 'T')
-				k = 8;
-			else
-				k = u8_width(v, strlen(v));
+			} else
+				k = u8_width(cell, strlen(cell));
 			if ((int)k > wid[i])
 				wid[i] = (int)k;
 		}
@@ -161,29 +66,26 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 		if (wid[i] > w)
 			wid[i] = w > 0 ? w : 0;
 	}
-	/* Shrink until the table fits: the last column first (a message),
-	 * then the widest, but not under its header (or 5) at first. */
 	for (int pass = 0; pass < 3; pass++) {
 		for (;;) {
 			int widest = -1, floor;
 			total = 0;
-			for (i = 0; i < ncols; i++)
+			for (i = 0; i < v->ncols; i++)
 				total += wid[i] + (i ? TABLE_GAP : 0);
 			if (total <= w)
 				break;
 			if (pass == 0) {
-				if (ncols > 1 && !num[ncols - 1] &&
-				    wid[ncols - 1] > 12)
-					wid[ncols - 1]--;
+				int l = v->ncols - 1;
+				if (v->ncols > 1 && !num[l] && wid[l] > 12)
+					wid[l]--;
 				else
 					break;
 				continue;
 			}
-			for (i = 0; i < ncols; i++) {
-				size_t hl = strlen(t->hdr[cols[i]]);
+			for (i = 0; i < v->ncols; i++) {
+				size_t hl = strlen(t->hdr[v->cols[i]]);
 				floor = pass == 1 ? (hl > 5 ? (int)hl : 5) : 3;
-				/* An alert's time and status stay whole. */
-				if (alerts && i < 2 && pass == 1)
+				if (i < v->keep && pass == 1)
 					floor = wid[i];
 				if (wid[i] > floor &&
 				    (widest < 0 || wid[i] > wid[widest]))
@@ -194,56 +96,54 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 			wid[widest]--;
 		}
 	}
-	/* Header, rule, rows. */
-	{
-		int cx = x;
-		for (i = 0; i < ncols && cx < x + w; i++) {
-			const char *hn = t->hdr[cols[i]];
-			int cw = wid[i] < x + w - cx ? wid[i] : x + w - cx;
-			if (num[i])
-				cv_rtext(cv, cx + cw, y, cw, hn, strlen(hn),
-				    ST_BOLD);
-			else
-				cv_text(cv, cx, y, cw, hn, strlen(hn), ST_BOLD);
-			if (rule)
-				cv_hline(cv, cx, y + 1, cw, G->h, ST_GREY);
-			cx += wid[i] + TABLE_GAP;
-		}
+}
+
+int
+table_draw(struct canvas *cv, int x, int y, int w, int h,
+    const struct chart_spec *s, const struct dtab *t,
+    const struct chart_env *env, const struct table_view *v)
+{
+	char nb[FMT_BUFSZ];
+	int i, num[64], dec[64], wid[64], row, rule;
+	size_t r, shown, n = v->n;
+	struct fmt_num f = { env->grouping, 0, NULL, NULL };
+
+	/* The header and its rule take 2 lines, "N more rows" one; in 2
+	 * lines the rule gives way to it. */
+	rule = h >= 3 || n == 0;
+	shown = h - 2 >= (int)n ? n : (size_t)(h > 3 ? h - 3 : 0);
+	table_widths(s, t, env, v, shown, w, num, dec, wid);
+	for (i = 0, row = x; i < v->ncols && row < x + w; i++) {
+		const char *hn = t->hdr[v->cols[i]];
+		int cw = wid[i] < x + w - row ? wid[i] : x + w - row;
+		if (num[i])
+			cv_rtext(cv, row + cw, y, cw, hn, strlen(hn), ST_BOLD);
+		else
+			cv_text(cv, row, y, cw, hn, strlen(hn), ST_BOLD);
+		if (rule)
+			cv_hline(cv, row, y + 1, cw, G->h, ST_GREY);
+		row += wid[i] + TABLE_GAP;
 	}
 	row = y + 1 + rule;
 	for (r = 0; r < shown; r++, row++) {
 		int cx = x;
-		uint8_t rs = 0;
+		uint8_t rs = v->style ? v->style[r] : 0;
 
-		if (alerts && sc >= 0) {
-			const char *st = dtab_get(t, order[r], (size_t)sc);
-			long sev = dtab_col(t, "severity");
-			const char *sv = sev >= 0 ? dtab_get(t, order[r],
-			    (size_t)sev) : "";
-			if (strcmp(st, "firing") == 0)
-				rs = strcmp(sv, "critical") == 0 ?
-				    (ST_RED | ST_BOLD) : ST_YELLOW;
-			else if (strcmp(st, "resolved") == 0)
-				rs = ST_GREEN;
-		}
-		for (i = 0; i < ncols && cx < x + w; i++) {
-			size_t c = (size_t)cols[i];
-			const char *v = dtab_get(t, order[r], c);
+		for (i = 0; i < v->ncols && cx < x + w; i++) {
+			size_t c = (size_t)v->cols[i];
+			const char *cell = dtab_get(t, v->order[r], c);
 			int cw = wid[i] < x + w - cx ? wid[i] : x + w - cx;
 			double d;
 
-			if (num[i] && fmt_parse_num(v, &d) == 0) {
+			if (num[i] && fmt_parse_num(cell, &d) == 0) {
 				size_t k;
 				f.decimals = dec[i];
-				f.prefix = cols[i] == vc ? s->prefix : NULL;
-				f.suffix = cols[i] == vc ? s->suffix : NULL;
+				f.prefix = v->cols[i] == v->vc ? s->prefix : NULL;
+				f.suffix = v->cols[i] == v->vc ? s->suffix : NULL;
 				k = fmt_number(d, &f, nb, sizeof(nb));
 				cv_rtext(cv, cx + cw, row, cw, nb, k, rs);
-			} else if (alerts && strcmp(t->hdr[c], "time") == 0 &&
-			    strlen(v) >= 19 && v[10] == 'T')
-				cv_text(cv, cx, row, cw, v + 11, 8, rs);
-			else
-				cv_text(cv, cx, row, cw, v, strlen(v), rs);
+			} else
+				cv_text(cv, cx, row, cw, cell, strlen(cell), rs);
 			cx += wid[i] + TABLE_GAP;
 		}
 	}
@@ -254,11 +154,98 @@ chart_table(struct canvas *cv, int x, int y, int w, int h,
 		cv_text(cv, x, row++, w, more, strlen(more), ST_DIM);
 	}
 	if (n == 0 && h > 2)
-		cv_text(cv, x, row++, w, alerts ? "no alerts" : "no rows",
-		    alerts ? 9 : 7, ST_DIM);
-	rc = row - y;
-out:
-	free(order);
+		cv_text(cv, x, row++, w, v->empty, strlen(v->empty), ST_DIM);
+	return row - y;
+}
+
+/* The rows of a table in the order shown: last=, sorted by the value
+ * column, reversed, top=.  Returns 0 with v->order (the caller frees) and
+ * v->n set, or -1 with a message in err. */
+static int
+table_rows(const struct chart_spec *s, const struct dtab *t,
+    struct table_view *v, char *err, size_t errlen)
+{
+	struct rowval *rv;
+	size_t r, n = 0;
+	double d;
+
+	if ((v->order = malloc((t->nrow + 1) * sizeof(*v->order))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (r = chart_first_row(s, t); r < t->nrow; r++)
+		v->order[n++] = r;
+	if (v->vc >= 0 && s->sort != SORT_NONE) {
+		if ((rv = malloc((n + 1) * sizeof(*rv))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		for (r = 0; r < n; r++) {
+			int k;
+			if (chart_stopped(r, t, err, errlen) ||
+			    (k = dtab_num(t, v->order[r], (size_t)v->vc, &d,
+			    err, errlen)) < 0) {
+				free(rv);
+				return -1;
+			}
+			/* Unknown values go last either way. */
+			rv[r].v = k == 1 ? NAN : s->sort == SORT_ASC ? d : -d;
+			rv[r].row = v->order[r];
+		}
+		qsort(rv, n, sizeof(*rv), cmp_rowval);
+		for (r = 0; r < n; r++)
+			v->order[r] = rv[r].row;
+		free(rv);
+	}
+	if (s->reverse)
+		for (r = 0; r < n / 2; r++) {
+			size_t tmp = v->order[r];
+			v->order[r] = v->order[n - 1 - r];
+			v->order[n - 1 - r] = tmp;
+		}
+	if (s->top > 0 && n > (size_t)s->top)
+		n = (size_t)s->top;
+	v->n = n;
+	return 0;
+}
+
+int
+chart_table(struct canvas *cv, int x, int y, int w, int h,
+    struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
+    char *err, size_t errlen)
+{
+	char buf[4096], *names[64];
+	struct table_view v;
+	int i, rc = -1;
+
+	memset(&v, 0, sizeof(v));
+	v.vc = -1;
+	v.empty = "no rows";
+	if (s->columns) {
+		if ((v.ncols = chart_split_names(s->columns, buf, sizeof(buf),
+		    names, 64)) < 1) {
+			snprintf(err, errlen, "%s: bad column list '%s'",
+			    t->name, s->columns);
+			return -1;
+		}
+		for (i = 0; i < v.ncols; i++)
+			if (chart_need_col(t, names[i], &v.cols[i], err,
+			    errlen) == -1)
+				return -1;
+	} else {
+		v.ncols = t->ncol > 64 ? 64 : (int)t->ncol;
+		for (i = 0; i < v.ncols; i++)
+			v.cols[i] = i;
+	}
+	if (s->value && chart_need_col(t, s->value, &v.vc, err, errlen) == -1)
+		return -1;
+	if (h < 2) {
+		snprintf(err, errlen, "%s: too low for a table", t->name);
+		return -1;
+	}
+	if (table_rows(s, t, &v, err, errlen) == 0)
+		rc = table_draw(cv, x, y, w, h, s, t, env, &v);
+	free(v.order);
 	return rc;
 }
 
@@ -332,6 +319,51 @@ big_draw(struct canvas *cv, int x, int y, const char *s, size_t len,
 		i += u8_decode(s + i, len - i, &cp);
 		x += cv_put(cv, x, y + 1, cp, st);
 	}
+}
+
+/* The text of a card's value that fits in iw columns: the whole number
+ * or a short form of 4 significant digits (65.69L, 6.569M), in big digits
+ * when big allows and they fit, else plain; only then 3 digits, then
+ * fmt_compact's.  Returns its length, *isbig set. */
+static size_t
+kpi_text(double v, const struct fmt_num *f, int iw, int big, char *b,
+    size_t cap, int *isbig)
+{
+	static const struct { int sig, big; } tries[] = {
+		{ -1, 1 }, { 4, 1 }, { -1, 0 }, { 4, 0 }, { 3, 1 }, { 3, 0 },
+		{ 0, 1 }, { 0, 0 },
+	};
+	size_t len = 0, i;
+	int w;
+
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		if (tries[i].big && !big)
+			continue;
+		len = tries[i].sig < 0 ? fmt_number(v, f, b, cap) :
+		    fmt_compact_sig(v, f, tries[i].sig, b, cap);
+		*isbig = tries[i].big;
+		w = *isbig ? big_width(b, len) : (int)u8_width(b, len);
+		if (w <= iw)
+			return len;
+	}
+	return len;	/* the shortest, plain: cut by the card */
+}
+
+/* "▲ +1.2K": the change dv since the last frame, centred in iw. */
+static void
+kpi_change(struct canvas *cv, int x, int y, int iw, double dv,
+    const struct fmt_num *f)
+{
+	char b[FMT_BUFSZ], d[FMT_BUFSZ + 16];
+	struct fmt_num fd = *f;
+	size_t dl;
+
+	fd.prefix = NULL;
+	fd.suffix = NULL;
+	dl = fmt_compact(fabs(dv), &fd, b, sizeof(b));
+	dl = (size_t)snprintf(d, sizeof(d), "%s %s%.*s", dv > 0 ? G->up :
+	    G->down, dv > 0 ? "+" : "-", (int)dl, b);
+	cv_ctext(cv, x, y, iw, d, dl, dv > 0 ? ST_GREEN : ST_RED);
 }
 
 int
@@ -412,7 +444,7 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 	chart_numfmt(s, env, -1, &f);
 	for (i = 0; i < n; i++) {
 		int cx = x + i * cw, iw = cw - 2, ih = (h > 7 ? 7 : h) - 2;
-		int cy = y + 1, bw;
+		int cy = y + 1, bw, isbig = 0;
 		char b[FMT_BUFSZ];
 		size_t len;
 		uint8_t vst = ST_BOLD | chart_pal(i);
@@ -426,41 +458,21 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 			continue;
 		}
 		f.decimals = decs[i];
-		len = fmt_number(vals[i], &f, b, sizeof(b));
-		bw = big_width(b, len);
-		if (ih >= 3 && bw > iw) {	/* try a short form */
-			len = fmt_compact(vals[i], &f, b, sizeof(b));
-			bw = big_width(b, len);
-		}
-		if (ih >= 3 && bw <= iw) {
+		len = kpi_text(vals[i], &f, iw, ih >= 3, b, sizeof(b), &isbig);
+		if (isbig) {
 			int top = cy + (ih - 3 - (ih >= 4)) / 2;
+			bw = big_width(b, len);
 			big_draw(cv, cx + 1 + (iw - bw) / 2, top, b, len, vst);
 			cy = top + 3;
 		} else {
-			len = fmt_number(vals[i], &f, b, sizeof(b));
-			if ((int)u8_width(b, len) > iw)
-				len = fmt_compact(vals[i], &f, b, sizeof(b));
 			cy += (ih - 1 - (ih >= 2)) / 2;
 			cv_ctext(cv, cx + 1, cy, iw, b, len, vst);
 			cy++;
 		}
 		/* The change since the previous frame. */
 		if (cy < y + ih + 1 && s->nprev == n && isfinite(s->prev[i]) &&
-		    vals[i] != s->prev[i]) {
-			char d[FMT_BUFSZ + 16];
-			double dv = vals[i] - s->prev[i];
-			size_t dl;
-			struct fmt_num fd = f;
-
-			fd.prefix = NULL;
-			fd.suffix = NULL;
-			dl = fmt_compact(fabs(dv), &fd, b, sizeof(b));
-			dl = (size_t)snprintf(d, sizeof(d), "%s %s%.*s",
-			    dv > 0 ? G->up : G->down, dv > 0 ? "+" : "-",
-			    (int)dl, b);
-			cv_ctext(cv, cx + 1, cy, iw, d, dl,
-			    dv > 0 ? ST_GREEN : ST_RED);
-		}
+		    vals[i] != s->prev[i])
+			kpi_change(cv, cx + 1, cy, iw, vals[i] - s->prev[i], &f);
 	}
 	s->nprev = n;
 	for (i = 0; i < n; i++)

@@ -15,7 +15,6 @@ struct web_opts {
 	int w, h;		/* --size, or 0 */
 	long frames;		/* dash picture: draw it this many times and
 				 * report the time per picture (benchmark) */
-	int verbose, quiet;
 	struct chart_env env;
 	int grouping_set;	/* --grouping given: it beats the layout's */
 };

@@ -32,16 +32,16 @@ backlog() {
 }
 
 # --- mqtt2kafka ---------------------------------------------------------
-mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic b/m2k \
-    -t bench1 -d st --archive arch.bson 2>m2k.err &
+mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --mqtt-topic b/m2k \
+    -t bench1 --state-dir st --archive arch.bson 2>m2k.err &
 pid=$!; at_exit "kill $pid 2>/dev/null"
 echo 'Aarav Rao 6123456789 tv #0' >ping.txt
 m2k_subscribed $pid m2k.err b/m2k || { echo "bench: bridge did not subscribe" >&2; exit 1; }
 kill $pid; wait $pid
 backlog b/m2k
 t0=$(now)
-mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic b/m2k \
-    -t bench1 -d st --archive arch.bson 2>m2k.err &
+mqtt2kafka ${M2K_BENCH_OPTS:-} -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --mqtt-topic b/m2k \
+    -t bench1 --state-dir st --archive arch.bson 2>m2k.err &
 pid=$!; at_exit "kill $pid 2>/dev/null"
 wait_for 20 grep -q '^mqtt2kafka: subscribed' m2k.err
 ts=$(now)

@@ -38,7 +38,7 @@ run_c() {	# threads
 	while [ $i -lt "$RUNS" ]; do
 		t0=$(now_ms)
 		recommend eval --ratings train.csv --test test.csv --rank 10 \
-		    --iters 10 --lambda 0.1 --seed 1 -t "$1" -v > c_out.csv \
+		    --iters 10 --lambda 0.1 --seed 1 --threads "$1" -v > c_out.csv \
 		    2> c_err.txt
 		t1=$(now_ms)
 		echo "$t1 $t0" | awk '{ printf "%.1f\n", $1 - $2 }' >> c_wall.txt

@@ -36,18 +36,36 @@ awk 'BEGIN { print "time,status,alert,severity,key,value,message";
 		    (i / 60) % 60, i % 60, i % 2 ? "resolved" : "firing",
 		    i % 3 ? "warning" : "critical", 90 + i % 10, 90 + i % 10 }' \
     >"$snap/alerts.csv"
+# And 40 alerts firing now, as alertd --state writes them.
+awk 'BEGIN { print "alert,key,severity,since,value,threshold,message";
+	for (i = 0; i < 40; i++)
+		printf "low_selling_product,Product %d,%s,2026-11-23T10:%02d:00+05:30,%d,20.5,UnitsSold %d below 0.5*median (20.5)\n",
+		    i, i % 4 ? "warning" : "critical", i, i % 20, i % 20 }' \
+    >"$snap/alerts.active.csv"
 
-echo "snapshots: $src; sysheat.csv 86400 rows, alerts.csv 2000 rows"
+echo "snapshots: $src; sysheat.csv 86400 rows, alerts.csv 2000 rows," \
+    "alerts.active.csv 40 rows"
+
+# A figure that cannot be read fails the benchmark, loudly.
+figure() {	# name, value
+	case $2 in
+	''|*[!0-9.]*|*.*.*|.)
+		echo "render bench: cannot read the figure of $1: '$2'" >&2
+		exit 1 ;;
+	esac
+}
 printf '%-58s %12s %8s\n' "what" "CPU ms" "ratio"
 
 # render: --frames reports CPU per frame from getrusage.
-r=$(render dash --layout "$top/examples/dashboard.layout" --dir "$snap" \
+r=$(render dash --layout "$top/examples/dashboard.layout" -d "$snap" \
     --frames "$FRAMES" -w 200 -H 60 --color=always 2>&1 >/dev/null |
     sed -n 's/.* \([0-9.]*\) ms CPU per frame.*/\1/p')
+figure "render dash" "$r"
 printf '%-58s %12s %8s\n' "render dash, 200x60 frame, colour ($FRAMES frames)" "$r" "1.0"
 
 if command -v python3 >/dev/null 2>&1; then
 	p=$(python3 "$top/tests/bench/render_peer.py" "$snap" "$FRAMES")
+	figure "the Python peer" "$p"
 	printf '%-58s %12s %8s\n' "python3 csv + text bars, same panels ($FRAMES frames)" \
 	    "$p" "$(awk -v a="$p" -v b="$r" 'BEGIN { printf "%.1f", a / b }')"
 	# The same with the sample and alert files cut to the rows shown, so
@@ -58,9 +76,11 @@ if command -v python3 >/dev/null 2>&1; then
 	{ head -n 1 "$snap/alerts.csv"; tail -n 8 "$snap/alerts.csv"; } \
 	    >"$w/small/alerts.csv"
 	r2=$(render dash --layout "$top/examples/dashboard.layout" \
-	    --dir "$w/small" --frames "$FRAMES" -w 200 -H 60 --color=always \
+	    -d "$w/small" --frames "$FRAMES" -w 200 -H 60 --color=always \
 	    2>&1 >/dev/null | sed -n 's/.* \([0-9.]*\) ms CPU per frame.*/\1/p')
+	figure "render dash, samples cut" "$r2"
 	p2=$(python3 "$top/tests/bench/render_peer.py" "$w/small" "$FRAMES")
+	figure "the Python peer, samples cut" "$p2"
 	printf '%-58s %12s %8s\n' "render dash, samples cut to 120 rows" "$r2" "1.0"
 	printf '%-58s %12s %8s\n' "python3 csv + text bars, samples cut to 120 rows" \
 	    "$p2" "$(awk -v a="$p2" -v b="$r2" 'BEGIN { printf "%.1f", a / b }')"
@@ -82,7 +102,9 @@ PY
 }
 if command -v python3 >/dev/null 2>&1 && command -v column >/dev/null 2>&1; then
 	a=$(percall render table -w 200 "$snap/product_sales.csv")
+	figure "render table" "$a"
 	b=$(percall column -t -s, "$snap/product_sales.csv")
+	figure "column -t" "$b"
 	printf '%-58s %12s %8s\n' "render table product_sales.csv (per exec, $CALLS calls)" "$a" "1.0"
 	printf '%-58s %12s %8s\n' "column -t -s, product_sales.csv (per exec)" "$b" \
 	    "$(awk -v a="$b" -v b="$a" 'BEGIN { printf "%.1f", a / b }')"

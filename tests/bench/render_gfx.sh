@@ -20,7 +20,7 @@ L=$top/examples/dashboard.layout
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 printf '%-60s %10s %10s %8s\n' "what" "wall ms" "CPU ms" "ratio"
 
-r=$(render dash --layout "$L" --dir "$w/snap" -o "$w/render.png" \
+r=$(render dash --layout "$L" -d "$w/snap" -o "$w/render.png" \
     --frames $((FRAMES + 1)) 2>&1 |
     sed -n 's/.*: \([0-9.]*\) ms wall, \([0-9.]*\) ms CPU each.*/\1 \2/p')
 rw=${r% *} rc=${r#* }
@@ -41,7 +41,7 @@ else
 	echo "matplotlib not found (./deps.sh --bench): no peer"
 fi
 for f in svg pdf; do
-	r=$(render dash --layout "$L" --dir "$w/snap" -o "$w/render.$f" \
+	r=$(render dash --layout "$L" -d "$w/snap" -o "$w/render.$f" \
 	    --frames $((FRAMES + 1)) 2>&1 |
 	    sed -n 's/.*: \([0-9.]*\) ms wall, \([0-9.]*\) ms CPU each.*/\1 \2/p')
 	printf '%-60s %10s %10s %8s\n' "render dash -o $(echo $f | tr a-z A-Z) ($FRAMES pictures)" \
@@ -54,7 +54,7 @@ awk -v c="$rc" 'BEGIN { exit !(c < 50) }' &&
 # serve: tick line to page.
 if command -v chromium >/dev/null 2>&1; then
 	mkfifo "$w/tk"
-	render serve -v --layout "$L" --dir "$w/snap" --listen 127.0.0.1:0 \
+	render serve -v --layout "$L" -d "$w/snap" --listen 127.0.0.1:0 \
 	    --ticks "$w/tk" 2>"$w/serve.err" &
 	SP=$!
 	i=0

@@ -64,8 +64,10 @@ def frame(d, width):
         v = [float(r[i]) for r in b if r[i]]
         lo, hi = min(v), max(v)
         lines.append("%s %s" % (col, "".join("\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"[int((x - lo) / ((hi - lo) or 1) * 7)] for x in v)))
-    h, b = load(os.path.join(d, "alerts.csv"), last=8)
-    for r in reversed(b):
+    # The active alerts, most severe first, as the dashboard's panel.
+    h, b = load(os.path.join(d, "alerts.active.csv"))
+    sev = h.index("severity")
+    for r in sorted(b, key=lambda r: 0 if r[sev] == "critical" else 1):
         lines.append("  ".join(r))
     return "\n".join(x[:width] for x in lines)
 

@@ -4,6 +4,8 @@
 # failing hooks are warned about; a full queue drops loudly; reading never
 # waits for a hook.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv
 
@@ -25,7 +27,7 @@ cat >want <<'E'
 2026-11-23T10:00:40Z|resolved|cpu_temp|warning|cpu_temp|64|cpu_temp 64 ok
 E
 check_same "hook: ALERT_* variables of each event" want env.log
-alertd -r "$R" --clock=input -F json <"$S" >want
+alertd -r "$R" --clock=input --format json <"$S" >want
 check_same "hook: the event as JSON on stdin" want stdin.log
 
 # A hook that never ends: events are all printed before the first hook
@@ -84,7 +86,7 @@ check_grep "full queue: names the event" '^alertd: hook queue full \(1 waiting, 
 # its timeout), the queued ones are dropped, loudly.
 mkfifo in
 exec 3<>in
-alertd -r "$R" --clock=input -i in --exec 'sleep 30' --exec-timeout 1 \
+alertd -r "$R" --clock=input --input in --exec 'sleep 30' --exec-timeout 1 \
     --exec-jobs 1 >out 2>err 3>&- &
 pid=$!
 at_exit "kill $pid 2>/dev/null"

@@ -6,6 +6,8 @@
 # standard output and the error, and what it wrote before the fault must
 # be the start of what a run without a fault writes: nothing made up.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 . "$LI_TOP/tests/fault/lib.sh"
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv
@@ -43,12 +45,12 @@ sweep() {
 	fi
 }
 
-sweep "events as CSV" 1 "$A" -r "$R" --clock=input -i "$S"
-sweep "events as JSON" 1 "$A" -r "$R" --clock=input -F json -i "$S"
-sweep "--once" 3 "$A" -r "$R" --once -i "$S"
+sweep "events as CSV" 1 "$A" -r "$R" --clock=input --input "$S"
+sweep "events as JSON" 1 "$A" -r "$R" --clock=input --format json --input "$S"
+sweep "--once" 3 "$A" -r "$R" --once --input "$S"
 
 # A disk that stays full: the first failure is the last write tried.
-LI_FAULT_STICKY=1 fault_at 1 "$A" -r "$R" --clock=input -i "$S"
+LI_FAULT_STICKY=1 fault_at 1 "$A" -r "$R" --clock=input --input "$S"
 check "full for good: exit 1" test "$FAULT_RC" -eq 1
 check "full for good: one message" test "$(wc -l <"$WORK/.fault.err")" -eq 1
 

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Every file alertd opens by name is checked before it is read: rules,
-# --stock and snapshot files must be regular files, -i and --ticks
+# --stock and snapshot files must be regular files, --input and --ticks
 # regular files or FIFOs; nothing is opened in a way that blocks, and
 # files are read with a size cap.  A FIFO or a link to /dev/zero where a
 # file belongs is refused at once, with a message, never read.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 
 # A FIFO and a link to /dev/zero named like snapshot files: a cron check
@@ -47,16 +49,16 @@ for f in stock.fifo zero; do
 	check_same "--stock $f: says so" want err
 done
 
-# -i and --ticks take FIFOs, not devices.
-timeout -k 2 -s TERM 2 alertd -r "$R" -i zero >out 2>err
-check "-i /dev/zero: refused, exit 1" test $? -eq 1
+# --input and --ticks take FIFOs, not devices.
+timeout -k 2 -s TERM 2 alertd -r "$R" --input zero >out 2>err
+check "--input /dev/zero: refused, exit 1" test $? -eq 1
 echo "alertd: zero: not a regular file or a FIFO" >want
-check_same "-i /dev/zero: says so" want err
+check_same "--input /dev/zero: says so" want err
 timeout -k 2 -s TERM 2 alertd -r "$R" -d d --ticks zero >out 2>err
 check "--ticks /dev/zero: refused, exit 1" test $? -eq 1
 check_same "--ticks /dev/zero: says so" want err
-timeout -k 2 -s TERM 2 alertd -r "$R" --once -i zero >out 2>err
-check "-i /dev/zero under --once: unknown, exit 3" test $? -eq 3
+timeout -k 2 -s TERM 2 alertd -r "$R" --once --input zero >out 2>err
+check "--input /dev/zero under --once: unknown, exit 3" test $? -eq 3
 
 # Size caps: a rules file over 4 MiB, a snapshot file over 64 MiB (sparse
 # files: nothing is written to disk).

@@ -1,8 +1,10 @@
 #!/bin/sh
 # What alertd writes for others to parse stays well formed whatever bytes
 # the keys hold: one Nagios status line by the plugin guidelines under
-# --once, valid UTF-8 JSON with -F json and on the hooks' stdin.
+# --once, valid UTF-8 JSON with --format json and on the hooks' stdin.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 
 mkdir snap
 # Keys with a '|', a newline, a quote, an '=', a blank, Latin-1 bytes (a
@@ -16,12 +18,12 @@ alertd -r weak.rules -d snap --once </dev/null >out 2>err
 check "--once: warning, exit 1" test $? -eq 1
 check "--once: exactly one line" test "$(wc -l <out)" -eq 1
 check "--once: one '|', the perfdata's" test "$(tr -cd '|' <out | wc -c)" -eq 1
-printf '%s\n' "LIVEINSIGHT WARNING - 1 warning, 8 ok: weak[a_b]=100 WARNING | weak[a_b]=100;630; weak[x_y]=1000;630; 'weak[it''s]'=1000;630; weak[k_v]=1000;630; 'weak[sp ace]'=1000;630; 'weak[$(printf '\357\277\275\357\277\275')]'=1000;630; weak[t_ab]=1000;630; weak[d_l]=1000;630; weak[n_l]=1000;630;" >want
+printf '%s\n' "LIVEINSIGHT WARNING - 1 warning, 8 ok: weak[a_b]=100 WARNING | weak[a_b]=100;630:; weak[x_y]=1000;630:; 'weak[it''s]'=1000;630:; weak[k_v]=1000;630:; 'weak[sp ace]'=1000;630:; 'weak[$(printf '\357\277\275\357\277\275')]'=1000;630:; weak[t_ab]=1000;630:; weak[d_l]=1000;630:; weak[n_l]=1000;630:;" >want
 check_same "--once: text and labels cleaned, labels quoted" want out
 # The key= of a rule may hold '|' and quotes too.
 echo "total sum branch_sales.csv TotalRevenue crit<99999 key=\"a|b'c\"" >key.rules
 alertd -r key.rules -d snap --once </dev/null >out 2>err
-echo "LIVEINSIGHT CRITICAL - 1 critical: total[a_b'c]=8100 CRITICAL | 'total[a_b''c]'=8100;;99999" >want
+echo "LIVEINSIGHT CRITICAL - 1 critical: total[a_b'c]=8100 CRITICAL | 'total[a_b''c]'=8100;;99999:" >want
 check_same "--once: key= with '|' and a quote" want out
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -45,10 +47,10 @@ for k in keys:
 E
 echo 'all row branch_sales.csv TotalRevenue warn>0' >all.rules
 printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:00:00Z,1,0,\n' |
-    alertd -r all.rules -d snap --clock=input -F json >out 2>err
-check "-F json: exit 0" test $? -eq 0
+    alertd -r all.rules -d snap --clock=input --format json >out 2>err
+check "--format json: exit 0" test $? -eq 0
 python3 jcheck.py out >got 2>perr
-check "-F json: every line is valid UTF-8 JSON" test $? -eq 0
+check "--format json: every line is valid UTF-8 JSON" test $? -eq 0
 cat >want <<'E'
 9
 'a|b'
@@ -61,9 +63,9 @@ cat >want <<'E'
 'd\x7fl'
 'n\x85l'
 E
-check_same "-F json: keys kept, invalid bytes as U+FFFD" want got
-check_grep "-F json: controls escaped" '"key":"n\\u0085l"' out
-check_grep "-F json: DEL escaped" '"key":"d\\u007fl"' out
+check_same "--format json: keys kept, invalid bytes as U+FFFD" want got
+check_grep "--format json: controls escaped" '"key":"n\\u0085l"' out
+check_grep "--format json: DEL escaped" '"key":"d\\u007fl"' out
 
 printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:00:00Z,1,0,\n' |
     alertd -r all.rules -d snap --clock=input --exec 'cat >>hook.json' \
@@ -79,7 +81,7 @@ k=$(awk 'BEGIN { for (i = 0; i < 150; i++) printf "\303\251" }')
 printf 'BranchName,TotalRevenue\n%s,1\n' "$k" >snap/branch_sales.csv
 echo 'long row branch_sales.csv TotalRevenue warn>0 message="{key}{key}"' >long.rules
 printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:00:00Z,1,0,\n' |
-    alertd -r long.rules -d snap --clock=input -F json >out 2>err
+    alertd -r long.rules -d snap --clock=input --format json >out 2>err
 python3 jcheck.py out >got 2>perr
 check "a long UTF-8 key: valid JSON" test $? -eq 0
 check "a long UTF-8 key: no U+FFFD made by cutting" test "$(grep -c "$(printf '\357\277\275')" out)" -eq 0

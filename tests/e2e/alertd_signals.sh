@@ -6,6 +6,8 @@
 # alertd is in that state, in files of its own (the shell may not have
 # truncated a reused one yet), then sends SIGTERM.
 . "$LI_TOP/tests/lib.sh"
+# Event times are local (TZ) with their offset: the expected ones are UTC.
+TZ=UTC; export TZ
 R=$LI_TOP/examples/liveinsight.rules
 S=$LI_TOP/examples/alertd-samples.csv
 
@@ -54,15 +56,15 @@ check "--once, stdin /dev/zero: unknown, exit 3" test $? -eq 3
 echo 'LIVEINSIGHT UNKNOWN - stopped by SIGTERM before the check was done' >want
 check_same "--once, stopped: says so" want out2
 
-# A FIFO that no writer ever opens, as -i and as --ticks.
+# A FIFO that no writer ever opens, as --input and as --ticks.
 mkfifo in ticks
-alertd -r "$R" -i in >out3 2>err3 &
+alertd -r "$R" --input in >out3 2>err3 &
 pid=$!
 at_exit "kill -9 $pid 2>/dev/null"
 wait_for 5 holds $pid in
-check "-i FIFO without a writer: gone within 1 s" gone_within $pid
+check "--input FIFO without a writer: gone within 1 s" gone_within $pid
 wait $pid
-check "-i FIFO without a writer: exit 0" test $? -eq 0
+check "--input FIFO without a writer: exit 0" test $? -eq 0
 mkdir snap
 alertd -r "$R" -d snap --ticks ticks --once >out4 2>err4 &
 pid=$!
@@ -75,7 +77,7 @@ check_same "--once --ticks FIFO without a writer: says so" want out4
 
 # --once on a slow input: a writer that sent part and holds the FIFO open.
 exec 3<>in
-alertd -r "$R" --once -i in >out5 2>err5 3>&- &
+alertd -r "$R" --once --input in >out5 2>err5 3>&- &
 pid=$!
 at_exit "kill -9 $pid 2>/dev/null"
 head -n 7 "$S" >&3
@@ -88,7 +90,7 @@ exec 3>&-
 
 # Hooks running (a 60 s timeout) and queued: killed and dropped at once.
 exec 3<>in
-alertd -r "$R" --clock=input -i in --exec 'echo $$ >>hook.pids; exec sleep 30' \
+alertd -r "$R" --clock=input --input in --exec 'echo $$ >>hook.pids; exec sleep 30' \
     --exec-timeout 60 --exec-jobs 2 >out6 2>err6 3>&- &
 pid=$!
 at_exit "kill -9 $pid 2>/dev/null"
@@ -111,7 +113,7 @@ exec 3>&-
 # The end of input reached, hooks still running: the wait for them ends
 # at SIGTERM too.
 rm -f hook.pids
-alertd -r "$R" --clock=input -i "$S" --exec 'echo $$ >>hook.pids; exec sleep 30' \
+alertd -r "$R" --clock=input --input "$S" --exec 'echo $$ >>hook.pids; exec sleep 30' \
     --exec-timeout 60 --exec-jobs 6 >out7 2>err7 &
 pid=$!
 at_exit "kill -9 $pid 2>/dev/null"
@@ -129,7 +131,7 @@ awk 'BEGIN { print "time,cpu_temp"; for (i = 0; i < 4000; i++)
 echo 'cpu sample cpu_temp warn>70' >flap.rules
 mkfifo stalled
 exec 4<>stalled
-alertd -r flap.rules --clock=input -i flap.csv >stalled 2>err8 4>&- &
+alertd -r flap.rules --clock=input --input flap.csv >stalled 2>err8 4>&- &
 pid=$!
 at_exit "kill -9 $pid 2>/dev/null"
 if wait_for 5 grep -q pipe_w "/proc/$pid/wchan"; then

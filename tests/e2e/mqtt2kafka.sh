@@ -8,19 +8,37 @@
 # ---- usage -----------------------------------------------------------------
 check_fail "--qos 3 is bad usage" 2 mqtt2kafka --qos 3
 mqtt2kafka --qos 3 2>err.txt
-printf '%s\n' "mqtt2kafka: --qos: must be 1 or 2: 3" >want.txt
+printf '%s\n' "mqtt2kafka: --qos: 3 is out of range (0 to 2)" >want.txt
 head -n 1 err.txt >got.txt
 check_same "--qos error text" want.txt got.txt
 check_grep "bad usage says Try" "^Try 'mqtt2kafka --help'.$" err.txt
+check_fail "--qos 0 is bad usage" 2 --msg "^mqtt2kafka: --qos: 0 is out of range \(1 to 2\)" \
+    mqtt2kafka --qos 0
 check_fail "-X without = is bad usage" 2 mqtt2kafka -X linger.ms
 check_fail "--key without --cert" 2 mqtt2kafka --key k.pem
-check_fail "unknown librdkafka setting exits 2" 2 mqtt2kafka -X no.such=1 -d st0
+check_fail "unknown librdkafka setting exits 2" 2 --msg "^mqtt2kafka: -X no.such=1: " \
+    mqtt2kafka -X no.such=1 --state-dir st0
+printf 'no.such=1\n' >bad.conf && chmod 600 bad.conf
+check_fail "unknown -F property exits 2" 2 --msg "^mqtt2kafka: bad.conf:1: " \
+    mqtt2kafka -F bad.conf --state-dir st0
+check_fail "--mqtt-topic with a bad filter" 2 --msg "^mqtt2kafka: --mqtt-topic: 'a/#/b': " \
+    mqtt2kafka --mqtt-topic 'a/#/b'
+# ---- options retired in 0.2.0 ------------------------------------------------
+check_fail "-d is retired" 2 --msg "^mqtt2kafka: option '-d' is retired: use --state-dir" \
+    mqtt2kafka -d st0
+check_fail "--kafka-topic is retired" 2 --msg "^mqtt2kafka: option '--kafka-topic' is retired: use -t, --topic" \
+    mqtt2kafka --kafka-topic x
+check_fail "--topic alone fails (it was the MQTT filter)" 2 --msg "^mqtt2kafka: option '--topic' without --mqtt-topic" \
+    mqtt2kafka --topic invoices
+check_fail "--topic with a filter names --mqtt-topic" 2 --msg "^mqtt2kafka: --topic: 'till/#' is not a Kafka topic name \(the MQTT filter is --mqtt-topic" \
+    mqtt2kafka --topic 'till/#'
+check "no state was made by a usage error" test ! -e st0
 check_fail "--dump of a missing file exits 1" 1 mqtt2kafka --dump nope.bson
-check_fail "unreachable MQTT broker exits 1" 1 mqtt2kafka -q -d st0 \
+check_fail "unreachable MQTT broker exits 1" 1 mqtt2kafka -q --state-dir st0 \
     -u tcp://127.0.0.1:1 -b 127.0.0.1:1
 echo 7x >bad-no
 mkdir st1 && cp bad-no st1/invoice-no
-mqtt2kafka -d st1 2>err.txt; rc=$?
+mqtt2kafka --state-dir st1 2>err.txt; rc=$?
 check "corrupt invoice-no state exits 1" test $rc -eq 1
 echo "mqtt2kafka: st1/invoice-no: not an invoice number" >want.txt
 check_same "corrupt state error text" want.txt err.txt
@@ -29,8 +47,8 @@ check_same "corrupt state error text" want.txt err.txt
 m2k_mosquitto_start || { echo "Bail out! mosquitto did not start"; exit 1; }
 m2k_mock_start 3 || { echo "Bail out! kafka_mock did not start"; exit 1; }
 
-mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic 'till/#' \
-    -d state --archive arch.bson --dlq-file dlq.jsonl \
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --mqtt-topic 'till/#' \
+    --state-dir state --archive arch.bson --dlq-file dlq.jsonl \
     --dlq-topic dead-letters --max-size 512 2>bridge.err &
 BPID=$!
 at_exit 'kill $BPID 2>/dev/null'
@@ -126,12 +144,14 @@ fi
 # start, and invoices already archived are not archived again.
 printf '\100\0\0\0\002Mess' >>arch.bson
 check_fail "--dump reports a torn archive" 1 mqtt2kafka --dump arch.bson
-mqtt2kafka -q -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic 'till/#' \
-    -d state --archive arch.bson 2>bridge2.err &
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --mqtt-topic 'till/#' \
+    --state-dir state --archive arch.bson 2>bridge2.err &
 BPID=$!
-sleep 1
+check "bridge subscribes again" m2k_subscribed $BPID bridge2.err till/ping
 mosquitto_pub -p "$MQ_PORT" -t till/1 -q 1 -m 'Meera Iyer 7123456789 laptop'
-sleep 1
+# The ping and the repeat are delivered: the repeat counts as a duplicate.
+check "the repeat reaches the archive writer" \
+    m2k_wait_count $BPID bridge2.err duplicates 1 20
 kill $BPID; wait $BPID
 check "archive repaired and still deduplicated" test \
     "$(mqtt2kafka --dump arch.bson | grep -c ',Meera,')" -eq 1
@@ -151,21 +171,24 @@ mosquitto -c auth/mosquitto.conf >auth/log 2>&1 &
 APID=$!
 at_exit 'kill $APID 2>/dev/null'
 wait_for 10 mosquitto_pub -p "$APORT" -u till -P s3cret -t x -m x
-printf 'till\ns3cret\n' >auth/creds
-mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$APORT" -d st-auth \
-    --mqtt-password-file auth/creds 2>auth.err &
+printf 'till\ns3cret\n' >auth/old-creds && chmod 600 auth/old-creds
+check_fail "the 0.1 password file (user, then password) fails" 2 --msg "^mqtt2kafka: auth/old-creds: a second line" \
+    mqtt2kafka --mqtt-user till -u "tcp://127.0.0.1:$APORT" --state-dir st-auth --mqtt-password-file auth/old-creds
+printf 's3cret\n' >auth/creds && chmod 600 auth/creds
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$APORT" --state-dir st-auth \
+    --mqtt-user till --mqtt-password-file auth/creds 2>auth.err &
 p=$!
 wait_for 10 grep -q '^mqtt2kafka: subscribed' auth.err
 kill $p; wait $p
 check_grep "password file logs in" '^mqtt2kafka: subscribed to invoices' auth.err
 MQTT_USERNAME=till MQTT_PASSWORD=s3cret mqtt2kafka -b "$KAFKA" \
-    -u "tcp://127.0.0.1:$APORT" -d st-auth 2>auth.err &
+    -u "tcp://127.0.0.1:$APORT" --state-dir st-auth 2>auth.err &
 p=$!
 wait_for 10 grep -q '^mqtt2kafka: subscribed' auth.err
 kill $p; wait $p
 check_grep "MQTT_USERNAME/MQTT_PASSWORD log in" '^mqtt2kafka: subscribed to invoices' auth.err
 MQTT_USERNAME=till MQTT_PASSWORD=wrong mqtt2kafka -q -b "$KAFKA" \
-    -u "tcp://127.0.0.1:$APORT" -d st-auth 2>auth.err
+    -u "tcp://127.0.0.1:$APORT" --state-dir st-auth 2>auth.err
 rc=$?
 check "a wrong password exits 1" test $rc -eq 1
 echo "mqtt2kafka: tcp://127.0.0.1:$APORT: connection refused" >want.txt

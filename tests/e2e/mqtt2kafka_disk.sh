@@ -33,7 +33,7 @@ BR="-b $KAFKA -u tcp://127.0.0.1:$MQ_PORT"
 mkdir ro && mount -t tmpfs -o ro,size=1m tmpfs ro
 at_exit 'umount "$WORK/ro" 2>/dev/null'
 for p in log none; do
-	timeout 10 mqtt2kafka $BR --topic ro --client-id ro-$p -d ro \
+	timeout 10 mqtt2kafka $BR --mqtt-topic ro --client-id ro-$p --state-dir ro \
 	    --mqtt-persistence $p 2>ro.err
 	rc=$?
 	check "read-only state dir ($p): exit 1" test $rc -eq 1
@@ -43,7 +43,7 @@ for p in log none; do
 done
 # A state directory that is not a directory.
 : >notdir
-timeout 10 mqtt2kafka $BR -d notdir 2>nd.err
+timeout 10 mqtt2kafka $BR --state-dir notdir 2>nd.err
 check "a state dir that is a file: exit 1" test $? -eq 1
 check_grep "a state dir that is a file: says so" \
     '^mqtt2kafka: notdir/invoice-no: Not a directory$' nd.err
@@ -78,7 +78,7 @@ full_disk() {	# persistence mode
 	p=$1 who=Full$1
 	mkdir "st-$p" && mount -t tmpfs -o size=12m tmpfs "st-$p"
 	at_exit "umount '$WORK/st-$p' 2>/dev/null"
-	mqtt2kafka $BR --topic "full/$p" --client-id "full-$p" -d "st-$p" \
+	mqtt2kafka $BR --mqtt-topic "full/$p" --client-id "full-$p" --state-dir "st-$p" \
 	    --mqtt-persistence "$p" --archive "arch-$p.bson" 2>"full-$p.err" &
 	bpid=$!
 	check "$p: bridge subscribed" wait_for 10 \
@@ -112,7 +112,7 @@ full_disk() {	# persistence mode
 	    "full-$p.err"
 	# Space again: the restarted bridge gets every invoice.
 	rm -f "st-$p/fill"
-	mqtt2kafka $BR --topic "full/$p" --client-id "full-$p" -d "st-$p" \
+	mqtt2kafka $BR --mqtt-topic "full/$p" --client-id "full-$p" --state-dir "st-$p" \
 	    --mqtt-persistence "$p" --archive "arch-$p.bson" \
 	    2>"full-$p.err2" &
 	bpid=$!

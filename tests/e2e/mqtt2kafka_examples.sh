@@ -5,12 +5,43 @@
 # that is missing, from the CSV dump with awk.
 . "$LI_TOP/tests/lib.sh"
 
-check "invoice-pipeline.sh runs the chain" \
-    sh "$LI_TOP/examples/invoice-pipeline.sh" -n 3000 -o "$WORK/p"
+# As a user runs them after `./deps.sh && make` (issue 13): from another
+# directory, with only the system's PATH (the scripts find the tree's
+# build themselves), the commands of mqtt2kafka(1) and recommend(1) as
+# written, and nothing on stderr.
+mkdir user && cd user || exit 1
+ln -s "$LI_TOP/examples" examples
+userpath=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PATH=$userpath sh examples/invoice-pipeline.sh -n 3000 -o out \
+    >pipeline.out 2>pipeline.err
+rc=$?
+check "invoice-pipeline.sh runs the chain (status $rc)" test $rc -eq 0
+check "invoice-pipeline.sh: stderr is clean" test ! -s pipeline.err
+[ -s pipeline.err ] && sed 's/^/# /' pipeline.err | head -n 20
 check_grep "all 3000 in Kafka and in the archive" \
-    '^Kafka topic invoices: 3000 records; archive: 3000 invoices$' "$WORK/.out"
-check_grep "tables printed" '^Top 10 customers by visits$' "$WORK/.out"
-a=$WORK/p/analyses
+    '^Kafka topic invoices: 3000 records; archive: 3000 invoices$' pipeline.out
+check_grep "tables printed" '^Top 10 customers by visits$' pipeline.out
+check_grep "the date's invoices are counted" \
+    '^[1-9][0-9]* invoices on [0-9]{4}-[0-9]{2}-[0-9]{2}$' pipeline.out
+cp out/invoices.bson invoices.bson
+PATH=$userpath sh examples/invoice-analyses.sh invoices.bson out2 \
+    >analyses.out 2>analyses.err
+rc=$?
+check "invoice-analyses.sh as in the man page (status $rc)" test $rc -eq 0
+check "invoice-analyses.sh: stderr is clean" test ! -s analyses.err
+TMPDIR=$WORK PATH=$userpath sh examples/recommend-demo.sh >demo.out \
+    2>demo.err
+rc=$?
+check "recommend-demo.sh runs (status $rc)" test $rc -eq 0
+check "recommend-demo.sh: stderr is clean" test ! -s demo.err
+check_grep "recommend-demo.sh recommends" '^FirstName,LastName,PhoneNumber,' \
+    demo.out
+cd "$WORK" || exit 1
+a=$WORK/user/out/analyses
+n=$(($(wc -l <"$a/invoices_on_date.csv") - 1))
+check_grep "the count is the number of rows listed" \
+    "^$n invoices on " user/pipeline.out
+mkdir -p p && cp user/out/invoices.bson p/invoices.bson
 
 if /usr/bin/python3 -c 'import bson' 2>/dev/null; then
 	/usr/bin/python3 - "$WORK/p/invoices.bson" "$WORK/ind" <<'PY'

@@ -43,7 +43,7 @@ done_case() {
 
 # bridge BIN ID QOS ERRFILE: start the bridge for case ID; sets BPID.
 bridge() {
-	"$1" $BR --topic "f/$2" --client-id "$2" --qos "$3" -d "st-$2" \
+	"$1" $BR --mqtt-topic "f/$2" --client-id "$2" --qos "$3" --state-dir "st-$2" \
 	    --archive "arch-$2.bson" --dlq-file "dlq-$2.jsonl" 2>"$4" &
 	BPID=$!
 }

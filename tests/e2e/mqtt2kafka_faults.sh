@@ -16,8 +16,8 @@ invgen -j -n "$N" -s 5 >inv.json
 split -l $(( (N + 3) / 4 )) inv.json part.
 
 start_bridge() {
-	mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --topic till/+ \
-	    -d state --archive arch.bson --dlq-file dlq.jsonl \
+	mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$MQ_PORT" --mqtt-topic till/+ \
+	    --state-dir state --archive arch.bson --dlq-file dlq.jsonl \
 	    --keepalive 10 2>>"bridge.err.$1" &
 	BPID=$!
 	wait_for 20 grep -q '^mqtt2kafka: subscribed' "bridge.err.$1"

@@ -11,7 +11,7 @@ mkfifo fifo
 printf 'Item,Aisle,Price\nbook,Stationary,249.99\n' >cat.csv
 for f in fifo /dev/zero; do
 	for opt in "-c" "--mqtt-password-file" "--cafile" "--cert" "--dump"; do
-		timeout 10 mqtt2kafka -q $opt $f -d st-in -u tcp://127.0.0.1:1 \
+		timeout 10 mqtt2kafka -q $opt $f --state-dir st-in -u tcp://127.0.0.1:1 \
 		    -b 127.0.0.1:1 2>in.err
 		rc=$?
 		echo "mqtt2kafka: $f: not a regular file" >want.txt
@@ -19,12 +19,12 @@ for f in fifo /dev/zero; do
 		check_same "$opt $f: says so" want.txt in.err
 	done
 done
-timeout 10 mqtt2kafka -q --cert cat.csv --key fifo -d st-in \
+timeout 10 mqtt2kafka -q --cert cat.csv --key fifo --state-dir st-in \
     -u tcp://127.0.0.1:1 -b 127.0.0.1:1 2>in.err
 echo "mqtt2kafka: fifo: not a regular file" >want.txt
 check_same "--key fifo: says so" want.txt in.err
 head -c 5000 /dev/zero | tr '\0' x >big.pw
-timeout 10 mqtt2kafka -q --mqtt-password-file big.pw -d st-in \
+timeout 10 mqtt2kafka -q --mqtt-password-file big.pw --state-dir st-in \
     -u tcp://127.0.0.1:1 -b 127.0.0.1:1 2>in.err
 echo "mqtt2kafka: big.pw: larger than 4096 bytes" >want.txt
 check_same "an over-long password file: says so" want.txt in.err
@@ -64,7 +64,7 @@ time.sleep(30)
 spid=$!
 at_exit 'kill $spid 2>/dev/null'
 wait_for 10 test -s accepted.l
-mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$SPORT" -d st-silent 2>silent.err &
+mqtt2kafka -b "$KAFKA" -u "tcp://127.0.0.1:$SPORT" --state-dir st-silent 2>silent.err &
 p=$!
 check "connecting: the bridge reached the silent broker" \
     wait_for 10 test -s accepted
@@ -73,7 +73,7 @@ check "connecting to a silent broker: SIGTERM ends it within 1 s" \
 kill $spid 2>/dev/null
 
 # Reconnecting to a broker that is down.
-mqtt2kafka $BR --client-id down -d st-down 2>down.err &
+mqtt2kafka $BR --client-id down --state-dir st-down 2>down.err &
 p=$!
 check "broker down: subscribed" wait_for 10 \
     grep -q '^mqtt2kafka: subscribed' down.err
@@ -88,10 +88,10 @@ m2k_mosquitto_start
 echo "down all" >"$MOCK_CTL"
 awk 'BEGIN { for (k = 1; k <= 300; k++)
 	print "Stop Test 6000000002 book,tv #" k }' >inv.txt
-mqtt2kafka $BR --topic backlog --client-id backlog -d st-backlog \
+mqtt2kafka $BR --mqtt-topic backlog --client-id backlog --state-dir st-backlog \
     --archive backlog.bson 2>backlog.err &
 pb=$!
-mqtt2kafka $BR --topic spool --client-id spool -d st-spool \
+mqtt2kafka $BR --mqtt-topic spool --client-id spool --state-dir st-spool \
     --max-spool 8k 2>spool.err &
 ps=$!
 check "backlog: subscribed" wait_for 10 \
@@ -114,7 +114,7 @@ check "blocked on back-pressure: SIGTERM ends it within 1 s" \
 check "the backlog stays in the journal" sh -c 'ls st-backlog/journal.*'
 
 # Replaying that backlog into a full librdkafka queue, Kafka still down.
-mqtt2kafka $BR --topic backlog --client-id backlog -d st-backlog \
+mqtt2kafka $BR --mqtt-topic backlog --client-id backlog --state-dir st-backlog \
     -X queue.buffering.max.messages=10 --archive backlog.bson \
     2>replay.err &
 p=$!
@@ -128,7 +128,7 @@ check "replay blocked on a full queue: SIGTERM ends it within 1 s" \
 # Kafka back: every invoice of the backlog is delivered, once in the
 # archive.
 echo "up all" >"$MOCK_CTL"
-mqtt2kafka $BR --topic backlog --client-id backlog -d st-backlog \
+mqtt2kafka $BR --mqtt-topic backlog --client-id backlog --state-dir st-backlog \
     --archive backlog.bson 2>after.err &
 p=$!
 has_all() {
@@ -140,7 +140,7 @@ check "archived once each" test \
     "$(mqtt2kafka --dump backlog.bson | grep ',Stop,Test,' | cut -d, -f2 | sort -u | wc -l)" -eq 300
 check "in Kafka, all 300" test "$(m2k_kafka_ids invoices | sort -u | wc -l)" -ge 300
 # The spool bridge's backlog too (no archive: count distinct ids).
-mqtt2kafka $BR --topic spool --client-id spool -d st-spool 2>spool2.err &
+mqtt2kafka $BR --mqtt-topic spool --client-id spool --state-dir st-spool 2>spool2.err &
 p=$!
 wait_for 10 grep -q '^mqtt2kafka: subscribed' spool2.err
 check "back-pressure: the rest is delivered" \

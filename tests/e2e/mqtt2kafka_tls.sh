@@ -59,12 +59,11 @@ m2k_mock_start 3 || { echo "Bail out! kafka_mock did not start"; exit 1; }
 
 # ---- invoices over TLS reach Kafka -----------------------------------------
 mqtt2kafka -b "$KAFKA" -u "ssl://127.0.0.1:$TPORT" --cafile pki/ca.crt \
-    --topic 'till/#' -d st 2>bridge.err &
+    --mqtt-topic 'till/#' --state-dir st 2>bridge.err &
 BPID=$!
 at_exit 'kill $BPID 2>/dev/null'
 check "bridge subscribes over TLS" wait_for 20 grep -q \
     "^mqtt2kafka: subscribed to till/# at ssl://127.0.0.1:$TPORT\$" bridge.err
-sleep 0.5
 cat >inv.txt <<'EOT'
 Aarav Rao 6123456789 tv,mouse #1
 Diya Nair 9123456789 book,book #2
@@ -85,12 +84,11 @@ check_grep "priced" '"Items":\{"book":2\},"SubTotal":\{"book":499.98\}' vals.txt
 
 # ---- a client certificate ----------------------------------------------------
 mqtt2kafka -b "$KAFKA" -u "ssl://127.0.0.1:$MPORT" --cafile pki/ca.crt \
-    --cert pki/client.crt --key pki/client.key --topic 'till/#' \
-    -d st-m 2>mtls.err &
+    --cert pki/client.crt --key pki/client.key --mqtt-topic 'till/#' \
+    --state-dir st-m 2>mtls.err &
 BPID=$!
 check "bridge logs in with --cert and --key" wait_for 20 grep -q \
     '^mqtt2kafka: subscribed' mtls.err
-sleep 0.5
 timeout 20 mosquitto_pub -h 127.0.0.1 -p "$MPORT" --cafile pki/ca.crt \
     --cert pki/client.crt --key pki/client.key -t till/2 -q 1 \
     -m 'Kavya Das 8123456789 oven #4'
@@ -100,7 +98,7 @@ kill $BPID; wait $BPID
 # ---- failures are clear, exit 1, no crash ------------------------------------
 tls_fail() {	# NAME WANT-STDERR ARGS...
 	_tn=$1 _tw=$2; shift 2
-	timeout 30 mqtt2kafka -q -b "$KAFKA" -d st-bad "$@" 2>bad.err
+	timeout 30 mqtt2kafka -q -b "$KAFKA" --state-dir st-bad "$@" 2>bad.err
 	_trc=$?
 	check "$_tn: exits 1" test $_trc -eq 1
 	echo "$_tw" >bad.want
@@ -116,9 +114,9 @@ tls_fail "no client certificate where one is required" \
     "mqtt2kafka: ssl://127.0.0.1:$MPORT: connection or TLS handshake failed (is the name in the URL in the server's certificate?)" \
     -u "ssl://127.0.0.1:$MPORT" --cafile pki/ca.crt
 check_fail "plain TCP to the TLS port exits 1" 1 timeout 30 mqtt2kafka -q \
-    -b "$KAFKA" -d st-bad -u "tcp://127.0.0.1:$TPORT"
+    -b "$KAFKA" --state-dir st-bad -u "tcp://127.0.0.1:$TPORT"
 check_fail "a missing CA file exits 1" 1 timeout 30 mqtt2kafka -q \
-    -b "$KAFKA" -d st-bad -u "ssl://127.0.0.1:$TPORT" --cafile pki/nope.crt
+    -b "$KAFKA" --state-dir st-bad -u "ssl://127.0.0.1:$TPORT" --cafile pki/nope.crt
 check "mosquitto is still up" kill -0 $TPID
 
 # ---- Kafka-side TLS cannot be tried against the mock ---------------------------

@@ -15,7 +15,11 @@ while IFS= read -r cmd; do
 	i=$((i + 1))
 	case $cmd in
 	*"--rows 0"*)
-		LC_ALL=C.UTF-8 COLUMNS=120 LINES=40 timeout 4 sh -c "$cmd" \
+		# timeout signals the whole group; the shell waits for every
+		# member to finish (reduce writes its last snapshot on
+		# SIGTERM) so nothing writes after the test ends.
+		LC_ALL=C.UTF-8 COLUMNS=120 LINES=40 timeout 4 \
+		    sh -c "trap 'wait; exit 124' TERM; $cmd & wait" \
 		    > out.$i 2> err.$i
 		rc=$?
 		check "live line runs until stopped (status $rc)" test "$rc" -eq 124

@@ -34,21 +34,21 @@ check "train from CSV ratings" $R train --ratings ratings.csv -m csv.bin
 awk -F, 'NR == 1 { print "rating;item;customer"; next }
     { print $3 ";" $2 ";" $1 }' ratings.csv > named.csv
 check "train from CSV with named columns" $R train --ratings named.csv \
-    -d ';' --user customer --item item --rating rating -m named.bin
+    --delimiter ';' --user customer --item item --rating rating -m named.bin
 check_same "named columns give the same model" csv.bin named.bin
 tail -n +2 ratings.csv | tr , '\t' > ratings.tsv
-check "train from headerless TSV" $R train --ratings ratings.tsv -d tab \
+check "train from headerless TSV" $R train --ratings ratings.tsv --delimiter tab \
     -m tsv.bin
 check_same "headerless TSV gives the same model" csv.bin tsv.bin
 
 # ---- determinism -----------------------------------------------------------
-check "train with 1 thread" $R train --archive inv.bson --implicit -t 1 \
+check "train with 1 thread" $R train --archive inv.bson --implicit --threads 1 \
     -m t1.bin
-check "train with 3 threads" $R train --archive inv.bson --implicit -t 3 \
+check "train with 3 threads" $R train --archive inv.bson --implicit --threads 3 \
     -m t3.bin
 check_same "the model bytes do not depend on the thread count" t1.bin t3.bin
 check "train explicit with 1 and 2 threads" sh -c "$R train --ratings \
-    ratings.csv -t 1 -m e1.bin && $R train --ratings ratings.csv -t 2 \
+    ratings.csv --threads 1 -m e1.bin && $R train --ratings ratings.csv --threads 2 \
     -m e2.bin"
 check_same "explicit model bytes do not depend on the thread count" \
     e1.bin e2.bin
@@ -114,7 +114,7 @@ check "eval: train + test ratings are all the pairs" test \
     -eq 6000
 check "eval: about half held out" test "$(metric test_ratings 2 half.csv)" \
     -gt 2800 -a "$(metric test_ratings 2 half.csv)" -lt 3200
-$R eval --archive inv.bson --implicit --lambda 1 -t 1 > ev1.csv
+$R eval --archive inv.bson --implicit --lambda 1 --threads 1 > ev1.csv
 check_same "eval: the same figures with 1 thread" ev.csv ev1.csv
 
 # Explicit ratings: RMSE near the planted noise (0.2).
@@ -233,13 +233,30 @@ check_fail "an option of another command exits 2" 2 $R train --wide \
     --ratings ratings.csv -m x.bin
 check_same_text_head "an option of another command: message" \
     "recommend: option '--wide' does not apply to train"
-check_fail "a bad rank exits 2" 2 $R train --ratings ratings.csv -m x.bin -r 0
+check_fail "a bad rank exits 2" 2 $R train --ratings ratings.csv -m x.bin --rank 0
 check_same_text_head "a bad rank: message" \
-    "recommend: --rank: '0' is not a number in 1-256"
+    "recommend: --rank: 0 is out of range (1 to 256)"
+# ---- options retired in 0.2.0 ----------------------------------------------
+for pair in -a:--alpha -d:--delimiter -i:--iters -l:--lambda -r:--rank \
+    -s:--seed -t:--threads; do
+	old=${pair%%:*} new=${pair#*:}
+	check_fail "$old is retired for $new" 2 \
+	    --msg "^recommend: option '$old' is retired: use $new\$" \
+	    $R train --ratings ratings.csv -m x.bin $old 1
+done
+check "no model was written by a usage error" test ! -e x.bin
+check_fail "-q and -v are levels: -qq is accepted" 0 $R top -m bson.bin -qq -n 1
+$R train --ratings ratings.csv -m v.bin -v 2>v.err
+check_grep "-v: counts and timings" '^recommend: train: [0-9]+ users' v.err
+$R train --ratings ratings.csv -m v.bin 2>v.err
+check "without -v: nothing on stderr" test ! -s v.err
+check "-h is the help" sh -c "$R -h | head -n 1 | grep -q '^Usage: recommend train'"
+check_fail "--help to a full disk exits 1" 1 sh -c "$R --help >/dev/full"
+check_fail "--version to a full disk exits 1" 1 sh -c "$R --version >/dev/full"
 check_fail "a bad --cold-start exits 2" 2 $R eval --ratings ratings.csv \
     --cold-start keep
 check_fail "--no-header with a column name exits 2" 2 $R train --ratings \
-    ratings.tsv -d tab --no-header --user customer -m x.bin
+    ratings.tsv --delimiter tab --no-header --user customer -m x.bin
 check_same_text_head "--no-header with a column name: message" \
     "recommend: --no-header: column 'customer' must be a position"
 check_fail "two inputs exit 2" 2 $R train --ratings ratings.csv --json \
@@ -256,19 +273,15 @@ check "examples/recommend-demo.sh" sh "$LI_TOP/examples/recommend-demo.sh" \
 check_grep "the demo prints recommendations" '^FirstName,LastName,PhoneNumber,' \
     "$WORK/.out"
 cp inv.bson invoices.bson
-if command -v render > /dev/null 2>&1; then
-	check "man: train && top --wide | render table" sh -c "$R train \
-	    --archive invoices.bson --implicit -m model.bin && $R top \
-	    -m model.bin -n 5 --wide | render table"
-else
-	skip "man: train && top --wide | render table" "render not built here"
-fi
+check "man: train && top --wide | render table" sh -c "$R train \
+    --archive invoices.bson --implicit -m model.bin && $R top \
+    -m model.bin -n 5 --wide | render table"
 check "man: eval against the baseline" $R eval --archive invoices.bson \
     --implicit --lambda 1
 awk -F, 'NR == 1 { print "customer;product;qty"; next }
     { print $1 ";" $2 ";" $3 }' ratings.csv > ratings-semi.csv
 check "man: the original's Spark settings" $R eval --ratings \
-    ratings-semi.csv -d ';' --user customer --item product --rating qty \
+    ratings-semi.csv --delimiter ';' --user customer --item product --rating qty \
     --rank 10 --iters 10 --lambda 0.01
 cp inv.jsonl invoices.jsonl
 check "man: train from JSON lines" $R train --json invoices.jsonl --implicit \

@@ -20,27 +20,27 @@ term_after() {
 }
 
 $R gen ratings --g-users 60 --g-items 40 --g-count 600 --seed 5 r.csv
-$R train --ratings r.csv -r 4 -i 3 -t 1 -m clean.bin
+$R train --ratings r.csv --rank 4 --iters 3 --threads 1 -m clean.bin
 
 # ---- the umask: customer data is never for others -------------------------
 for m in 022:640 077:600 002:660; do
 	rm -f um.bin
-	(umask "${m%:*}" && $R train --ratings r.csv -r 4 -i 3 -t 1 -m um.bin)
+	(umask "${m%:*}" && $R train --ratings r.csv --rank 4 --iters 3 --threads 1 -m um.bin)
 	check "model under umask ${m%:*}: mode ${m#*:}" \
 	    test "$(stat -c %a um.bin)" = "${m#*:}"
 done
 chmod 644 um.bin
-(umask 000 && $R train --ratings r.csv -r 4 -i 3 -t 1 -m um.bin)
+(umask 000 && $R train --ratings r.csv --rank 4 --iters 3 --threads 1 -m um.bin)
 check "replacing a 644 model: 640 (others' bits taken away)" \
     test "$(stat -c %a um.bin)" = 640
 chmod 600 um.bin
-(umask 000 && $R train --ratings r.csv -r 4 -i 3 -t 1 -m um.bin)
+(umask 000 && $R train --ratings r.csv --rank 4 --iters 3 --threads 1 -m um.bin)
 check "replacing a 600 model: 600 (kept)" test "$(stat -c %a um.bin)" = 600
 
 # ---- write faults on the model ------------------------------------------
 LI_FAULT_PATH=model.bin; export LI_FAULT_PATH
-calls=$(fault_calls "$FAULT_BIN/recommend" train --ratings r.csv -r 4 -i 3 \
-    -t 1 -m model.bin)
+calls=$(fault_calls "$FAULT_BIN/recommend" train --ratings r.csv --rank 4 --iters 3 \
+    --threads 1 -m model.bin)
 check "the model sees at least 5 calls (open..rename), got ${calls:-none}" \
     test "${calls:-0}" -ge 5
 for e in ENOSPC EIO EACCES; do
@@ -54,7 +54,7 @@ for e in ENOSPC EIO EACCES; do
 	while [ "$n" -le "${calls:-0}" ]; do
 		printf 'old model\n' >model.bin
 		LI_FAULT_ERRNO=$e fault_at "$n" "$FAULT_BIN/recommend" train \
-		    --ratings r.csv -r 4 -i 3 -t 1 -m model.bin
+		    --ratings r.csv --rank 4 --iters 3 --threads 1 -m model.bin
 		if [ "$FAULT_HIT" -ne 1 ]; then
 			bad="$bad $n:not-injected"
 		elif [ "$FAULT_RC" -ne 1 ]; then
@@ -66,7 +66,7 @@ for e in ENOSPC EIO EACCES; do
 		elif [ "$(ls -A | grep -c '^model\.bin\.tmp')" -ne 0 ]; then
 			bad="$bad $n:temp-file-left"
 		fi
-		"$FAULT_BIN/recommend" train --ratings r.csv -r 4 -i 3 -t 1 \
+		"$FAULT_BIN/recommend" train --ratings r.csv --rank 4 --iters 3 --threads 1 \
 		    -m model.bin || bad="$bad $n:rerun-failed"
 		cmp -s model.bin clean.bin || bad="$bad $n:rerun-differs"
 		n=$((n + 1))
@@ -77,7 +77,7 @@ done
 # eval with -m writes the model too.
 printf 'old model\n' >model.bin
 LI_FAULT_ERRNO=ENOSPC fault_at 1 "$FAULT_BIN/recommend" eval --ratings r.csv \
-    -r 4 -i 3 -t 1 -m model.bin
+    --rank 4 --iters 3 --threads 1 -m model.bin
 check "eval -m, ENOSPC: exit 1, the old model whole" \
     test "$FAULT_RC" -eq 1 -a "$(cat model.bin)" = 'old model'
 unset LI_FAULT_PATH
@@ -85,14 +85,14 @@ unset LI_FAULT_PATH
 # ---- inputs: FIFOs, devices, directories ----------------------------------
 # A FIFO whose writer comes later: read as a file would be.
 mkfifo in.fifo
-$R train --ratings in.fifo -r 4 -i 3 -t 1 -m fifo.bin 2>fifo.err &
+$R train --ratings in.fifo --rank 4 --iters 3 --threads 1 -m fifo.bin 2>fifo.err &
 pid=$!
 cat r.csv >in.fifo
 wait $pid
 check "--ratings FIFO, writer after the open: exit 0" test $? -eq 0
 check_same "--ratings FIFO: the same model as from the file" clean.bin fifo.bin
 check "--ratings <(...): the same model" \
-    bash -c "$R train --ratings <(cat r.csv) -r 4 -i 3 -t 1 -m proc.bin &&
+    bash -c "$R train --ratings <(cat r.csv) --rank 4 --iters 3 --threads 1 -m proc.bin &&
         cmp clean.bin proc.bin"
 
 timeout 10 $R train --ratings /dev/zero -m z.bin 2>zero.err
@@ -128,7 +128,7 @@ EOF
 $R gen ratings --g-users 20000 --g-items 2000 --g-count 200000 --seed 7 \
     big.csv
 cp clean.bin big.bin
-term_after 2 $R train --ratings big.csv -r 64 -i 1000 -m big.bin
+term_after 2 $R train --ratings big.csv --rank 64 --iters 1000 -m big.bin
 check "SIGTERM while training: ended by the signal" test "$TERM_RC" -eq 143
 check "SIGTERM while training: gone in ${TERM_MS} ms (< 1000)" \
     test "$TERM_MS" -lt 1000
@@ -144,7 +144,7 @@ if command -v strace >/dev/null 2>&1 &&
 	strace -f -o /dev/null -e trace=fsync \
 	    -e inject=fsync:delay_enter=3s:when=1 \
 	    sh -c 'echo $$ >mid.pid; exec "$@"' sh \
-	    "$(command -v $R)" train --ratings r.csv -r 4 -i 3 -t 1 -m mid.bin &
+	    "$(command -v $R)" train --ratings r.csv --rank 4 --iters 3 --threads 1 -m mid.bin &
 	tracer=$!
 	wait_for 10 sh -c 'ls mid.bin.tmp.* >/dev/null 2>&1'
 	check "SIGTERM while writing: the temporary file is there first" \

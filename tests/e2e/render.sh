@@ -36,14 +36,14 @@ ex kpi $U render kpi --value TotalRevenue,Transactions \
 ex table $U render table --sort --value TotalRevenue \
     examples/render-snap/branch_sales.csv
 ex dash-120x40 $U render dash --layout examples/dashboard.layout \
-    --dir examples/render-snap --once --width 120 --height 40
+    -d examples/render-snap --once --width 120 --height 40
 # The same in plain ASCII: by option, and in the C locale.
 ex hbar-ascii $U render hbar --ascii --sort --prefix Rs. \
     examples/render-snap/branch_sales.csv
 ex line-ascii C render line --x time --value cpu_temp,gpu_temp \
     --height 12 --width 70 examples/render-snap/sysheat.csv
 ex dash-ascii-100x30 C render dash --layout examples/dashboard.layout \
-    --dir examples/render-snap --once --width 100 --height 30
+    -d examples/render-snap --once --width 100 --height 30
 ex kpi-ascii C render kpi --label BranchName --value TotalRevenue \
     --width 100 examples/render-snap/branch_sales.csv
 cd "$WORK" || exit 1
@@ -149,13 +149,25 @@ LC_ALL=$U render line -H 10 -w 40 pl.csv >pl.out
 check "a line through zero has a zero line" grep -q '┈' pl.out
 
 # Usage errors exit 2 with the synopsis.
-check_fail "no chart type" 2 render
-check_fail "an unknown chart" 2 render pie p.csv
-check_fail "dash without --layout" 2 render dash
-check_fail "a bad --color" 2 render hbar --color=sometimes p.csv
-check_fail "a bad --grouping" 2 render hbar --grouping=roman p.csv
-check_fail "a bad --top" 2 render hbar --top 0 p.csv
-check_fail "dash options on a chart" 2 render hbar --once p.csv
+check_fail "no chart type" 2 --msg "^render: no chart type given$" render
+check_fail "an unknown chart" 2 --msg "^render: unknown chart type 'pie'$" \
+    render pie p.csv
+check_fail "dash without --layout" 2 \
+    --msg "^render: dash: --layout is required$" render dash
+check_fail "a bad --color" 2 \
+    --msg "^render: --color: auto, always or never, not 'sometimes'$" \
+    render hbar --color=sometimes p.csv
+check_fail "a bad --grouping" 2 \
+    --msg "^render: --grouping: western, indian or none, not 'roman'$" \
+    render hbar --grouping=roman p.csv
+check_fail "a bad --top" 2 \
+    --msg "^render: --top: 0 is out of range \(1 to 10000\)$" \
+    render hbar --top 0 p.csv
+check_fail "a bad -n names -n" 2 --msg "^render: -n: 'x' is not a count$" \
+    render hbar -n x p.csv
+check_fail "dash options on a chart" 2 \
+    --msg "^render: hbar: dashboard options need 'render dash'$" \
+    render hbar --once p.csv
 render hbar --sort=sideways p.csv 2>u.txt
 check_grep "a bad --sort says why" "^render: --sort: desc, asc, label or none, not 'sideways'$" u.txt
 check_grep "usage ends with the hint" "^Try 'render --help'.$" u.txt
@@ -173,7 +185,7 @@ mkdir snap
 cp "$E/branch_sales.csv" snap/
 printf 'row\nhbar file=branch_sales.csv title=Branches\n' >p.layout
 printf 'hbar file=nope.csv title=Missing\nhbar file=branch_sales.csv value=Nope\n' >>p.layout
-LC_ALL=$U render dash --layout p.layout --dir snap --once -w 120 -H 10 >p.out
+LC_ALL=$U render dash --layout p.layout -d snap --once -w 120 -H 10 >p.out
 check "dash --once exits 0 with a broken panel" test $? -eq 0
 check_grep "the good panel is drawn" "Koramangala ███" p.out
 check_grep "a missing file is shown in its box" "│ nope.csv: No such file or directory *│" p.out
@@ -182,7 +194,7 @@ printf 'BranchName,TotalRevenue\nA,1\nB\n' >snap/ragged.csv
 printf 'BranchName,TotalRevenue\nA,1\nB,lots\n' >snap/nan.csv
 printf 'row\nhbar file=ragged.csv\nhbar file=nan.csv value=TotalRevenue\nhbar file=branch_sales.csv\n' \
     >bad.layout
-LC_ALL=$U render dash --layout bad.layout --dir snap --once -w 150 -H 8 >b.out
+LC_ALL=$U render dash --layout bad.layout -d snap --once -w 150 -H 8 >b.out
 check "dash --once exits 0 with bad CSV in panels" test $? -eq 0
 check_grep "a ragged file is shown in its box" \
     "│ ragged.csv:3: 1 field, the header has 2 *│" b.out
@@ -195,34 +207,44 @@ check_grep "the good panel beside them is drawn" "Koramangala ███" b.out
 render hbar p.csv >/dev/full 2>full.txt; rc=$?
 check "writing to /dev/full exits 1" test "$rc" -eq 1
 check_grep "and says so" "^render: stdout: No space left on device$" full.txt
-render dash --layout p.layout --dir snap --once >/dev/full 2>full.txt; rc=$?
+render dash --layout p.layout -d snap --once >/dev/full 2>full.txt; rc=$?
 check "dash --once to /dev/full exits 1" test "$rc" -eq 1
 
 # --frames: many frames, CPU time per frame on stderr.
-render dash --layout "$LI_TOP/examples/dashboard.layout" --dir "$E" \
+render dash --layout "$LI_TOP/examples/dashboard.layout" -d "$E" \
     --frames 20 -w 200 -H 60 >/dev/null 2>fr.txt
 check_grep "--frames reports CPU per frame" \
     "^render: 20 frames of 200x60, [0-9.]+ ms CPU per frame" fr.txt
 
-# Ticks from a pipe: one frame per tick, and a last one at the end.
-{ printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:41:07Z,100,0,0.5\n'
-  sleep 0.5; printf '2,2026-11-23T10:41:08Z,250,2,\n'; } |
-    LC_ALL=$U render dash --layout p.layout --dir snap -w 80 -H 10 -v \
-    >tk.out 2>tk.err
+# Ticks from a pipe: one frame per tick, and a last one at the end.  The
+# second tick is sent once the first one's frame is out (-vv says so).
+mkfifo tp
+LC_ALL=$U render dash --layout p.layout -d snap -w 80 -H 10 -vv <tp \
+    >tk.out 2>tk.err &
+rp=$!
+exec 4>tp
+printf 'tick,time,rows,rejected,lag_s\n1,2026-11-23T10:41:07Z,100,0,0.5\n' >&4
+wait_for 10 grep -q "^render: frame 2 drawn" tk.err
+printf '2,2026-11-23T10:41:08Z,250,2,\n' >&4
+wait_for 10 grep -q "^render: frame 3 drawn" tk.err
+exec 4>&-
+wait $rp
 check_grep "a frame per tick and a last one" "^render: 4 frames$" tk.err
 check_grep "the tick shows in the top line" \
     "tick 2 · 250 rows · 2 rejected · 10:41:08" tk.out
 # Ticks from a FIFO: render waits for reduce to open it, and ends when it
 # closes it.
 mkfifo tf
-( exec 3>tf; sleep 0.3; echo 1,2026-11-23T10:41:07Z,10,0,0.1 >&3
-  sleep 0.3; echo 2,2026-11-23T10:41:08Z,20,0,0.1 >&3 ) &
-LC_ALL=$U timeout 10 render dash --layout p.layout --dir snap --ticks tf \
-    -w 80 -H 10 -v >tf.out 2>tf.err
+( exec 3>tf; echo 1,2026-11-23T10:41:07Z,10,0,0.1 >&3
+  wait_for 10 grep -q "^render: frame 2 drawn" tf.err
+  echo 2,2026-11-23T10:41:08Z,20,0,0.1 >&3 ) &
+LC_ALL=$U timeout 10 render dash --layout p.layout -d snap --ticks tf \
+    -w 80 -H 10 -vv >tf.out 2>tf.err
 check "a FIFO's end ends the dashboard" test $? -eq 0
 check_grep "a frame per tick from a FIFO" "^render: 4 frames$" tf.err
 check_grep "the last tick is shown" "tick 2 · 20 rows" tf.out
 wait
-check_fail "a missing tick FIFO" 1 render dash --layout p.layout --dir snap \
-    --ticks nosuch
+check_fail "a missing tick FIFO" 1 \
+    --msg "^render: nosuch: No such file or directory$" \
+    render dash --layout p.layout -d snap --ticks nosuch
 done_testing

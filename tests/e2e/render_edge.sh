@@ -46,7 +46,7 @@ LC_ALL=$U render line -w 220 -H 6 longx.csv >lx.out 2>lx.err
 check "a wide chart shows 100-byte x labels whole" \
     test "$(tail -n 1 lx.out)" = "    $A100$(printf '%16s' '')$B100"
 printf 'line file=longx.csv title=Long\n' >lx.layout
-LC_ALL=$U render dash --layout lx.layout --dir . --once -w 60 -H 12 \
+LC_ALL=$U render dash --layout lx.layout -d . --once -w 60 -H 12 \
     >lxd.out 2>lxd.err
 check "a dashboard line panel of 100-byte x labels exits 0" test $? -eq 0
 check_grep "its x labels are cut in its box" \
@@ -72,6 +72,7 @@ printf "render: over.csv:2: column 'v': number out of range (over 1e300): '1e301
     >over.want
 check_same "and says why" over.want over.err
 check_fail "--min not under --max is a usage error" 2 \
+    --msg "^render: --min must be less than --max$" \
     render line --min 5 --max 5 ends.csv
 
 # Every kind over hostile data at tiny, usual and huge sizes: exits 0 or
@@ -128,7 +129,7 @@ cp hostile.csv hdronly.csv empty.csv snapd 2>/dev/null || {
 } >h.layout
 for wh in "20 5" "120 40" "400 60"; do
 	set -- $wh
-	LC_ALL=$U timeout 10 render dash --layout h.layout --dir snapd --once \
+	LC_ALL=$U timeout 10 render dash --layout h.layout -d snapd --once \
 	    -w "$1" -H "$2" >hd.out 2>hd.err
 	check "a dashboard of hostile files at $1x$2 exits 0" test $? -eq 0
 	check "and is $2 well-formed lines" sh -c \

@@ -64,13 +64,13 @@ check_fail "-o into a missing directory" 1 --msg "render: nodir/x.png: No such f
 
 # The whole layout, one frame: 1600x1000 by default.
 check "dash png" render dash --layout "$LI_TOP/examples/dashboard.layout" \
-    --dir "$E" -o dash.png
+    -d "$E" -o dash.png
 check_grep "dash png: 1600x1000" '^1600 1000$' "$(pngcheck size dash.png >d.size; echo d.size)"
 check "dash svg" render dash --layout "$LI_TOP/examples/dashboard.layout" \
-    --dir "$E" --format svg -o dash.svg
+    -d "$E" --format svg -o dash.svg
 check "dash svg parses" xmllint --noout dash.svg
 check "dash pdf" render dash --layout "$LI_TOP/examples/dashboard.layout" \
-    --dir "$E" -o dash.pdf --size 842x595
+    -d "$E" -o dash.pdf --size 842x595
 check "dash pdf renders" pdftoppm -r 72 -png -singlefile dash.pdf dash-pdf
 check_grep "dash pdf: A4 landscape" '^842 595$' "$(pngcheck size dash-pdf.png >dp.size; echo dp.size)"
 # Each panel of a 2x2 layout is drawn: the first palette colour in each
@@ -84,7 +84,7 @@ row weight=1
 line file=weekly_branch_revenue.csv series=BranchName x=Week value=TotalRevenue title="C"
 share file=category_sales.csv title="D"
 L
-check "quad png" render dash --layout quad.layout --dir "$E" --size 800x600 -o quad.png
+check "quad png" render dash --layout quad.layout -d "$E" --size 800x600 -o quad.png
 for q in "0 40 400 280" "400 40 400 280" "0 320 400 280" "400 320 400 280"; do
 	# shellcheck disable=SC2086
 	_c=$(pngcheck count quad.png $q 0072B2)
@@ -92,7 +92,7 @@ for q in "0 40 400 280" "400 40 400 280" "0 320 400 280" "400 320 400 280"; do
 done
 # A panel whose file is missing says so, and the rest is drawn.
 sed 's/category_sales/nothere/' quad.layout >miss.layout
-check "missing panel file" render dash --layout miss.layout --dir "$E" -o miss.png
+check "missing panel file" render dash --layout miss.layout -d "$E" -o miss.png
 check "the other panels still drawn" test "$(pngcheck count miss.png 0 40 400 280 0072B2)" -gt 100
 
 # Hostile input: a picture or a clear error, never a crash.

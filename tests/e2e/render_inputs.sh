@@ -23,15 +23,15 @@ hbar file=zero.csv title=Zero
 table file=zero.csv last=5 title=ZeroTail
 EOF
 
-# ---- files in --dir --------------------------------------------------------
+# ---- files in -d --------------------------------------------------------
 # A FIFO (used to block in open) and /dev/zero (read 1 MiB per frame) named
 # like snapshot files: each panel says why, the others are drawn.
-LC_ALL=$U timeout 10 render dash --layout p.layout --dir snap --once \
+LC_ALL=$U timeout 10 render dash --layout p.layout -d snap --once \
     -w 120 -H 16 >d.out 2>d.err
-check "a dashboard with a FIFO and /dev/zero in --dir exits 0" test $? -eq 0
-check_grep "a FIFO in --dir is refused in its box" \
+check "a dashboard with a FIFO and /dev/zero in -d exits 0" test $? -eq 0
+check_grep "a FIFO in -d is refused in its box" \
     "│ fifo.csv: not a regular file *│" d.out
-check_grep "/dev/zero in --dir is refused in its box" \
+check_grep "/dev/zero in -d is refused in its box" \
     "│ zero.csv: not a regular file *│" d.out
 check_grep "the same with last=" \
     "│ zero.csv: not a regular file *│ *│ zero.csv: not a regular file" d.out
@@ -41,14 +41,14 @@ check_grep "the good panel is drawn" "Koramangala ███" d.out
 # end; nothing waits on the FIFO or reads /dev/zero.
 printf '1,2026-11-23T10:41:07Z,10,0,0.1\n2,2026-11-23T10:41:08Z,20,0,0.1\n' \
     >ticks.csv
-LC_ALL=$U timeout 10 render dash --layout p.layout --dir snap \
+LC_ALL=$U timeout 10 render dash --layout p.layout -d snap \
     --ticks ticks.csv -w 120 -H 16 -v >l.out 2>l.err
 check "a live dashboard over them ends with its ticks" test $? -eq 0
 check_grep "and drew a frame per tick and a last one" "^render: 3 frames$" \
     l.err
 
 # ---- --ticks and --layout ----------------------------------------------------
-LC_ALL=$U timeout 10 render dash --layout p.layout --dir snap --ticks zero \
+LC_ALL=$U timeout 10 render dash --layout p.layout -d snap --ticks zero \
     -w 80 -H 10 >/dev/null 2>t.err
 check "--ticks /dev/zero exits 1 (it used to read zeros for ever)" \
     test $? -eq 1
@@ -65,7 +65,7 @@ check_grep "and says why" "^render: zero: not a regular file$" ly.err
 # A path over PATH_MAX is an error in its box, not a cut path.
 long=$(printf '%04000d' 0 | tr 0 d)
 printf 'hbar file=x.csv\n' >x.layout
-LC_ALL=$U render dash --layout x.layout --dir "$long" --once -w 80 -H 6 \
+LC_ALL=$U render dash --layout x.layout -d "$long" --once -w 80 -H 6 \
     >x.out 2>&1
 check_grep "a path over PATH_MAX is refused" "x.csv: File name too long" \
     x.out
@@ -95,6 +95,7 @@ check_grep "and says so" \
     "^render: stdin:838862: more than 4194304 cells \(rows x columns\)$" \
     cap.err
 check_fail "--width x --height over 1000000 cells is a usage error" 2 \
+    --msg "^render: --width x --height: at most 1000000 cells, not 10000x10000$" \
     render table -w 10000 -H 10000 "$E/kpis.csv"
 
 # ---- SIGTERM ends render within a second -------------------------------------
@@ -109,7 +110,7 @@ ended_in_time() {
 # Waiting for ticks on a FIFO that has no writer.
 mkfifo tk.fifo
 t0=$(ms)
-LC_ALL=$U timeout -s TERM 1 render dash --layout p.layout --dir snap \
+LC_ALL=$U timeout -s TERM 1 render dash --layout p.layout -d snap \
     --ticks tk.fifo -w 80 -H 10 >w.out 2>w.err
 ended_in_time "waiting on a ticks FIFO without a writer" "$t0"
 check "and the terminal is put back (cursor shown)" \
@@ -132,7 +133,7 @@ ended_in_time "reading an endless stdin" "$t0"
 [ "$_es" -eq 124 ] || cat es.err | sed 's/^/#   /' 
 t0=$(ms)
 yes 2>/dev/null | LC_ALL=$U timeout -s TERM 1 render dash --layout p.layout \
-    --dir snap -w 80 -H 10 >/dev/null 2>&1
+    -d snap -w 80 -H 10 >/dev/null 2>&1
 ended_in_time "reading endless lines as ticks" "$t0"
 
 # Drawing: frames of three panels of 900,000 rows each, one after the
@@ -146,7 +147,7 @@ ln -s b1.csv big/b3.csv
 printf 'hbar file=b1.csv\nhbar file=b2.csv\nhbar file=b3.csv\n' >big.layout
 mkfifo bt.fifo
 exec 3<>bt.fifo		# a writer that never writes: no end of ticks
-LC_ALL=$U render dash --layout big.layout --dir big --ticks bt.fifo \
+LC_ALL=$U render dash --layout big.layout -d big --ticks bt.fifo \
     --every 0.01 -w 120 -H 12 >big.out 2>big.err &
 pid=$!
 at_exit "kill $pid 2>/dev/null"

@@ -16,7 +16,7 @@ reorder,Masala Tea 500g,warning,2026-12-03T09:00:00+05:30,6.69,7,"1979 left, 295
 reorder,<b>Basmati</b>,critical,2026-12-03T09:10:00+05:30,1.5,2,300 left
 A
 
-check "report html" env TZ=Asia/Kolkata render report --layout "$L" --dir snap -o r.html
+check "report html" env TZ=Asia/Kolkata render report --layout "$L" -d snap -o r.html
 check_grep "dated in local time (IST)" '<p class="date">Report of 20[0-9-]+ [0-9:]+ IST</p>' r.html
 check_grep "KPI: revenue, Indian grouping" '₹54,72,496\.50' r.html
 check_grep "KPI: transactions" '>9,500<' r.html
@@ -61,14 +61,14 @@ done
 check "each inline PNG decodes, 760x400, drawn ($ok)" test "$ok" -eq 9
 
 rm snap/alerts.active.csv
-check "report without an active-alerts file" render report --layout "$L" --dir snap -o r2.html
+check "report without an active-alerts file" render report --layout "$L" -d snap -o r2.html
 check_grep "says there is none" 'No alerts\.active\.csv in snap\.' r2.html
 
 cat >snap/alerts.active.csv <<'A'
 alert,key,severity,since,value,threshold,message
 reorder,Masala Tea 500g,warning,2026-12-03T09:00:00+05:30,6.69,7,"1979 left, 295.9 a day"
 A
-check "report pdf" render report --layout "$L" --dir snap -o r.pdf
+check "report pdf" render report --layout "$L" -d snap -o r.pdf
 pdfinfo r.pdf >info.txt 2>&1
 check_grep "pdf: two pages" '^Pages: +2$' info.txt
 check "pdf renders" pdftoppm -r 30 -png -f 1 -l 1 -singlefile r.pdf page1
@@ -78,11 +78,11 @@ check_grep "pdf: reorder list" 'Masala Tea 500g' r.txt
 check_grep "pdf: active alerts heading" 'Active alerts' r.txt
 
 check_fail "report: -o of no known kind" 2 --msg "render: report: -o r.txt: .html or .pdf" \
-    render report --layout "$L" --dir snap -o r.txt
+    render report --layout "$L" -d snap -o r.txt
 check_fail "report: -o required" 2 --msg "render: report: -o FILE is required" \
-    render report --layout "$L" --dir snap
+    render report --layout "$L" -d snap
 check_fail "report: --layout required" 2 --msg "render: report: --layout is required" \
-    render report --dir snap -o x.html
+    render report -d snap -o x.html
 
 # The cron script, with a sendmail that keeps what it is given.
 cat >sendmail <<'S'

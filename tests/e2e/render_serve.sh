@@ -21,12 +21,12 @@ L
 printf 'BranchName,TotalRevenue\nIndiranagar,500.5\nJayanagar,900\nKoramangala,100\nWhitefield,700.25\nYelahanka,300\n' >new.csv
 
 check_fail "--listen not an address" 2 --msg "render: --listen: not ADDR:PORT" \
-    render serve --layout b.layout --dir snap --listen localhost </dev/null
+    render serve --layout b.layout -d snap --listen localhost </dev/null
 check_fail "--listen without serve" 2 --msg "render: --listen needs 'render serve'" \
-    render dash --layout b.layout --dir snap --listen 127.0.0.1:1 </dev/null
+    render dash --layout b.layout -d snap --listen 127.0.0.1:1 </dev/null
 
 mkfifo tk
-render serve -v --layout b.layout --dir snap --listen 127.0.0.1:0 \
+render serve -v --layout b.layout -d snap --listen 127.0.0.1:0 \
     --ticks tk 2>serve.err &
 SP=$!
 at_exit "kill $SP 2>/dev/null"

@@ -59,10 +59,10 @@ check_same "wide and accented labels align" "$X/tmux-wide-40.txt" wide.txt
 # 3. The live dashboard: the frame is the --once frame, on the normal
 # screen; ticks redraw it.
 mkfifo ticks
-start dash 100 30 C.UTF-8 "render dash --layout '$L' --dir snap --ticks ticks --color=never"
+start dash 100 30 C.UTF-8 "render dash --layout '$L' -d snap --ticks ticks --color=never"
 if await dash "waiting for ticks"; then
 	# The top line differs: "q quits" on a terminal.
-	LC_ALL=C.UTF-8 render dash --layout "$L" --dir snap --once -w 100 \
+	LC_ALL=C.UTF-8 render dash --layout "$L" -d snap --once -w 100 \
 	    -H 30 | sed 1d >once.txt
 	shot dash | sed 1d >live.txt
 	check_same "the live frame is the --once frame (UTF-8, 100x30)" \
@@ -108,9 +108,9 @@ else
 fi
 
 # 4. ASCII in the C locale, on the alternate screen; 'q' quits.
-start ascii 100 30 C "render dash --layout '$L' --dir snap --every 1 --alt-screen --color=never"
+start ascii 100 30 C "render dash --layout '$L' -d snap --every 1 --alt-screen --color=never"
 if await ascii "q quits"; then
-	LC_ALL=C render dash --layout "$L" --dir snap --once -w 100 -H 30 |
+	LC_ALL=C render dash --layout "$L" -d snap --once -w 100 -H 30 |
 	    sed '1d' >once.txt
 	shot ascii | sed '1d' >live.txt
 	check_same "the live frame is the --once frame (ASCII, 100x30)" \
@@ -129,7 +129,7 @@ else
 fi
 
 # 5. Ticks on stdin from a pipe: the keys come from the terminal.
-start pipe 100 30 C.UTF-8 "{ echo tick,time,rows,rejected,lag_s; echo 7,2026-11-23T10:41:07Z,70,0,; sleep 2; } | render dash --layout '$L' --dir snap"
+start pipe 100 30 C.UTF-8 "{ echo tick,time,rows,rejected,lag_s; echo 7,2026-11-23T10:41:07Z,70,0,; sleep 2; } | render dash --layout '$L' -d snap"
 if await pipe "tick 7 · 70 rows"; then
 	check "keys are read from the terminal" await pipe "q quits"
 	tm send-keys -t pipe q
@@ -142,7 +142,7 @@ else
 fi
 
 # 6. SIGTERM from elsewhere.
-start term 100 30 C.UTF-8 "render dash --layout '$L' --dir snap --every 1 </dev/null & echo \$! >pid; wait \$!"
+start term 100 30 C.UTF-8 "render dash --layout '$L' -d snap --every 1 </dev/null & echo \$! >pid; wait \$!"
 if await term "waiting for ticks" && wait_for 5 test -s pid; then
 	kill -TERM "$(cat pid)"
 	check "SIGTERM ends the dashboard with status 0" await term "^EXIT=0"
@@ -157,7 +157,7 @@ fi
 # with job control starts it (SIGTSTP does not stop an orphaned group).
 cursor() { tm display -p -t "$1" '#{cursor_flag}'; }
 is_cursor() { test "$(cursor "$1")" = "$2"; }
-start tstp 100 30 C.UTF-8 "set -m; render dash --layout '$L' --dir snap --every 1 </dev/null & echo \$! >pid2; sleep 600"
+start tstp 100 30 C.UTF-8 "set -m; render dash --layout '$L' -d snap --every 1 </dev/null & echo \$! >pid2; sleep 600"
 if await tstp "waiting for ticks" && wait_for 5 test -s pid2; then
 	kill -TSTP "$(cat pid2)"
 	check "stopped, the cursor is shown" wait_for 5 is_cursor tstp 1
@@ -170,4 +170,25 @@ if await tstp "waiting for ticks" && wait_for 5 test -s pid2; then
 else
 	check "the dashboard starts for SIGTSTP" false
 fi
+# 8. The alerts stay in view on small terminals (issue 13): other rows
+# are hidden first; the top line says how many.  (Before, the whole
+# temperature-and-alerts row was hidden below about 32 lines.)
+for size in 100x32 100x28 100x24 100x20 80x20; do
+	c=${size%x*} r=${size#*x}
+	start "a$size" "$c" "$r" C.UTF-8 "render dash --layout '$L' -d snap --every 1 --color=never"
+	if await "a$size" "q quits"; then
+		check "$size: the alerts panel is shown" \
+		    shows "a$size" "Active alerts"
+		check "$size: the critical alert is in it" \
+		    shows "a$size" "crit  cpu_hot\|cpu_hot .*cpu"
+		shot "a$size" >"a$size.txt"
+		tm send-keys -t "a$size" q
+		await "a$size" "^EXIT=0"
+	else
+		check "the dashboard starts at $size" false
+		shot "a$size"
+	fi
+done
+check_grep "100x20: rows without alerts were hidden" "[0-9] rows? hidden" \
+    a100x20.txt
 done_testing

@@ -28,20 +28,21 @@ fuzz_alertd_writers_INC := -Ialertd
 fuzz_alertd_eval_SRCS := alertd/rule.c alertd/num.c alertd/eval.c \
 	alertd/table.c alertd/inventory.c alertd/outfmt.c
 fuzz_alertd_eval_INC := -Ialertd
-fuzz_render_layout_SRCS := render/layout.c render/chart.c render/bars.c \
-	render/plot.c render/table.c render/canvas.c render/data.c render/fmt.c
+fuzz_render_layout_SRCS := render/layout.c render/alerts.c render/chart.c \
+	render/bars.c render/plot.c render/series.c render/table.c \
+	render/canvas.c render/data.c render/fmt.c
 fuzz_render_layout_INC := -Irender
 fuzz_render_data_SRCS := render/data.c render/fmt.c
 fuzz_render_data_INC := -Irender
-fuzz_render_draw_SRCS := render/dash.c render/layout.c render/chart.c \
-	render/bars.c render/plot.c render/table.c render/canvas.c \
-	render/data.c render/fmt.c
+fuzz_render_draw_SRCS := render/dash.c render/layout.c render/alerts.c \
+	render/chart.c render/bars.c render/plot.c render/series.c \
+	render/table.c render/canvas.c render/data.c render/fmt.c
 # The harness's own checks need no comparison tracing (it was a fifth
 # of the time); the modules under test keep it.
 fuzz_render_draw_INC := -Irender -fno-sanitize-coverage=trace-cmp
-fuzz_render_gfx_SRCS := render/gfx.c render/layout.c render/chart.c \
-	render/bars.c render/plot.c render/table.c render/canvas.c \
-	render/data.c render/fmt.c
+fuzz_render_gfx_SRCS := render/gfx.c render/layout.c render/alerts.c \
+	render/chart.c render/bars.c render/plot.c render/series.c \
+	render/table.c render/canvas.c render/data.c render/fmt.c
 fuzz_render_gfx_INC := -Irender $(CFLAGS_RENDER_GFX)
 fuzz_render_gfx_LDLIBS := $(render_LDLIBS)
 $(B)/fuzz/obj/render/gfx.o: FUZZ_INC = $(CFLAGS_RENDER_GFX)

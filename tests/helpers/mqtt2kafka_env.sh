@@ -53,11 +53,13 @@ m2k_publish() {
 	rm -f "$WORK"/pub.chunk.*
 }
 
-# m2k_counter PID ERRFILE NAME: ask the bridge for its counters (SIGUSR1)
-# and print one of them.
+# m2k_counter PID ERRFILE NAME: ask the bridge for its counters (SIGUSR1),
+# wait (up to 5 s) for the line it prints, and print one of them.
 m2k_counter() {
+	_before=$(grep -c '^mqtt2kafka: received' "$2" 2>/dev/null)
 	kill -USR1 "$1" 2>/dev/null || return 1
-	sleep 0.1
+	wait_for 5 sh -c "test \$(grep -c '^mqtt2kafka: received' '$2') \
+	    -gt ${_before:-0}"
 	grep '^mqtt2kafka: received' "$2" | tail -n 1 |
 	    sed -n "s/.* $3 \([0-9]*\).*/\1/p"
 }

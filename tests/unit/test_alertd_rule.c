@@ -142,6 +142,16 @@ test_bad_rules(void **state)
 		    "'../b.csv': a file of the snapshot directory" },
 		{ "w row b.csv", "row: want FILE COLUMN" },
 		{ "r inventory warn<=7 window=0s", "window= must be above 0" },
+		{ "w row b.csv Rev warn<mean hysteresis=1", "hysteresis= wants "
+		    "a fraction from 0 to below 1 or a percentage below 100%, "
+		    "not '1'" },
+		{ "w row b.csv Rev warn<mean hysteresis=x%", "hysteresis= "
+		    "wants a fraction from 0 to below 1 or a percentage below "
+		    "100%, not 'x%'" },
+		{ "cpu sample cpu_temp warn>70 min_stat=5",
+		    "min_stat= applies to row rules only" },
+		{ "w row b.csv Rev warn<mean min_stat=-1",
+		    "min_stat= wants a number, not '-1'" },
 		{ "m sample x warn>1 message=\"open", "unterminated quote" },
 	};
 	struct rule r;
@@ -358,10 +368,35 @@ test_rules_file_nul(void **state)
 	}
 }
 
+/* hysteresis= as a fraction or a percentage; min_stat= makes a rule
+ * unknown while its statistic is small. */
+static void
+test_hysteresis_min_stat(void **state)
+{
+	static const double v[] = { 10, 20, 30 };
+	struct rule r;
+	char err[256];
+	double tw, tc;
+
+	(void)state;
+	assert_int_equal(rule_parse_line("w row b.csv Rev warn<0.5*mean "
+	    "hysteresis=15% min_stat=25", &r, err, sizeof(err)), 1);
+	assert_true(fabs(r.hyst - 0.15) < 1e-12);
+	assert_true(r.min_stat == 25);
+	/* mean 20 < 25: unknown; with min_stat=20, judged. */
+	assert_int_equal(rule_level(&r, 5, v, 3, &tw, &tc), -1);
+	r.min_stat = 20;
+	assert_int_equal(rule_level(&r, 5, v, 3, &tw, &tc), 1);
+	assert_int_equal(rule_parse_line("w row b.csv Rev warn<mean "
+	    "hysteresis=0.2", &r, err, sizeof(err)), 1);
+	assert_true(fabs(r.hyst - 0.2) < 1e-12);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hysteresis_min_stat),
 		cmocka_unit_test(test_good_rules),
 		cmocka_unit_test(test_rule_details),
 		cmocka_unit_test(test_bad_rules),

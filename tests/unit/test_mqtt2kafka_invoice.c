@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../mqtt2kafka/invoice.h"
 #include "money.h"
@@ -124,6 +125,51 @@ test_message_id(void **state)
 	assert_string_equal(a, "3e046ed1324a504234b6ee96d3238cbb");
 }
 
+/* Date, Time and DayOfWeek are the local time of TZ (issue 13). */
+static void
+test_when_local(void **state)
+{
+	const char *text = "Aarav Rao 6123456789 tv";
+	const char *utc = "{\"FirstName\":\"A\",\"LastName\":\"B\","
+	    "\"PhoneNumber\":\"6123456789\",\"Items\":[\"tv\"],"
+	    "\"Timestamp\":\"2026-12-02T19:00:00Z\"}";
+	const char *wall = "{\"FirstName\":\"A\",\"LastName\":\"B\","
+	    "\"PhoneNumber\":\"6123456789\",\"Items\":[\"tv\"],"
+	    "\"Timestamp\":\"2026-12-02 19:00:00\"}";
+	const int64_t t = 1796238000;	/* 2026-12-02 19:00:00 UTC */
+	char why[256], got[TM_BUFSZ];
+	struct li_tm when;
+
+	(void)state;
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	assert_int_equal(inv_parse(text, strlen(text), catalog_builtin(), &inv,
+	    why, sizeof(why)), 0);
+	inv_when(&inv, t, &when);
+	tm_fmt_iso(&when, got);
+	assert_string_equal(got, "2026-12-03 00:30:00");
+	assert_int_equal(inv_parse(utc, strlen(utc), catalog_builtin(), &inv,
+	    why, sizeof(why)), 0);
+	inv_when(&inv, 0, &when);
+	tm_fmt_iso(&when, got);
+	assert_string_equal(got, "2026-12-03 00:30:00");
+	/* A zone-less Timestamp is the till's wall time, kept. */
+	assert_int_equal(inv_parse(wall, strlen(wall), catalog_builtin(), &inv,
+	    why, sizeof(why)), 0);
+	inv_when(&inv, 0, &when);
+	tm_fmt_iso(&when, got);
+	assert_string_equal(got, "2026-12-02 19:00:00");
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	assert_int_equal(inv_parse(text, strlen(text), catalog_builtin(), &inv,
+	    why, sizeof(why)), 0);
+	inv_when(&inv, t + 34200, &when);	/* 04:30 UTC on 3 December */
+	tm_fmt_iso(&when, got);
+	assert_string_equal(got, "2026-12-02 23:30:00");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static void
 test_json_document(void **state)
 {
@@ -214,8 +260,13 @@ main(void)
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_message_id),
 		cmocka_unit_test(test_json_document),
+		cmocka_unit_test(test_when_local),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_bson_round_trip),
 	};
+
+	/* The receive time's date is local time: pin the zone. */
+	setenv("TZ", "UTC", 1);
+	tzset();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,6 +124,7 @@ test_truncated(void **state)
 			assert_non_null(strstr(err, "truncated: "));
 	}
 	r = rec_model_decode(buf, 50, err, sizeof(err));
+	assert_null(r);
 	assert_string_equal(err, "truncated header (50 bytes)");
 	free(buf);
 	rec_model_free(m);

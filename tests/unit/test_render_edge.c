@@ -392,6 +392,29 @@ test_marks_and_bidi(void **state)
 	cv_free(cv);
 }
 
+/* A line chart's legend stays in the chart at every width: entries that
+ * do not fit on its last line are left out, never drawn past the right
+ * edge (the long fuzz run found a mark at the last column and its space
+ * one column outside). */
+static void
+test_legend_last_line(void **state)
+{
+	static const char *const v[] = { "series", "s", "x", "x",
+	    "value", "v", NULL };
+	char csv[2048], err[512];
+	size_t o;
+	int i, w;
+
+	(void)state;
+	o = (size_t)snprintf(csv, sizeof(csv), "s,x,v\n");
+	for (i = 0; i < 14; i++)
+		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+		    "%.*s\xff%d,1,%d\n%.*s\xff%d,2,%d\n", i % 7 + 1,
+		    "Bulbous", i, i, i % 7 + 1, "Bulbous", i, i + 1);
+	for (w = 8; w <= 90; w++)
+		draw(CH_LINE, csv, w, 10, v, NULL, err, sizeof(err));
+}
+
 int
 main(void)
 {
@@ -407,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_min_max),
 		cmocka_unit_test(test_extreme_values),
 		cmocka_unit_test(test_marks_and_bidi),
+		cmocka_unit_test(test_legend_last_line),
 	};
 	return cmocka_run_group_tests(tests, setup_utf8, NULL);
 }

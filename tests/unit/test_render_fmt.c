@@ -8,7 +8,9 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../render/fmt.h"
 
@@ -240,6 +242,63 @@ test_decode(void **state)
 	assert_memory_equal(out, "₹", 3);
 }
 
+/* Times people read are in the process's TZ: an offset or Z converts, a
+ * time without one is the store's wall time and stays. */
+static void
+test_time_local(void **state)
+{
+	static const struct {
+		const char *tz, *in;
+		enum fmt_time_style st;
+		const char *want;
+	} c[] = {
+		{ "Asia/Kolkata", "2026-12-03T09:10:05Z", FMT_TIME_HMS,
+		    "14:40:05" },
+		{ "America/New_York", "2026-12-03T09:10:05Z", FMT_TIME_HMS,
+		    "04:10:05" },
+		{ "America/New_York", "2026-07-03T09:10:05Z", FMT_TIME_HMS,
+		    "05:10:05" },	/* daylight saving */
+		{ "Asia/Kolkata", "2024-05-26T14:05:00+05:30",
+		    FMT_TIME_DATE_HM, "2024-05-26 14:05" },
+		{ "America/New_York", "2024-05-26T14:05:00+05:30",
+		    FMT_TIME_DATE_HM, "2024-05-26 04:35" },
+		{ "America/New_York", "2024-05-26T02:05:00.125+0530",
+		    FMT_TIME_DATE_HM, "2024-05-25 16:35" },
+		{ "America/New_York", "2024-05-26 14:05:00", FMT_TIME_DATE_HM,
+		    "2024-05-26 14:05" },	/* no zone: as it is */
+		{ "Asia/Kolkata", "2024-05-26T20:00:00Z", FMT_TIME_SINCE,
+		    "05-27 01:30" },
+		{ "UTC", "2026-12-03T09:10:05.5Z", FMT_TIME_HMS, "09:10:05" },
+	};
+	static const char *const bad[] = { "", "x", "2026-12-03",
+	    "2026-13-03T09:10:05Z", "2026-12-03T09:10:05+5", "tick",
+	    "2026-12-03T09:10:05Zx", "2026-12-03T25:10:05Z",
+	    "2026-12-03T09:10:", "2026-12-03T09:10:05+", "2026-12-03T09:10:05+05:",
+	    "2026-12-03T09:10:05+05:3" };
+	char out[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		setenv("TZ", c[i].tz, 1);
+		tzset();
+		assert_true(fmt_time_local(c[i].in, c[i].st, 0, out,
+		    sizeof(out)) > 0);
+		assert_string_equal(out, c[i].want);
+	}
+	/* Today's since is a time of day. */
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	assert_true(fmt_time_local("2026-12-03T09:10:05Z", FMT_TIME_SINCE,
+	    1796289005LL + 3600, out, sizeof(out)) > 0);
+	assert_string_equal(out, "14:40");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(fmt_time_local(bad[i], FMT_TIME_HMS, 0, out,
+		    sizeof(out)), -1);
+	unsetenv("TZ");
+	tzset();
+}
+
 int
 main(void)
 {
@@ -251,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_width_c_locale),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_time_local),
 	};
 	return cmocka_run_group_tests(tests, setup_utf8, NULL);
 }
