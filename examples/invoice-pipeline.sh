@@ -71,12 +71,9 @@ until grep -q '^mqtt2kafka: subscribed' "$dir/mqtt2kafka.err"; do
 	sleep 0.1
 done
 
-# The till: synthetic invoices, published at QoS 1.  (replay 0.2.0 names
-# the MQTT topic --mqtt-topic; a build from before says --topic.)
-mt=--mqtt-topic
-replay --help 2>/dev/null | grep -q -e --mqtt-topic || mt=--topic
+# The till: synthetic invoices, published at QoS 1.
 replay -q --synth=invoices --invoices "$n" --format json \
-    --mqtt "tcp://127.0.0.1:$port" "$mt" invoices
+    --mqtt "tcp://127.0.0.1:$port" --mqtt-topic invoices
 
 # Wait until Kafka has them all, then stop the bridge (it drains first).
 i=0

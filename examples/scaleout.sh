@@ -26,7 +26,7 @@ cd "$dir"
 replay --synth --rows "$rows" | reduce -q -o pipe >/dev/null
 
 # Many machines: rows to Kafka, keyed by branch (one branch, one partition).
-replay -q --synth --rows "$rows" -b "$brokers" -t "$topic" --key BranchName "$@"
+replay -q --synth --rows "$rows" -b "$brokers" -t "$topic" --kafka-key BranchName "$@"
 # Each instance would run on its own machine; -e stops at the end of the
 # partitions (leave it out to keep following them).
 if [ -n "$group" ]; then

@@ -8,4 +8,4 @@
 # first (and only) sample is taken over a one-second interval, so the CPU
 # and network rates are known.
 dir=${1:-/var/lib/node_exporter/textfile}
-exec sysheat -n 1 -F prom -o "$dir/sysheat.prom"
+exec sysheat -n 1 --format prom -o "$dir/sysheat.prom"

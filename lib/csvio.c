@@ -540,21 +540,25 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 			}
 			r->start = r->end;
 			rc = fill(r, rec);
-			if (rc < 0) {
+			if (rc > 0) {
+				/* Back to the caller after every read, so
+				 * that a source that never ends the line
+				 * (/dev/zero) cannot keep this call, and the
+				 * caller's stop flag, waiting for ever. */
+				rec->err = CSVIO_EINTR;
+			}
+			if (rc != 0) {
 				rec->line = rec->last_line = r->line;
 				rec->nf = 0;
 				rec->raw = NULL;
 				rec->rawlen = 0;
 				return -1;
 			}
-			if (rc == 0) {
-				if (r->follow)
-					r->eof = 0;
-				else
-					r->skipping = 0;
-				return 0;
-			}
-			continue;
+			if (r->follow)
+				r->eof = 0;
+			else
+				r->skipping = 0;
+			return 0;
 		}
 		if (r->at_start && (avail >= 3 || r->eof)) {
 			r->at_start = 0;
@@ -660,6 +664,30 @@ csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 			}
 		}
 	}
+}
+
+void
+csvio_field_trim(const struct csvio_record *rec, struct csvio_field *f)
+{
+	const char *p = f->p, *e = f->p + f->len;
+	uintptr_t at = (uintptr_t)p, raw = (uintptr_t)rec->raw;
+
+	if (f->len == 0 || ((*p != ' ' && *p != '\t') &&
+	    (e[-1] != ' ' && e[-1] != '\t')))
+		return;
+	/* A quoted field keeps its blanks: it was unquoted into scratch
+	 * (outside the record's bytes), or sliced in place just after its
+	 * opening quote.  An unquoted field starts the record or follows a
+	 * delimiter. */
+	if (rec->raw == NULL || at < raw || at > raw + rec->rawlen ||
+	    (at > raw && p[-1] == '"'))
+		return;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	f->p = p;
+	f->len = (size_t)(e - p);
 }
 
 long

@@ -89,8 +89,11 @@ void csvio_reader_seek(struct csvio_reader *r, uint64_t off, uint64_t line);
  * set; after -1 the reader has skipped the bad record (its first physical
  * line: see above) and the next call goes on.  CSVIO_EIO
  * and CSVIO_ENOMEM are not recoverable; CSVIO_EINTR and CSVIO_EAGAIN (an
- * O_NONBLOCK fd without data: poll, then call again) lose nothing.  The rest
- * of an over-long record is discarded across calls, whatever read returns. */
+ * O_NONBLOCK fd without data: poll, then call again) lose nothing: call
+ * again.  The rest of an over-long record is discarded across calls: each
+ * read(2) of it returns CSVIO_EINTR (call again, nothing is lost), so a
+ * source that never ends the line (cat /dev/zero) does not keep one call,
+ * and the caller's stop flag, waiting for ever. */
 int csvio_next(struct csvio_reader *r, struct csvio_record *rec);
 
 /* Bytes of input consumed so far (the offset of the next record). */
@@ -107,6 +110,13 @@ uint64_t csvio_line(const struct csvio_reader *r);
 void csvio_reader_set_budget(struct csvio_reader *r, size_t bytes);
 
 const char *csvio_strerror(enum csvio_err e);
+
+/* The trimming rule of the LiveInsight tools: an unquoted field loses the
+ * blanks (spaces and tabs) around it, so ", 72.71" reads 72.71; a quoted
+ * field keeps its bytes as they are, inner blanks too (" \" a \"" is
+ * malformed quoting, as before).  f is a field of rec, as csvio_next
+ * returned it (not after the next call); f->p and f->len are moved in. */
+void csvio_field_trim(const struct csvio_record *rec, struct csvio_field *f);
 
 /* Find a header name in rec (exact, case-sensitive).  Returns its index or
  * -1. */

@@ -343,7 +343,82 @@ struct synth_invoices {
 	uint64_t made;
 	int64_t day0;
 	int days;
+	double *cum;		/* days + 1: cumulative day weights, 0 to 1 */
 };
+
+/* The shape of a year at the tills, for the invoice history: weekends
+ * busier, a bump at the turn of the month (pay day), the festival season
+ * (Diwali, mid-October to mid-November) and the year's end busier still.
+ * Sunday first, as tm_wday. */
+static const double inv_wday_w[7] = { 1.45, 0.8, 0.85, 0.85, 0.9, 1.1, 1.35 };
+
+/* The weight of day number day (days since the epoch): the shape above,
+ * times a little noise from r so that no two days tie. */
+static double
+inv_day_weight(int64_t day, struct rng *r)
+{
+	struct li_tm t;
+	double w;
+	int md;
+
+	tm_from_epoch(day * 86400, &t);
+	w = inv_wday_w[tm_wday(&t)];
+	md = (int)(tm_days(t.mon == 12 ? t.year + 1 : t.year,
+	    t.mon == 12 ? 1 : t.mon + 1, 1) - tm_days(t.year, t.mon, 1));
+	if (t.day > md - 2 || t.day <= 2)
+		w *= 1.25;			/* pay day */
+	if ((t.mon == 10 && t.day >= 15) || (t.mon == 11 && t.day <= 15))
+		w *= 1.35;			/* festival season */
+	if (t.mon == 12 && t.day >= 20)
+		w *= 1.2;			/* the year's end */
+	return w * (0.9 + 0.2 * rng_uniform(r));
+}
+
+/* Fill s->cum: the share of a cycle's invoices before each day. */
+static int
+inv_shape(struct synth_invoices *s)
+{
+	struct rng r;
+	double total = 0;
+	int d;
+
+	if ((s->cum = malloc(((size_t)s->days + 1) * sizeof(*s->cum))) == NULL)
+		return -1;
+	/* A stream of its own: the customers and items stay as they were. */
+	rng_seed(&r, s->o.seed ^ 0x6461797368617065ULL);
+	s->cum[0] = 0;
+	for (d = 0; d < s->days; d++) {
+		total += inv_day_weight(s->day0 + d, &r);
+		s->cum[d + 1] = total;
+	}
+	for (d = 1; d <= s->days; d++)
+		s->cum[d] /= total;
+	return 0;
+}
+
+/* When invoice i of a cycle of n falls: the day whose share of the
+ * cumulative weight holds (i + 0.5) / n, at a time between 09:00 and
+ * 21:00 as far into the day as into its share; in order. */
+static int64_t
+inv_when(const struct synth_invoices *s, uint64_t i, uint64_t n)
+{
+	double u = ((double)i + 0.5) / (double)n, f;
+	int lo = 0, hi = s->days - 1;
+
+	while (lo < hi) {	/* the first day d with cum[d + 1] > u */
+		int mid = lo + (hi - lo) / 2;
+		if (s->cum[mid + 1] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	f = (u - s->cum[lo]) / (s->cum[lo + 1] - s->cum[lo]);
+	if (!(f >= 0))
+		f = 0;
+	if (f >= 1)
+		f = 0.999999;
+	return (s->day0 + lo) * 86400 + 9 * 3600 + (int64_t)(f * 12 * 3600);
+}
 
 void
 synth_invoice_defaults(struct synth_invoice_opts *o)
@@ -410,6 +485,10 @@ synth_invoices_new(const struct synth_invoice_opts *o)
 	s->day0 = tm_days(o->start.year, o->start.mon, o->start.day);
 	s->days = (int)(tm_days(o->start.year + o->years, o->start.mon,
 	    o->start.day) - s->day0);
+	if (inv_shape(s) == -1) {
+		synth_invoices_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -422,6 +501,7 @@ synth_invoices_free(struct synth_invoices *s)
 	free(s->custw);
 	free(s->popw);
 	free(s->taste);
+	free(s->cum);
 	free(s);
 }
 
@@ -451,15 +531,11 @@ synth_invoices_next(struct synth_invoices *s, struct synth_invoice *inv)
 	snprintf(inv->phone, sizeof(inv->phone), "%d%09llu",
 	    6 + (int)(splitmix64(&h) % 4),
 	    (unsigned long long)(splitmix64(&h) % 1000000000ULL));
-	/* Invoices spread evenly over the span, 09:00-21:00, in order. */
-	{
-		uint64_t day = (i % n) * (uint64_t)s->days / n;
-		uint64_t frac = ((i % n) * (uint64_t)s->days) % n;
-		if (s->o.invoices == 0)
-			day += (i / n) * (uint64_t)s->days;
-		secs = (s->day0 + (int64_t)day) * 86400 + 9 * 3600 +
-		    (int64_t)((double)frac / (double)n * 12 * 3600);
-	}
+	/* Invoices over the span by the shape of the days (inv_shape),
+	 * 09:00-21:00, in order; an endless history repeats the span. */
+	secs = inv_when(s, i % n, n);
+	if (s->o.invoices == 0)
+		secs += (int64_t)(i / n) * s->days * 86400;
 	tm_from_epoch(secs, &inv->when);
 	want = 1 + (size_t)rng_below(&s->rng, 4) + (size_t)rng_below(&s->rng, 4);
 	for (k = 0; k < want; k++) {

@@ -76,6 +76,13 @@ struct synth_invoice_opts {
 	 * 8). */
 	int segments;
 };
+/* Invoices fall on the days of the span in order, by a shape of the
+ * year: weekends busier (Sunday most, then Saturday, Friday), a bump on
+ * the last two and first two days of a month, the festival season
+ * (15 October to 15 November) and 20-31 December busier, times a seeded
+ * noise of +-10 % a day, so that no two days tie; each day's invoices
+ * between 09:00 and 21:00.  The customers and their items do not depend
+ * on the dates. */
 
 struct synth_invoice {
 	char first[24], last[24], phone[16];

@@ -1,6 +1,7 @@
 #include "timefield.h"
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 static int
@@ -34,32 +35,74 @@ digits(const char **p, const char *e, int n)
 	return v;
 }
 
-int
-tm_parse(const char *s, size_t len, struct li_tm *t)
+/* Read one or two digits at *p (a day, a month, an hour); the value or
+ * -1. */
+static int
+digits12(const char **p, const char *e)
 {
-	const char *p = s, *e = s + len;
+	if (e - *p >= 2 && (*p)[1] >= '0' && (*p)[1] <= '9')
+		return digits(p, e, 2);
+	return digits(p, e, 1);
+}
+
+/* The zone after a time: "Z", "+HH:MM", "-HH:MM", "+HHMM" or "+HH".
+ * Returns 0 with *off in seconds east of UTC, or -1. */
+static int
+parse_zone(const char *p, const char *e, long *off)
+{
+	int sign, h, m = 0;
+
+	if (e - p == 1 && *p == 'Z') {
+		*off = 0;
+		return 0;
+	}
+	if (p >= e || (*p != '+' && *p != '-'))
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if ((h = digits(&p, e, 2)) < 0 || h > 23)
+		return -1;
+	if (p < e && *p == ':')
+		p++;
+	if (p < e && ((m = digits(&p, e, 2)) < 0 || m > 59))
+		return -1;
+	if (p != e)
+		return -1;
+	*off = sign * (h * 3600L + m * 60L);
+	return 0;
+}
+
+int
+tm_parse_zone(const char *s, size_t len, struct li_tm *t, long *gmtoff)
+{
+	const char *p = s, *e = s + len, *q;
 	int a, b, c;
 	char sep;
 
 	t->hour = t->min = t->sec = 0;
-	/* Date: YYYY-MM-DD or DD-MM-YYYY. */
-	if (len >= 4 && p[2] >= '0' && p[2] <= '9' && p[3] >= '0' && p[3] <= '9') {
-		if ((a = digits(&p, e, 4)) < 0 || p >= e)
+	*gmtoff = TM_NO_ZONE;
+	for (q = p; q < e && *q >= '0' && *q <= '9'; q++)
+		;
+	/* Date: YYYY-M-D, or D-M-YYYY (day first, always); '/' for '-'. */
+	if (q - p == 4) {
+		a = digits(&p, e, 4);
+		if (p >= e)
 			goto bad;
 		sep = *p++;
-		if ((sep != '-' && sep != '/') || (b = digits(&p, e, 2)) < 0 ||
-		    p >= e || *p++ != sep || (c = digits(&p, e, 2)) < 0)
+		if ((sep != '-' && sep != '/') || (b = digits12(&p, e)) < 0 ||
+		    p >= e || *p++ != sep || (c = digits12(&p, e)) < 0)
 			goto bad;
 		t->year = a, t->mon = b, t->day = c;
-	} else {
-		if ((a = digits(&p, e, 2)) < 0 || p >= e)
+	} else if (q - p == 1 || q - p == 2) {
+		a = digits12(&p, e);
+		if (p >= e)
 			goto bad;
 		sep = *p++;
-		if ((sep != '-' && sep != '/') || (b = digits(&p, e, 2)) < 0 ||
+		if ((sep != '-' && sep != '/') || (b = digits12(&p, e)) < 0 ||
 		    p >= e || *p++ != sep || (c = digits(&p, e, 4)) < 0)
 			goto bad;
 		t->year = c, t->mon = b, t->day = a;
-	}
+	} else
+		goto bad;
 	if (t->mon < 1 || t->mon > 12 || t->day < 1 ||
 	    t->day > mdays(t->year, t->mon) || t->year < 1)
 		goto bad;
@@ -68,7 +111,7 @@ tm_parse(const char *s, size_t len, struct li_tm *t)
 	if (*p != ' ' && *p != 'T')
 		goto bad;
 	p++;
-	if ((t->hour = digits(&p, e, 2)) < 0 || p >= e || *p++ != ':' ||
+	if ((t->hour = digits12(&p, e)) < 0 || p >= e || *p++ != ':' ||
 	    (t->min = digits(&p, e, 2)) < 0)
 		goto bad;
 	if (p < e && *p == ':') {
@@ -80,14 +123,22 @@ tm_parse(const char *s, size_t len, struct li_tm *t)
 				;
 		}
 	}
-	if (p < e && *p == 'Z')
-		p++;	/* RFC 3339 UTC, as the tools write their own times */
-	if (p != e || t->hour > 23 || t->min > 59 || t->sec > 60)
+	if (p < e && parse_zone(p, e, gmtoff) == -1)
+		goto bad;
+	if (t->hour > 23 || t->min > 59 || t->sec > 60)
 		goto bad;
 	return 0;
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+int
+tm_parse(const char *s, size_t len, struct li_tm *t)
+{
+	long off;
+
+	return tm_parse_zone(s, len, t, &off);
 }
 
 int64_t
@@ -207,6 +258,70 @@ tm_now_rfc3339(char *b)
 	return tm_fmt_rfc3339(&t, b);
 }
 
+long
+tm_local_offset(const struct li_tm *t)
+{
+	struct tm lt;
+	time_t when;
+
+	memset(&lt, 0, sizeof(lt));
+	lt.tm_year = t->year - 1900;
+	lt.tm_mon = t->mon - 1;
+	lt.tm_mday = t->day;
+	lt.tm_hour = t->hour;
+	lt.tm_min = t->min;
+	lt.tm_sec = t->sec;
+	lt.tm_isdst = -1;
+	when = mktime(&lt);
+	if (when == (time_t)-1) {
+		/* Out of time_t's range, or a time the zone skips: the
+		 * offset in force now. */
+		when = time(NULL);
+		if (localtime_r(&when, &lt) == NULL)
+			return 0;
+	}
+	return lt.tm_gmtoff;
+}
+
+size_t
+tm_fmt_rfc3339_off(const struct li_tm *t, long gmtoff, char *b)
+{
+	size_t i = tm_fmt_iso(t, b);
+	long a = gmtoff < 0 ? -gmtoff : gmtoff;
+
+	b[10] = 'T';
+	b[i++] = gmtoff < 0 ? '-' : '+';
+	i = put(b, i, (int)(a / 3600 % 100), 2);
+	b[i++] = ':';
+	i = put(b, i, (int)(a % 3600 / 60), 2);
+	b[i] = '\0';
+	return i;
+}
+
+size_t
+tm_fmt_local(const struct li_tm *t, char *b)
+{
+	return tm_fmt_rfc3339_off(t, tm_local_offset(t), b);
+}
+
+size_t
+tm_now_local(char *b)
+{
+	time_t now = time(NULL);
+	struct tm lt;
+	struct li_tm t;
+
+	if (localtime_r(&now, &lt) == NULL)
+		return tm_now_rfc3339(b);
+	t.year = lt.tm_year + 1900;
+	t.mon = lt.tm_mon + 1;
+	t.day = lt.tm_mday;
+	t.hour = lt.tm_hour;
+	t.min = lt.tm_min;
+	t.sec = lt.tm_sec;
+	return tm_fmt_rfc3339_off(&t, lt.tm_gmtoff, b);
+}
+
 size_t
 tm_fmt_month(const struct li_tm *t, char *b)
 {
@@ -226,6 +341,42 @@ tm_fmt_week(const struct li_tm *t, char *b)
 	int week = (tm_yday(t) + 7 - tm_wday(t)) / 7;
 	size_t i = put(b, 0, t->year, 4);
 
+	b[i++] = '-';
+	b[i++] = 'W';
+	i = put(b, i, week, 2);
+	b[i] = '\0';
+	return i;
+}
+
+size_t
+tm_fmt_isoweek(const struct li_tm *t, char *b)
+{
+	/* strftime %G-W%V: weeks start on Monday; week 1 holds the year's
+	 * first Thursday, so 1 to 3 January may be in the year before's last
+	 * week and 29 to 31 December in the next year's week 1. */
+	int wd = (tm_wday(t) + 6) % 7;	/* Monday 0 */
+	int yd = tm_yday(t), year = t->year;
+	int week = (yd - wd + 10) / 7;	/* ISO 8601: (ordinal - weekday + 10) / 7 */
+	size_t i;
+
+	if (week < 1) {
+		struct li_tm dec31 = { year - 1, 12, 31, 0, 0, 0 };
+		int pwd = (tm_wday(&dec31) + 6) % 7;
+		year--;
+		week = (tm_yday(&dec31) - pwd + 10) / 7;
+	} else if (week == 53) {
+		/* A year has a week 53 when 31 December is a Thursday (or a
+		 * Friday in a leap year, where the formula gives 53 too);
+		 * when it is a Monday to Wednesday, the days from that
+		 * Monday are in the next year's week 1. */
+		struct li_tm dec31 = { year, 12, 31, 0, 0, 0 };
+		int dwd = (tm_wday(&dec31) + 6) % 7;
+		if (dwd < 3) {	/* Mon-Wed: those days are in next year's W01 */
+			year++;
+			week = 1;
+		}
+	}
+	i = put(b, 0, year, 4);
 	b[i++] = '-';
 	b[i++] = 'W';
 	i = put(b, i, week, 2);

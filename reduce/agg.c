@@ -1,5 +1,5 @@
-/* The aggregate engine: setup, interned keys, groups and rows.  Snapshots
- * and checkpoints are in state.c. */
+/* The aggregate engine: interned keys, groups and rows.  Setup is in
+ * aggsetup.c, snapshots and checkpoints in state.c. */
 #include "agg_int.h"
 
 #include <errno.h>
@@ -8,31 +8,6 @@
 
 #include "money.h"
 #include "timefield.h"
-
-/* ==== small helpers ====================================================== */
-
-static uint32_t crc_table[256];
-
-uint32_t
-agg_crc32(uint32_t crc, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	if (crc_table[1] == 0) {
-		for (i = 0; i < 256; i++) {
-			uint32_t c = (uint32_t)i;
-			int k;
-			for (k = 0; k < 8; k++)
-				c = c & 1 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-			crc_table[i] = c;
-		}
-	}
-	crc = ~crc;
-	for (i = 0; i < len; i++)
-		crc = crc_table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
 
 static uint64_t
 mix64(uint64_t x)
@@ -77,184 +52,6 @@ u64set_add(struct u64set *s, uint64_t x)
 	s->slot[i] = x + 1;
 	s->n++;
 	return 1;
-}
-
-static int
-find_src(struct agg *a, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < a->nsrc; i++)
-		if (strcmp(a->src[i].name, name) == 0)
-			return (int)i;
-	if (a->nsrc == MAXSRC)
-		return -1;
-	memset(&a->src[a->nsrc], 0, sizeof(a->src[0]));
-	snprintf(a->src[a->nsrc].name, SPEC_MAXNAME, "%s", name);
-	a->src[a->nsrc].kind = KS_COL;
-	a->src[a->nsrc].col = -1;
-	if ((a->src[a->nsrc].map = strmap_new()) == NULL ||
-	    (a->src[a->nsrc].ic = calloc(1U << IC_BITS,
-	    sizeof(struct ic_ent))) == NULL)
-		return -1;
-	return (int)a->nsrc++;
-}
-
-static int
-find_val(struct agg *a, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < a->nval; i++)
-		if (strcmp(a->val[i].name, name) == 0)
-			return (int)i;
-	snprintf(a->val[a->nval].name, SPEC_MAXNAME, "%s", name);
-	a->val[a->nval].col = -1;
-	return (int)a->nval++;
-}
-
-/* ==== setup ============================================================== */
-
-struct agg *
-agg_new(const struct spec *sp)
-{
-	struct agg *a = calloc(1, sizeof(*a));
-	char *txt;
-	size_t i, j, n;
-
-	if (a == NULL)
-		return NULL;
-	a->sp = *sp;
-	a->tscol = -1;
-	for (i = 0; i < 7; i++)
-		a->derived_srcs[i] = -1;
-	n = spec_format(&a->sp, NULL, 0);
-	if ((txt = malloc(n + 1)) == NULL)
-		goto fail;
-	spec_format(&a->sp, txt, n + 1);
-	a->spec_crc = agg_crc32(0, txt, n);
-	free(txt);
-	for (i = 0; i < a->sp.naggs; i++) {
-		const struct spec_agg *sa = &a->sp.aggs[i];
-		struct table *t = &a->tab[a->ntab++];
-		t->sa = sa;
-		t->k = sa->nkeys;
-		t->m = sa->nmeas;
-		for (j = 0; j < sa->nkeys; j++)
-			if ((t->si[j] = find_src(a, sa->keys[j])) < 0)
-				goto fail;
-		for (j = 0; j < sa->nmeas; j++) {
-			const struct spec_meas *sm = &sa->meas[j];
-			struct meas *m = &t->ms[j];
-			m->func = sm->func;
-			m->as_int = sm->as_int;
-			m->vi = m->si = -1;
-			switch (sm->func) {
-			case SF_SUM: case SF_MIN: case SF_MAX: case SF_MEAN:
-				m->vi = find_val(a, sm->col);
-				break;
-			case SF_DISTINCT:
-				if ((m->si = find_src(a, sm->col)) < 0)
-					goto fail;
-				break;
-			case SF_COUNT: case SF_REJECTED:
-				break;
-			}
-		}
-		/* Group 0 of a table without keys always exists. */
-		if (t->k == 0) {
-			t->cells = calloc(t->m ? t->m : 1, sizeof(*t->cells));
-			if (t->cells == NULL)
-				goto fail;
-			t->ng = t->gcap = 1;
-		}
-	}
-	return a;
-fail:
-	agg_free(a);
-	return NULL;
-}
-
-void
-agg_free(struct agg *a)
-{
-	size_t i, j;
-
-	if (a == NULL)
-		return;
-	for (i = 0; i < a->nsrc; i++) {
-		strmap_free(a->src[i].map);
-		free(a->src[i].ic);
-	}
-	for (i = 0; i < a->ntab; i++) {
-		struct table *t = &a->tab[i];
-		free(t->gkeys);
-		free(t->cells);
-		free(t->dmap);
-		free(t->slots);
-		free(t->mat);
-		for (j = 0; j < t->m; j++)
-			free(t->ms[j].set.slot);
-	}
-	free(a->ids);
-	free(a);
-}
-
-int
-agg_bind(struct agg *a, const struct csvio_record *hdr, const char *tscol,
-    char *err, size_t errlen)
-{
-	size_t i;
-	int k;
-
-	a->hdr_nf = hdr->nf;
-	a->maxcol = -1;
-	a->need_time = 0;
-	snprintf(a->tsname, sizeof(a->tsname), "%s", tscol);
-	for (i = 0; i < a->nsrc; i++) {
-		struct src *s = &a->src[i];
-		s->col = csvio_find(hdr, s->name);
-		s->kind = KS_COL;
-		if (s->col >= 0) {
-			if (s->col > a->maxcol)
-				a->maxcol = s->col;
-			continue;
-		}
-		for (k = KS_DATE; k <= KS_MONTH; k++)
-			if (strcmp(s->name, kind_names[k]) == 0)
-				break;
-		if (k > KS_MONTH) {
-			snprintf(err, errlen, "no column '%s' in the header",
-			    s->name);
-			return -1;
-		}
-		s->kind = (enum src_kind)k;
-		a->derived_srcs[k] = (int)i;
-		a->need_time = 1;
-	}
-	for (i = 0; i < a->nval; i++) {
-		a->val[i].col = csvio_find(hdr, a->val[i].name);
-		if (a->val[i].col < 0) {
-			snprintf(err, errlen, "no column '%s' in the header",
-			    a->val[i].name);
-			return -1;
-		}
-		if (a->val[i].col > a->maxcol)
-			a->maxcol = a->val[i].col;
-	}
-	if (a->need_time) {
-		a->tscol = csvio_find(hdr, tscol);
-		if (a->tscol < 0) {
-			snprintf(err, errlen, "no column '%s' in the header "
-			    "(needed for time fields)", tscol);
-			return -1;
-		}
-	}
-	/* Any later bind (resume, rotation) starts a fresh time cache, but
-	 * keeps the interned ids. */
-	a->tc.valid = 0;
-	a->bound = 1;
-	return 0;
 }
 
 /* ==== groups ============================================================= */
@@ -520,7 +317,7 @@ tcache_date(struct agg *a, const struct li_tm *tm, const char *p, size_t dlen)
 
 	c->valid = 0;
 	c->day = tm_days(tm->year, tm->mon, tm->day);
-	for (k = KS_DATE; k <= KS_MONTH; k++) {
+	for (k = KS_DATE; k < KS_NKINDS; k++) {
 		int si = a->derived_srcs[k];
 		long id;
 		if (si < 0 || k == KS_HOUR || k == KS_SLOT)
@@ -535,6 +332,9 @@ tcache_date(struct agg *a, const struct li_tm *tm, const char *p, size_t dlen)
 			break;
 		case KS_WEEK:
 			n = tm_fmt_week(tm, buf);
+			break;
+		case KS_ISOWEEK:
+			n = tm_fmt_isoweek(tm, buf);
 			break;
 		default:
 			n = tm_fmt_month(tm, buf);
@@ -575,17 +375,26 @@ parse_time(struct agg *a, const char *p, size_t n)
 		memcpy(&x0, p + 8, 2);
 		memcpy(&x1, c->date + 8, 2);
 	}
+	/* The date cached (its 10 bytes), then nothing, or " H:MM",
+	 * " HH:MM", " H:MM:SS" or " HH:MM:SS" (or 'T' for the space). */
 	if (c->valid && n >= 10 && w0 == w1 && x0 == x1 &&
-	    (n == 10 || n == 16 || n == 19) &&
-	    (n == 10 || p[10] == ' ' || p[10] == 'T')) {
-		if (n >= 16) {
-			h = dig2(p + 11);
-			mi = dig2(p + 14);
-			if (h < 0 || h > 23 || p[13] != ':' || mi < 0 || mi > 59)
+	    (n == 10 || ((p[10] == ' ' || p[10] == 'T') && n >= 15))) {
+		if (n > 10) {
+			size_t o = p[12] == ':' ? 12 : 13;	/* after H */
+			if (o == 12) {
+				h = (unsigned char)p[11] - '0';
+				if (h < 0 || h > 9)
+					goto slow;
+			} else
+				h = dig2(p + 11);
+			if (n != o + 3 && n != o + 6)
 				goto slow;
-			if (n == 19) {
-				s = dig2(p + 17);
-				if (p[16] != ':' || s < 0 || s > 60)
+			mi = dig2(p + o + 1);
+			if (h < 0 || h > 23 || p[o] != ':' || mi < 0 || mi > 59)
+				goto slow;
+			if (n == o + 6) {
+				s = dig2(p + o + 4);
+				if (p[o + 3] != ':' || s < 0 || s > 60)
 					goto slow;
 			}
 		}
@@ -596,7 +405,7 @@ slow:
 		h = tm.hour, mi = tm.min, s = tm.sec;
 		if (tcache_date(a, &tm, p, n < 10 ? n : 10) == -1)
 			return -2;
-		if (n < 10)
+		if (n < 10 || (n > 10 && p[10] != ' ' && p[10] != 'T'))
 			c->valid = 0;	/* not a 10-byte date prefix */
 	}
 	if (!(c->hour_ok & (1U << h))) {
@@ -645,12 +454,28 @@ oom(struct agg *a, char *why, size_t whylen)
 	return -1;
 }
 
-int
-agg_row(struct agg *a, const struct csvio_record *rec, char *why,
+/* csvio_field_trim, without the call for a field with nothing to trim
+ * (nearly all of them). */
+static inline void
+trim(const struct csvio_record *rec, struct csvio_field *f)
+{
+	/* Blanks (' ', '\t') are at most ' ': two compares for a field
+	 * that begins and ends with anything else. */
+	if (f->len == 0 || ((unsigned char)f->p[0] > ' ' &&
+	    (unsigned char)f->p[f->len - 1] > ' '))
+		return;
+	csvio_field_trim(rec, f);
+}
+
+/* Parse the row's timestamp and numbers into a (cur_time, v[]) before any
+ * state is touched, so that a rejected row changes nothing but the reject
+ * count.  Returns 0, or -1 when rejected (counted, why set). */
+static inline int
+row_values(struct agg *a, const struct csvio_record *rec, char *why,
     size_t whylen)
 {
 	const struct csvio_field *f = rec->f;
-	size_t i, j;
+	size_t i;
 	int rc;
 
 	if (rec->nf != a->hdr_nf) {
@@ -667,35 +492,55 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		snprintf(why, whylen, "empty row");
 		return -1;
 	}
-	/* Parse every number and the timestamp before touching any state,
-	 * so a rejected row changes nothing but the reject count. */
 	if (a->need_time) {
-		rc = parse_time(a, f[a->tscol].p, f[a->tscol].len);
+		struct csvio_field tf = f[a->tscol];
+		trim(rec, &tf);
+		rc = parse_time(a, tf.p, tf.len);
 		if (rc == -2)
 			return oom(a, why, whylen);
 		if (rc == -1) {
 			a->rejected++;
-			show(why, whylen, "bad timestamp", a->tsname,
-			    &f[a->tscol]);
+			show(why, whylen, "bad timestamp", a->tsname, &tf);
 			return -1;
 		}
 	}
 	for (i = 0; i < a->nval; i++) {
-		const struct csvio_field *v = &f[a->val[i].col];
-		if (money_parse(v->p, v->len, &a->v[i]) == -1) {
+		struct csvio_field v = f[a->val[i].col];
+		trim(rec, &v);
+		if (money_parse(v.p, v.len, &a->v[i]) == -1) {
 			a->rejected++;
-			show(why, whylen, "bad number", a->val[i].name, v);
+			show(why, whylen, "bad number", a->val[i].name, &v);
+			return -1;
+		}
+		if (a->val[i].whole && a->v[i] % MONEY_SCALE != 0) {
+			/* A count of units ("2.5" of a product) is neither
+			 * summed as it is nor rounded: the row is wrong. */
+			a->rejected++;
+			show(why, whylen, "fractional quantity",
+			    a->val[i].name, &v);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* The key id of every source for the row (a->kid[]).  Returns 0, or -1
+ * on ENOMEM. */
+static inline int
+row_keys(struct agg *a, const struct csvio_record *rec)
+{
+	size_t i;
+
 	for (i = 0; i < a->nsrc; i++) {
 		const struct src *s = &a->src[i];
+		struct csvio_field kf;
 		long id;
 		switch (s->kind) {
 		case KS_COL:
-			id = intern_cached(a, (int)i, f[s->col].p, f[s->col].len);
-			if (id < 0)
-				return oom(a, why, whylen);
+			kf = rec->f[s->col];
+			trim(rec, &kf);
+			if ((id = intern_cached(a, (int)i, kf.p, kf.len)) < 0)
+				return -1;
 			a->kid[i] = (uint32_t)id;
 			break;
 		case KS_HOUR:
@@ -709,63 +554,94 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 			break;
 		}
 	}
+	return 0;
+}
+
+/* Add the row to the cells of group g of table t.  Returns 0, or -1 on
+ * ENOMEM. */
+static inline int
+row_cells(struct agg *a, struct table *t, long g)
+{
+	struct cell *c = t->cells + (size_t)g * t->m;
+	size_t j;
+	int rc;
+
+	if (t->m == 1 && t->ms[0].func == SF_SUM) {
+		/* The common aggregate, without the loop. */
+		if (__builtin_add_overflow(c->sum, a->v[t->ms[0].vi], &c->sum))
+			c->sum = saturate(a, a->v[t->ms[0].vi]);
+		c->cnt++;
+		return 0;
+	}
+	for (j = 0; j < t->m; j++, c++) {
+		struct meas *m = &t->ms[j];
+		int64_t v;
+		switch (m->func) {
+		case SF_SUM:
+		case SF_MEAN:
+			if (__builtin_add_overflow(c->sum, a->v[m->vi], &c->sum))
+				c->sum = saturate(a, a->v[m->vi]);
+			c->cnt++;
+			break;
+		case SF_COUNT:
+			c->cnt++;
+			break;
+		case SF_MIN:
+			v = a->v[m->vi];
+			if (c->cnt++ == 0 || v < c->min)
+				c->min = v;
+			break;
+		case SF_MAX:
+			v = a->v[m->vi];
+			if (c->cnt++ == 0 || v > c->max)
+				c->max = v;
+			break;
+		case SF_MINTIME:
+			if (c->cnt++ == 0 || a->cur_time < c->min)
+				c->min = a->cur_time;
+			break;
+		case SF_MAXTIME:
+			if (c->cnt++ == 0 || a->cur_time > c->max)
+				c->max = a->cur_time;
+			break;
+		case SF_DISTINCT:
+			rc = u64set_add(&m->set, (uint64_t)g << 32 |
+			    a->kid[m->si]);
+			if (rc < 0)
+				return -1;
+			c->cnt += rc;
+			break;
+		case SF_REJECTED:
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+agg_row(struct agg *a, const struct csvio_record *rec, char *why,
+    size_t whylen)
+{
+	size_t i, j;
+
+	if (row_values(a, rec, why, whylen) == -1)
+		return -1;
+	if (row_keys(a, rec) == -1)
+		return oom(a, why, whylen);
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
 		uint32_t ids[SPEC_MAXKEYS];
-		struct cell *c;
 		long g;
 
 		for (j = 0; j < t->k; j++)
 			ids[j] = a->kid[t->si[j]];
-		if ((g = group_get(t, ids)) < 0)
+		if ((g = group_get(t, ids)) < 0 || row_cells(a, t, g) == -1)
 			return oom(a, why, whylen);
-		c = t->cells + (size_t)g * t->m;
-		if (t->m == 1 && t->ms[0].func == SF_SUM) {
-			/* The common aggregate, without the loop. */
-			if (__builtin_add_overflow(c->sum, a->v[t->ms[0].vi],
-			    &c->sum))
-				c->sum = saturate(a, a->v[t->ms[0].vi]);
-			c->cnt++;
-			continue;
-		}
-		for (j = 0; j < t->m; j++, c++) {
-			struct meas *m = &t->ms[j];
-			int64_t v;
-			switch (m->func) {
-			case SF_SUM:
-			case SF_MEAN:
-				if (__builtin_add_overflow(c->sum, a->v[m->vi],
-				    &c->sum))
-					c->sum = saturate(a, a->v[m->vi]);
-				c->cnt++;
-				break;
-			case SF_COUNT:
-				c->cnt++;
-				break;
-			case SF_MIN:
-				v = a->v[m->vi];
-				if (c->cnt++ == 0 || v < c->min)
-					c->min = v;
-				break;
-			case SF_MAX:
-				v = a->v[m->vi];
-				if (c->cnt++ == 0 || v > c->max)
-					c->max = v;
-				break;
-			case SF_DISTINCT:
-				rc = u64set_add(&m->set, (uint64_t)g << 32 |
-				    a->kid[m->si]);
-				if (rc < 0)
-					return oom(a, why, whylen);
-				c->cnt += rc;
-				break;
-			case SF_REJECTED:
-				break;
-			}
-		}
 	}
 	a->rows++;
 	if (a->need_time) {
+		if (!a->has_last || a->cur_time > a->max_time)
+			a->max_time = a->cur_time;
 		a->last_time = a->cur_time;
 		a->has_last = 1;
 	}
@@ -796,6 +672,15 @@ agg_last_time(const struct agg *a, int64_t *secs)
 	if (!a->has_last)
 		return 0;
 	*secs = a->last_time;
+	return 1;
+}
+
+int
+agg_max_time(const struct agg *a, int64_t *secs)
+{
+	if (!a->has_last)
+		return 0;
+	*secs = a->max_time;
 	return 1;
 }
 

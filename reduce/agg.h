@@ -34,14 +34,18 @@ struct agg_pos {
 struct agg *agg_new(const struct spec *sp);
 void agg_free(struct agg *a);
 
-/* Find the columns the spec needs in the header record hdr; derived time
- * fields come from the column tscol.  A header column wins over a derived
- * field of the same name.  Returns 0, or -1 with a message in err. */
+/* Find the columns the spec needs in the header record hdr (its names
+ * trimmed as csvio_field_trim does); derived time fields, mintime() and
+ * maxtime() come from the column tscol.  A header column wins over a
+ * derived field of the same name.  Returns 0, or -1 with a message in
+ * err. */
 int agg_bind(struct agg *a, const struct csvio_record *hdr,
     const char *tscol, char *err, size_t errlen);
 
-/* Add one data record.  Returns 0 when it was accepted, or -1 when it was
- * rejected (counted) with the reason in why. */
+/* Add one data record.  Fields are trimmed (csvio_field_trim); a value
+ * that a ":int" measure reads must be whole ("fractional quantity").
+ * Returns 0 when it was accepted, or -1 when it was rejected (counted)
+ * with the reason in why. */
 int agg_row(struct agg *a, const struct csvio_record *rec, char *why,
     size_t whylen);
 
@@ -56,6 +60,8 @@ uint64_t agg_rejected(const struct agg *a);
 /* The timestamp of the last accepted row, in seconds as if UTC; returns
  * 0 when there is none yet, else 1. */
 int agg_last_time(const struct agg *a, int64_t *secs);
+/* The newest timestamp of the accepted rows, as agg_last_time. */
+int agg_max_time(const struct agg *a, int64_t *secs);
 
 /* Write every snapshot file into dir, each replaced atomically (fsync
  * unless nosync).  Returns 0, or -1 with errno set and the failing path in

@@ -13,10 +13,11 @@
 /* Where a key comes from. */
 enum src_kind {
 	KS_COL, KS_DATE, KS_HOUR, KS_DOW, KS_SLOT, KS_WEEK, KS_MONTH,
+	KS_ISOWEEK, KS_NKINDS,
 };
 
-static const char *const kind_names[] = { "", "Date", "Hour", "DayOfWeek",
-    "TimeSlot", "Week", "Month" };
+static const char *const kind_names[KS_NKINDS] = { "", "Date", "Hour",
+    "DayOfWeek", "TimeSlot", "Week", "Month", "IsoWeek" };
 
 /* A direct-mapped cache in front of a source's interner for keys of up
  * to 16 bytes: the length and two overlapping 8-byte words hold the whole
@@ -40,6 +41,7 @@ struct src {
 struct val {
 	char name[SPEC_MAXNAME];
 	long col;
+	int whole;		/* a ":int" measure reads it: whole numbers only */
 };
 
 struct cell {
@@ -85,7 +87,7 @@ struct tcache {
 	size_t dlen;
 	int valid;
 	int64_t day;		/* days since the epoch */
-	uint32_t id[7];		/* by src_kind, for the date-derived kinds */
+	uint32_t id[KS_NKINDS];	/* by src_kind, for the date-derived kinds */
 	uint32_t hour_id[24], slot_id[24];
 	uint32_t hour_ok, slot_ok;	/* bit per hour: id known */
 };
@@ -98,8 +100,9 @@ struct agg {
 	size_t nval;
 	struct table tab[SPEC_MAXAGGS];
 	size_t ntab;
-	int derived_srcs[7];	/* source index by kind, or -1 */
+	int derived_srcs[KS_NKINDS];	/* source index by kind, or -1 */
 	int need_time;
+	int uses_time;		/* a mintime() or maxtime() measure */
 	long tscol;
 	char tsname[SPEC_MAXNAME];
 	size_t hdr_nf;
@@ -107,6 +110,7 @@ struct agg {
 	int bound;
 	uint64_t rows, rejected;
 	int64_t last_time;	/* of the last accepted row */
+	int64_t max_time;	/* the newest accepted row's (has_last) */
 	int64_t cur_time;	/* of the row being added */
 	int cur_hour;
 	int has_last;

@@ -23,19 +23,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include "spec.h"
 
 #define KIN_MAXPARTS	1024	/* partition ids 0..KIN_MAXPARTS-1 */
-#define KIN_MAXPROPS	64
+
+struct kafka_opts;
 
 struct kin_conf {
-	const char *brokers;	/* bootstrap.servers */
-	const char *topic;
+	const struct kafka_opts *kafka;	/* -b, -t, -X, -F (kafkaconf.h) */
+	const char *topic;	/* kafka->topic */
 	const char *group;	/* -G: subscribe as this group; NULL: assign */
 	int32_t parts[KIN_MAXPARTS];	/* --partitions */
 	size_t nparts;
-	const char *props[KIN_MAXPROPS];	/* -X key=value */
-	size_t nprops;
 	const char *header;	/* rows without an li.header header */
 	const char *dedup_col;	/* message id column; NULL: no dedup */
 	const char *state_dir;	/* --state-dir: a checkpoint per partition */
@@ -45,15 +46,18 @@ struct kin_conf {
 	double tick;
 	unsigned long long tick_rows;
 	size_t max_record;
-	int nosync, quiet, verbose;
+	int nosync, quiet, verbose, debug;
 };
 
 /* Parse "0,2,4" or "0-2,5" into parts (sorted, no duplicates).  Returns 0,
  * or -1 when it is not such a list of ids below KIN_MAXPARTS. */
 int kin_parse_partitions(const char *s, int32_t *parts, size_t *n);
 
-/* Check a topic name (Kafka's rule: 1..249 of [A-Za-z0-9._-]).  0 or -1. */
-int kin_topic_ok(const char *topic);
+/* The consumer configuration of c: reduce's defaults, then -b, then the
+ * -X and -F properties in order (lib/kafkaconf.h).  A bad property, or
+ * one that would let Kafka keep the offsets, exits 2 with the message.
+ * The caller owns the result (rd_kafka_new or rd_kafka_conf_destroy). */
+rd_kafka_conf_t *kin_conf(const struct kin_conf *c);
 
 /* Run: consume, aggregate, write a snapshot and the checkpoint every tick,
  * until SIGINT/SIGTERM (or the end of every partition with exit_eof).

@@ -16,13 +16,14 @@ const char spec_default_text[] =
     "product_inventory_usage.csv: Product -> TotalUnitsSold=sum(Quantity):int\n"
     "kpis.csv: -> TotalRevenue=sum(FinalAmount), UnitsSold=sum(Quantity):int, "
     "Transactions=count(), ActiveBranches=distinct(BranchName), "
-    "AvgOrderValue=mean(FinalAmount), RejectedRows=rejected()\n";
+    "AvgOrderValue=mean(FinalAmount), RejectedRows=rejected(), "
+    "FirstSale=mintime(), LastSale=maxtime()\n";
 
 static const char *const func_names[] = { "sum", "count", "min", "max",
-    "mean", "distinct", "rejected" };
+    "mean", "distinct", "rejected", "mintime", "maxtime" };
 
 static const char *const derived[] = { "Date", "Hour", "DayOfWeek",
-    "TimeSlot", "Week", "Month" };
+    "TimeSlot", "Week", "IsoWeek", "Month" };
 
 const char *
 spec_func_name(enum spec_func f)
@@ -114,7 +115,8 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 	}
 	m->func = (enum spec_func)i;
 	q = skip_ws(lp + 1, rp);
-	if (m->func == SF_COUNT || m->func == SF_REJECTED) {
+	if (m->func == SF_COUNT || m->func == SF_REJECTED ||
+	    m->func == SF_MINTIME || m->func == SF_MAXTIME) {
 		if (q != rp) {
 			snprintf(err, errlen, "%s() takes no column", fname);
 			return -1;
@@ -131,7 +133,8 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 			t--;
 		if (t - q == 4 && memcmp(q, ":int", 4) == 0 &&
 		    m->func != SF_COUNT && m->func != SF_DISTINCT &&
-		    m->func != SF_REJECTED && m->func != SF_MEAN)
+		    m->func != SF_REJECTED && m->func != SF_MEAN &&
+		    m->func != SF_MINTIME && m->func != SF_MAXTIME)
 			m->as_int = 1;
 		else {
 			snprintf(err, errlen, "unexpected '%.*s' after %s(...)",

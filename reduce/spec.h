@@ -6,7 +6,8 @@
  *
  * FILE is the snapshot file (a plain name ending in .csv), KEYs are input
  * columns or derived time fields (Date, Hour, DayOfWeek, TimeSlot, Week,
- * Month), FUNC is sum, count, min, max, mean, distinct or rejected.  Blank
+ * IsoWeek, Month), FUNC is sum, count, min, max, mean, distinct, rejected,
+ * mintime or maxtime (the oldest and newest row time).  Blank
  * lines and lines starting with '#' are ignored. */
 #include <stddef.h>
 #include <stdio.h>
@@ -18,12 +19,14 @@
 
 enum spec_func {
 	SF_SUM, SF_COUNT, SF_MIN, SF_MAX, SF_MEAN, SF_DISTINCT, SF_REJECTED,
+	SF_MINTIME, SF_MAXTIME,	/* the oldest and newest row time */
 };
 
 struct spec_meas {
 	char name[SPEC_MAXNAME];	/* output column */
 	enum spec_func func;
-	char col[SPEC_MAXNAME];		/* input column; "" for count/rejected */
+	char col[SPEC_MAXNAME];		/* input column; "" for count, rejected,
+					   mintime and maxtime */
 	int as_int;			/* ":int": write whole numbers */
 };
 

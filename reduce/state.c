@@ -1,4 +1,5 @@
-/* Snapshot files and checkpoints of the aggregate engine. */
+/* Checkpoints of the aggregate engine: save, load, merge.  Snapshot files
+ * are in snapshot.c. */
 #include "agg_int.h"
 
 #include <errno.h>
@@ -13,167 +14,11 @@
 #include "atomicfile.h"
 #include "money.h"
 #include "readfile.h"
+#include "timefield.h"
 
 #define STATE_MAGIC	"reduce-checkpoint"
 #define STATE_VERSION	2	/* 2 added "id" lines; 1 is still read */
 #define STATE_MAX	(1024UL * 1024 * 1024)
-
-/* ==== snapshots ========================================================== */
-
-static int
-cmp_groups(const void *x, const void *y, void *ctx)
-{
-	const struct agg *a = ((const void **)ctx)[0];
-	const struct table *t = ((const void **)ctx)[1];
-	uint32_t gx = *(const uint32_t *)x, gy = *(const uint32_t *)y;
-	size_t j;
-
-	for (j = 0; j < t->k; j++) {
-		const struct strmap *m = a->src[t->si[j]].map;
-		size_t lx, ly;
-		const char *sx = strmap_key(m, t->gkeys[gx * t->k + j], &lx);
-		const char *sy = strmap_key(m, t->gkeys[gy * t->k + j], &ly);
-		int c = memcmp(sx, sy, lx < ly ? lx : ly);
-		if (c != 0)
-			return c;
-		if (lx != ly)
-			return lx < ly ? -1 : 1;
-	}
-	return 0;
-}
-
-static int
-put_num(FILE *fp, int64_t v, int as_int)
-{
-	char b[MONEY_BUFSZ];
-	size_t n;
-
-	if (as_int && v % MONEY_SCALE == 0)
-		n = int_format(v / MONEY_SCALE, b);
-	else
-		n = money_format(v, b);
-	return fwrite(b, 1, n, fp) == n ? 0 : -1;
-}
-
-static int
-put_cell(FILE *fp, const struct agg *a, const struct meas *m,
-    const struct cell *c)
-{
-	char b[MONEY_BUFSZ];
-	size_t n;
-
-	switch (m->func) {
-	case SF_SUM:
-		return put_num(fp, c->sum, m->as_int);
-	case SF_COUNT:
-	case SF_DISTINCT:
-		n = int_format(c->cnt, b);
-		break;
-	case SF_REJECTED:
-		n = int_format((int64_t)a->rejected, b);
-		break;
-	case SF_MIN:
-		return c->cnt ? put_num(fp, c->min, m->as_int) : 0;
-	case SF_MAX:
-		return c->cnt ? put_num(fp, c->max, m->as_int) : 0;
-	case SF_MEAN:
-		if (c->cnt == 0)
-			return 0;
-		n = money_format(money_div(c->sum, c->cnt), b);
-		break;
-	default:
-		return 0;
-	}
-	return fwrite(b, 1, n, fp) == n ? 0 : -1;
-}
-
-int
-agg_write_csv(struct agg *a, size_t ti, FILE *fp)
-{
-	struct table *t = &a->tab[ti];
-	const struct spec_agg *sa = t->sa;
-	uint32_t *order = NULL;
-	const void *ctx[2] = { a, t };
-	size_t g, j;
-	int rc = -1;
-
-	for (j = 0; j < sa->nkeys; j++) {
-		if (j > 0)
-			putc(',', fp);
-		csvio_put_field(fp, sa->keys[j], strlen(sa->keys[j]), ',');
-	}
-	for (j = 0; j < sa->nmeas; j++) {
-		if (j > 0 || sa->nkeys > 0)
-			putc(',', fp);
-		csvio_put_field(fp, sa->meas[j].name, strlen(sa->meas[j].name),
-		    ',');
-	}
-	putc('\n', fp);
-	if ((order = malloc((t->ng ? t->ng : 1) * sizeof(*order))) == NULL)
-		goto out;
-	for (g = 0; g < t->ng; g++)
-		order[g] = (uint32_t)g;
-	qsort_r(order, t->ng, sizeof(*order), cmp_groups, ctx);
-	for (g = 0; g < t->ng; g++) {
-		size_t gi = order[g];
-		for (j = 0; j < t->k; j++) {
-			size_t len;
-			const char *s = strmap_key(a->src[t->si[j]].map,
-			    t->gkeys[gi * t->k + j], &len);
-			if (j > 0)
-				putc(',', fp);
-			csvio_put_field(fp, s, len, ',');
-		}
-		for (j = 0; j < t->m; j++) {
-			if (j > 0 || t->k > 0)
-				putc(',', fp);
-			put_cell(fp, a, &t->ms[j], &t->cells[gi * t->m + j]);
-		}
-		putc('\n', fp);
-	}
-	rc = ferror(fp) ? -1 : 0;
-out:
-	free(order);
-	return rc;
-}
-
-int
-agg_write_snapshot(struct agg *a, const char *dir, int nosync, char *err,
-    size_t errlen)
-{
-	size_t i;
-
-	for (i = 0; i < a->ntab; i++) {
-		struct atomic_file af;
-		char path[4096];
-		int saved;
-
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    a->tab[i].sa->file) >= sizeof(path)) {
-			snprintf(err, errlen, "%s", dir);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		if (atomic_open(&af, path) == -1)
-			goto fail;
-		af.nosync = nosync;
-		if (agg_write_csv(a, i, af.fp) == -1) {
-			saved = errno ? errno : EIO;
-			atomic_abort(&af);
-			errno = saved;
-			goto fail;
-		}
-		if (atomic_commit(&af) == -1)
-			goto fail;
-		continue;
-fail:
-		saved = errno;
-		snprintf(err, errlen, "%s", path);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
 
 /* ==== state ============================================================== */
 
@@ -298,10 +143,12 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 	fputs("\ntotals", fp);
 	put_i64(fp, (int64_t)a->rows);
 	put_i64(fp, (int64_t)a->rejected);
-	if (a->has_last)
+	/* The last row's time, then the newest row's. */
+	if (a->has_last) {
 		put_i64(fp, a->last_time);
-	else
-		fputs(",", fp);
+		put_i64(fp, a->max_time);
+	} else
+		fputs(",,", fp);
 	putc('\n', fp);
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
@@ -404,11 +251,13 @@ cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
 {
 	switch (m->func) {
 	case SF_MIN:
+	case SF_MINTIME:
 		if (src->cnt > 0 && (dst->cnt == 0 || src->min < dst->min))
 			dst->min = src->min;
 		dst->cnt += src->cnt;
 		break;
 	case SF_MAX:
+	case SF_MAXTIME:
 		if (src->cnt > 0 && (dst->cnt == 0 || src->max > dst->max))
 			dst->max = src->max;
 		dst->cnt += src->cnt;
@@ -493,10 +342,13 @@ agg_merge(struct agg *dst, const struct agg *src)
 	dst->rows += src->rows;
 	dst->rejected += src->rejected;
 	if (src->has_last && (!dst->has_last ||
-	    src->last_time > dst->last_time)) {
+	    src->last_time > dst->last_time))
 		dst->last_time = src->last_time;
+	if (src->has_last && (!dst->has_last ||
+	    src->max_time > dst->max_time))
+		dst->max_time = src->max_time;
+	if (src->has_last)
 		dst->has_last = 1;
-	}
 	if (src->overflow)
 		dst->overflow = 1;
 	rc = 0;
@@ -507,44 +359,31 @@ out:
 	return rc;
 }
 
-int
-agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
-    size_t errlen)
+/* Read the checkpoint on fd and check its last line, "crc32,XXXXXXXX":
+ * the checksum of all before it.  Returns 0, or -1 with err set. */
+static int
+load_check(int fd, const char *path, char *err, size_t errlen)
 {
-	struct csvio_reader *r = NULL;
-	struct csvio_record rec;
-	struct table *t = NULL;
-	uint32_t *gmap = NULL;
-	size_t gn = 0, gmapcap = 0, i;
-	char *buf = NULL, *tail;
 	struct stat st;
-	uint64_t lineno;
-	int fd, rc = -1, state = 0, ended = 0;
+	char *buf = NULL, *tail, *e;
+	size_t len = 0;
 	ssize_t got;
 	unsigned long want;
-	size_t len = 0;
+	int rc = -1;
 
-	/* A regular file only: a FIFO would block, /dev/zero never end. */
-	if ((fd = li_open_input(path, 0, err, errlen)) == -1) {
-		char why[256];
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errlen, "%s: %s", path, why);
-		return -1;
-	}
 	if (fstat(fd, &st) == -1 || (size_t)st.st_size > STATE_MAX) {
 		snprintf(err, errlen, "%s: %s", path, errno ? strerror(errno) :
 		    "too large");
-		goto out;
+		return -1;
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
+		return -1;
 	}
 	while (len < (size_t)st.st_size &&
 	    (got = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
 		len += (size_t)got;
 	buf[len] = '\0';
-	/* The last line is "crc32,XXXXXXXX": the checksum of all before it. */
 	if (len < 15 || buf[len - 1] != '\n' ||
 	    (tail = buf + len - 15, memcmp(tail, "crc32,", 6) != 0) ||
 	    (tail > buf && tail[-1] != '\n')) {
@@ -552,172 +391,287 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 		    path);
 		goto out;
 	}
-	{
-		char *e;
-		want = strtoul(tail + 6, &e, 16);
-		if (e != buf + len - 1 ||
-		    agg_crc32(0, buf, (size_t)(tail - buf)) != (uint32_t)want) {
-			snprintf(err, errlen, "%s: corrupt checkpoint "
-			    "(checksum mismatch)", path);
-			goto out;
-		}
+	want = strtoul(tail + 6, &e, 16);
+	if (e != buf + len - 1 ||
+	    agg_crc32(0, buf, (size_t)(tail - buf)) != (uint32_t)want) {
+		snprintf(err, errlen, "%s: corrupt checkpoint (checksum "
+		    "mismatch)", path);
+		goto out;
 	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* What agg_load keeps from line to line. */
+struct load {
+	struct agg *a;
+	struct agg_pos *pos;
+	struct table *t;	/* the table of the "g" and "d" lines now */
+	uint32_t *gmap;		/* group of each "g" line of t */
+	size_t gn, gmapcap;
+};
+
+#define LOAD_BAD	(-1)
+#define LOAD_NOMEM	(-2)
+
+/* "totals,ROWS,REJECTED,LAST[,NEWEST]" (4 fields before 0.2.0: the last
+ * row's time stands for the newest). */
+static int
+load_totals(struct load *L, const struct csvio_field *f, size_t nf)
+{
+	struct agg *a = L->a;
+	int64_t rows, rej, last, max;
+
+	if (field_i64(&f[1], &rows) == -1 || rows < 0 ||
+	    field_i64(&f[2], &rej) == -1 || rej < 0)
+		return LOAD_BAD;
+	if (__builtin_add_overflow(a->rows, (uint64_t)rows, &a->rows) ||
+	    __builtin_add_overflow(a->rejected, (uint64_t)rej, &a->rejected))
+		return LOAD_BAD;
+	if (f[3].len == 0)
+		return 0;
+	if (field_i64(&f[3], &last) == -1)
+		return LOAD_BAD;
+	max = last;
+	if (nf == 5 && field_i64(&f[4], &max) == -1)
+		return LOAD_BAD;
+	if (!a->has_last || last > a->last_time)
+		a->last_time = last;
+	if (!a->has_last || max > a->max_time)
+		a->max_time = max;
+	a->has_last = 1;
+	return 0;
+}
+
+/* "g,KEY...,SUM,CNT,MIN,MAX..." of table L->t. */
+static int
+load_group(struct load *L, const struct csvio_field *f)
+{
+	struct table *t = L->t;
+	uint32_t ids[SPEC_MAXKEYS];
+	struct cell c, *dst;
+	int64_t sum;
+	long g, id;
+	size_t j;
+
+	for (j = 0; j < t->k; j++) {
+		if ((id = agg_intern(L->a, t->si[j], f[1 + j].p,
+		    f[1 + j].len)) < 0)
+			return LOAD_NOMEM;
+		ids[j] = (uint32_t)id;
+	}
+	if ((g = agg_group(t, ids)) < 0)
+		return LOAD_NOMEM;
+	for (j = 0; j < t->m; j++) {
+		const struct csvio_field *cf = &f[1 + t->k + 4 * j];
+		if (field_i64(&cf[0], &c.sum) == -1 ||
+		    field_i64(&cf[1], &c.cnt) == -1 ||
+		    field_i64(&cf[2], &c.min) == -1 ||
+		    field_i64(&cf[3], &c.max) == -1 || c.cnt < 0 ||
+		    c.cnt > INT64_MAX / 4)
+			return LOAD_BAD;
+		/* A count past the range (the same group repeated, or many
+		 * checkpoints) is corrupt, not a signed overflow. */
+		dst = &t->cells[(size_t)g * t->m + j];
+		if (__builtin_add_overflow(dst->cnt, c.cnt, &sum))
+			return LOAD_BAD;
+		cell_merge(L->a, &t->ms[j], dst, &c);
+	}
+	if (L->gn == L->gmapcap) {
+		size_t nc = L->gmapcap ? L->gmapcap * 2 : 64;
+		uint32_t *ng = realloc(L->gmap, nc * sizeof(*ng));
+		if (ng == NULL)
+			return LOAD_NOMEM;
+		L->gmap = ng;
+		L->gmapcap = nc;
+	}
+	L->gmap[L->gn++] = (uint32_t)g;
+	return 0;
+}
+
+/* "d,GROUP,MEASURE,VALUE": a member of a distinct set of table L->t. */
+static int
+load_member(struct load *L, const struct csvio_field *f)
+{
+	struct table *t = L->t;
+	int64_t gi, mi;
+	long id;
+	int added;
+
+	if (field_i64(&f[1], &gi) == -1 || gi < 0 || (size_t)gi >= L->gn ||
+	    field_i64(&f[2], &mi) == -1 || mi < 0 || (size_t)mi >= t->m ||
+	    t->ms[mi].func != SF_DISTINCT)
+		return LOAD_BAD;
+	if ((id = agg_intern(L->a, t->ms[mi].si, f[3].p, f[3].len)) < 0)
+		return LOAD_NOMEM;
+	added = agg_set_add(&t->ms[mi].set, (uint64_t)L->gmap[gi] << 32 |
+	    (uint32_t)id);
+	if (added < 0)
+		return LOAD_NOMEM;
+	t->cells[(size_t)L->gmap[gi] * t->m + (size_t)mi].cnt += added;
+	return 0;
+}
+
+/* "input,NAME,OFFSET,LINE,REJECTS_SIZE" and "ext,..." lines. */
+static int
+load_position(struct load *L, const struct csvio_record *rec)
+{
+	const struct csvio_field *f = rec->f;
+	struct agg_pos *pos = L->pos;
+	int64_t off, ln, rs;
+	char *nx;
+
+	if (field_is(&f[0], "ext")) {
+		/* Position lines of an input kind (Kafka offsets). */
+		if (pos == NULL)
+			return 0;
+		if ((nx = realloc(pos->ext, pos->extlen + rec->rawlen + 1)) ==
+		    NULL)
+			return LOAD_NOMEM;
+		memcpy(nx + pos->extlen, rec->raw, rec->rawlen);
+		nx[pos->extlen + rec->rawlen] = '\n';
+		pos->ext = nx;
+		pos->extlen += rec->rawlen + 1;
+		return 0;
+	}
+	if (rec->nf != 5 || field_i64(&f[2], &off) == -1 || off < 0 ||
+	    field_i64(&f[3], &ln) == -1 || ln < 1 ||
+	    field_i64(&f[4], &rs) == -1 || rs < 0 ||
+	    f[1].len >= sizeof(pos->input))
+		return LOAD_BAD;
+	if (pos != NULL) {
+		memcpy(pos->input, f[1].p, f[1].len);
+		pos->input[f[1].len] = '\0';
+		pos->offset = (uint64_t)off;
+		pos->line = (uint64_t)ln;
+		pos->rejects_size = (uint64_t)rs;
+	}
+	return 0;
+}
+
+/* The first line: "reduce-checkpoint,VERSION".  Returns 0, or -1 with err
+ * set. */
+static int
+load_magic(const struct csvio_record *rec, const char *path, char *err,
+    size_t errlen)
+{
+	const struct csvio_field *f = rec->f;
+	int64_t v;
+
+	if (rec->nf != 2 || !field_is(&f[0], STATE_MAGIC)) {
+		snprintf(err, errlen, "%s: not a reduce checkpoint", path);
+		return -1;
+	}
+	if (field_i64(&f[1], &v) == -1 || v < 1 || v > STATE_VERSION) {
+		snprintf(err, errlen, "%s: unsupported checkpoint version "
+		    "'%.*s'", path, (int)(f[1].len > 20 ? 20 : f[1].len),
+		    f[1].p);
+		return -1;
+	}
+	return 0;
+}
+
+/* One line after the first.  Returns 0, 1 at "end", LOAD_BAD, LOAD_NOMEM,
+ * or -3 with err set (another spec). */
+static int
+load_line(struct load *L, const struct csvio_record *rec, const char *path,
+    char *err, size_t errlen)
+{
+	const struct csvio_field *f = rec->f;
+	struct agg *a = L->a;
+	char hex[16];
+	int64_t ng;
+	size_t i;
+
+	if (field_is(&f[0], "spec") && rec->nf == 2) {
+		snprintf(hex, sizeof(hex), "%08x", (unsigned)a->spec_crc);
+		if (field_is(&f[1], hex))
+			return 0;
+		snprintf(err, errlen, "%s: checkpoint was made with a "
+		    "different spec", path);
+		return -3;
+	}
+	if (field_is(&f[0], "id") && rec->nf == 2) {
+		if (!is_id(&f[1]))
+			return LOAD_BAD;
+		return agg_add_id(a, f[1].p) == -1 ? LOAD_NOMEM : 0;
+	}
+	if (field_is(&f[0], "input") || field_is(&f[0], "ext"))
+		return load_position(L, rec);
+	if (field_is(&f[0], "totals") && (rec->nf == 4 || rec->nf == 5))
+		return load_totals(L, f, rec->nf);
+	if (field_is(&f[0], "table") && rec->nf == 3) {
+		L->t = NULL;
+		for (i = 0; i < a->ntab; i++)
+			if (field_is(&f[1], a->tab[i].sa->file))
+				L->t = &a->tab[i];
+		if (L->t == NULL || field_i64(&f[2], &ng) == -1 || ng < 0)
+			return LOAD_BAD;
+		L->gn = 0;
+		return 0;
+	}
+	if (field_is(&f[0], "g") && L->t != NULL &&
+	    rec->nf == 1 + L->t->k + 4 * L->t->m)
+		return load_group(L, f);
+	if (field_is(&f[0], "d") && L->t != NULL && rec->nf == 4)
+		return load_member(L, f);
+	if (field_is(&f[0], "end") && rec->nf == 1)
+		return 1;
+	return LOAD_BAD;
+}
+
+int
+agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
+    size_t errlen)
+{
+	struct csvio_reader *r = NULL;
+	struct csvio_record rec;
+	struct load L;
+	uint64_t lineno = 0;
+	int fd, rc = -1, first = 1, ended = 0, k;
+
+	memset(&L, 0, sizeof(L));
+	L.a = a;
+	L.pos = pos;
+	/* A regular file only: a FIFO would block, /dev/zero never end. */
+	if ((fd = li_open_input(path, 0, err, errlen)) == -1) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
+	if (load_check(fd, path, err, errlen) == -1)
+		goto out;
 	if (lseek(fd, 0, SEEK_SET) == -1 ||
 	    (r = csvio_reader_new(fd, ',', 0)) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	for (;;) {
-		int n = csvio_next(r, &rec);
-		const struct csvio_field *f = rec.f;
-		if (n == 0)
-			break;
+	while (!ended && (k = csvio_next(r, &rec)) != 0) {
 		lineno = rec.line;
-		if (n < 0)
+		if (k < 0)
 			goto bad;
-		if (ended || field_is(&f[0], "crc32"))
+		if (field_is(&rec.f[0], "crc32"))
 			break;	/* the crc line */
-		if (state == 0) {
-			int64_t v;
-			if (rec.nf != 2 || !field_is(&f[0], STATE_MAGIC)) {
-				snprintf(err, errlen, "%s: not a reduce "
-				    "checkpoint", path);
+		if (first) {
+			if (load_magic(&rec, path, err, errlen) == -1)
 				goto out;
-			}
-			if (field_i64(&f[1], &v) == -1 || v < 1 ||
-			    v > STATE_VERSION) {
-				snprintf(err, errlen, "%s: unsupported "
-				    "checkpoint version '%.*s'", path,
-				    (int)(f[1].len > 20 ? 20 : f[1].len), f[1].p);
-				goto out;
-			}
-			state = 1;
-		} else if (field_is(&f[0], "spec") && rec.nf == 2) {
-			char hex[16];
-			snprintf(hex, sizeof(hex), "%08x", (unsigned)a->spec_crc);
-			if (!field_is(&f[1], hex)) {
-				snprintf(err, errlen, "%s: checkpoint was made "
-				    "with a different spec", path);
-				goto out;
-			}
-		} else if (field_is(&f[0], "id") && rec.nf == 2) {
-			if (!is_id(&f[1]))
-				goto bad;
-			if (agg_add_id(a, f[1].p) == -1)
-				goto nomem;
-		} else if (field_is(&f[0], "input") && rec.nf == 5) {
-			int64_t off, ln, rs;
-			if (field_i64(&f[2], &off) == -1 || off < 0 ||
-			    field_i64(&f[3], &ln) == -1 || ln < 1 ||
-			    field_i64(&f[4], &rs) == -1 || rs < 0 ||
-			    f[1].len >= sizeof(pos->input))
-				goto bad;
-			if (pos != NULL) {
-				memcpy(pos->input, f[1].p, f[1].len);
-				pos->input[f[1].len] = '\0';
-				pos->offset = (uint64_t)off;
-				pos->line = (uint64_t)ln;
-				pos->rejects_size = (uint64_t)rs;
-			}
-		} else if (field_is(&f[0], "totals") && rec.nf == 4) {
-			int64_t rows, rej, last;
-			if (field_i64(&f[1], &rows) == -1 || rows < 0 ||
-			    field_i64(&f[2], &rej) == -1 || rej < 0)
-				goto bad;
-			if (__builtin_add_overflow(a->rows, (uint64_t)rows,
-			    &a->rows) || __builtin_add_overflow(a->rejected,
-			    (uint64_t)rej, &a->rejected))
-				goto bad;
-			if (f[3].len > 0) {
-				if (field_i64(&f[3], &last) == -1)
-					goto bad;
-				if (!a->has_last || last > a->last_time)
-					a->last_time = last;
-				a->has_last = 1;
-			}
-		} else if (field_is(&f[0], "table") && rec.nf == 3) {
-			int64_t ng;
-			t = NULL;
-			for (i = 0; i < a->ntab; i++)
-				if (field_is(&f[1], a->tab[i].sa->file))
-					t = &a->tab[i];
-			if (t == NULL || field_i64(&f[2], &ng) == -1 || ng < 0)
-				goto bad;
-			gn = 0;
-		} else if (field_is(&f[0], "g") && t != NULL &&
-		    rec.nf == 1 + t->k + 4 * t->m) {
-			uint32_t ids[SPEC_MAXKEYS];
-			struct cell c, *dst;
-			int64_t sum;
-			long g, id;
-			size_t j;
-			for (j = 0; j < t->k; j++) {
-				id = agg_intern(a, t->si[j], f[1 + j].p, f[1 + j].len);
-				if (id < 0)
-					goto nomem;
-				ids[j] = (uint32_t)id;
-			}
-			if ((g = agg_group(t, ids)) < 0)
-				goto nomem;
-			for (j = 0; j < t->m; j++) {
-				const struct csvio_field *cf = &f[1 + t->k + 4 * j];
-				if (field_i64(&cf[0], &c.sum) == -1 ||
-				    field_i64(&cf[1], &c.cnt) == -1 ||
-				    field_i64(&cf[2], &c.min) == -1 ||
-				    field_i64(&cf[3], &c.max) == -1 || c.cnt < 0)
-					goto bad;
-				if (c.cnt > INT64_MAX / 4)
-					goto bad;
-				/* A count past the range (the same group
-				 * repeated, or many checkpoints) is corrupt,
-				 * not a signed overflow. */
-				dst = &t->cells[(size_t)g * t->m + j];
-				if (__builtin_add_overflow(dst->cnt, c.cnt, &sum))
-					goto bad;
-				cell_merge(a, &t->ms[j], dst, &c);
-			}
-			if (gn == gmapcap) {
-				size_t nc = gmapcap ? gmapcap * 2 : 64;
-				uint32_t *ng = realloc(gmap, nc * sizeof(*ng));
-				if (ng == NULL)
-					goto nomem;
-				gmap = ng;
-				gmapcap = nc;
-			}
-			gmap[gn++] = (uint32_t)g;
-		} else if (field_is(&f[0], "d") && t != NULL && rec.nf == 4) {
-			int64_t gi, mi;
-			long id;
-			int added;
-			if (field_i64(&f[1], &gi) == -1 || gi < 0 ||
-			    (size_t)gi >= gn || field_i64(&f[2], &mi) == -1 ||
-			    mi < 0 || (size_t)mi >= t->m ||
-			    t->ms[mi].func != SF_DISTINCT)
-				goto bad;
-			id = agg_intern(a, t->ms[mi].si, f[3].p, f[3].len);
-			if (id < 0)
-				goto nomem;
-			added = agg_set_add(&t->ms[mi].set,
-			    (uint64_t)gmap[gi] << 32 | (uint32_t)id);
-			if (added < 0)
-				goto nomem;
-			t->cells[(size_t)gmap[gi] * t->m + (size_t)mi].cnt += added;
-		} else if (field_is(&f[0], "ext")) {
-			/* Position lines of an input kind (Kafka offsets). */
-			if (pos != NULL) {
-				char *nx = realloc(pos->ext, pos->extlen +
-				    rec.rawlen + 1);
-				if (nx == NULL)
-					goto nomem;
-				memcpy(nx + pos->extlen, rec.raw, rec.rawlen);
-				nx[pos->extlen + rec.rawlen] = '\n';
-				pos->ext = nx;
-				pos->extlen += rec.rawlen + 1;
-			}
-		} else if (field_is(&f[0], "end") && rec.nf == 1) {
+			first = 0;
+			continue;
+		}
+		switch (load_line(&L, &rec, path, err, errlen)) {
+		case 1:
 			ended = 1;
-		} else
+			break;
+		case LOAD_BAD:
 			goto bad;
+		case LOAD_NOMEM:
+			goto nomem;
+		case -3:
+			goto out;
+		}
 	}
 	if (!ended) {
 		snprintf(err, errlen, "%s: corrupt checkpoint (truncated)", path);
@@ -733,8 +687,7 @@ nomem:
 	snprintf(err, errlen, "%s: out of memory", path);
 out:
 	csvio_reader_free(r);
-	free(gmap);
-	free(buf);
+	free(L.gmap);
 	close(fd);
 	return rc;
 }

@@ -1,4 +1,5 @@
 TOOLS += reduce
-reduce_SRCS := reduce/reduce.c reduce/spec.c reduce/agg.c reduce/state.c \
-	reduce/kafkain.c
+reduce_SRCS := reduce/reduce.c reduce/opts.c reduce/input.c reduce/ticks.c \
+	reduce/spec.c reduce/agg.c reduce/aggsetup.c reduce/state.c reduce/snapshot.c \
+	reduce/kafkain.c reduce/kafkapart.c reduce/kafkaext.c
 reduce_LDLIBS := $(LIBRDKAFKA)

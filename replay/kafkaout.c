@@ -13,6 +13,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "contract.h"
 #include "csvio.h"
 #include "util.h"
 
@@ -77,37 +78,33 @@ kout_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 		warnx("kafka: %s: %s", fac, buf);
 }
 
-static int
-conf_set(rd_kafka_conf_t *conf, const char *key, const char *val)
+rd_kafka_conf_t *
+kout_conf_new(const struct kafka_opts *ko, int verbose, char *err,
+    size_t errlen)
 {
-	char errstr[512];
+	/* Our defaults first, so that -X and -F can change any of them. */
+	const char *const defaults[] = {
+		"enable.idempotence", "true",
+		"acks", "all",
+		"linger.ms", "10",
+		"compression.codec", "zstd",
+		"log_level", verbose ? "6" : "3",
+		NULL,
+	};
 
-	if (rd_kafka_conf_set(conf, key, val, errstr, sizeof(errstr)) !=
-	    RD_KAFKA_CONF_OK) {
-		warnx("kafka: %s: %s", key, errstr);
-		return -1;
-	}
-	return 0;
-}
-
-int
-kout_prop_ok(const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-
-	return eq == NULL || eq == kv ? -1 : 0;
+	return kafka_conf_build(ko, defaults, err, errlen);
 }
 
 struct kout *
 kout_new(const struct kout_conf *c)
 {
 	struct kout *k = calloc(1, sizeof(*k));
-	rd_kafka_conf_t *conf = NULL;
+	rd_kafka_conf_t *conf = c->conf;
 	char errstr[512];
-	size_t i;
 
 	if (k == NULL) {
 		warn("malloc");
+		rd_kafka_conf_destroy(conf);
 		return NULL;
 	}
 	k->mfd = -1;
@@ -117,34 +114,6 @@ kout_new(const struct kout_conf *c)
 	    (c->keycol != NULL && (k->keycol = strdup(c->keycol)) == NULL)) {
 		warn("malloc");
 		goto fail;
-	}
-	conf = rd_kafka_conf_new();
-	/* Our defaults first, so that -X can change any of them. */
-	if (conf_set(conf, "bootstrap.servers", c->brokers) == -1 ||
-	    conf_set(conf, "enable.idempotence", "true") == -1 ||
-	    conf_set(conf, "acks", "all") == -1 ||
-	    conf_set(conf, "linger.ms", "10") == -1 ||
-	    conf_set(conf, "compression.codec", "zstd") == -1 ||
-	    conf_set(conf, "log_level", c->verbose ? "6" : "3") == -1)
-		goto fail;
-	for (i = 0; i < c->nprops; i++) {
-		char *kv = strdup(c->props[i]), *eq;
-		int rc;
-		if (kv == NULL) {
-			warn("malloc");
-			goto fail;
-		}
-		eq = strchr(kv, '=');
-		if (eq == NULL || eq == kv) {
-			warnx("kafka: -X %s: not key=value", kv);
-			free(kv);
-			goto fail;
-		}
-		*eq = '\0';
-		rc = conf_set(conf, kv, eq + 1);
-		free(kv);
-		if (rc == -1)
-			goto fail;
 	}
 	rd_kafka_conf_set_opaque(conf, k);
 	rd_kafka_conf_set_dr_msg_cb(conf, kout_dr);
@@ -238,7 +207,7 @@ kout_produce(struct kout *k, const char *p, size_t len, const char *key,
 			    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 			    RD_KAFKA_V_VALUE((void *)p, len),
 			    RD_KAFKA_V_KEY(key, keylen),
-			    RD_KAFKA_V_HEADER(KOUT_HEADER_KEY, k->hdr,
+			    RD_KAFKA_V_HEADER(CONTRACT_KAFKA_HEADER_KEY, k->hdr,
 			    (ssize_t)k->hdrlen),
 			    RD_KAFKA_V_END);
 		else

@@ -7,20 +7,28 @@
  * until there is room.  Diagnostics are printed here (warnx). */
 #include <stddef.h>
 
-#define KOUT_HEADER_KEY	"li.header"	/* Kafka message header name */
+#include <librdkafka/rdkafka.h>
+
+#include "kafkaconf.h"
 
 struct kout_conf {
-	const char *brokers;	/* bootstrap.servers */
+	rd_kafka_conf_t *conf;	/* from kout_conf_new; kout_new takes it */
 	const char *topic;
 	const char *keycol;	/* header name of the key column; NULL: none */
-	char *const *props;	/* "key=value" librdkafka settings (-X) */
-	size_t nprops;
 	int verbose;
 };
 
 struct kout;
 
-/* Configure a producer.  NULL on failure (printed). */
+/* The producer's configuration: replay's defaults (idempotence, acks=all,
+ * linger.ms=10, zstd), then -b, -X and -F in order (lib/kafkaconf).
+ * Returns a conf the caller owns, or NULL with err set (a configuration
+ * error: exit 2). */
+rd_kafka_conf_t *kout_conf_new(const struct kafka_opts *ko, int verbose,
+    char *err, size_t errlen);
+
+/* Make a producer from c->conf, which it takes (also on failure).  NULL
+ * on failure (printed). */
 struct kout *kout_new(const struct kout_conf *c);
 /* The header line (without its line break): sent with every row, and
  * where the key column is looked up.  0, or -1 (printed) when the key
@@ -35,8 +43,5 @@ int kout_finish(struct kout *k);
 /* Rows confirmed by the brokers so far. */
 unsigned long long kout_confirmed(const struct kout *k);
 void kout_free(struct kout *k);
-
-/* Check one -X argument ("key=value", key not empty).  0 or -1. */
-int kout_prop_ok(const char *kv);
 
 #endif

@@ -206,7 +206,7 @@ mqttout_new(const struct mqttout_conf *c)
 		warnx("mqtt: %s", MQTTClient_strerror(rc));
 		goto fail;
 	}
-	co.keepAliveInterval = 30;
+	co.keepAliveInterval = c->keepalive > 0 ? c->keepalive : 30;
 	co.cleansession = 1;
 	co.reliable = 0;
 	co.maxInflightMessages = (int)m->win;
@@ -215,6 +215,8 @@ mqttout_new(const struct mqttout_conf *c)
 	co.connectTimeout = 10;
 	if (tls) {
 		ssl.trustStore = c->cafile;
+		ssl.keyStore = c->cert;
+		ssl.privateKey = c->key;
 		ssl.enableServerCertAuth = 1;
 		m->ssl = ssl;
 		co.ssl = &m->ssl;

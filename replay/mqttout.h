@@ -11,6 +11,9 @@ struct mqttout_conf {
 	const char *user;	/* NULL: anonymous */
 	const char *password;	/* NULL: none */
 	const char *cafile;	/* NULL: system default for TLS */
+	const char *cert;	/* client certificate (PEM); NULL: none */
+	const char *key;	/* its private key; NULL: in cert */
+	int keepalive;		/* seconds */
 	int qos;
 	long max_inflight;	/* window of unconfirmed QoS > 0 messages */
 	int verbose;

@@ -1,10 +1,15 @@
 #ifndef REPLAY_OPTS_H
 #define REPLAY_OPTS_H
 /* Command-line options of replay: parsing and the cross-option rules,
- * kept free of I/O so that the unit tests can drive them. */
+ * kept free of I/O so that the unit tests can drive them (the one
+ * exception: a -F file that others can read is warned about, through
+ * lib/cli's cli_log). */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
+#include "kafkaconf.h"
+#include "mqttconf.h"
 #include "timefield.h"
 
 enum replay_synth {
@@ -25,24 +30,19 @@ struct replay_opts {
 	const char *listen;	/* HOST:PORT */
 	size_t client_buffer;	/* --listen: bytes queued per client */
 	int max_clients;	/* --listen: clients at once */
-	const char *mqtt_url;
-	const char *topic;
-	const char *client_id;
-	const char *mqtt_user;
-	const char *mqtt_password_file;
-	const char *cafile;
-	int qos;
-	long max_inflight;
-	const char *brokers;	/* -b: Kafka bootstrap servers */
-	const char *key;	/* --key: the column that keys messages */
-	char *kprops[64];	/* -X key=value, borrowed from argv */
-	size_t nkprops;
+	struct mqtt_opts mqtt;	/* -u, --mqtt-topic, credentials, TLS */
+	int max_inflight;	/* --max-inflight; 0: by QoS */
+	struct kafka_opts kafka;	/* -b, -t, -X, -F (owns -X/-F) */
+	const char *kafka_key;	/* --kafka-key: the column that keys
+				   messages */
 
 	/* Pace and order. */
 	double rate;		/* rows per second, 0: as fast as possible */
 	double speedup;		/* event-time replay, 0: off */
 	double jitter;		/* 0..1 */
 	const char *time_col;
+	int sort;		/* --sort: all rows, by event time */
+	double reorder;		/* --reorder window in seconds, 0: off */
 	int loop;
 	int shuffle;
 	uint64_t seed;
@@ -70,21 +70,24 @@ struct replay_opts {
 	int years;
 	int json;		/* --format json */
 
+	/* From -q and -v (cli_verbosity): quiet below warnings, verbose
+	 * at information and above. */
 	int quiet, verbose;
 };
 
-enum {
-	OPTS_RUN = 0,		/* options are fine: run */
-	OPTS_HELP,		/* --help */
-	OPTS_VERSION,		/* --version */
-	OPTS_BAD,		/* usage error: err holds the reason */
-};
+/* The help text (--help), beginning with "Usage:". */
+extern const char replay_help_text[];
 
-/* Parse argv into o (which it initialises).  Returns one of OPTS_*; on
- * OPTS_BAD err holds a lower-case reason without the program name.  Safe to
- * call more than once (it resets getopt). */
-int replay_opts_parse(int argc, char **argv, struct replay_opts *o,
-    char *err, size_t errlen);
+/* Parse argv into o (which it initialises; call replay_opts_free after).
+ * Sets cli_verbosity from -q and -v.  Returns CLI_RUN, CLI_HELP,
+ * CLI_VERSION or CLI_BAD with err holding the reason, without the program
+ * name (main prints it with cli_usage_error).  Safe to call more than
+ * once (it resets getopt). */
+enum cli_result replay_opts_parse(int argc, char **argv,
+    struct replay_opts *o, char *err, size_t errlen);
+
+/* Free what o owns (the -X and -F properties, the MQTT password). */
+void replay_opts_free(struct replay_opts *o);
 
 /* Map NAME[:FACTOR] to a 1-based index into names[0..n-1] (names compared
  * case-insensitively; a number 1..n is accepted too) and a factor (def when

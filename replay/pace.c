@@ -48,16 +48,27 @@ pace_next(struct pace *p, double now, double ev)
 	if (p->rate > 0) {
 		gap = 1 / p->rate;
 	} else if (p->speedup > 0 && !isnan(ev)) {
-		if (p->have_prev && ev > p->prev_ev)
+		if (!p->have_prev) {
+			p->prev_ev = ev;
+			p->have_prev = 1;
+		} else if (ev > p->prev_ev) {
 			gap = (ev - p->prev_ev) / p->speedup;
-		p->prev_ev = ev;
-		p->have_prev = 1;
+			p->prev_ev = ev;
+		} else if (ev < p->prev_ev) {
+			p->late++;
+		}
 	}
 	if (gap > 0)
 		gap *= pace_jitter_factor(p);
 	p->n++;
 	p->due += gap;
 	return p->due;
+}
+
+void
+pace_new_pass(struct pace *p)
+{
+	p->have_prev = 0;
 }
 
 void

@@ -14,9 +14,10 @@ struct pace {
 	struct rng rng;
 	int started;
 	double due;		/* when the last row was due */
-	double prev_ev;		/* event time of the last timed row */
+	double prev_ev;		/* the newest event time so far */
 	int have_prev;
 	uint64_t n;		/* rows scheduled */
+	uint64_t late;		/* rows older than the newest so far */
 };
 
 void pace_init(struct pace *p, double rate, double speedup, double jitter,
@@ -30,10 +31,16 @@ double pace_jitter_factor(struct pace *p);
 
 /* When the next row is due.  now is the current monotonic time (the first
  * row is due at once); ev is the row's event time in seconds (speedup mode)
- * or NAN when it has none or it did not parse: such a row, and a row whose
- * time goes backwards (the next pass of --loop), is due with the previous
- * one. */
+ * or NAN when it has none or it did not parse.  The clock follows the
+ * newest event time so far: a row is due (ev - newest) / speedup after the
+ * previous one when it is newer, and with the previous one when it has no
+ * time or is older than the newest (a late row of unsorted input: counted
+ * in late), so that a backward jump never restarts the clock. */
 double pace_next(struct pace *p, double now, double ev);
+
+/* A new pass of --loop begins: its first row starts the event clock
+ * afresh (it is due with the previous row), as the times go back. */
+void pace_new_pass(struct pace *p);
 
 /* Move the schedule so that the last row counts as due at now: used after
  * waiting for a reader, so that the rows held back are not sent in a

@@ -227,6 +227,7 @@ accept_all(struct tcpout *t)
 	struct client *c;
 
 	for (;;) {
+		memset(&ss, 0, sizeof(ss));
 		sl = sizeof(ss);
 		fd = accept4(t->lfd, (struct sockaddr *)&ss, &sl,
 		    SOCK_CLOEXEC | SOCK_NONBLOCK);

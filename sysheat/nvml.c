@@ -43,6 +43,7 @@ nv_open(struct nv *nv, char *errstr, size_t errlen)
 	nvml_ret r;
 	size_t k;
 	void *sym;
+	int broken = 0;
 
 	memset(nv, 0, sizeof(*nv));
 	if ((nv->lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL)) ==
@@ -63,6 +64,7 @@ nv_open(struct nv *nv, char *errstr, size_t errlen)
 		if ((r = init()) != NVML_SUCCESS) {
 			snprintf(errstr, errlen, "nvml: nvmlInit_v2: error %d",
 			    r);
+			broken = 1;
 			goto fail;
 		}
 	}
@@ -74,6 +76,7 @@ nv_open(struct nv *nv, char *errstr, size_t errlen)
 			snprintf(errstr, errlen,
 			    "nvml: nvmlDeviceGetCount_v2: error %d", r);
 			nv_close(nv);
+			nv->broken = 1;
 			return -1;
 		}
 		for (i = 0; i < count && nv->ndev < NV_MAXDEV; i++) {
@@ -87,6 +90,7 @@ nv_open(struct nv *nv, char *errstr, size_t errlen)
 fail:
 	dlclose(nv->lib);
 	memset(nv, 0, sizeof(*nv));
+	nv->broken = broken;
 	return -1;
 }
 

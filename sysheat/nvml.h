@@ -13,11 +13,15 @@ struct nv {
 	void *fn[5];		/* the entry points, see nvml.c */
 	void *dev[NV_MAXDEV];	/* nvmlDevice_t handles */
 	unsigned ndev;
+	int broken;		/* the driver is there but failed to start or
+				   to count its GPUs: not "no GPU" */
 };
 
 /* Load NVML and find its GPUs.  Returns the number of GPUs (0 or more),
  * or -1 with a reason in errstr when the library is missing, lacks an
- * entry point or fails to initialise; nv is then usable and empty. */
+ * entry point or fails to initialise; nv is then usable and empty, with
+ * broken set when the library was complete but nvmlInit_v2 or
+ * nvmlDeviceGetCount_v2 failed (a GPU may be there, unreadable). */
 int nv_open(struct nv *nv, char *errstr, size_t errlen);
 
 /* The hottest GPU core temperature in degrees Celsius, NAN when none. */

@@ -9,21 +9,27 @@
 
 #include "timefield.h"
 
-/* The CSV/JSON/influx field names, in contract order, with the number of
- * decimals each is written with. */
+/* The CSV/JSON/influx fields, in contract order (their names are
+ * contract_sample_names[col]), with the number of decimals each is written
+ * with and the bit that says its device is absent. */
 static const struct {
-	const char *name;
+	int col;
 	size_t off;
 	int prec;
+	unsigned absent;
 } out_fields[] = {
-	{ "cpu_temp", offsetof(struct sample, cpu_temp), 1 },
-	{ "gpu_temp", offsetof(struct sample, gpu_temp), 1 },
-	{ "cpu_pct", offsetof(struct sample, cpu_pct), 1 },
-	{ "mem_pct", offsetof(struct sample, mem_pct), 1 },
-	{ "disk_pct", offsetof(struct sample, disk_pct), 1 },
-	{ "net_rx_bytes_s", offsetof(struct sample, rx_bps), 0 },
-	{ "net_tx_bytes_s", offsetof(struct sample, tx_bps), 0 },
+	{ CS_CPU_TEMP, offsetof(struct sample, cpu_temp), 1,
+	    SAMPLE_ABSENT_CPU_TEMP },
+	{ CS_GPU_TEMP, offsetof(struct sample, gpu_temp), 1,
+	    SAMPLE_ABSENT_GPU_TEMP },
+	{ CS_CPU_PCT, offsetof(struct sample, cpu_pct), 1, 0 },
+	{ CS_MEM_PCT, offsetof(struct sample, mem_pct), 1, 0 },
+	{ CS_DISK_PCT, offsetof(struct sample, disk_pct), 1, 0 },
+	{ CS_NET_RX_BYTES_S, offsetof(struct sample, rx_bps), 0, 0 },
+	{ CS_NET_TX_BYTES_S, offsetof(struct sample, tx_bps), 0, 0 },
 };
+#define FNAME(i)	contract_sample_names[out_fields[i].col]
+#define ABSENT(s, i)	(((s)->absent & out_fields[i].absent) != 0)
 #define OUT_NFIELDS	(sizeof(out_fields) / sizeof(out_fields[0]))
 
 static double
@@ -116,7 +122,9 @@ fmt_csv(struct obuf *b, const struct sample *s)
 	ob_time(b, s->t_ns);
 	for (i = 0; i < OUT_NFIELDS; i++) {
 		v = field(s, i);
-		if (isnan(v))
+		if (ABSENT(s, i))
+			ob_printf(b, "," CONTRACT_SAMPLE_ABSENT);
+		else if (isnan(v))
 			ob_printf(b, ",");
 		else
 			ob_printf(b, ",%.*f", out_fields[i].prec, v);
@@ -135,10 +143,12 @@ fmt_json(struct obuf *b, const struct sample *s)
 	ob_printf(b, "\"");
 	for (i = 0; i < OUT_NFIELDS; i++) {
 		v = field(s, i);
+		if (ABSENT(s, i))
+			continue;	/* no such device: no key */
 		if (isnan(v))
-			ob_printf(b, ",\"%s\":null", out_fields[i].name);
+			ob_printf(b, ",\"%s\":null", FNAME(i));
 		else
-			ob_printf(b, ",\"%s\":%.*f", out_fields[i].name,
+			ob_printf(b, ",\"%s\":%.*f", FNAME(i),
 			    out_fields[i].prec, v);
 	}
 	ob_printf(b, "}\n");
@@ -158,9 +168,9 @@ fmt_influx(struct obuf *b, const struct out_ctx *ctx, const struct sample *s)
 	}
 	for (i = 0; i < OUT_NFIELDS; i++) {
 		v = field(s, i);
-		if (isnan(v))
+		if (isnan(v) || ABSENT(s, i))
 			continue;
-		ob_printf(b, "%c%s=%.*f", any ? ',' : ' ', out_fields[i].name,
+		ob_printf(b, "%c%s=%.*f", any ? ',' : ' ', FNAME(i),
 		    out_fields[i].prec, v);
 		any = 1;
 	}
@@ -188,11 +198,16 @@ fmt_prom(struct obuf *b, const struct out_ctx *ctx, const struct sample *s)
 	char labels[1024];
 	struct obuf lb = { labels, sizeof(labels), 0, 0 };
 
-	prom_metric(b, "sysheat_cpu_temperature_celsius", "gauge",
-	    "CPU package temperature (k10temp Tdie/Tctl, coretemp package, "
-	    "else the hottest input).", "", s->cpu_temp);
-	prom_metric(b, "sysheat_gpu_temperature_celsius", "gauge",
-	    "Hottest GPU temperature (amdgpu edge, NVML).", "", s->gpu_temp);
+	/* An absent device has no series at all; an unknown reading keeps
+	 * its HELP and TYPE, without a sample. */
+	if (!(s->absent & SAMPLE_ABSENT_CPU_TEMP))
+		prom_metric(b, "sysheat_cpu_temperature_celsius", "gauge",
+		    "CPU package temperature (k10temp Tdie/Tctl, coretemp "
+		    "package, else the hottest input).", "", s->cpu_temp);
+	if (!(s->absent & SAMPLE_ABSENT_GPU_TEMP))
+		prom_metric(b, "sysheat_gpu_temperature_celsius", "gauge",
+		    "Hottest GPU temperature (amdgpu edge, NVML).", "",
+		    s->gpu_temp);
 	prom_metric(b, "sysheat_cpu_usage_ratio", "gauge",
 	    "Share of CPU time not idle over the last interval.", "",
 	    s->cpu_pct / 100);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contract.h"
+
 struct sample {
 	int64_t t_ns;		/* wall-clock time, ns since the epoch */
 	double cpu_temp;	/* degrees Celsius; NAN when unknown */
@@ -14,10 +16,18 @@ struct sample {
 	double disk_pct;
 	double rx_bps;		/* bytes per second */
 	double tx_bps;
+	unsigned absent;	/* SAMPLE_ABSENT_*: no such device at all */
 	int net_totals;		/* rx_total/tx_total are known */
 	uint64_t rx_total;	/* bytes since the counters started */
 	uint64_t tx_total;
 };
+
+/* A value is unknown (NAN) when its device is there but could not be
+ * read, and absent when there is no such device (no sensor chip for the
+ * CPU, no GPU): CSV writes CONTRACT_SAMPLE_ABSENT ("-") for it, JSON
+ * leaves the key out, Prometheus and InfluxDB have no series for it. */
+#define SAMPLE_ABSENT_CPU_TEMP	(1u << 0)
+#define SAMPLE_ABSENT_GPU_TEMP	(1u << 1)
 
 enum out_fmt { OUT_CSV, OUT_JSON, OUT_PROM, OUT_INFLUX };
 
@@ -30,10 +40,8 @@ struct out_ctx {
 	const char *mount;	/* the disk's path: prom label "mountpoint" */
 };
 
-/* The CSV header line (with its newline). */
-#define OUT_CSV_HEADER \
-	"time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,net_rx_bytes_s," \
-	"net_tx_bytes_s\n"
+/* The CSV header line (with its newline), of docs/contracts.md. */
+#define OUT_CSV_HEADER	CONTRACT_SAMPLE_HEADER "\n"
 
 /*
  * Format s into buf (capacity cap) in ctx->fmt: one line for CSV, JSON and

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "cli.h"
+#include "contract.h"
 #include "hwsens.h"
 #include "nvml.h"
 #include "output.h"
@@ -65,61 +67,62 @@ struct state {
 	int warned[NSRC];
 	int warned_trunc;
 	struct hw hw;
+	int hw_ok;			/* libsensors started */
 	struct nv nv;
+	int out_kind;			/* stdout: 1 a regular file, 0 else,
+					   -1 not looked at yet */
 	unsigned long samples, late;
 };
 
-static const char synopsis[] =
-    "usage: sysheat [-qv] [-F format] [-i interval] [-n count] [-o file]\n"
+static const char help_text[] =
+    "Usage: sysheat [-qv] [--format fmt] [-i interval] [-n count] "
+    "[-o file]\n"
     "               [--disk path] [--iface name]...\n"
-    "       sysheat --list\n";
+    "       sysheat --list\n"
+    "\n"
+    "Sample CPU/GPU temperature and CPU, memory, disk and network usage.\n"
+    "\n"
+    "      --format FMT     csv (default), json, prom or influx\n"
+    "  -i, --interval DUR   time between samples (default 1s; 250ms, "
+    "2m...)\n"
+    "  -n, --count N        stop after N samples (default 0: run until "
+    "killed)\n"
+    "  -o, --output FILE    replace FILE atomically with each sample\n"
+    "                       (for node_exporter's textfile collector)\n"
+    "      --disk PATH      file system to report (default /)\n"
+    "      --iface NAME     count only this interface (repeatable;\n"
+    "                       default: all but lo)\n"
+    "      --list           list every sensor libsensors and NVML see\n"
+    "  -q, --quiet          no warnings about unreadable /proc data "
+    "(-qq: errors\n"
+    "                       only)\n"
+    "  -v, --verbose        explain missing sensors and late samples\n"
+    "  -h, --help           show this help\n"
+    "      --version        show the version\n"
+    "\n"
+    "CSV columns: " CONTRACT_SAMPLE_HEADER "\n"
+    "An unknown value (a device that could not be read) is an empty field\n"
+    "(null in JSON); an absent device (no GPU, no sensor chip) is '-'\n"
+    "(no key in JSON, no series in prom and influx).\n"
+    "Environment: SYSHEAT_PROC replaces /proc (for tests).\n";
 
-static void
-usage_error(void)
-{
-	fputs(synopsis, stderr);
-	fputs("Try 'sysheat --help'.\n", stderr);
-	exit(2);
-}
+/* The spellings that changed in 0.2.0 (docs/conventions.md). */
+static const struct cli_retired retired[] = {
+	{ "-F", "use --format (-F is the Kafka configuration file)" },
+	{ NULL, NULL },
+};
 
-static void
-help(void)
-{
-	printf("Usage: sysheat [OPTION]...\n"
-	    "Sample CPU/GPU temperature and CPU, memory, disk and network "
-	    "usage.\n\n"
-	    "  -F, --format=FMT     csv (default), json, prom or influx\n"
-	    "  -i, --interval=DUR   time between samples (default 1s; "
-	    "250ms, 2m...)\n"
-	    "  -n, --count=N        stop after N samples (default 0: run "
-	    "until killed)\n"
-	    "  -o, --output=FILE    replace FILE atomically with each sample\n"
-	    "                       (for node_exporter's textfile collector)\n"
-	    "      --disk=PATH      file system to report (default /)\n"
-	    "      --iface=NAME     count only this interface (repeatable;\n"
-	    "                       default: all but lo)\n"
-	    "      --list           list every sensor libsensors and NVML "
-	    "see\n"
-	    "  -q, --quiet          no warnings about unreadable /proc data\n"
-	    "  -v, --verbose        explain missing sensors and late samples\n"
-	    "      --help           show this help\n"
-	    "      --version        show the version\n\n"
-	    "CSV columns: time,cpu_temp,gpu_temp,cpu_pct,mem_pct,disk_pct,"
-	    "net_rx_bytes_s,net_tx_bytes_s\n"
-	    "An unknown value is an empty field (null in JSON).\n"
-	    "Environment: SYSHEAT_PROC replaces /proc (for tests).\n");
-	exit(0);
-}
-
-static void
+/* Parse the options into o.  Returns CLI_RUN, CLI_HELP, CLI_VERSION, or
+ * CLI_BAD after printing the usage error. */
+static enum cli_result
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_DISK = 256, OPT_IFACE, OPT_LIST, OPT_HELP, OPT_VERSION };
+	enum { OPT_DISK = 256, OPT_FORMAT, OPT_IFACE, OPT_LIST, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "disk", required_argument, NULL, OPT_DISK },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, OPT_HELP },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
 		{ "iface", required_argument, NULL, OPT_IFACE },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "list", no_argument, NULL, OPT_LIST },
@@ -129,97 +132,80 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	struct cli_getopt g = { ":hi:n:o:qv", longopts, retired, "" };
+	char err[160];
+	int c, help = 0, version = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->interval = 1;
 	o->fmt = OUT_CSV;
 	o->disk = "/";
-	opterr = 0;	/* our own messages, named like the rest */
-	while ((c = getopt_long(argc, argv, ":F:i:n:o:qv", longopts, NULL)) !=
-	    -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'F':
-			if (out_parse_fmt(optarg, &o->fmt) == -1) {
-				warnx("unknown format '%s'", optarg);
-				usage_error();
-			}
+		case OPT_FORMAT:
+			if (out_parse_fmt(optarg, &o->fmt) == -1)
+				return cli_usage_error("--format: '%s' is not "
+				    "csv, json, prom or influx", optarg),
+				    CLI_BAD;
 			break;
 		case 'i':
-			if (parse_duration(optarg, &o->interval) == -1 ||
-			    o->interval < 0.001 || o->interval > 86400) {
-				warnx("invalid interval '%s' (1ms to 1d)",
-				    optarg);
-				usage_error();
-			}
+			if (cli_duration("-i", optarg, 0.001, 86400,
+			    &o->interval, err, sizeof(err)) == -1)
+				return cli_usage_error("%s", err), CLI_BAD;
 			break;
 		case 'n':
-			if (parse_long(optarg, 0, LLONG_MAX, &o->count) == -1) {
-				warnx("invalid count '%s'", optarg);
-				usage_error();
-			}
+			if (cli_count("-n", optarg, 0, LLONG_MAX, &o->count,
+			    err, sizeof(err)) == -1)
+				return cli_usage_error("%s", err), CLI_BAD;
 			break;
 		case 'o':
+			if (optarg[0] == '\0')
+				return cli_usage_error("-o: the value is "
+				    "empty"), CLI_BAD;
 			o->outfile = optarg;
 			break;
 		case 'q':
-			o->quiet = 1;
-			o->verbose = 0;
+			cli_quieter();
 			break;
 		case 'v':
-			o->verbose = 1;
-			o->quiet = 0;
+			cli_louder();
 			break;
 		case OPT_DISK:
 			o->disk = optarg;
 			break;
 		case OPT_IFACE:
 			if (optarg[0] == '\0' ||
-			    strlen(optarg) >= PS_IFNAMSZ) {
-				warnx("invalid interface name '%s'", optarg);
-				usage_error();
-			}
-			if (o->nifaces == MAX_IFACES) {
-				warnx("at most %d --iface options",
-				    MAX_IFACES);
-				usage_error();
-			}
+			    strlen(optarg) >= PS_IFNAMSZ)
+				return cli_usage_error("--iface: '%s' is not "
+				    "an interface name", optarg), CLI_BAD;
+			if (o->nifaces == MAX_IFACES)
+				return cli_usage_error("--iface: at most %d",
+				    MAX_IFACES), CLI_BAD;
 			o->ifaces[o->nifaces++] = optarg;
 			break;
 		case OPT_LIST:
 			o->list = 1;
 			break;
-		case OPT_HELP:
-			help();
+		case 'h':
+			help = 1;
 			break;
 		case OPT_VERSION:
-			printf("sysheat %s\n", LI_VERSION);
-			exit(0);
-		case ':':
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				warnx("option '%s' requires an argument",
-				    argv[optind - 1]);
-			else
-				warnx("option requires an argument -- '%c'",
-				    optopt);
-			usage_error();
+			version = 1;
 			break;
 		default:
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				warnx("invalid option '%s'", argv[optind - 1]);
-			else
-				warnx("invalid option -- '%c'", optopt);
-			usage_error();
+			return cli_usage_error("%s", g.err), CLI_BAD;
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
-		usage_error();
-	}
-	if (o->outfile != NULL && o->outfile[0] == '\0') {
-		warnx("empty output file name");
-		usage_error();
-	}
+	if (help)
+		return CLI_HELP;
+	if (version)
+		return CLI_VERSION;
+	if (optind < argc)
+		return cli_usage_error("unexpected argument '%s'",
+		    argv[optind]), CLI_BAD;
+	o->quiet = cli_verbosity < CLI_WARN;
+	o->verbose = cli_verbosity >= CLI_INFO;
+	return CLI_RUN;
 }
 
 /* Read one /proc source into st->buf.  Returns 0, or -1 (warned once). */
@@ -252,6 +238,24 @@ note_diag(struct state *st, int src, unsigned long before)
 	if (before == 0 && st->diag[src].bad > 0 && !st->o->quiet)
 		warnx("%s:%lu: malformed line", st->path[src],
 		    st->diag[src].first_line);
+}
+
+/* The devices that are not there at all (SAMPLE_ABSENT_*): libsensors
+ * started and found no sensor for the role, and for the GPU NVML has no
+ * GPU either (its library missing, or no device).  A device that is there
+ * but fails to read, or a libsensors or NVML that failed to start, is
+ * unknown instead. */
+static unsigned
+absent_devices(const struct state *st)
+{
+	unsigned a = 0;
+
+	if (st->hw_ok && st->hw.best[HW_CPU] == -1)
+		a |= SAMPLE_ABSENT_CPU_TEMP;
+	if (st->hw_ok && st->hw.best[HW_GPU] == -1 && st->nv.ndev == 0 &&
+	    !st->nv.broken)
+		a |= SAMPLE_ABSENT_GPU_TEMP;
+	return a;
 }
 
 /* Take one sample into s (s may be NULL when only priming the deltas). */
@@ -335,6 +339,7 @@ take_sample(struct state *st, struct sample *s)
 	gpu = nv_read(&st->nv);
 	if (!isnan(gpu) && (isnan(s->gpu_temp) || gpu > s->gpu_temp))
 		s->gpu_temp = gpu;
+	s->absent = absent_devices(st);
 }
 
 /* Write one formatted sample to stdout (unbuffered) or the output file;
@@ -343,9 +348,9 @@ take_sample(struct state *st, struct sample *s)
  * the sample waited for room in a full pipe (nothing of it was written),
  * else 0. */
 static int
-emit(const struct opts *o, const char *buf, size_t len)
+emit(struct state *st, const char *buf, size_t len)
 {
-	static int kind = -1;	/* stdout: 1 a regular file, 0 else */
+	const struct opts *o = st->o;
 	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
 	struct stat sb;
 	size_t done = 0;
@@ -361,13 +366,14 @@ emit(const struct opts *o, const char *buf, size_t len)
 	 * pipe is full interrupts it before any byte went: drop the sample
 	 * and stop, never a write error and never half a line.  Once part
 	 * of a longer sample is out, the rest follows. */
-	if (kind == -1)
-		kind = fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
+	if (st->out_kind == -1)
+		st->out_kind = fstat(STDOUT_FILENO, &sb) == 0 &&
+		    S_ISREG(sb.st_mode);
 	while (done < len) {
 		/* A pipe: wait for room in slices, so that a stop signal is
 		 * seen even when it lands just before the wait; once poll
 		 * says so, a pipe takes PIPE_BUF bytes without blocking. */
-		if (!kind && done == 0) {
+		if (!st->out_kind && done == 0) {
 			int r = poll(&pfd, 1, (int)(TICK_S * 1000));
 			if (r <= 0 && (r == 0 || errno == EINTR)) {
 				if (sig_stop)
@@ -438,7 +444,9 @@ open_sensors(struct state *st)
 	char why[512];
 	int n;
 
-	if (hw_open(&st->hw, why, sizeof(why)) != 0 && st->o->verbose)
+	n = hw_open(&st->hw, why, sizeof(why));
+	st->hw_ok = n != -1;
+	if (n != 0 && st->o->verbose)
 		warnx("%s", why);
 	n = nv_open(&st->nv, why, sizeof(why));
 	if (n == -1 && st->o->verbose)
@@ -494,8 +502,18 @@ main(int argc, char **argv)
 	long len;
 	int i, rc = 0;
 
-	parse_opts(argc, argv, &o);
+	switch (parse_opts(argc, argv, &o)) {
+	case CLI_HELP:
+		return cli_help(stdout, help_text);
+	case CLI_VERSION:
+		return cli_version(stdout);
+	case CLI_BAD:
+		return 2;
+	case CLI_RUN:
+		break;
+	}
 	st.o = &o;
+	st.out_kind = -1;
 	if ((proc = getenv("SYSHEAT_PROC")) == NULL || proc[0] == '\0')
 		proc = "/proc";
 	for (i = 0; i < NSRC; i++) {
@@ -534,7 +552,7 @@ main(int argc, char **argv)
 	ctx.mount = o.disk;
 
 	if (o.fmt == OUT_CSV && o.outfile == NULL &&
-	    emit(&o, OUT_CSV_HEADER, sizeof(OUT_CSV_HEADER) - 1) == -1)
+	    emit(&st, OUT_CSV_HEADER, sizeof(OUT_CSV_HEADER) - 1) == -1)
 		goto done;
 	/* A file replaced per sample is a whole CSV: header and one row. */
 	hlen = o.fmt == OUT_CSV && o.outfile != NULL ?
@@ -557,7 +575,7 @@ main(int argc, char **argv)
 		if ((len = out_format(&ctx, &s, out + hlen, OUT_CAP - hlen)) ==
 		    -1)
 			errx(1, "sample too long to format");
-		if (emit(&o, out, hlen + (size_t)len) == -1)
+		if (emit(&st, out, hlen + (size_t)len) == -1)
 			break;
 		if (sig_usr1) {
 			report(&st);

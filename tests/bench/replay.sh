@@ -122,7 +122,7 @@ if command -v mosquitto > /dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; then
 	echo "MQTT, $K invoices at QoS 1 to mosquitto on loopback:"
 	echo "| command                            |   wall s |       msgs/s |  ratio |"
 	echo "|---|---:|---:|---:|"
-	tr=$(best3 "replay --mqtt tcp://127.0.0.1:$port --topic b --lines inv.txt")
+	tr=$(best3 "replay --mqtt tcp://127.0.0.1:$port --mqtt-topic b --lines inv.txt")
 	tp=$(best3 "mosquitto_pub -h 127.0.0.1 -p $port -t b -q 1 -l < inv.txt")
 	row "replay --mqtt (QoS 1)" "$tr" "$K" "$tr"
 	row "mosquitto_pub -l -q 1" "$tp" "$K" "$tr"

@@ -15,7 +15,7 @@
 LC_ALL=C; export LC_ALL
 set -u
 ROWS=${ROWS:-1000000}
-PROD="--key TransactionID -X linger.ms=500 -X batch.num.messages=100000"
+PROD="--kafka-key TransactionID -X linger.ms=500 -X batch.num.messages=100000"
 PROD="$PROD -X batch.size=8000000 -X message.max.bytes=10000000"
 PROD="$PROD -X queue.buffering.max.messages=1000000 -X compression.level=9"
 T=$(mktemp -d "${TMPDIR:-/tmp}/li-bench-scaleout.XXXXXX") || exit 1
@@ -60,7 +60,7 @@ s=$(secs "reduce --no-sync -q -o file data.csv")
 row "file: reduce FILE" "$s" "$ROWS"
 s=$(secs "replay --synth --rows $ROWS -b $B -t s $PROD")
 row "kafka: replay -b (TransactionID, zstd 9, 8 MB)" "$s" "$ROWS"
-s=$(secs "replay --synth --rows $ROWS -b $B -t d --key TransactionID -X linger.ms=100")
+s=$(secs "replay --synth --rows $ROWS -b $B -t d --kafka-key TransactionID -X linger.ms=100")
 row "kafka: replay -b (defaults: zstd 3, linger 100)" "$s" "$ROWS"
 first=
 for p in 0 1 2 3 4 5; do

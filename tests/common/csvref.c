@@ -153,6 +153,8 @@ csvref_csvio2(int fd, size_t max, struct csvref_out *stop,
 	if (r == NULL)
 		abort();
 	while ((rc = csvio_next(r, &rec)) != 0) {
+		if (rc < 0 && rec.err == CSVIO_EINTR)
+			continue;	/* call again: nothing is lost */
 		if (rc < 0) {
 			const char *e = csvio_strerror(rec.err);
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM)
@@ -201,6 +203,8 @@ csvref_csvio(int fd, size_t max, int flags, struct csvref_out *o)
 	if (r == NULL)
 		abort();
 	while ((rc = csvio_next(r, &rec)) != 0) {
+		if (rc < 0 && rec.err == CSVIO_EINTR)
+			continue;	/* call again: nothing is lost */
 		if (rc < 0) {
 			const char *e = csvio_strerror(rec.err);
 			if (rec.err == CSVIO_EIO || rec.err == CSVIO_ENOMEM)

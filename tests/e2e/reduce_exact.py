@@ -12,6 +12,7 @@ units = 0
 total = D(0)
 n = 0
 branches = set()
+first = last = None
 
 def add(name, key, v):
     t = agg.setdefault(name, {})
@@ -33,6 +34,9 @@ with open(inp, newline='', encoding='utf-8-sig') as f:
         if len(row) != len(hdr) or all(x == '' for x in row):
             rej += 1
             continue
+        # Fields are trimmed of blanks around them (not inside quotes;
+        # the generated data quotes no field with blanks around it).
+        row = [x.strip(' \t') for x in row]
         ts = row[ix['Timestamp']]
         try:
             if ts[4] == '-':
@@ -41,9 +45,13 @@ with open(inp, newline='', encoding='utf-8-sig') as f:
                 t = datetime.datetime.strptime(ts, '%d-%m-%Y %H:%M')
             fa = D(row[ix['FinalAmount']])
             q = D(row[ix['Quantity']])
+            if q != q.to_integral_value():
+                raise ValueError('fractional quantity')
         except Exception:
             rej += 1
             continue
+        first = t if first is None or t < first else first
+        last = t if last is None or t > last else last
         b, c, p = row[ix['BranchName']], row[ix['Category']], row[ix['Product']]
         add('branch_sales', (b,), fa)
         add('category_sales', (c,), fa)
@@ -88,7 +96,10 @@ for name, head in heads.items():
         for key in sorted(t, key=lambda k: [x.encode() for x in k]):
             f.write(','.join([field(x) for x in key] + [fmt(t[key], name)]) + '\n')
 with open(os.path.join(out, 'kpis.csv'), 'w') as f:
-    f.write('TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows\n')
+    f.write('TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows,FirstSale,LastSale\n')
     avg = (total / n).quantize(D('0.01'), rounding=decimal.ROUND_HALF_UP) if n else ''
-    f.write('%s,%d,%d,%d,%s,%d\n' % (total.quantize(D('0.01')), units, n,
-            len(branches), avg, rej))
+    # Row times are local wall time: written with the offset of the
+    # process's TZ then.
+    span = [x.astimezone().isoformat() if x else '' for x in (first, last)]
+    f.write('%s,%d,%d,%d,%s,%d,%s,%s\n' % (total.quantize(D('0.01')), units, n,
+            len(branches), avg, rej, span[0], span[1]))

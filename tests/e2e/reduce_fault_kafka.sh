@@ -26,7 +26,7 @@ at_exit "kill $mock 2>/dev/null"
 check "mock cluster up" wait_for 20 test -s addr
 B=$(cat addr)
 check "replay produces 100 rows" timeout 60 replay -q --synth --rows 100 \
-    -b "$B" -t t --key TransactionID
+    -b "$B" -t t --kafka-key TransactionID
 
 S1='b.csv: BranchName -> rev=sum(FinalAmount), n=count()'
 red() {

@@ -11,8 +11,11 @@ check "follow: first rows" wait_for 20 grep -q ',2,0,' ticks.out
 sed -n 4,6p src.csv >>log.csv
 check "follow: appended rows picked up" wait_for 20 grep -q ',5,0,' ticks.out
 # Half a row is not a row until its line ends.
+n=$(wc -l <ticks.out)
 sed -n 7p src.csv | tr -d '\n' >>log.csv
-sleep 0.5
+# Four more ticks (0.1 s each): reduce has looked at the file since (it
+# looks every 0.2 s at its end).
+check "follow: ticks go on after half a line" wait_for 20 sh -c "test \$(wc -l <ticks.out) -ge $((n + 4))"
 check "follow: half a line is not counted" sh -c '! grep -q ",6,0," ticks.out'
 echo >>log.csv
 check "follow: the completed line is" wait_for 20 grep -q ',6,0,' ticks.out

@@ -19,7 +19,10 @@ at_exit "kill -9 $pid 2>/dev/null"
 exec 3>in.fifo
 head -n 8501 all.csv >&3
 check "FIFO: 8000 rows checkpointed" wait_for 20 grep -q '^8,.*,8000,0,' t1.out
-sleep 0.3	# rows past the checkpoint are read, then lost with the process
+# Rows past the checkpoint are read (the FIFO is drained), then lost with
+# the process.
+check "FIFO: the rows past the checkpoint are read" wait_for 20 python3 -c \
+    'import array, fcntl, termios; a = array.array("i", [0]); fcntl.ioctl(3, termios.FIONREAD, a); raise SystemExit(a[0] != 0)'
 kill -9 $pid
 wait $pid 2>/dev/null
 exec 3>&-

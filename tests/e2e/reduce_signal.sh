@@ -48,6 +48,19 @@ pid=$!
 check "FIFO: waiting for its first writer" wait_for 10 grep -q '^tick,' b.out
 stop_in_time $pid "FIFO without a writer"
 
+# ---- a line that never ends ---------------------------------------------------
+# The rest of an over-long record is skipped in lib/csvio, which returns to
+# reduce after every read (CSVIO_EINTR), so the stop flag is seen.  A sparse
+# file of zeros is read without a pause (never EAGAIN, as a pipe may give),
+# as `cat /dev/zero |` is when the writer keeps ahead.
+truncate -s 64G zero.csv
+timeout -s KILL 10 reduce --no-sync -a "$SPEC" --tick 60 -o z zero.csv \
+    >z.out 2>z.err &
+pid=$!
+check "endless line: rejected as too long" wait_for 10 grep -q 'record too long' z.err
+stop_in_time $pid "skipping an endless line"
+rm -f zero.csv
+
 # ---- following a file ------------------------------------------------------
 cp part1.csv f.csv
 reduce --no-sync -q -a "$SPEC" -f --tick 60 --tick-rows 200 --checkpoint c.ckpt \
@@ -97,7 +110,7 @@ at_exit "kill $mock 2>/dev/null"
 check "mock cluster up" wait_for 20 test -s addr
 B=$(cat addr)
 check "replay produces 100 rows" timeout 60 replay -q --synth --rows 100 \
-    -b "$B" -t t --key TransactionID
+    -b "$B" -t t --kafka-key TransactionID
 exec 9>ctl	# keep the control FIFO open
 
 # Offsets in a checkpoint: the sum over its partitions of LAST + 1.

@@ -135,9 +135,15 @@ echo "replay: stdout: No space left on device" > full.want
 check_same "a full disk is reported" full.want full.err
 check_fail "an unknown option exits 2" 2 replay --no-such-option
 replay --no-such-option 2> opt.err
-check_grep "an unknown option is named" "^replay: unrecognized option: --no-such-option\$" opt.err
+check_grep "an unknown option is named" "^replay: unknown option '--no-such-option'\$" opt.err
 check_grep "bad usage says Try 'replay --help'." "^Try 'replay --help'\.\$" opt.err
-check_fail "--rate abc exits 2" 2 replay --rate abc a.csv
+check_fail "--rate abc exits 2" 2 --msg "^replay: --rate: 'abc' is not a number" \
+    replay --rate abc a.csv
+check_fail "-r (retired) exits 2 naming --rate" 2 \
+    --msg "^replay: option '-r' is retired: use --rate" replay -r 5 a.csv
+check_fail "--kafka (retired) exits 2 naming -b" 2 \
+    --msg "^replay: option '--kafka' is retired: use -b, --brokers" \
+    replay --kafka 127.0.0.1:1 -t sales a.csv
 check_fail "--rows -1 exits 2" 2 replay --synth --rows -1
 check_fail "--seed x exits 2" 2 replay --synth --seed x
 check_fail "--jitter 2 exits 2" 2 replay --rate 5 --jitter 2 a.csv

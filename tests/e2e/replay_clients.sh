@@ -182,7 +182,7 @@ check_grep "--max-clients: the summary counts the refusal" \
 # ---- options -------------------------------------------------------------
 replay --client-buffer 100 --listen 127.0.0.1:1 rows.csv 2>o1.err
 check "--client-buffer below 4096: usage error" test $? -eq 2
-check_grep "... said" "^replay: invalid client buffer: '100' \(4096 to 1073741824 bytes\)$" o1.err
+check_grep "... said" "^replay: --client-buffer: 100 is out of range \(4K to 1G\)$" o1.err
 replay --max-clients 2 rows.csv 2>o2.err >/dev/null
 check "--max-clients without --listen: usage error" test $? -eq 2
 check_grep "... said" '^replay: --client-buffer and --max-clients need --listen$' o2.err

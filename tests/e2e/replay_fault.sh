@@ -113,6 +113,18 @@ cat want.csv >in.fifo
 wait $pid
 check "a FIFO input whose writer comes later: exit 0" test $? -eq 0
 check_same "... every row" want.csv fifo.out
+# A writer that opens the FIFO and closes it without a byte: its end, not
+# a wait for ever (li_fifo_wait tells it from "no writer yet").
+replay in.fifo >fifo0.out 2>fifo0.err &
+pid=$!
+: >in.fifo
+wait $pid
+check "a FIFO input whose writer writes nothing: exit 0, nothing sent" \
+    sh -c "test $? -eq 0 && test ! -s fifo0.out"
+mkfifo nowriter.fifo
+term_after 1 replay nowriter.fifo >nw.out 2>nw.err
+check "SIGTERM waiting for a FIFO input's writer: exit 0, in ${TERM_MS} ms (< 1000)" \
+    test "$TERM_RC" -eq 0 -a "$TERM_MS" -lt 1000
 timeout 10 replay /dev/zero want.csv >zero.out 2>zero.err
 check "/dev/zero as an input: exit 1 at once" test $? -eq 1
 check_same "... said, and the next file still streamed" - zero.err <<'EOF'
@@ -126,19 +138,19 @@ check_same "... said" - dir.err <<'EOF'
 replay: dir.csv: is a directory
 EOF
 mkfifo pw.fifo
-timeout 10 replay --mqtt tcp://127.0.0.1:1 --topic t --mqtt-user u \
+timeout 10 replay --mqtt tcp://127.0.0.1:1 --mqtt-topic t --mqtt-user u \
     --mqtt-password-file pw.fifo want.csv 2>pw.err
-check "a FIFO as the password file: exit 1 at once" test $? -eq 1
+check "a FIFO as the password file: exit 2 at once" test $? -eq 2
 check_same "... said" - pw.err <<'EOF'
 replay: pw.fifo: not a regular file
 EOF
-timeout 10 replay --mqtt tcp://127.0.0.1:1 --topic t --mqtt-user u \
+timeout 10 replay --mqtt tcp://127.0.0.1:1 --mqtt-topic t --mqtt-user u \
     --mqtt-password-file /dev/zero want.csv 2>pwz.err
-check "/dev/zero as the password file: exit 1 at once" test $? -eq 1
+check "/dev/zero as the password file: exit 2 at once" test $? -eq 2
 check_same "... said" - pwz.err <<'EOF'
 replay: /dev/zero: not a regular file
 EOF
-timeout 10 replay --mqtt ssl://127.0.0.1:1 --topic t --cafile pw.fifo \
+timeout 10 replay --mqtt ssl://127.0.0.1:1 --mqtt-topic t --cafile pw.fifo \
     want.csv 2>ca.err
 check "a FIFO as --cafile: exit 1 at once" test $? -eq 1
 check_same "... said" - ca.err <<'EOF'
@@ -237,7 +249,7 @@ if [ -x "$MOSQUITTO" ]; then
 	at_exit "kill $mpid 2>/dev/null"
 	wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $port -t probe -E -W 2"
 	replay --synth --rows 0 --rate 200 --mqtt tcp://127.0.0.1:$port \
-	    --topic till/rows 2>mq.err &
+	    --mqtt-topic till/rows 2>mq.err &
 	pid=$!
 	mosquitto_sub -h 127.0.0.1 -p $port -t till/rows -C 5 -W 10 >/dev/null
 	kill $mpid

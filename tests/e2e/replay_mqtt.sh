@@ -42,7 +42,7 @@ drain() {	# client-id topic qos count
 replay --synth=invoices --invoices 70000 > inv.want
 check "a subscriber session" subscribe sub-big till/invoices 1
 replay -v --synth=invoices --invoices 70000 --mqtt "$URL" \
-    --topic till/invoices 2> pub.err
+    --mqtt-topic till/invoices 2> pub.err
 check "70,000 invoices at QoS 1: exit 0" test $? -eq 0
 drain sub-big till/invoices 1 70000 > inv.got
 check_same "70,000 invoices at QoS 1 all arrive, in order" inv.want inv.got
@@ -51,7 +51,7 @@ check_grep "-v says all were sent" '^replay: 70000 rows sent,' pub.err
 # ---- QoS 2, a CSV with its header, a small window ----------------------------
 replay --synth --rows 1500 > store.csv
 check "a QoS 2 subscriber session" subscribe sub-q2 till/rows 2
-replay --mqtt "$URL" --topic till/rows --qos 2 --max-inflight 5 store.csv
+replay --mqtt "$URL" --mqtt-topic till/rows --qos 2 --max-inflight 5 store.csv
 check "QoS 2 with a window of 5: exit 0" test $? -eq 0
 drain sub-q2 till/rows 2 1501 > store.got
 check_same "QoS 2: the header, then every row" store.csv store.got
@@ -59,7 +59,7 @@ check_same "QoS 2: the header, then every row" store.csv store.got
 # ---- the man page's example ---------------------------------------------------
 check "an example subscriber session" subscribe sub-ex till/invoices 1
 replay --synth=invoices --invoices 100 \
-    --mqtt "$URL" --topic till/invoices
+    --mqtt "$URL" --mqtt-topic till/invoices
 check "example: 100 invoices to till/invoices" test $? -eq 0
 replay --synth=invoices --invoices 100 > ex.want
 drain sub-ex till/invoices 1 100 > ex.got
@@ -83,7 +83,7 @@ at_exit "kill \$rpid 2>/dev/null"
 wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $rport -t probe -E -W 2"
 mosquitto_sub -h 127.0.0.1 -p $rport -c -i sub-rs -t till/rs -q 1 -E -W 10
 replay -v --synth=invoices --invoices 6000 --rate 3000 \
-    --mqtt tcp://127.0.0.1:$rport --topic till/rs 2> rs.err &
+    --mqtt tcp://127.0.0.1:$rport --mqtt-topic till/rs 2> rs.err &
 pid=$!
 wait_for 10 grep -q 'mqtt: connected' rs.err
 sleep 0.5
@@ -131,13 +131,13 @@ EOC
 	}
 	wait_for 10 tsub -E -W 2
 	replay --synth=invoices --invoices 300 --mqtt mqtts://127.0.0.1:$tport \
-	    --topic till/tls --cafile tls/ca.crt
+	    --mqtt-topic till/tls --cafile tls/ca.crt
 	check "TLS with --cafile: exit 0" test $? -eq 0
 	tsub -C 300 -W 20 > tls.got
 	replay --synth=invoices --invoices 300 > tls.want
 	check_same "TLS: all 300 arrive" tls.want tls.got
 	replay --synth=invoices --invoices 3 --mqtt ssl://127.0.0.1:$tport \
-	    --topic till/tls 2> tls.err
+	    --mqtt-topic till/tls 2> tls.err
 	check "TLS without the CA: exit 1" test $? -eq 1
 	check_grep "TLS without the CA is reported" \
 	    "^replay: mqtt: ssl://127.0.0.1:$tport: connect failed: " tls.err
@@ -164,38 +164,51 @@ EOC
 	printf 's3cret\n' > pw.good
 	printf 'nope\n' > pw.bad
 	check "--mqtt-password-file: the broker accepts it" \
-	    replay --synth=invoices --invoices 3 --mqtt "$AURL" --topic t \
+	    replay --synth=invoices --invoices 3 --mqtt "$AURL" --mqtt-topic t \
 	    --mqtt-user till --mqtt-password-file pw.good
 	check "MQTT_PASSWORD: the broker accepts it" env MQTT_PASSWORD=s3cret \
-	    replay --synth=invoices --invoices 3 --mqtt "$AURL" --topic t \
+	    replay --synth=invoices --invoices 3 --mqtt "$AURL" --mqtt-topic t \
 	    --mqtt-user till
 	MQTT_PASSWORD=s3cret replay --synth=invoices --invoices 3 \
-	    --mqtt "$AURL" --topic t --mqtt-user till --mqtt-password-file pw.bad \
+	    --mqtt "$AURL" --mqtt-topic t --mqtt-user till --mqtt-password-file pw.bad \
 	    2> auth.err
 	check "a wrong password file (it wins over MQTT_PASSWORD): exit 1" \
 	    test $? -eq 1
 	check_grep "a refused login is reported" \
 	    "^replay: mqtt: $AURL: connect failed: refused by the broker: (not authorised|bad user name or password)\$" auth.err
 	check_fail "no credentials: exit 1" 1 replay --synth=invoices \
-	    --invoices 3 --mqtt "$AURL" --topic t
+	    --invoices 3 --mqtt "$AURL" --mqtt-topic t
 else
 	skip "MQTT credentials" "mosquitto_passwd is not installed"
 fi
-check_fail "a missing password file exits 1" 1 replay --synth=invoices \
-    --invoices 3 --mqtt "$URL" --topic t --mqtt-user u \
-    --mqtt-password-file nosuch
+check_fail "a missing password file exits 2" 2 --msg "^replay: nosuch: " \
+    replay --synth=invoices --invoices 3 --mqtt "$URL" --mqtt-topic t \
+    --mqtt-user u --mqtt-password-file nosuch
+printf 'till\ns3cret\n' > pw.two
+chmod 600 pw.two
+check_fail "a password file of user and password (the old form) exits 2" 2 \
+    --msg "^replay: pw.two: a second line" replay --synth=invoices \
+    --invoices 3 -u "$URL" --mqtt-topic t --mqtt-user u \
+    --mqtt-password-file pw.two
+check_fail "--topic with --mqtt and no -b names --mqtt-topic" 2 \
+    --msg "^replay: --topic is the Kafka topic: use --mqtt-topic" \
+    replay --synth=invoices --invoices 3 --mqtt "$URL" --topic t
+check_fail "--key without --mqtt names --kafka-key" 2 \
+    --msg "the Kafka message key is --kafka-key" \
+    replay --synth --rows 3 -b 127.0.0.1:1 -t sales --key BranchName
 
 # ---- errors ------------------------------------------------------------------
 dead=$(free_port)
 replay --synth=invoices --invoices 3 --mqtt tcp://127.0.0.1:$dead \
-    --topic t 2> dead.err
+    --mqtt-topic t 2> dead.err
 check "no broker: exit 1" test $? -eq 1
 check_grep "no broker: the URL is named" \
     "^replay: mqtt: tcp://127.0.0.1:$dead: connect failed: " dead.err
-check_fail "a bad URL exits 1" 1 replay --synth=invoices --invoices 3 \
-    --mqtt http://127.0.0.1:$port --topic t
-check_fail "--mqtt without --topic exits 2" 2 replay --synth=invoices \
+check_fail "a bad URL exits 2" 2 --msg "^replay: --mqtt: " replay \
+    --synth=invoices --invoices 3 --mqtt http://127.0.0.1:$port --mqtt-topic t
+check_fail "--mqtt without --mqtt-topic exits 2" 2 \
+    --msg "^replay: --mqtt needs --mqtt-topic" replay --synth=invoices \
     --mqtt "$URL"
-check_fail "--qos 3 exits 2" 2 replay --synth=invoices --mqtt "$URL" \
-    --topic t --qos 3
+check_fail "--qos 3 exits 2" 2 --msg "^replay: --qos: 3 is out of range" \
+    replay --synth=invoices --mqtt "$URL" --mqtt-topic t --qos 3
 done_testing

@@ -34,19 +34,19 @@ norm() { sed 's/^\(sysheat_filesystem_usage_ratio{[^}]*}\) .*/\1 X/' "$1"; }
 # ---- the umask ----------------------------------------------------------
 for m in 022:644 077:600 002:664; do
 	rm -f um.prom
-	(umask "${m%:*}" && sysheat -n 1 -i 0.01 -F prom -o um.prom)
+	(umask "${m%:*}" && sysheat -n 1 -i 0.01 --format prom -o um.prom)
 	check "-o under umask ${m%:*}: mode ${m#*:}" \
 	    test "$(stat -c %a um.prom)" = "${m#*:}"
 done
 chmod 640 um.prom
-(umask 000 && sysheat -n 1 -i 0.01 -F prom -o um.prom)
+(umask 000 && sysheat -n 1 -i 0.01 --format prom -o um.prom)
 check "-o replacing a file keeps its mode" test "$(stat -c %a um.prom)" = 640
 
 # ---- write faults on -o -------------------------------------------------
-sysheat -n 1 -i 0.01 -F prom -o clean.prom
+sysheat -n 1 -i 0.01 --format prom -o clean.prom
 norm clean.prom >clean.norm
 LI_FAULT_PATH=out.prom; export LI_FAULT_PATH
-calls=$(fault_calls "$FAULT_BIN/sysheat" -n 1 -i 0.01 -F prom -o out.prom)
+calls=$(fault_calls "$FAULT_BIN/sysheat" -n 1 -i 0.01 --format prom -o out.prom)
 check "the -o file sees at least 5 calls (open..rename), got ${calls:-none}" \
     test "${calls:-0}" -ge 5
 for e in ENOSPC EIO EACCES; do
@@ -60,7 +60,7 @@ for e in ENOSPC EIO EACCES; do
 	while [ "$n" -le "${calls:-0}" ]; do
 		printf 'old\n' >out.prom
 		LI_FAULT_ERRNO=$e fault_at "$n" "$FAULT_BIN/sysheat" -n 1 \
-		    -i 0.01 -F prom -o out.prom
+		    -i 0.01 --format prom -o out.prom
 		if [ "$FAULT_HIT" -ne 1 ]; then
 			bad="$bad $n:not-injected"
 		elif [ "$FAULT_RC" -ne 1 ]; then
@@ -73,7 +73,7 @@ for e in ENOSPC EIO EACCES; do
 			bad="$bad $n:temp-file-left"
 		fi
 		# The fault lifted: the same command gives a clean run's file.
-		"$FAULT_BIN/sysheat" -n 1 -i 0.01 -F prom -o out.prom ||
+		"$FAULT_BIN/sysheat" -n 1 -i 0.01 --format prom -o out.prom ||
 		    bad="$bad $n:rerun-failed"
 		norm out.prom | cmp -s - clean.norm || bad="$bad $n:rerun-differs"
 		n=$((n + 1))
@@ -84,7 +84,7 @@ done
 # A disk that stays full from the second sample on: the first sample's
 # file stays, whole.
 LI_FAULT_STICKY=1 LI_FAULT_ERRNO=ENOSPC fault_at $((calls + 1)) \
-    "$FAULT_BIN/sysheat" -n 3 -i 0.01 -F prom -o out.prom
+    "$FAULT_BIN/sysheat" -n 3 -i 0.01 --format prom -o out.prom
 check "a full disk at the second sample: exit 1" test "$FAULT_RC" -eq 1
 norm out.prom >out.norm
 check_same "a full disk at the second sample: the first sample's file" \
@@ -123,7 +123,7 @@ mkfifo full.fifo
 sh -c 'while [ ! -e go ]; do sleep 0.05; done; exec cat' <full.fifo >drained &
 reader=$!
 at_exit "kill $reader 2>/dev/null"
-term_after 3 sysheat -i 1ms -F json >full.fifo 2>full.err
+term_after 3 sysheat -i 1ms --format json >full.fifo 2>full.err
 touch go
 wait $reader
 check "SIGTERM blocked on a full pipe: exit 0" test "$TERM_RC" -eq 0

@@ -1,6 +1,7 @@
 #!/bin/sh
 # sysheat and NVML.  Without libnvidia-ml.so.1 (these machines have no
-# NVIDIA GPU and no driver) the GPU column is empty and nothing is said.
+# NVIDIA GPU and no driver) the GPU is absent ('-') and nothing is said;
+# a driver that fails, or a GPU that cannot be read, is unknown (empty).
 # The dlopen path itself is exercised with a FAKE libnvidia-ml.so.1 built
 # from tests/helpers/sysheat_fakenvml/: a fake is used here only because
 # no real NVIDIA GPU or driver exists on the test machines.
@@ -21,12 +22,12 @@ gpu_of() {	# the gpu_temp column of the last row of a CSV file
 # 1. No libnvidia-ml.so.1 anywhere: empty, silent, exit 0.
 if [ -e /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1 ] ||
     ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml\.so\.1'; then
-	skip "no nvml: gpu empty" "this machine has a real libnvidia-ml.so.1"
+	skip "no nvml: gpu absent" "this machine has a real libnvidia-ml.so.1"
 	skip "no nvml: silent" "this machine has a real libnvidia-ml.so.1"
 else
 	sysheat -n 1 -i 0.05 >none.csv 2>none.err
 	check "no nvml: exit 0" test $? -eq 0
-	check "no nvml: gpu empty" test "$(gpu_of none.csv)" = ""
+	check "no nvml: gpu absent" test "$(gpu_of none.csv)" = "-"
 	check "no nvml: silent" test ! -s none.err
 	sysheat -v -n 1 -i 0.05 >/dev/null 2>nonev.err
 	check_grep "no nvml: -v says why" \
@@ -63,18 +64,21 @@ nvmlDeviceGetCount_v2
 nvmlShutdown
 EOF2
 
-FAKE_NVML_TEMPS=61,77,x,70 sysheat -n 1 -i 0.05 -F json >many.json
+FAKE_NVML_TEMPS=61,77,x,70 sysheat -n 1 -i 0.05 --format json >many.json
 check_grep "fake nvml: hottest of four, a lost one skipped" \
     '"gpu_temp":77\.0,' many.json
 
+FAKE_NVML_TEMPS=none sysheat -n 1 -i 0.05 >zero.csv 2>zero.err
+check "fake nvml: no device: absent" test "$(gpu_of zero.csv)" = "-"
 FAKE_NVML_TEMPS=x sysheat -n 1 -i 0.05 >lost.csv 2>lost.err
-check "fake nvml: every read fails: empty" test "$(gpu_of lost.csv)" = ""
+check "fake nvml: every read fails: unknown (empty)" \
+    test "$(gpu_of lost.csv)" = ""
 check "fake nvml: every read fails: silent" test ! -s lost.err
 
 : >nvml.log
 FAKE_NVML_INIT=9 sysheat -v -n 1 -i 0.05 >init.csv 2>init.err
 check "fake nvml: init fails: exit 0" test $? -eq 0
-check "fake nvml: init fails: empty" test "$(gpu_of init.csv)" = ""
+check "fake nvml: init fails: unknown (empty)" test "$(gpu_of init.csv)" = ""
 check_grep "fake nvml: init fails: -v says so" \
     '^sysheat: nvml: nvmlInit_v2: error 9$' init.err
 check "fake nvml: init fails: no shutdown" test "$(cat nvml.log)" = "nvmlInit_v2"
@@ -92,7 +96,8 @@ mkdir nv2
 "$cc" -shared -fPIC -o nv2/libnvidia-ml.so.1 stub.c
 LD_LIBRARY_PATH=$WORK/nv2 sysheat -v -n 1 -i 0.05 >stub.csv 2>stub.err
 check "incomplete nvml: exit 0" test $? -eq 0
-check "incomplete nvml: empty" test "$(gpu_of stub.csv)" = ""
+check "incomplete nvml: not NVML, so no GPU: absent" \
+    test "$(gpu_of stub.csv)" = "-"
 check_grep "incomplete nvml: -v names the symbol" \
     '^sysheat: nvml: nvmlDeviceGetCount_v2: no such symbol$' stub.err
 done_testing

@@ -65,21 +65,21 @@ echo 71500 >"$H/hwmon0/.t" && mv "$H/hwmon0/.t" "$H/hwmon0/temp1_input"
 echo 66000 >"$H/hwmon1/.t" && mv "$H/hwmon1/.t" "$H/hwmon1/temp1_input"
 wait $pid; echo $? >move.rc
 
-# The man page's pipeline, with a CPU hot enough to alert on (when alertd
-# and its rules are there).
-if command -v alertd >/dev/null 2>&1 &&
-    [ -f "$LI_TOP/examples/liveinsight.rules" ]; then
-	echo 85000 >"$H/hwmon0/.t" && mv "$H/hwmon0/.t" "$H/hwmon0/temp1_input"
-	sysheat -n 3 -i 0.1 |
-	    alertd -r "$LI_TOP/examples/liveinsight.rules" >alert.csv 2>alert.err
-	echo $? >alert.rc
-fi
+# The man page's pipeline, with a CPU hot enough to alert on.
+echo 85000 >"$H/hwmon0/.t" && mv "$H/hwmon0/.t" "$H/hwmon0/temp1_input"
+sysheat -n 3 -i 0.1 |
+    alertd -r "$LI_TOP/examples/liveinsight.rules" >alert.csv 2>alert.err
+echo $? >alert.rc
 
 # B: Intel (coretemp: two packages and their cores), no GPU.
 reset
 chip 0 coretemp; temp 0 1 47000 "Package id 0"; temp 0 2 52000 "Core 0"
 chip 1 coretemp; temp 1 1 65000 "Package id 1"; temp 1 2 90000 "Core 8"
 row intel
+# No GPU: absent, in each format.
+for f in json prom influx; do
+	sysheat -n 1 -i 0.05 --format $f >intel.$f 2>>intel.fmt.err
+done
 
 # C: neither: the hottest input, but never a disk's.
 reset
@@ -105,6 +105,10 @@ reset
 chip 0 k10temp; temp 0 1 garbage Tctl
 chip 1 amdgpu; temp 1 1 "" edge
 row bad
+# Both there, neither readable: unknown, in each format.
+for f in json prom influx; do
+	sysheat -n 1 -i 0.05 --format $f >bad.$f 2>>bad.fmt.err
+done
 
 # Configuration: libsensors' compute and label statements apply, and a
 # broken statement is reported with -v only (libsensors goes on).
@@ -178,30 +182,42 @@ check "moving: ends at 71.5,66.0" test "$(temps move)" = "71.5,66.0"
 check "moving: nothing else" sh -c \
     "sed 1d move.csv | cut -d, -f2,3 | grep -Ev '^(55.1,61.0|71.5,66.0)\$' | wc -l | grep -qx 0"
 
-if [ -f alert.rc ]; then
-	check "sysheat | alertd: exit 0" test "$(cat alert.rc)" = 0
-	check_grep "sysheat | alertd: 85 C fires cpu_temp critical" \
-	    '^[^,]+,firing,cpu_temp,critical,cpu_temp,85(\.0)?,' alert.csv
-else
-	skip "sysheat | alertd -r examples/liveinsight.rules" \
-	    "alertd or its rules are not merged yet"
-fi
+check "sysheat | alertd: exit 0" test "$(cat alert.rc)" = 0
+check_grep "sysheat | alertd: 85 C fires cpu_temp critical" \
+    '^[^,]+,firing,cpu_temp,critical,cpu_temp,85(\.0)?,' alert.csv
 
-case_ok "coretemp: hottest package, not a core" intel "65.0,"
+# A device that is not there at all is "-" (absent); one that is there
+# but cannot be read is empty (unknown).
+case_ok "coretemp: hottest package, not a core; no GPU: absent" intel "65.0,-"
+check "no GPU: json has no gpu_temp key" sh -c \
+    'grep -q "\"cpu_temp\":65.0," intel.json && ! grep -q gpu_temp intel.json'
+check "no GPU: prom has no gpu series, not even its HELP" sh -c \
+    'grep -q "^sysheat_cpu_temperature_celsius 65$" intel.prom &&
+    ! grep -q gpu_temperature intel.prom'
+check "no GPU: influx has no gpu_temp field" sh -c \
+    'grep -q " cpu_temp=65.0," intel.influx && ! grep -q gpu_temp intel.influx'
+check "no GPU: nothing on stderr" test ! -s intel.fmt.err
 case_ok "no package sensor: hottest input, not the nvme or a nameless dir" \
-    other "43.5,"
-case_ok "pci device link: Tdie over Tctl" pci "60.0,"
+    other "43.5,-"
+case_ok "pci device link: Tdie over Tctl" pci "60.0,-"
 check_same "pci device link: --list names the bus" - pci.list <<'EOF'
 chip,feature,label,type,value,use
 k10temp-pci-00c3,temp1,Tctl,temp,58.250,
 k10temp-pci-00c3,temp2,Tdie,temp,60.000,cpu
 EOF
-case_ok "unreadable sensor values" bad ","
+case_ok "unreadable sensor values: unknown, not absent" bad ","
+check "unreadable: json null, not left out" \
+    grep -q '"cpu_temp":null,"gpu_temp":null,' bad.json
+check "unreadable: prom keeps HELP and TYPE, no sample" sh -c \
+    'grep -q "^# TYPE sysheat_gpu_temperature_celsius gauge$" bad.prom &&
+    ! grep -q "^sysheat_gpu_temperature_celsius " bad.prom'
+check "unreadable: influx has no temperature field" \
+    sh -c '! grep -q _temp= bad.influx' 
 if [ -f conf.rc ] && [ -f confbad.rc ]; then
-	case_ok "sensors3.conf compute applies" conf "60.0,"
+	case_ok "sensors3.conf compute applies" conf "60.0,-"
 	check_grep "sensors3.conf compute: --list too" \
 	    '^k10temp-virtual-0,temp1,Tctl,temp,60\.000,cpu$' conf.list
-	case_ok "broken sensors3.conf: not fatal" confbad "50.0,"
+	case_ok "broken sensors3.conf: not fatal" confbad "50.0,-"
 	grep libsensors confbadv.err >confbadv.lib
 	check_same "broken sensors3.conf: -v names the place, once" - \
 	    confbadv.lib <<'EOF'
@@ -210,7 +226,7 @@ EOF
 else
 	skip "sensors3.conf statements" "no /etc/sensors3.conf to bind over"
 fi
-case_ok "no hwmon at all" none ","
+case_ok "no hwmon at all: both absent" none "-,-"
 check_same "no hwmon: --list has only its header" - none.list <<'EOF'
 chip,feature,label,type,value,use
 EOF

@@ -19,7 +19,8 @@ fuzz_money_SRCS :=
 fuzz_timefield_SRCS :=
 fuzz_reduce_spec_SRCS := reduce/spec.c
 fuzz_reduce_spec_INC := -Ireduce
-fuzz_reduce_state_SRCS := reduce/spec.c reduce/agg.c reduce/state.c
+fuzz_reduce_state_SRCS := reduce/spec.c reduce/agg.c reduce/aggsetup.c reduce/state.c \
+	reduce/snapshot.c
 fuzz_reduce_state_INC := -Ireduce
 fuzz_alertd_rule_SRCS := alertd/rule.c alertd/num.c
 fuzz_alertd_rule_INC := -Ialertd

@@ -1,4 +1,5 @@
 # Unit tests of reduce's Kafka input (partition lists, the merge check) and
 # of exact merging of partial states.
-test_scaleout_SRCS := reduce/kafkain.c reduce/agg.c reduce/state.c reduce/spec.c
+test_scaleout_SRCS := reduce/kafkain.c reduce/kafkapart.c reduce/kafkaext.c \
+	reduce/ticks.c reduce/agg.c reduce/aggsetup.c reduce/state.c reduce/snapshot.c reduce/spec.c
 test_scaleout_LDLIBS := $(LIBRDKAFKA)

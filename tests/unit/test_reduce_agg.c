@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../reduce/agg.h"
@@ -189,7 +190,7 @@ test_rejects(void **state)
 	    "2024-13-06 09:15:00,B,1\n"
 	    "2024-01-06 24:15:00,B,1\n"
 	    "2023-02-29,B,1\n"
-	    "06-01-2024 9:15,B,1\n"
+	    "06-01-2024 9:5,B,1\n"
 	    "2024-01-06 09:15:00,B,1,x\n"
 	    "2024-01-06 09:15:00,B,\"1\n2\"\n"
 	    "2024-01-06 09:15:00,B,12345678901234567890123456789012345678901\n"
@@ -204,7 +205,7 @@ test_rejects(void **state)
 	    "bad timestamp in Timestamp: \"2024-13-06 09:15:00\"\n"
 	    "bad timestamp in Timestamp: \"2024-01-06 24:15:00\"\n"
 	    "bad timestamp in Timestamp: \"2023-02-29\"\n"
-	    "bad timestamp in Timestamp: \"06-01-2024 9:15\"\n"
+	    "bad timestamp in Timestamp: \"06-01-2024 9:5\"\n"
 	    "wrong field count: 4, expected 3\n"
 	    "bad number in Price: \"1?2\"\n"
 	    "bad number in Price: \"1234567890123456789012345678901234567890\"...\n");
@@ -693,6 +694,78 @@ test_many_keys(void **state)
 	agg_free(a);
 }
 
+/* Issue 13: trimmed fields, fractional quantities, one-digit hours (on
+ * the cached date too), IsoWeek, mintime() and maxtime(), the newest row
+ * time. */
+static void
+test_day_one(void **state)
+{
+	struct agg *a = engine("s.csv: Branch,Hour -> T=sum(Price), "
+	    "Q=sum(Qty):int\n"
+	    "w.csv: Week,IsoWeek -> N=count()\n"
+	    "k.csv: -> F=mintime(), L=maxtime(), N=count()\n");
+	char whys[1024], *s;
+	int64_t t;
+
+	(void)state;
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	feed(a, " Timestamp , Branch ,Price,Qty\n"
+	    "30-12-2024 8:19, B , 1.50 ,2\n"
+	    "30-12-2024 8:19:30,B,1.00, 1.0\n"
+	    "30-12-2024 18:05,B,1.00,1\n"
+	    "30-12-2024 8 12:30,B,1.00,1\n"
+	    "29-12-2024 23:59,\" B\",2.00,1\n"
+	    "30-12-2024 9:00,B,1.00,2.5\n",
+	    whys, sizeof(whys));
+	assert_string_equal(whys,
+	    "bad timestamp in Timestamp: \"30-12-2024 8 12:30\"\n"
+	    "fractional quantity in Qty: \"2.5\"\n");
+	assert_int_equal(agg_rows(a), 4);
+	s = csv_of(a, 0);
+	assert_string_equal(s, "Branch,Hour,T,Q\n"
+	    " B,23,2.00,1\nB,08,2.50,3\nB,18,1.00,1\n");
+	free(s);
+	s = csv_of(a, 1);
+	assert_string_equal(s, "Week,IsoWeek,N\n2024-W52,2024-W52,1\n"
+	    "2024-W52,2025-W01,3\n");
+	free(s);
+	s = csv_of(a, 2);
+	assert_string_equal(s, "F,L,N\n2024-12-29T23:59:00+05:30,"
+	    "2024-12-30T18:05:00+05:30,4\n");
+	free(s);
+	/* The last row is older than the newest. */
+	assert_int_equal(agg_last_time(a, &t), 1);
+	assert_int_equal(t, 1735516740);	/* 2024-12-29 23:59 */
+	assert_int_equal(agg_max_time(a, &t), 1);
+	assert_int_equal(t, 1735581900);	/* 2024-12-30 18:05 */
+	unsetenv("TZ");
+	tzset();
+	agg_free(a);
+}
+
+/* A date shorter than 10 bytes is never cached as one: "6-1-2024 9" is
+ * not a date prefix, so "6-1-2024 9 12:30" is no hour 12. */
+static void
+test_short_date_cache(void **state)
+{
+	struct agg *a = engine("s.csv: Date,Hour -> N=count()\n");
+	char whys[512], *s;
+
+	(void)state;
+	feed(a, "Timestamp,B\n"
+	    "6-1-2024 9:15,x\n"
+	    "6-1-2024 9 12:30,x\n"
+	    "6-1-2024 9:15:00,x\n",
+	    whys, sizeof(whys));
+	assert_string_equal(whys,
+	    "bad timestamp in Timestamp: \"6-1-2024 9 12:30\"\n");
+	s = csv_of(a, 0);
+	assert_string_equal(s, "Date,Hour,N\n2024-01-06,09,2\n");
+	free(s);
+	agg_free(a);
+}
+
 int
 main(void)
 {
@@ -710,6 +783,8 @@ main(void)
 		cmocka_unit_test(test_snapshot_files),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_day_one),
+		cmocka_unit_test(test_short_date_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

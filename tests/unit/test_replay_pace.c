@@ -48,19 +48,20 @@ test_rate(void **state)
 	}
 }
 
-/* --speedup X: gaps are event-time gaps divided by X; times going backwards
- * or missing give no gap. */
+/* --speedup X: gaps are event-time gaps divided by X; a missing time
+ * gives no gap; a new pass of --loop starts the event clock afresh. */
 static void
 test_speedup(void **state)
 {
 	static const struct {
 		double ev, want;
+		int new_pass;
 	} rows[] = {
-		{ 3600, 0 }, { 3660, 1 }, { 3660, 1 }, { 3720, 2 },
-		{ NAN, 2 },		/* unparsable: with the previous row */
-		{ 3780, 3 },
-		{ 0, 3 },		/* next pass of --loop */
-		{ 60, 4 },
+		{ 3600, 0, 0 }, { 3660, 1, 0 }, { 3660, 1, 0 }, { 3720, 2, 0 },
+		{ NAN, 2, 0 },		/* unparsable: with the previous row */
+		{ 3780, 3, 0 },
+		{ 0, 3, 1 },		/* next pass of --loop */
+		{ 60, 4, 0 },
 	};
 	struct pace p;
 	size_t i;
@@ -68,13 +69,62 @@ test_speedup(void **state)
 	(void)state;
 	pace_init(&p, 0, 60, 0, 1);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		double due = pace_next(&p, 0, rows[i].ev);
+		double due;
+		if (rows[i].new_pass)
+			pace_new_pass(&p);
+		due = pace_next(&p, 0, rows[i].ev);
 		if (fabs(due - rows[i].want) > EPS) {
 			print_error("row %zu due %g, want %g\n", i, due,
 			    rows[i].want);
 			fail();
 		}
 	}
+	assert_int_equal(p.late, 0);
+}
+
+/* Unsorted input: the clock follows the newest time so far.  A row older
+ * than that is due at once (counted as late), and the rows after it are
+ * not delayed by the backward jump: the wall time is the span of the
+ * event times over the speedup, not the sum of every forward step. */
+static void
+test_speedup_unsorted(void **state)
+{
+	static const struct {
+		double ev, want;
+	} rows[] = {
+		{ 1000, 0 }, { 1600, 10 }, { 400, 10 },	/* late */
+		{ 1000, 10 },				/* late */
+		{ 1660, 11 }, { 1660, 11 }, { 1200, 11 },	/* late */
+		{ 1720, 12 },
+	};
+	struct pace p;
+	double due = 0;
+	size_t i;
+	int k;
+
+	(void)state;
+	pace_init(&p, 0, 60, 0, 1);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		due = pace_next(&p, 0, rows[i].ev);
+		if (fabs(due - rows[i].want) > EPS) {
+			print_error("row %zu due %g, want %g\n", i, due,
+			    rows[i].want);
+			fail();
+		}
+	}
+	assert_int_equal(p.late, 3);
+
+	/* A day of rows, each day's time then one a day back, 1000 times:
+	 * the old clock ran 1000 days of steps, this one the 1000-day span
+	 * once at most. */
+	pace_init(&p, 0, 86400, 0, 1);
+	for (k = 0; k < 1000; k++) {
+		due = pace_next(&p, 0, 86400.0 * (k + 1));
+		assert_true(fabs(due - k) < EPS);
+		due = pace_next(&p, 0, 86400.0 * k - 43200);
+	}
+	assert_true(fabs(due - 999) < EPS);
+	assert_int_equal(p.late, 1000);
 }
 
 /* --jitter varies each gap within +-FRAC, deterministically per seed, and
@@ -140,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_speedup),
+		cmocka_unit_test(test_speedup_unsorted),
 		cmocka_unit_test(test_jitter),
 		cmocka_unit_test(test_rebase),
 	};

@@ -80,13 +80,13 @@ test_topics(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(kin_topic_ok(cases[i].t), cases[i].ok ? 0 : -1);
+		assert_int_equal(kafka_topic_ok(cases[i].t), cases[i].ok ? 0 : -1);
 	memset(longname, 'a', 249);
 	longname[249] = '\0';
-	assert_int_equal(kin_topic_ok(longname), 0);
+	assert_int_equal(kafka_topic_ok(longname), 0);
 	longname[249] = 'a';
 	longname[250] = '\0';
-	assert_int_equal(kin_topic_ok(longname), -1);
+	assert_int_equal(kafka_topic_ok(longname), -1);
 }
 
 static void

@@ -169,6 +169,80 @@ test_invoices(void **state)
 }
 
 /* Customers of one segment buy alike; of different segments, less so. */
+/* The invoice history has a shape: weekends and the festival season
+ * busier, in time order, the same for the same seed, and the busiest days
+ * are not a tie (issue 13: they were, with the same count every day). */
+static void
+test_invoice_shape(void **state)
+{
+	enum { YEARS = 3, NDAYS = 1100 };
+	static int count[NDAYS];
+	struct synth_invoice_opts o;
+	struct synth_invoices *s, *t;
+	struct synth_invoice inv, inv2;
+	double wk[2] = { 0, 0 }, fest[2] = { 0, 0 };
+	int nwk[2] = { 0, 0 }, nfest[2] = { 0, 0 }, top[5] = { 0 };
+	int64_t day0, prev = 0, d;
+	int i, j, k;
+
+	(void)state;
+	memset(count, 0, sizeof(count));
+	synth_invoice_defaults(&o);
+	o.invoices = 70000;
+	o.years = YEARS;
+	s = synth_invoices_new(&o);
+	t = synth_invoices_new(&o);
+	assert_non_null(s);
+	assert_non_null(t);
+	day0 = tm_days(o.start.year, o.start.mon, o.start.day);
+	while (synth_invoices_next(s, &inv)) {
+		int64_t e = tm_epoch(&inv.when);
+		assert_int_equal(synth_invoices_next(t, &inv2), 1);
+		assert_memory_equal(&inv.when, &inv2.when, sizeof(inv.when));
+		assert_true(e >= prev);
+		prev = e;
+		assert_true(inv.when.hour >= 9 && inv.when.hour < 21);
+		d = tm_days(inv.when.year, inv.when.mon, inv.when.day) - day0;
+		assert_true(d >= 0 && d < NDAYS);
+		count[d]++;
+	}
+	synth_invoices_free(s);
+	synth_invoices_free(t);
+	for (d = 0; d < (int64_t)(365 * YEARS); d++) {
+		struct li_tm tm;
+		int wday, f;
+		tm_from_epoch((day0 + d) * 86400, &tm);
+		wday = tm_wday(&tm);
+		k = wday == 0 || wday == 6;
+		wk[k] += count[d];
+		nwk[k]++;
+		f = (tm.mon == 10 && tm.day >= 15) || (tm.mon == 11 && tm.day <= 15);
+		if (tm.mon != 12) {
+			fest[f] += count[d];
+			nfest[f]++;
+		}
+		/* The five busiest counts, highest first. */
+		for (i = 0; i < 5; i++) {
+			if (count[d] > top[i]) {
+				for (j = 4; j > i; j--)
+					top[j] = top[j - 1];
+				top[i] = count[d];
+				break;
+			}
+		}
+	}
+	/* Weekends at least 40 % busier than weekdays (1.4 over 0.9 in the
+	 * shape), the festival season 20 % busier than the rest. */
+	assert_true(wk[1] / nwk[1] > 1.4 * (wk[0] / nwk[0]));
+	assert_true(fest[1] / nfest[1] > 1.2 * (fest[0] / nfest[0]));
+	/* No five-way tie at the top; the busiest day well above the mean
+	 * (64 a day). */
+	print_message("busiest days: %d %d %d %d %d\n", top[0], top[1], top[2],
+	    top[3], top[4]);
+	assert_true(top[0] > top[4]);
+	assert_true(top[0] > 100);
+}
+
 static void
 test_invoice_segments(void **state)
 {
@@ -225,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_invariants),
 		cmocka_unit_test(test_deterministic_and_dirty),
 		cmocka_unit_test(test_invoices),
+		cmocka_unit_test(test_invoice_shape),
 		cmocka_unit_test(test_invoice_segments),
 	};
 

@@ -16,8 +16,10 @@
 #define T_NS	(INT64_C(1795430467) * 1000000000 + 250000000)
 
 static const struct sample full = {
-	T_NS, 55.125, 61.0, 12.34, 50.0, 42.5, 1536.4, 0.0, 1,
-	UINT64_C(123456789012), UINT64_C(42),
+	.t_ns = T_NS, .cpu_temp = 55.125, .gpu_temp = 61.0, .cpu_pct = 12.34,
+	.mem_pct = 50.0, .disk_pct = 42.5, .rx_bps = 1536.4, .tx_bps = 0.0,
+	.absent = 0, .net_totals = 1, .rx_total = UINT64_C(123456789012),
+	.tx_total = UINT64_C(42),
 };
 
 static struct sample
@@ -109,6 +111,53 @@ test_lines(void **state)
 	}
 }
 
+/* An absent device (no GPU, no sensor chip) is not an unknown reading:
+ * "-" in CSV, no key in JSON, no series in Prometheus or InfluxDB. */
+static void
+test_absent(void **state)
+{
+	struct sample gpu = full, both = unknown();
+	struct out_ctx ctx = { OUT_CSV, NULL, "/" };
+	char buf[8192];
+
+	(void)state;
+	gpu.absent = SAMPLE_ABSENT_GPU_TEMP;
+	both.absent = SAMPLE_ABSENT_CPU_TEMP | SAMPLE_ABSENT_GPU_TEMP;
+	both.mem_pct = 75.0;
+
+	assert_true(out_format(&ctx, &gpu, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf,
+	    "2026-11-23T10:41:07Z,55.1,-,12.3,50.0,42.5,1536,0\n");
+	assert_true(out_format(&ctx, &both, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "2026-11-23T10:41:07Z,-,-,,75.0,,,\n");
+	assert_string_equal(CONTRACT_SAMPLE_ABSENT, "-");
+
+	ctx.fmt = OUT_JSON;
+	assert_true(out_format(&ctx, &gpu, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf,
+	    "{\"time\":\"2026-11-23T10:41:07Z\",\"cpu_temp\":55.1,"
+	    "\"cpu_pct\":12.3,\"mem_pct\":50.0,\"disk_pct\":42.5,"
+	    "\"net_rx_bytes_s\":1536,\"net_tx_bytes_s\":0}\n");
+	assert_true(out_format(&ctx, &both, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf,
+	    "{\"time\":\"2026-11-23T10:41:07Z\",\"cpu_pct\":null,"
+	    "\"mem_pct\":75.0,\"disk_pct\":null,\"net_rx_bytes_s\":null,"
+	    "\"net_tx_bytes_s\":null}\n");
+
+	ctx.fmt = OUT_INFLUX;
+	assert_true(out_format(&ctx, &gpu, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "gpu_temp"));
+	assert_non_null(strstr(buf, " cpu_temp=55.1,"));
+
+	ctx.fmt = OUT_PROM;
+	assert_true(out_format(&ctx, &gpu, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "gpu_temperature"));
+	assert_non_null(strstr(buf, "\nsysheat_cpu_temperature_celsius 55.125\n"));
+	assert_true(out_format(&ctx, &both, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "temperature"));
+	assert_non_null(strstr(buf, "sysheat_memory_usage_ratio 0.75\n"));
+}
+
 static void
 test_csv_header(void **state)
 {
@@ -194,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_parse_fmt),
 		cmocka_unit_test(test_csv_header),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_prom),
 		cmocka_unit_test(test_too_small),
 	};

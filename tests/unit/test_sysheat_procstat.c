@@ -330,6 +330,7 @@ test_read_file(void **state)
 	assert_string_equal(buf, "line1\nline2\n");
 
 	n = ps_read_file(path, buf, 8, &trunc, why, sizeof(why));
+	assert_int_equal(n, 6);
 	assert_int_equal(trunc, 1);
 	assert_string_equal(buf, "line1\n");
 

@@ -12,7 +12,7 @@
  * Environment:
  *   FAKE_NVML_TEMPS  comma-separated core temperatures, one per GPU
  *                    ("65,72"); "x" makes that GPU's read fail; default one
- *                    GPU at 50
+ *                    GPU at 50; "none": no GPU
  *   FAKE_NVML_INIT   return code of nvmlInit_v2 (default 0, success)
  *   FAKE_NVML_LOG    file that gets one line per call, for the test
  */
@@ -56,6 +56,8 @@ temp_of(unsigned i, unsigned *t)
 
 	if (s == NULL)
 		s = "50";
+	if (strcmp(s, "none") == 0)
+		return -1;	/* no GPU at all */
 	for (;;) {
 		if (k == i) {
 			if (*s == 'x')
