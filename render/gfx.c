@@ -1636,7 +1636,7 @@ draw_layout(struct gctx *g, int w, int h, struct layout *l, const char *dir,
     const char *status)
 {
 	double fs = g->fs, gap = fs * 0.6, hdr = fs * 2.6,
-	    hts[LAYOUT_MAX_ROWS], y;
+	    hts[LAYOUT_MAX_ROWS] = { 0 }, y;
 	const char *title = l->title ? l->title : "LiveInsight";
 	static const double white[3] = { 1, 1, 1 };
 	static const double light[3] = { 0.85, 0.85, 0.85 };

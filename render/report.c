@@ -196,7 +196,7 @@ static void
 html_kpi(struct strbuf *b, struct chart_spec *s, const struct dtab *t,
     const struct chart_env *env)
 {
-	char buf[1024], *names[CHART_MAX_CARDS], v[FMT_BUFSZ], e[256];
+	char buf[1024], *names[CHART_MAX_CARDS] = { 0 }, v[FMT_BUFSZ], e[256];
 	long cols[CHART_MAX_CARDS];
 	int n = 0, i;
 	size_t c;
