@@ -559,7 +559,7 @@ row_keys(struct agg *a, const struct csvio_record *rec)
 
 /* Add the row to the cells of group g of table t.  Returns 0, or -1 on
  * ENOMEM. */
-static inline int
+static inline __attribute__((always_inline)) int
 row_cells(struct agg *a, struct table *t, long g)
 {
 	struct cell *c = t->cells + (size_t)g * t->m;
@@ -601,8 +601,14 @@ row_cells(struct agg *a, struct table *t, long g)
 				c->min = a->cur_time;
 			break;
 		case SF_MAXTIME:
+		case SF_IDLE:
 			if (c->cnt++ == 0 || a->cur_time > c->max)
 				c->max = a->cur_time;
+			break;
+		case SF_POP:
+			if (pop_add(a, m, (size_t)g, a->v[m->vi]) == -1)
+				return -1;
+			c->cnt++;
 			break;
 		case SF_DISTINCT:
 			rc = u64set_add(&m->set, (uint64_t)g << 32 |
@@ -619,6 +625,72 @@ row_cells(struct agg *a, struct table *t, long g)
 }
 
 int
+agg_table_add(struct agg *a, struct table *t, const uint32_t *ids)
+{
+	long g = group_get(t, ids);
+
+	return g < 0 ? -1 : row_cells(a, t, g);
+}
+
+/* 1 when the current row passes t's where clause. */
+static inline int
+where_ok(const struct agg *a, const struct table *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nwhere; i++) {
+		const struct wcond *w = &t->where[i];
+		uint32_t id = a->kid[w->si];
+		for (j = 0; j < w->nids && w->ids[j] != id; j++)
+			;
+		if (j == w->nids)
+			return 0;
+	}
+	return 1;
+}
+
+static inline int64_t
+floor_day(int64_t x)
+{
+	return (x >= 0 ? x / 86400 : (x - 86399) / 86400) * 86400;
+}
+
+/* --since, --until: 1 when the row is left out (counted). */
+static int
+row_filtered(struct agg *a)
+{
+	int64_t x = a->cur_time;
+
+	if ((a->since_on && (a->since_tod ? x - floor_day(x) : x) <
+	    a->since) || (a->until_on && (a->until_tod ? x - floor_day(x) :
+	    x) >= a->until)) {
+		a->filtered++;
+		return 1;
+	}
+	return 0;
+}
+
+/* 1 when the row falls in a closed window of a windowed table whose
+ * where clause it passes (rejected as late, counted, why set). */
+static int
+row_late(struct agg *a, char *why, size_t whylen)
+{
+	size_t i;
+
+	for (i = 0; i < a->ntab; i++) {
+		const struct table *t = &a->tab[i];
+		if (t->win != NULL && where_ok(a, t) && win_is_late(a, t)) {
+			a->rejected++;
+			a->late++;
+			snprintf(why, whylen, "late: in a closed window of %s",
+			    t->sa->file);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
 agg_row(struct agg *a, const struct csvio_record *rec, char *why,
     size_t whylen)
 {
@@ -628,6 +700,11 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		return -1;
 	if (row_keys(a, rec) == -1)
 		return oom(a, why, whylen);
+	if (__builtin_expect(a->since_on || a->until_on, 0) && row_filtered(a))
+		return 1;
+	if (__builtin_expect(a->nwin > 0, 0) && a->wm_has &&
+	    row_late(a, why, whylen))
+		return -1;
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
 		uint32_t ids[SPEC_MAXKEYS];
@@ -635,6 +712,16 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 
 		for (j = 0; j < t->k; j++)
 			ids[j] = a->kid[t->si[j]];
+		if (__builtin_expect(t->special, 0)) {
+			/* A where clause, a window. */
+			if (t->nwhere > 0 && !where_ok(a, t))
+				continue;
+			if (t->win != NULL) {
+				if (win_add(a, t, ids) == -1)
+					return oom(a, why, whylen);
+				continue;
+			}
+		}
 		if ((g = group_get(t, ids)) < 0 || row_cells(a, t, g) == -1)
 			return oom(a, why, whylen);
 	}
@@ -645,6 +732,8 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 		a->last_time = a->cur_time;
 		a->has_last = 1;
 	}
+	if (__builtin_expect(a->nwin > 0, 0))
+		win_advance(a);
 	return 0;
 }
 

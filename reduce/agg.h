@@ -44,8 +44,9 @@ int agg_bind(struct agg *a, const struct csvio_record *hdr,
 
 /* Add one data record.  Fields are trimmed (csvio_field_trim); a value
  * that a ":int" measure reads must be whole ("fractional quantity").
- * Returns 0 when it was accepted, or -1 when it was rejected (counted)
- * with the reason in why. */
+ * Returns 0 when it was accepted, -1 when it was rejected (counted) with
+ * the reason in why, or 1 when --since/--until left it out (counted
+ * apart: agg_filtered). */
 int agg_row(struct agg *a, const struct csvio_record *rec, char *why,
     size_t whylen);
 
@@ -62,6 +63,47 @@ uint64_t agg_rejected(const struct agg *a);
 int agg_last_time(const struct agg *a, int64_t *secs);
 /* The newest timestamp of the accepted rows, as agg_last_time. */
 int agg_max_time(const struct agg *a, int64_t *secs);
+
+/* ---- event-time windows and filters (window.c) ------------------------ */
+
+/* How many aggregates have a window key. */
+size_t agg_nwindowed(const struct agg *a);
+/* Turn the watermark on: the newest accepted row time minus lateness
+ * (seconds).  A window whose end is at or before it is closed: written
+ * once to its closed-windows file (agg_set_closed) and dropped from
+ * memory; a row that falls in a closed window is rejected ("late").
+ * Without it, windows stay open. */
+void agg_set_watermark(struct agg *a, int64_t lateness);
+/* The watermark (seconds as if UTC); 0 when there is none yet, else 1. */
+int agg_watermark(const struct agg *a, int64_t *secs);
+/* Rows rejected as late, and rows left out by --since/--until. */
+uint64_t agg_late(const struct agg *a);
+uint64_t agg_filtered(const struct agg *a);
+/* Open the closed-windows files: dir/FILE for each windowed aggregate
+ * FILE, made with the umask's permissions; header first.  resumed: a
+ * state was loaded, so each file is cut back to its length saved then
+ * (one gone or empty starts again; one shorter is an error).  Without
+ * this, closed windows are dropped.  0, or -1 with a message in err. */
+int agg_set_closed(struct agg *a, const char *dir, int resumed, char *err,
+    size_t errlen);
+/* Make a an engine for --merge: it keeps each part's open windows (made
+ * from the part's panes), so what a part has closed is not counted again.
+ * Before any agg_merge into it. */
+void agg_set_merging(struct agg *a);
+/* Close every window the watermark has passed (after a merge).  0, or
+ * -1 with errno set. */
+int agg_close_windows(struct agg *a);
+/* Leave out rows before since or at/after until (seconds as if UTC; with
+ * tod, seconds into the day, on every day).  agg_row returns 1 for such a
+ * row, which is neither accepted nor rejected. */
+void agg_set_since(struct agg *a, int64_t since, int tod);
+void agg_set_until(struct agg *a, int64_t until, int tod);
+/* Parse a --since/--until value: a timestamp as the rows have them
+ * (tod 0), or HH:MM[:SS], a time of day (tod 1).  0 or -1. */
+int agg_parse_when(const char *s, int64_t *secs, int *tod);
+/* Flush the closed-windows files (fsync unless nosync).  0, or -1 with
+ * errno set (also for an earlier failure to write a closed window). */
+int agg_flush_closed(struct agg *a, int nosync);
 
 /* Write every snapshot file into dir, each replaced atomically (fsync
  * unless nosync).  Returns 0, or -1 with errno set and the failing path in

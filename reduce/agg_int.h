@@ -60,10 +60,28 @@ struct meas {
 	int vi;			/* value index (sum, min, max, mean) */
 	int si;			/* source index (distinct) */
 	struct u64set set;	/* distinct */
+	int pop_sel;		/* pop(): spec_meas.pop_sel */
+	struct popgrp **pop;	/* pop(): by group (pop.c) */
+	size_t npop;
+};
+
+struct wtable;
+
+/* A where clause's condition: the key of source si is one of ids. */
+struct wcond {
+	int si;
+	size_t nids;
+	uint32_t ids[SPEC_MAXVALS];
 };
 
 struct table {
 	const struct spec_agg *sa;
+	/* A windowed aggregate (window.c): this table is the template of
+	 * the open windows' tables, its keys those but the window; NULL. */
+	struct wtable *win;
+	size_t nwhere;
+	struct wcond where[SPEC_MAXWHERE];
+	int special;		/* nwhere or win: not the plain path */
 	size_t k, m;
 	int si[SPEC_MAXKEYS];	/* key sources */
 	struct meas ms[SPEC_MAXMEAS];
@@ -119,11 +137,86 @@ struct agg {
 	uint32_t kid[MAXSRC];
 	int64_t v[MAXSRC];
 	uint32_t spec_crc;
+	/* Windows (window.c): how many tables are windowed; the watermark
+	 * (wm_on: --watermark given): the newest accepted row time and the
+	 * point up to which windows are closed; rows rejected as late. */
+	size_t nwin;
+	int wm_on, wm_has;
+	int64_t lateness, wm_max, wm_closed;
+	uint64_t late;
+	int win_err;		/* errno of a failed close, for win_flush */
+	/* --since/--until (event time; tod: a time of day, every day). */
+	int since_on, until_on, since_tod, until_tod;
+	int64_t since, until;
+	uint64_t filtered;
+	/* A pop() or idle() measure: they read max_time, the newest row's. */
+	int pop_time;
 	/* The identities of the runs whose counts the state holds (one for
 	 * a plain run, every part's for a merge), saved in checkpoints. */
 	char (*ids)[AGG_IDLEN + 1];
 	size_t nids, idcap;
 };
+
+/* Add the current row's values to group ids of t (made when new);
+ * 0, or -1 on ENOMEM. */
+int agg_table_add(struct agg *a, struct table *t, const uint32_t *ids);
+/* state.c: one cell as CSV; merge cell src into dst (not distinct). */
+int agg_put_cell(FILE *fp, const struct agg *a, const struct meas *m,
+    const struct cell *c);
+void agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
+    const struct cell *src);
+/* Free a table's groups and sets (not the table). */
+void agg_table_release(struct table *t);
+
+/* ---- pop.c: pop() and idle() ------------------------------------------- */
+
+#define POP_NCOLS	5
+/* The suffix of pop()'s column i (Today, Yesterday, ...). */
+const char *pop_col(size_t i);
+/* Add value v of the current row to group g.  0, or -1 on ENOMEM. */
+int pop_add(struct agg *a, struct meas *m, size_t g, int64_t v);
+void pop_free(struct meas *m);
+/* Group g's 5 columns (comma-separated); idle()'s column. */
+void pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g);
+void idle_write(FILE *fp, const struct agg *a, const struct cell *c);
+/* Checkpoint "p" lines of group g (saved as gi) of measure mj. */
+void pop_save(FILE *fp, const struct meas *m, size_t mj, size_t g, size_t gi);
+int pop_load(struct agg *a, struct meas *m, size_t g,
+    const struct csvio_record *r);
+int pop_merge(struct agg *dst, struct meas *dm, size_t dg,
+    const struct meas *sm, size_t sg);
+
+/* ---- window.c ---------------------------------------------------------- */
+
+/* Set up the windowed table t (agg_new).  0, or -1 on ENOMEM. */
+int win_setup(struct agg *a, struct table *t);
+void win_free(struct table *t);
+/* 1 when the current row (a->cur_time) falls in a window of t that is
+ * closed; 0 when not. */
+int win_is_late(const struct agg *a, const struct table *t);
+/* Add the current row to its windows in t.  0, or -1 on ENOMEM. */
+int win_add(struct agg *a, struct table *t, const uint32_t *ids);
+/* Move the watermark after an accepted row and close the windows it
+ * passed.  An error (ENOMEM) is kept in a->win_err for win_flush. */
+void win_advance(struct agg *a);
+/* The snapshot CSV of the windowed table i. */
+int win_write_csv(struct agg *a, size_t i, FILE *fp);
+/* Checkpoints: the groups and members of t; the watermark line. */
+void win_save(struct agg *a, struct table *t, FILE *fp);
+void win_save_state(struct agg *a, FILE *fp);
+/* A "table" line of a windowed table starts; then its "g" and "d"
+ * lines, and the "wm" and "wclosed" lines.  0, -1 corrupt, -2 ENOMEM. */
+void win_load_begin(struct table *t);
+int win_load_g(struct agg *a, struct table *t, const struct csvio_record *r);
+int win_load_d(struct agg *a, struct table *t, const struct csvio_record *r);
+int win_load_line(struct agg *a, const struct csvio_record *r);
+/* Add the windows of st (of src) into dt (of dst).  0, -1 ENOMEM. */
+int win_merge(struct agg *dst, struct table *dt, const struct agg *src,
+    const struct table *st);
+void win_merge_state(struct agg *dst, const struct agg *src);
+/* Flush the closed-window files (fsync unless nosync) before a save.
+ * 0, or -1 with errno set. */
+int win_flush(struct agg *a, int nosync);
 
 /* Add id (AGG_IDLEN hex digits) to a's identities.  0, or -1 (ENOMEM). */
 int agg_add_id(struct agg *a, const char *id);
@@ -136,5 +229,10 @@ long agg_group(struct table *t, const uint32_t *ids);
 int agg_set_add(struct u64set *s, uint64_t x);
 /* Note a saturated sum; the end of the range on the side of added. */
 int64_t agg_saturate(struct agg *a, int64_t added);
+
+/* State files: a whole field as a signed 64-bit integer (0, or -1 when it
+ * is not one); whether a field is exactly s. */
+int state_field_i64(const struct csvio_field *f, int64_t *v);
+int state_field_is(const struct csvio_field *f, const char *s);
 
 #endif

@@ -92,11 +92,31 @@ agg_new(const struct spec *sp)
 		const struct spec_agg *sa = &a->sp.aggs[i];
 		struct table *t = &a->tab[a->ntab++];
 		t->sa = sa;
-		t->k = sa->nkeys;
 		t->m = sa->nmeas;
-		for (j = 0; j < sa->nkeys; j++)
-			if ((t->si[j] = find_src(a, sa->keys[j])) < 0)
+		t->k = 0;
+		for (j = 0; j < sa->nkeys; j++) {
+			if (sa->wsize > 0 && (int)j == sa->wkey)
+				continue;	/* the window: window.c */
+			if ((t->si[t->k++] = find_src(a, sa->keys[j])) < 0)
 				goto fail;
+		}
+		for (j = 0; j < sa->nwhere; j++) {
+			const struct spec_where *sw = &sa->where[j];
+			struct wcond *wc = &t->where[j];
+			size_t q;
+			if ((wc->si = find_src(a, sw->col)) < 0)
+				goto fail;
+			for (q = 0; q < sw->nvals; q++) {
+				const char *v = spec_where_val(sa, sw, q);
+				long id = agg_intern(a, wc->si, v, strlen(v));
+				if (id < 0)
+					goto fail;
+				wc->ids[q] = (uint32_t)id;
+			}
+			wc->nids = sw->nvals;
+		}
+		t->nwhere = sa->nwhere;
+		t->special = sa->nwhere > 0 || sa->wsize > 0;
 		for (j = 0; j < sa->nmeas; j++) {
 			const struct spec_meas *sm = &sa->meas[j];
 			struct meas *m = &t->ms[j];
@@ -112,6 +132,14 @@ agg_new(const struct spec *sp)
 			case SF_MINTIME: case SF_MAXTIME:
 				a->uses_time = 1;
 				break;
+			case SF_POP:
+				m->vi = find_val(a, sm->col);
+				m->pop_sel = sm->pop_sel;
+				a->pop_time = 1;
+				break;
+			case SF_IDLE:
+				a->pop_time = 1;
+				break;
 			case SF_DISTINCT:
 				if ((m->si = find_src(a, sm->col)) < 0)
 					goto fail;
@@ -119,6 +147,11 @@ agg_new(const struct spec *sp)
 			case SF_COUNT: case SF_REJECTED:
 				break;
 			}
+		}
+		if (sa->wsize > 0) {
+			if (win_setup(a, t) == -1)
+				goto fail;
+			continue;
 		}
 		/* Group 0 of a table without keys always exists. */
 		if (t->k == 0) {
@@ -146,15 +179,10 @@ agg_free(struct agg *a)
 		free(a->src[i].ic);
 	}
 	for (i = 0; i < a->ntab; i++) {
-		struct table *t = &a->tab[i];
-		free(t->gkeys);
-		free(t->cells);
-		free(t->dmap);
-		free(t->slots);
-		free(t->mat);
-		for (j = 0; j < t->m; j++)
-			free(t->ms[j].set.slot);
+		win_free(&a->tab[i]);
+		agg_table_release(&a->tab[i]);
 	}
+	(void)j;
 	free(a->ids);
 	free(a);
 }
@@ -229,6 +257,8 @@ bind(struct agg *a, const struct csvio_record *hdr, const char *tscol,
 		if (a->val[i].col > a->maxcol)
 			a->maxcol = a->val[i].col;
 	}
+	if (a->nwin > 0 || a->since_on || a->until_on || a->pop_time)
+		a->need_time = 1;
 	if (a->need_time) {
 		a->tscol = csvio_find(hdr, tscol);
 		if (a->tscol < 0) {
@@ -244,3 +274,26 @@ bind(struct agg *a, const struct csvio_record *hdr, const char *tscol,
 	return 0;
 }
 
+
+void
+agg_table_release(struct table *t)
+{
+	size_t j;
+
+	free(t->gkeys);
+	free(t->cells);
+	free(t->dmap);
+	free(t->slots);
+	free(t->mat);
+	for (j = 0; j < t->m; j++) {
+		free(t->ms[j].set.slot);
+		pop_free(&t->ms[j]);
+	}
+	t->gkeys = NULL;
+	t->cells = NULL;
+	t->dmap = NULL;
+	t->slots = NULL;
+	t->mat = NULL;
+	for (j = 0; j < t->m; j++)
+		memset(&t->ms[j].set, 0, sizeof(t->ms[j].set));
+}

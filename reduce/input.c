@@ -16,6 +16,7 @@
 #include "agg.h"
 #include "contract.h"
 #include "csvio.h"
+#include "history.h"
 #include "readfile.h"
 #include "ticks.h"
 #include "util.h"
@@ -48,6 +49,7 @@ struct run {
 	uint64_t since_tick;
 	double next_tick;
 	struct stat st;		/* of the input when opened */
+	struct history *hist;	/* --history */
 };
 
 
@@ -126,6 +128,11 @@ tick(struct run *R)
 			err(1, "%s", errb);
 		if (R->o.ckpt != NULL)
 			save_checkpoint(R);
+		else if (agg_flush_closed(R->agg, R->o.nosync) == -1)
+			err(1, "%s", R->o.closed_dir);
+		if (R->hist != NULL && history_tick(R->hist, R->agg, now_wall(),
+		    errb, sizeof(errb)) == -1)
+			err(1, "%s", errb);
 		R->written = 1;
 		R->written_rows = rows;
 		R->written_rej = rej;
@@ -500,6 +507,37 @@ open_rejects(struct run *R, int resumed, uint64_t size)
 }
 
 
+void
+input_setup_windows(struct agg *a, const struct opts *o, int resumed)
+{
+	char errb[4200];
+
+	if (o->wm_on)
+		agg_set_watermark(a, o->lateness);
+	if (o->since_on)
+		agg_set_since(a, o->since, o->since_tod);
+	if (o->until_on)
+		agg_set_until(a, o->until, o->until_tod);
+	if (agg_set_closed(a, o->closed_dir, resumed, errb,
+	    sizeof(errb)) == -1)
+		errx(1, "%s", errb);
+}
+
+/* After the last tick: the closed windows flushed, the counts of late
+ * and left-out rows (-v), the history closed. */
+static void
+end_windows(struct run *R)
+{
+	if (agg_flush_closed(R->agg, R->o.nosync) == -1)
+		err(1, "%s", R->o.closed_dir);
+	if (R->o.verbose && (agg_late(R->agg) > 0 || agg_filtered(R->agg) > 0))
+		warnx("%s: %llu late, %llu left out by --since/--until",
+		    R->name, (unsigned long long)agg_late(R->agg),
+		    (unsigned long long)agg_filtered(R->agg));
+	history_close(R->hist);
+	R->hist = NULL;
+}
+
 int
 input_run(const struct opts *o, const struct spec *sp)
 {
@@ -529,6 +567,11 @@ input_run(const struct opts *o, const struct spec *sp)
 		} else if (errno != ENOENT)
 			err(1, "%s", o->ckpt);
 	}
+	input_setup_windows(R.agg, o, resumed);
+	if (o->history != NULL && (R.hist = history_open(R.agg, sp, o->history,
+	    o->history_files ? o->history_files : "", o->history_max,
+	    o->history_age, o->nosync, errb, sizeof(errb))) == NULL)
+		errx(1, "%s", errb);
 	if (o->rejects != NULL)
 		open_rejects(&R, resumed, pos.rejects_size);
 	open_input(&R);
@@ -564,6 +607,7 @@ input_run(const struct opts *o, const struct spec *sp)
 		}
 	}
 	tick(&R);
+	end_windows(&R);
 	if (agg_overflowed(R.agg))
 		warnx("%s: a sum went past +-92233720368547758.07 and was "
 		    "held there", R.name);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
 #include "readfile.h"
 #include "synth.h"
 
@@ -19,6 +20,8 @@ enum {
 	OPT_CHECKPOINT, OPT_MERGE, OPT_NO_SYNC, OPT_MAX_RECORD, OPT_VERSION,
 	OPT_PARTITIONS, OPT_DEDUP_COL, OPT_HEADER, OPT_NO_HEADER,
 	OPT_STATE_DIR, OPT_MAX_RECORD_LINES, OPT_TIME_COL,
+	OPT_WATERMARK, OPT_CLOSED_DIR, OPT_SINCE, OPT_UNTIL, OPT_HISTORY,
+	OPT_HISTORY_FILES, OPT_HISTORY_MAX, OPT_HISTORY_AGE,
 };
 
 static const char shortopts[] = ":a:efG:ho:qs:vb:F:t:X:";
@@ -26,12 +29,17 @@ static const char shortopts[] = ":a:efG:ho:qs:vb:F:t:X:";
 static const struct option longopts[] = {
 	{ "agg", required_argument, NULL, 'a' },
 	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+	{ "closed-dir", required_argument, NULL, OPT_CLOSED_DIR },
 	{ "dedup-col", required_argument, NULL, OPT_DEDUP_COL },
 	{ "exit-eof", no_argument, NULL, 'e' },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "group", required_argument, NULL, 'G' },
 	{ "header", required_argument, NULL, OPT_HEADER },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "history-age", required_argument, NULL, OPT_HISTORY_AGE },
+	{ "history-files", required_argument, NULL, OPT_HISTORY_FILES },
+	{ "history-max", required_argument, NULL, OPT_HISTORY_MAX },
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
 	{ "max-record-lines", required_argument, NULL, OPT_MAX_RECORD_LINES },
 	{ "merge", no_argument, NULL, OPT_MERGE },
@@ -42,6 +50,9 @@ static const struct option longopts[] = {
 	{ "print-spec", no_argument, NULL, OPT_PRINT_SPEC },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "watermark", required_argument, NULL, OPT_WATERMARK },
 	{ "snapshots", required_argument, NULL, 'o' },
 	{ "spec", required_argument, NULL, 's' },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
@@ -66,12 +77,15 @@ const char reduce_help[] =
     "              [--header LIST | --no-header] -o DIR [--tick DURATION]\n"
     "              [--tick-rows N] [--rejects FILE] [--checkpoint PATH]\n"
     "              [--no-sync] [--max-record BYTES] [--max-record-lines N]\n"
-    "              [FILE]\n"
+    "              [--watermark DURATION] [--closed-dir DIR] [--since TIME]\n"
+    "              [--until TIME] [--history DIR [--history-files LIST]\n"
+    "              [--history-max SIZE] [--history-age DURATION]] [FILE]\n"
     "       reduce -b BROKERS -t TOPIC [-G GROUP | --partitions LIST] [-e]\n"
     "              [-X KEY=VALUE]... [-F FILE] [--dedup-col COLUMN]\n"
     "              [--header LIST] -o DIR\n"
     "              [--checkpoint PATH | --state-dir DIR] [options]\n"
-    "       reduce --merge -o DIR [--checkpoint PATH] CHECKPOINT|DIR...\n"
+    "       reduce --merge -o DIR [--checkpoint PATH] [--watermark DURATION]\n"
+    "              [--closed-dir DIR] CHECKPOINT|DIR...\n"
     "       reduce --print-spec [-a SPEC]... [-s FILE]\n"
     "\n"
     "Keep running group-by aggregates over transaction CSV (FILE, a FIFO\n"
@@ -96,6 +110,21 @@ const char reduce_help[] =
     "      --no-sync          do not fsync snapshots and checkpoints\n"
     "      --max-record BYTES longest accepted row (default 1M)\n"
     "      --max-record-lines N  lines a quoted row may span (16; 0: any)\n"
+    "      --watermark DURATION  close event-time windows this long after\n"
+    "                         the newest row time; later rows for them are\n"
+    "                         rejected as late\n"
+    "      --closed-dir DIR   append closed windows to DIR/FILE (OUTDIR/closed)\n"
+    "      --since TIME       leave out rows before TIME (event time;\n"
+    "                         YYYY-MM-DD[ HH:MM[:SS]], or HH:MM every day)\n"
+    "      --until TIME       leave out rows at or after TIME\n"
+    "      --history DIR      append kpis.csv and branch_sales.csv to DIR\n"
+    "                         at every tick, stamped with the time\n"
+    "      --history-files LIST  the snapshot files to keep (FILE,FILE)\n"
+    "      --history-max SIZE rotate a history file past SIZE (16M)\n"
+    "      --history-age DURATION  or when its first row is this old\n";
+
+/* The rest (a string literal has at most 4095 bytes in ISO C). */
+const char reduce_help_more[] =
     "Kafka input (see reduce(1), KAFKA):\n"
     "  -b, --brokers LIST     read rows from Kafka, one a message\n"
     "  -t, --topic TOPIC      the topic\n"
@@ -115,10 +144,11 @@ const char reduce_help[] =
     "                         librdkafka's own log too\n"
     "  -h, --help             this help\n"
     "      --version          the version\n\n"
-    "Functions: sum count min max mean distinct rejected mintime maxtime;\n"
-    "':int' after a function writes whole numbers (and refuses fractional\n"
-    "input).  Time fields: Date Hour DayOfWeek TimeSlot Week IsoWeek Month.\n"
-    "See reduce(1).\n";
+    "Functions: sum count min max mean distinct rejected mintime maxtime\n"
+    "pop idle; ':int' after a function writes whole numbers (and refuses\n"
+    "fractional input).  Time fields: Date Hour DayOfWeek TimeSlot Week\n"
+    "IsoWeek Month.  Keys may hold one window(SIZE[, HOP]); measures may be\n"
+    "followed by 'where COL=V and COL in (V1, V2)'.  See reduce(1).\n";
 
 /* Everything the option loop keeps beside o. */
 struct parse {
@@ -128,8 +158,92 @@ struct parse {
 	int topic_short;	/* -t was given */
 	int ntopics;		/* -t and --topic given */
 	int no_header;
+	int hist_sub;		/* a --history-* option was given */
 	char warn[512];
 };
+
+/* The options of windows, filters and history.  Returns 0, 1 when c is
+ * not one, -1 after a usage error. */
+static int
+window_opt(struct parse *P, int c, const char *arg)
+{
+	struct opts *o = P->o;
+	char errb[512];
+	double d;
+
+	switch (c) {
+	case OPT_WATERMARK:
+		if (cli_duration("--watermark", arg, 0, 366 * 86400.0, &d, errb,
+		    sizeof(errb)) == -1)
+			return cli_usage_error("%s", errb), -1;
+		if (d != (double)(int64_t)d)
+			return cli_usage_error("--watermark: '%s' is not a "
+			    "whole number of seconds", arg), -1;
+		o->wm_on = 1;
+		o->lateness = (int64_t)d;
+		return 0;
+	case OPT_CLOSED_DIR:
+		o->closed_dir = arg;
+		return 0;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (agg_parse_when(arg, c == OPT_SINCE ? &o->since : &o->until,
+		    c == OPT_SINCE ? &o->since_tod : &o->until_tod) == -1)
+			return cli_usage_error("--%s: '%s' is not a time "
+			    "(YYYY-MM-DD HH:MM:SS, or HH:MM)", c == OPT_SINCE ?
+			    "since" : "until", arg), -1;
+		if (c == OPT_SINCE)
+			o->since_on = 1;
+		else
+			o->until_on = 1;
+		return 0;
+	case OPT_HISTORY:
+		o->history = arg;
+		return 0;
+	case OPT_HISTORY_FILES:
+		P->hist_sub = 1;
+		o->history_files = arg;
+		return 0;
+	case OPT_HISTORY_MAX:
+		P->hist_sub = 1;
+		return cli_size("--history-max", arg, 0, 1ULL << 40,
+		    &o->history_max, errb, sizeof(errb)) == -1 ?
+		    cli_usage_error("%s", errb), -1 : 0;
+	case OPT_HISTORY_AGE:
+		P->hist_sub = 1;
+		return cli_duration("--history-age", arg, 0, 3660 * 86400.0,
+		    &o->history_age, errb, sizeof(errb)) == -1 ?
+		    cli_usage_error("%s", errb), -1 : 0;
+	}
+	return 1;
+}
+
+/* The rules across them.  Returns 0, or -1 after the message. */
+static int
+check_window(struct parse *P)
+{
+	struct opts *o = P->o;
+	size_t i;
+
+	if (o->history == NULL && P->hist_sub)
+		return cli_usage_error("--history-files, --history-max and "
+		    "--history-age need --history"), -1;
+	if (o->history != NULL && (o->merge || o->kafka.brokers != NULL))
+		return cli_usage_error("--history works with a file or stream "
+		    "input only"), -1;
+	if (o->kafka.brokers != NULL && (o->wm_on || o->closed_dir ||
+	    o->since_on || o->until_on))
+		return cli_usage_error("--watermark, --closed-dir, --since and "
+		    "--until do not work with -b yet"), -1;
+	if (o->merge && (o->since_on || o->until_on))
+		return cli_usage_error("--merge takes no --since or --until"),
+		    -1;
+	for (i = 0; o->kafka.brokers != NULL && i < P->sp->naggs; i++)
+		if (P->sp->aggs[i].wsize > 0)
+			return cli_usage_error("%s: windows do not work with "
+			    "-b yet", P->sp->aggs[i].file), -1;
+	return 0;
+}
 
 /* Read the spec file path into sp.  Returns 0, or -1 after the message. */
 static int
@@ -357,6 +471,8 @@ check_opts(struct parse *P)
 		    -1;
 	if (o->follow && o->nargs == 0)
 		return cli_usage_error("--follow needs a FILE"), -1;
+	if (check_window(P) == -1)
+		return -1;
 	return check_kafka(P);
 }
 
@@ -373,6 +489,7 @@ reduce_opts_parse(int argc, char **argv, struct opts *o, struct spec *sp)
 	o->tick = 1.0;
 	o->tscol = "Timestamp";
 	o->max_lines = MAX_LINES;
+	o->history_max = 16ULL << 20;
 	P.o = o;
 	P.sp = sp;
 	while ((c = cli_getopt(&g, argc, argv)) != -1) {
@@ -387,6 +504,8 @@ reduce_opts_parse(int argc, char **argv, struct opts *o, struct spec *sp)
 			return CLI_VERSION;
 		}
 		if ((rc = kafka_opt(&P, c, optarg, argv)) == -1)
+			return CLI_BAD;
+		if (rc == 1 && (rc = window_opt(&P, c, optarg)) == -1)
 			return CLI_BAD;
 		if (rc == 1 && main_opt(&P, c, optarg) == -1)
 			return CLI_BAD;

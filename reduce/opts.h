@@ -3,6 +3,7 @@
 /* reduce's command line (docs/conventions.md): the options, the help text,
  * and the checks across options, as lib/cli.h has every tool do them. */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cli.h"
 #include "kafkaconf.h"
@@ -22,6 +23,13 @@ struct opts {
 	int quiet, verbose;	/* -q (warnings off), -v (information on) */
 	char **args;		/* FILE, or the checkpoints of --merge */
 	int nargs;
+	/* Windows, filters and history (issue 14). */
+	const char *closed_dir;		/* --closed-dir (default OUTDIR/closed) */
+	int wm_on, since_on, until_on, since_tod, until_tod;
+	int64_t lateness, since, until;	/* --watermark, --since, --until */
+	const char *history, *history_files;	/* --history DIR */
+	unsigned long long history_max;
+	double history_age;
 	struct kafka_opts kafka;	/* -b, -t, -X, -F (lib/kafkaconf.h) */
 	struct kin_conf kc;	/* the rest of the Kafka input (kafkain.h) */
 };
@@ -34,5 +42,7 @@ enum cli_result reduce_opts_parse(int argc, char **argv, struct opts *o,
 
 /* The help text (it begins with "Usage:", as reduce(1)'s SYNOPSIS). */
 extern const char reduce_help[];
+/* Its second part, printed after it. */
+extern const char reduce_help_more[];
 
 #endif

@@ -161,6 +161,31 @@ mpart_name(const struct mpart *p, char *buf, size_t len)
 	return buf;
 }
 
+/* Load the checkpoint path into the merge engine a.  With windows, each
+ * part is loaded apart and added: its open windows are made from its own
+ * panes and watermark (agg_set_merging).  Exits on an error. */
+static int
+merge_load(struct agg *a, const struct spec *sp, const char *path,
+    struct agg_pos *pos)
+{
+	char errb[4200];
+	struct agg *p;
+
+	if (agg_nwindowed(a) == 0) {
+		if (agg_load(a, path, pos, errb, sizeof(errb)) == -1)
+			errx(1, "%s", errb);
+		return 0;
+	}
+	if ((p = agg_new(sp)) == NULL)
+		err(1, "malloc");
+	if (agg_load(p, path, pos, errb, sizeof(errb)) == -1)
+		errx(1, "%s", errb);
+	if (agg_merge(a, p) == -1)
+		err(1, "merge: %s", path);
+	agg_free(p);
+	return 0;
+}
+
 static int
 do_merge(const struct opts *o, const struct spec *sp, int argc, char **argv)
 {
@@ -174,6 +199,7 @@ do_merge(const struct opts *o, const struct spec *sp, int argc, char **argv)
 
 	if (a == NULL || km == NULL)
 		err(1, "malloc");
+	agg_set_merging(a);
 	for (ai = 0; ai < argc; ai++) {
 		char **paths = NULL;
 		size_t n;
@@ -209,7 +235,7 @@ do_merge(const struct opts *o, const struct spec *sp, int argc, char **argv)
 		 * from. */
 		size_t before = nown, after;
 		memset(&pos, 0, sizeof(pos));
-		if (agg_load(a, parts[i].path, &pos, errb, sizeof(errb)) == -1)
+		if (merge_load(a, sp, parts[i].path, &pos) == -1)
 			errx(1, "%s", errb);
 		/* The same state by its identity: a copy of a checkpoint, or
 		 * a part given beside a merge that holds it already. */
@@ -244,6 +270,10 @@ do_merge(const struct opts *o, const struct spec *sp, int argc, char **argv)
 	if (agg_overflowed(a))
 		warnx("merge: a sum went past +-92233720368547758.07 and was "
 		    "held there");
+	/* The larger watermark closes what any part had closed. */
+	input_setup_windows(a, o, 0);
+	if (agg_close_windows(a) == -1 || agg_flush_closed(a, o->nosync) == -1)
+		err(1, "%s", o->closed_dir);
 	if (agg_write_snapshot(a, o->outdir, o->nosync, errb,
 	    sizeof(errb)) == -1)
 		err(1, "%s", errb);
@@ -289,8 +319,12 @@ main(int argc, char **argv)
 	int rc;
 
 	switch (reduce_opts_parse(argc, argv, &o, &sp)) {
-	case CLI_HELP:
-		return cli_help(stdout, reduce_help);
+	case CLI_HELP: {
+		static char help[8192];
+		snprintf(help, sizeof(help), "%s%s", reduce_help,
+		    reduce_help_more);
+		return cli_help(stdout, help);
+	}
 	case CLI_VERSION:
 		return cli_version(stdout);
 	case CLI_BAD:
@@ -312,6 +346,13 @@ main(int argc, char **argv)
 	if (mkdir(o.outdir, 0777) == -1 && errno != EEXIST)
 		err(1, "%s", o.outdir);
 	lock_outdir(o.outdir);
+	if (o.closed_dir == NULL) {
+		static char cdir[4200];
+		if ((size_t)snprintf(cdir, sizeof(cdir), "%s/closed",
+		    o.outdir) >= sizeof(cdir))
+			errx(1, "%s: name too long", o.outdir);
+		o.closed_dir = cdir;
+	}
 	if (o.merge) {
 		rc = do_merge(&o, &sp, o.nargs, o.args);
 	} else {

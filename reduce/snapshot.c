@@ -60,8 +60,8 @@ put_time(FILE *fp, int64_t secs)
 	return fwrite(b, 1, n, fp) == n ? 0 : -1;
 }
 
-static int
-put_cell(FILE *fp, const struct agg *a, const struct meas *m,
+int
+agg_put_cell(FILE *fp, const struct agg *a, const struct meas *m,
     const struct cell *c)
 {
 	char b[MONEY_BUFSZ];
@@ -85,6 +85,9 @@ put_cell(FILE *fp, const struct agg *a, const struct meas *m,
 		return c->cnt ? put_time(fp, c->min) : 0;
 	case SF_MAXTIME:
 		return c->cnt ? put_time(fp, c->max) : 0;
+	case SF_IDLE:
+		idle_write(fp, a, c);
+		return ferror(fp) ? -1 : 0;
 	case SF_MEAN:
 		if (c->cnt == 0)
 			return 0;
@@ -106,6 +109,8 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 	size_t g, j;
 	int rc = -1;
 
+	if (t->win != NULL)
+		return win_write_csv(a, ti, fp);
 	for (j = 0; j < sa->nkeys; j++) {
 		if (j > 0)
 			putc(',', fp);
@@ -114,6 +119,12 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 	for (j = 0; j < sa->nmeas; j++) {
 		if (j > 0 || sa->nkeys > 0)
 			putc(',', fp);
+		if (sa->meas[j].func == SF_POP && !sa->meas[j].pop_sel) {
+			for (size_t q = 0; q < POP_NCOLS; q++)
+				fprintf(fp, "%s%s%s", q ? "," : "",
+				    sa->meas[j].name, pop_col(q));
+			continue;
+		}
 		csvio_put_field(fp, sa->meas[j].name, strlen(sa->meas[j].name),
 		    ',');
 	}
@@ -136,7 +147,11 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 		for (j = 0; j < t->m; j++) {
 			if (j > 0 || t->k > 0)
 				putc(',', fp);
-			put_cell(fp, a, &t->ms[j], &t->cells[gi * t->m + j]);
+			if (t->ms[j].func == SF_POP)
+				pop_write(fp, a, &t->ms[j], gi);
+			else
+				agg_put_cell(fp, a, &t->ms[j],
+				    &t->cells[gi * t->m + j]);
 		}
 		putc('\n', fp);
 	}

@@ -20,7 +20,7 @@ const char spec_default_text[] =
     "FirstSale=mintime(), LastSale=maxtime()\n";
 
 static const char *const func_names[] = { "sum", "count", "min", "max",
-    "mean", "distinct", "rejected", "mintime", "maxtime" };
+    "mean", "distinct", "rejected", "mintime", "maxtime", "pop", "idle" };
 
 static const char *const derived[] = { "Date", "Hour", "DayOfWeek",
     "TimeSlot", "Week", "IsoWeek", "Month" };
@@ -116,7 +116,8 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 	m->func = (enum spec_func)i;
 	q = skip_ws(lp + 1, rp);
 	if (m->func == SF_COUNT || m->func == SF_REJECTED ||
-	    m->func == SF_MINTIME || m->func == SF_MAXTIME) {
+	    m->func == SF_MINTIME || m->func == SF_MAXTIME ||
+	    m->func == SF_IDLE) {
 		if (q != rp) {
 			snprintf(err, errlen, "%s() takes no column", fname);
 			return -1;
@@ -131,10 +132,14 @@ parse_meas(struct spec_meas *m, const char *p, const char *e, char *err,
 		const char *t = e;
 		while (t > q && (t[-1] == ' ' || t[-1] == '\t'))
 			t--;
-		if (t - q == 4 && memcmp(q, ":int", 4) == 0 &&
+		if (m->func == SF_POP && ((t - q == 4 && memcmp(q, ":day",
+		    4) == 0) || (t - q == 5 && memcmp(q, ":week", 5) == 0)))
+			m->pop_sel = t - q == 4 ? 1 : 2;
+		else if (t - q == 4 && memcmp(q, ":int", 4) == 0 &&
 		    m->func != SF_COUNT && m->func != SF_DISTINCT &&
 		    m->func != SF_REJECTED && m->func != SF_MEAN &&
-		    m->func != SF_MINTIME && m->func != SF_MAXTIME)
+		    m->func != SF_MINTIME && m->func != SF_MAXTIME &&
+		    m->func != SF_POP && m->func != SF_IDLE)
 			m->as_int = 1;
 		else {
 			snprintf(err, errlen, "unexpected '%.*s' after %s(...)",
@@ -190,16 +195,32 @@ spec_parse_line(struct spec *sp, const char *line, char *err, size_t errlen)
 			snprintf(err, errlen, "duplicate file '%s'", a->file);
 			return -1;
 		}
-	/* Keys. */
+	/* Keys: split at commas outside parentheses (a window key). */
 	q = skip_ws(colon + 1, arrow);
 	while (q < arrow) {
-		const char *c = memchr(q, ',', (size_t)(arrow - q));
-		const char *end = c ? c : arrow;
+		const char *c = q, *end;
+		int depth = 0;
+		for (; c < arrow; c++) {
+			if (*c == '(')
+				depth++;
+			else if (*c == ')')
+				depth--;
+			else if (*c == ',' && depth == 0)
+				break;
+		}
+		if (c == arrow)
+			c = NULL;
+		end = c ? c : arrow;
 		if (a->nkeys == SPEC_MAXKEYS) {
 			snprintf(err, errlen, "more than %d keys", SPEC_MAXKEYS);
 			return -1;
 		}
-		if (take_name(a->keys[a->nkeys], q, end, "key", err, errlen) == -1)
+		if (spec_is_window(q, (size_t)(end - q))) {
+			if (spec_parse_window(a, q, (size_t)(end - q), err,
+			    errlen) == -1)
+				return -1;
+		} else if (take_name(a->keys[a->nkeys], q, end, "key", err,
+		    errlen) == -1)
 			return -1;
 		a->nkeys++;
 		q = c ? c + 1 : arrow;
@@ -207,6 +228,13 @@ spec_parse_line(struct spec *sp, const char *line, char *err, size_t errlen)
 			snprintf(err, errlen, "empty key");
 			return -1;
 		}
+	}
+	/* A where clause after the measures. */
+	q = spec_find_where(arrow + 2, e);
+	if (q != NULL) {
+		if (spec_parse_where(a, q, e, err, errlen) == -1)
+			return -1;
+		e = q;
 	}
 	/* Measures: split at commas outside parentheses. */
 	q = arrow + 2;
@@ -252,6 +280,8 @@ spec_parse_line(struct spec *sp, const char *line, char *err, size_t errlen)
 		snprintf(err, errlen, "no measure after '->'");
 		return -1;
 	}
+	if (spec_check_window(a, err, errlen) == -1)
+		return -1;
 	sp->naggs++;
 	return 0;
 }
@@ -321,7 +351,11 @@ spec_format(const struct spec *sp, char *buf, size_t cap)
 			n = append(buf, cap, n, ")");
 			if (m->as_int)
 				n = append(buf, cap, n, ":int");
+			if (m->pop_sel)
+				n = append(buf, cap, n, m->pop_sel == 1 ?
+				    ":day" : ":week");
 		}
+		n = spec_format_where(a, buf, cap, n);
 		n = append(buf, cap, n, "\n");
 	}
 	return n;

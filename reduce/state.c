@@ -124,6 +124,13 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 
 	if (fp == NULL)
 		return -1;
+	if (win_flush(a, nosync) == -1) {
+		saved = errno;
+		fclose(fp);
+		free(buf);
+		errno = saved;
+		return -1;
+	}
 	if (a->nids == 0 && new_id(a) == -1) {
 		fclose(fp);
 		free(buf);
@@ -152,6 +159,10 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 	putc('\n', fp);
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
+		if (t->win != NULL) {
+			win_save(a, t, fp);
+			continue;
+		}
 		fputs("table", fp);
 		putc(',', fp);
 		csvio_put_field(fp, t->sa->file, strlen(t->sa->file), ',');
@@ -189,7 +200,12 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 				putc('\n', fp);
 			}
 		}
+		for (j = 0; j < t->m; j++)
+			if (t->ms[j].func == SF_POP)
+				for (g = 0; g < t->ng; g++)
+					pop_save(fp, &t->ms[j], j, g, g);
 	}
+	win_save_state(a, fp);
 	if (pos->ext != NULL)
 		fwrite(pos->ext, 1, pos->extlen, fp);
 	fputs("end\n", fp);
@@ -224,8 +240,8 @@ out:
 }
 
 /* Parse a whole field as a signed 64-bit integer. */
-static int
-field_i64(const struct csvio_field *f, int64_t *v)
+int
+state_field_i64(const struct csvio_field *f, int64_t *v)
 {
 	char b[32];
 
@@ -237,16 +253,16 @@ field_i64(const struct csvio_field *f, int64_t *v)
 	    -1 : 0;
 }
 
-static int
-field_is(const struct csvio_field *f, const char *s)
+int
+state_field_is(const struct csvio_field *f, const char *s)
 {
 	return f->len == strlen(s) && memcmp(f->p, s, f->len) == 0;
 }
 
 /* Merge cell src into dst for measure m (distinct counts come from the
  * member lines instead). */
-static void
-cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
+void
+agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
     const struct cell *src)
 {
 	switch (m->func) {
@@ -258,6 +274,7 @@ cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
 		break;
 	case SF_MAX:
 	case SF_MAXTIME:
+	case SF_IDLE:
 		if (src->cnt > 0 && (dst->cnt == 0 || src->max > dst->max))
 			dst->max = src->max;
 		dst->cnt += src->cnt;
@@ -287,6 +304,11 @@ agg_merge(struct agg *dst, const struct agg *src)
 	for (i = 0; i < src->ntab; i++) {
 		struct table *dt = &dst->tab[i];
 		const struct table *st = &src->tab[i];
+		if (dt->win != NULL) {
+			if (win_merge(dst, dt, src, st) == -1)
+				goto out;
+			continue;
+		}
 		free(gmap);
 		if ((gmap = malloc((st->ng ? st->ng : 1) * sizeof(*gmap))) == NULL)
 			goto out;
@@ -304,10 +326,14 @@ agg_merge(struct agg *dst, const struct agg *src)
 			if ((dg = agg_group(dt, ids)) < 0)
 				goto out;
 			gmap[g] = (uint32_t)dg;
-			for (j = 0; j < st->m; j++)
-				cell_merge(dst, &dt->ms[j],
+			for (j = 0; j < st->m; j++) {
+				agg_cell_merge(dst, &dt->ms[j],
 				    &dt->cells[(size_t)dg * dt->m + j],
 				    &st->cells[g * st->m + j]);
+				if (st->ms[j].func == SF_POP && pop_merge(dst,
+				    &dt->ms[j], (size_t)dg, &st->ms[j], g) == -1)
+					goto out;
+			}
 		}
 		for (j = 0; j < st->m; j++) {
 			const struct u64set *s = &st->ms[j].set;
@@ -339,6 +365,7 @@ agg_merge(struct agg *dst, const struct agg *src)
 	for (i = 0; i < src->nids; i++)
 		if (agg_add_id(dst, src->ids[i]) == -1)
 			goto out;
+	win_merge_state(dst, src);
 	dst->rows += src->rows;
 	dst->rejected += src->rejected;
 	if (src->has_last && (!dst->has_last ||
@@ -424,18 +451,18 @@ load_totals(struct load *L, const struct csvio_field *f, size_t nf)
 	struct agg *a = L->a;
 	int64_t rows, rej, last, max;
 
-	if (field_i64(&f[1], &rows) == -1 || rows < 0 ||
-	    field_i64(&f[2], &rej) == -1 || rej < 0)
+	if (state_field_i64(&f[1], &rows) == -1 || rows < 0 ||
+	    state_field_i64(&f[2], &rej) == -1 || rej < 0)
 		return LOAD_BAD;
 	if (__builtin_add_overflow(a->rows, (uint64_t)rows, &a->rows) ||
 	    __builtin_add_overflow(a->rejected, (uint64_t)rej, &a->rejected))
 		return LOAD_BAD;
 	if (f[3].len == 0)
 		return 0;
-	if (field_i64(&f[3], &last) == -1)
+	if (state_field_i64(&f[3], &last) == -1)
 		return LOAD_BAD;
 	max = last;
-	if (nf == 5 && field_i64(&f[4], &max) == -1)
+	if (nf == 5 && state_field_i64(&f[4], &max) == -1)
 		return LOAD_BAD;
 	if (!a->has_last || last > a->last_time)
 		a->last_time = last;
@@ -466,10 +493,10 @@ load_group(struct load *L, const struct csvio_field *f)
 		return LOAD_NOMEM;
 	for (j = 0; j < t->m; j++) {
 		const struct csvio_field *cf = &f[1 + t->k + 4 * j];
-		if (field_i64(&cf[0], &c.sum) == -1 ||
-		    field_i64(&cf[1], &c.cnt) == -1 ||
-		    field_i64(&cf[2], &c.min) == -1 ||
-		    field_i64(&cf[3], &c.max) == -1 || c.cnt < 0 ||
+		if (state_field_i64(&cf[0], &c.sum) == -1 ||
+		    state_field_i64(&cf[1], &c.cnt) == -1 ||
+		    state_field_i64(&cf[2], &c.min) == -1 ||
+		    state_field_i64(&cf[3], &c.max) == -1 || c.cnt < 0 ||
 		    c.cnt > INT64_MAX / 4)
 			return LOAD_BAD;
 		/* A count past the range (the same group repeated, or many
@@ -477,7 +504,7 @@ load_group(struct load *L, const struct csvio_field *f)
 		dst = &t->cells[(size_t)g * t->m + j];
 		if (__builtin_add_overflow(dst->cnt, c.cnt, &sum))
 			return LOAD_BAD;
-		cell_merge(L->a, &t->ms[j], dst, &c);
+		agg_cell_merge(L->a, &t->ms[j], dst, &c);
 	}
 	if (L->gn == L->gmapcap) {
 		size_t nc = L->gmapcap ? L->gmapcap * 2 : 64;
@@ -500,8 +527,8 @@ load_member(struct load *L, const struct csvio_field *f)
 	long id;
 	int added;
 
-	if (field_i64(&f[1], &gi) == -1 || gi < 0 || (size_t)gi >= L->gn ||
-	    field_i64(&f[2], &mi) == -1 || mi < 0 || (size_t)mi >= t->m ||
+	if (state_field_i64(&f[1], &gi) == -1 || gi < 0 || (size_t)gi >= L->gn ||
+	    state_field_i64(&f[2], &mi) == -1 || mi < 0 || (size_t)mi >= t->m ||
 	    t->ms[mi].func != SF_DISTINCT)
 		return LOAD_BAD;
 	if ((id = agg_intern(L->a, t->ms[mi].si, f[3].p, f[3].len)) < 0)
@@ -523,7 +550,7 @@ load_position(struct load *L, const struct csvio_record *rec)
 	int64_t off, ln, rs;
 	char *nx;
 
-	if (field_is(&f[0], "ext")) {
+	if (state_field_is(&f[0], "ext")) {
 		/* Position lines of an input kind (Kafka offsets). */
 		if (pos == NULL)
 			return 0;
@@ -536,9 +563,9 @@ load_position(struct load *L, const struct csvio_record *rec)
 		pos->extlen += rec->rawlen + 1;
 		return 0;
 	}
-	if (rec->nf != 5 || field_i64(&f[2], &off) == -1 || off < 0 ||
-	    field_i64(&f[3], &ln) == -1 || ln < 1 ||
-	    field_i64(&f[4], &rs) == -1 || rs < 0 ||
+	if (rec->nf != 5 || state_field_i64(&f[2], &off) == -1 || off < 0 ||
+	    state_field_i64(&f[3], &ln) == -1 || ln < 1 ||
+	    state_field_i64(&f[4], &rs) == -1 || rs < 0 ||
 	    f[1].len >= sizeof(pos->input))
 		return LOAD_BAD;
 	if (pos != NULL) {
@@ -560,17 +587,34 @@ load_magic(const struct csvio_record *rec, const char *path, char *err,
 	const struct csvio_field *f = rec->f;
 	int64_t v;
 
-	if (rec->nf != 2 || !field_is(&f[0], STATE_MAGIC)) {
+	if (rec->nf != 2 || !state_field_is(&f[0], STATE_MAGIC)) {
 		snprintf(err, errlen, "%s: not a reduce checkpoint", path);
 		return -1;
 	}
-	if (field_i64(&f[1], &v) == -1 || v < 1 || v > STATE_VERSION) {
+	if (state_field_i64(&f[1], &v) == -1 || v < 1 || v > STATE_VERSION) {
 		snprintf(err, errlen, "%s: unsupported checkpoint version "
 		    "'%.*s'", path, (int)(f[1].len > 20 ? 20 : f[1].len),
 		    f[1].p);
 		return -1;
 	}
 	return 0;
+}
+
+/* "p,G,M,DAY,MIN:SUM...": pop()'s minute sums of group G (pop.c). */
+static int
+load_pop(struct load *L, const struct csvio_record *rec)
+{
+	const struct csvio_field *f = rec->f;
+	struct table *t = L->t;
+	int64_t gi, mi;
+	int pr;
+
+	if (state_field_i64(&f[1], &gi) == -1 || gi < 0 || (size_t)gi >= L->gn ||
+	    state_field_i64(&f[2], &mi) == -1 || mi < 0 || (size_t)mi >= t->m ||
+	    t->ms[mi].func != SF_POP)
+		return LOAD_BAD;
+	pr = pop_load(L->a, &t->ms[mi], L->gmap[gi], rec);
+	return pr == -2 ? LOAD_NOMEM : pr == -1 ? LOAD_BAD : 0;
 }
 
 /* One line after the first.  Returns 0, 1 at "end", LOAD_BAD, LOAD_NOMEM,
@@ -585,39 +629,50 @@ load_line(struct load *L, const struct csvio_record *rec, const char *path,
 	int64_t ng;
 	size_t i;
 
-	if (field_is(&f[0], "spec") && rec->nf == 2) {
+	if (state_field_is(&f[0], "spec") && rec->nf == 2) {
 		snprintf(hex, sizeof(hex), "%08x", (unsigned)a->spec_crc);
-		if (field_is(&f[1], hex))
+		if (state_field_is(&f[1], hex))
 			return 0;
 		snprintf(err, errlen, "%s: checkpoint was made with a "
 		    "different spec", path);
 		return -3;
 	}
-	if (field_is(&f[0], "id") && rec->nf == 2) {
+	if (state_field_is(&f[0], "id") && rec->nf == 2) {
 		if (!is_id(&f[1]))
 			return LOAD_BAD;
 		return agg_add_id(a, f[1].p) == -1 ? LOAD_NOMEM : 0;
 	}
-	if (field_is(&f[0], "input") || field_is(&f[0], "ext"))
+	if (state_field_is(&f[0], "input") || state_field_is(&f[0], "ext"))
 		return load_position(L, rec);
-	if (field_is(&f[0], "totals") && (rec->nf == 4 || rec->nf == 5))
+	if (state_field_is(&f[0], "totals") && (rec->nf == 4 || rec->nf == 5))
 		return load_totals(L, f, rec->nf);
-	if (field_is(&f[0], "table") && rec->nf == 3) {
+	if (state_field_is(&f[0], "table") && rec->nf == 3) {
 		L->t = NULL;
 		for (i = 0; i < a->ntab; i++)
-			if (field_is(&f[1], a->tab[i].sa->file))
+			if (state_field_is(&f[1], a->tab[i].sa->file))
 				L->t = &a->tab[i];
-		if (L->t == NULL || field_i64(&f[2], &ng) == -1 || ng < 0)
+		if (L->t == NULL || state_field_i64(&f[2], &ng) == -1 || ng < 0)
 			return LOAD_BAD;
 		L->gn = 0;
+		if (L->t->win != NULL)
+			win_load_begin(L->t);
 		return 0;
 	}
-	if (field_is(&f[0], "g") && L->t != NULL &&
+	if ((state_field_is(&f[0], "g") || state_field_is(&f[0], "d")) && L->t != NULL &&
+	    L->t->win != NULL)
+		return state_field_is(&f[0], "g") ? win_load_g(a, L->t, rec) :
+		    win_load_d(a, L->t, rec);
+	if (state_field_is(&f[0], "p") && L->t != NULL && rec->nf >= 4)
+		return load_pop(L, rec);
+	if (state_field_is(&f[0], "wm") || state_field_is(&f[0], "wclosed") ||
+	    state_field_is(&f[0], "wmode"))
+		return win_load_line(a, rec) == -1 ? LOAD_BAD : 0;
+	if (state_field_is(&f[0], "g") && L->t != NULL &&
 	    rec->nf == 1 + L->t->k + 4 * L->t->m)
 		return load_group(L, f);
-	if (field_is(&f[0], "d") && L->t != NULL && rec->nf == 4)
+	if (state_field_is(&f[0], "d") && L->t != NULL && rec->nf == 4)
 		return load_member(L, f);
-	if (field_is(&f[0], "end") && rec->nf == 1)
+	if (state_field_is(&f[0], "end") && rec->nf == 1)
 		return 1;
 	return LOAD_BAD;
 }
@@ -653,7 +708,7 @@ agg_load(struct agg *a, const char *path, struct agg_pos *pos, char *err,
 		lineno = rec.line;
 		if (k < 0)
 			goto bad;
-		if (field_is(&rec.f[0], "crc32"))
+		if (state_field_is(&rec.f[0], "crc32"))
 			break;	/* the crc line */
 		if (first) {
 			if (load_magic(&rec, path, err, errlen) == -1)

@@ -12,6 +12,7 @@
 
 const char *const chart_kind_names[CH_NKIND] = {
 	"bar", "hbar", "share", "line", "spark", "table", "kpi", "alerts",
+	"heat", "pop",
 };
 
 static const uint8_t palette[] = {
@@ -500,6 +501,10 @@ chart_draw(struct canvas *cv, int x, int y, int w, int h,
 		return chart_table(cv, x, y, w, h, s, t, env, err, errlen);
 	case CH_KPI:
 		return chart_kpi(cv, x, y, w, h, s, t, env, err, errlen);
+	case CH_HEAT:
+		return chart_heat(cv, x, y, w, h, s, t, env, err, errlen);
+	case CH_POP:
+		return chart_pop(cv, x, y, w, h, s, t, env, err, errlen);
 	default:
 		break;
 	}

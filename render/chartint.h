@@ -81,6 +81,8 @@ int chart_line(CHART_DRAW_ARGS);	/* plot.c */
 int chart_spark(CHART_DRAW_ARGS);
 int chart_table(CHART_DRAW_ARGS);	/* table.c */
 int chart_alerts(CHART_DRAW_ARGS);	/* alerts.c */
+int chart_heat(CHART_DRAW_ARGS);	/* heat.c */
+int chart_pop(CHART_DRAW_ARGS);
 
 /* What table_draw draws of a table: columns cols[0..ncols), rows
  * order[0..n), each in style[i] (NULL: plain). */

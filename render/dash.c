@@ -302,6 +302,7 @@ row_min(const struct layout *l, int row)
 	static const int need[CH_NKIND] = {
 		[CH_BAR] = 8, [CH_HBAR] = 4, [CH_SHARE] = 5, [CH_LINE] = 8,
 		[CH_SPARK] = 4, [CH_TABLE] = 5, [CH_KPI] = 5, [CH_ALERTS] = 5,
+		[CH_HEAT] = 5, [CH_POP] = 3,
 	};
 	const struct layout_row *r = &l->rows[row];
 	int j, m = 3;

@@ -1295,6 +1295,49 @@ g_kpi(struct gctx *g, struct box b, struct chart_spec *s,
 	return 0;
 }
 
+/* ---- kinds drawn as text ----------------------------------------------- */
+
+/* heat and pop (issue 14) have no drawing of their own yet: their
+ * terminal chart, drawn into a canvas of the box's size in cells, is set
+ * in a monospaced font, line by line. */
+static int
+g_textchart(struct gctx *g, struct box b, struct chart_spec *s,
+    const struct dtab *t, char *err, size_t errlen)
+{
+	double cw = g->fs * 0.62, lh = g->fs * 1.25;
+	int w = (int)dcount(b.w / cw), h = (int)dcount(b.h / lh), x, y, used;
+	struct canvas *cv;
+	struct strbuf line = { 0 };
+
+	if (w < 1 || h < 1) {
+		snprintf(err, errlen, "%s: too small", t->name);
+		return -1;
+	}
+	if ((cv = cv_new(w, h)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	used = chart_draw(cv, 0, 0, w, h, s, t, g->env, err, errlen);
+	pango_font_description_set_family(g->fd, "DejaVu Sans Mono");
+	for (y = 0; used >= 0 && y < used && y < h; y++) {
+		line.len = 0;
+		for (x = 0; x < w; x++) {
+			const struct cell *c = &cv->c[y * w + x];
+			if (c->n > 0)
+				sb_add(&line, c->b, c->n);
+		}
+		if (line.p && line.len) {
+			sb_add(&line, "", 1);
+			gt_text(g, b.x, b.y + lh * y, b.w, line.p, g->fs, 0,
+			    C_TEXT, AL_LEFT);
+		}
+	}
+	pango_font_description_set_family(g->fd, FONT_FAMILY);
+	sb_free(&line);
+	cv_free(cv);
+	return used < 0 ? -1 : 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static int
@@ -1333,6 +1376,10 @@ g_chart_body(struct gctx *g, struct box b, struct chart_spec *s,
 		break;
 	case CH_KPI:
 		rc = g_kpi(g, b, s, t, err, errlen);
+		break;
+	case CH_HEAT:
+	case CH_POP:
+		rc = g_textchart(g, b, s, t, err, errlen);
 		break;
 	default:
 		snprintf(err, errlen, "unknown chart kind");

@@ -79,7 +79,7 @@ static const struct cli_retired retired[] = {
 };
 
 static const char help_text[] =
-"Usage: render bar|hbar|share|line|spark|table|kpi [OPTION]... [FILE]\n"
+"Usage: render bar|hbar|share|line|spark|table|kpi|heat|pop [OPTION]... [FILE]\n"
 "       render dash --layout FILE [-d DIR] [OPTION]...\n"
 "       render serve --layout FILE [-d DIR] [--listen ADDR:PORT]\n"
 "       render report --layout FILE [-d DIR] -o FILE\n"
@@ -90,7 +90,8 @@ static const char help_text[] =
 "  bar      vertical bars          hbar   horizontal bars\n"
 "  share    shares of a whole      line   lines, one per series\n"
 "  spark    sparklines             table  an aligned table\n"
-"  kpi      big numbers on cards   dash   the live dashboard\n"
+"  kpi      big numbers on cards   heat   a heat map (rows x --x)\n"
+"  pop      value vs reference     dash   the live dashboard\n"
 "\n"
 "Columns (by header name; default: first text and first numeric column):\n"
 "  -l, --label=COL        labels          -y, --value=COL[,COL...]  values\n"

@@ -2,7 +2,7 @@ TOOLS += render
 render_SRCS := render/render.c render/alerts.c render/bars.c \
 	render/canvas.c render/chart.c render/dash.c render/dashrun.c \
 	render/data.c render/fmt.c render/layout.c render/plot.c \
-	render/series.c render/table.c render/term.c \
+	render/series.c render/table.c render/term.c render/heat.c \
 	render/gfx.c render/report.c render/serve.c
 # Pictures: cairo draws PNG, SVG and PDF, pango lays out the text,
 # libpng (cairo's own PNG library) writes PNG faster than cairo does;

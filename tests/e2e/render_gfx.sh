@@ -119,6 +119,11 @@ for k in bar hbar share line spark table kpi; do
 done
 check "no output left by the errors" sh -c '! ls nan-*.png zero-bar.png 2>/dev/null | grep -q .'
 
+# heat and pop: their terminal text, set in a monospaced font.
+printf 'BranchName,Hour,Rows\nA,09,5\nA,10,9\nB,09,2\nB,10,7\n' >heat.csv
+check "heat png" render heat -l BranchName -x Hour -y Rows -o heat.png heat.csv
+check "heat png: drawn" test "$(pngcheck ink heat.png 0 0 400 200)" -gt 300
+
 # The text output stays the default.
 render hbar "$E/branch_sales.csv" >text.out
 check_grep "text by default" "Koramangala" text.out

@@ -17,10 +17,10 @@ fuzz_csvio_diff_SRCS := tests/common/csvref.c
 fuzz_csvio_diff_LDLIBS := $(LIBCSV)
 fuzz_money_SRCS :=
 fuzz_timefield_SRCS :=
-fuzz_reduce_spec_SRCS := reduce/spec.c
+fuzz_reduce_spec_SRCS := reduce/spec.c reduce/spec_win.c
 fuzz_reduce_spec_INC := -Ireduce
-fuzz_reduce_state_SRCS := reduce/spec.c reduce/agg.c reduce/aggsetup.c reduce/state.c \
-	reduce/snapshot.c
+fuzz_reduce_state_SRCS := reduce/spec.c reduce/spec_win.c reduce/agg.c reduce/aggsetup.c \
+	reduce/state.c reduce/snapshot.c reduce/window.c reduce/pop.c
 fuzz_reduce_state_INC := -Ireduce
 fuzz_alertd_rule_SRCS := alertd/rule.c alertd/num.c
 fuzz_alertd_rule_INC := -Ialertd
@@ -31,19 +31,19 @@ fuzz_alertd_eval_SRCS := alertd/rule.c alertd/num.c alertd/eval.c \
 fuzz_alertd_eval_INC := -Ialertd
 fuzz_render_layout_SRCS := render/layout.c render/alerts.c render/chart.c \
 	render/bars.c render/plot.c render/series.c render/table.c \
-	render/canvas.c render/data.c render/fmt.c
+	render/canvas.c render/data.c render/fmt.c render/heat.c
 fuzz_render_layout_INC := -Irender
 fuzz_render_data_SRCS := render/data.c render/fmt.c
 fuzz_render_data_INC := -Irender
 fuzz_render_draw_SRCS := render/dash.c render/layout.c render/alerts.c \
 	render/chart.c render/bars.c render/plot.c render/series.c \
-	render/table.c render/canvas.c render/data.c render/fmt.c
+	render/table.c render/canvas.c render/data.c render/fmt.c render/heat.c
 # The harness's own checks need no comparison tracing (it was a fifth
 # of the time); the modules under test keep it.
 fuzz_render_draw_INC := -Irender -fno-sanitize-coverage=trace-cmp
 fuzz_render_gfx_SRCS := render/gfx.c render/layout.c render/alerts.c \
 	render/chart.c render/bars.c render/plot.c render/series.c \
-	render/table.c render/canvas.c render/data.c render/fmt.c
+	render/table.c render/canvas.c render/data.c render/fmt.c render/heat.c
 fuzz_render_gfx_INC := -Irender $(CFLAGS_RENDER_GFX)
 fuzz_render_gfx_LDLIBS := $(render_LDLIBS)
 $(B)/fuzz/obj/render/gfx.o: FUZZ_INC = $(CFLAGS_RENDER_GFX)

@@ -17,6 +17,7 @@
 #include "../../reduce/kafkain.h"
 #include "../../reduce/spec.h"
 #include "csvio.h"
+#include "kafkaconf.h"
 
 static void
 test_partitions(void **state)
