@@ -232,12 +232,16 @@ cli_getopt(struct cli_getopt *g, int argc, char *argv[])
 
 /* ==== diagnostics and exit statuses ===================================== */
 
+/* One message, whole: stderr's lock is held across the three calls, so
+ * that another thread's message cannot land inside it. */
 static void
 vlog(const char *fmt, va_list ap)
 {
+	flockfile(stderr);
 	fprintf(stderr, "%s: ", program_invocation_short_name);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 int

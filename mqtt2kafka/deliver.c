@@ -99,7 +99,7 @@ dlq_write(struct m2k *m, const char *line, size_t n)
 		/* After a failed write the file may end in half a line:
 		 * nothing more goes in; the next start cuts it off. */
 		if (!m->dlq_failed)
-			warn("%s", m->o->dlq_path);
+			m2k_warn("%s", m->o->dlq_path);
 		m->dlq_failed = 1;
 		m->fatal = 1;
 		rc = -1;
@@ -132,7 +132,7 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *km, void *opaque)
 					 * produces it again (a duplicate) and
 					 * archives it. */
 					if (!m->fatal)
-						warn("%s", m->o->archive_path);
+						m2k_warn("%s", m->o->archive_path);
 					m->fatal = 1;
 					done = 0;
 				} else if (r == 0)
@@ -148,7 +148,7 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *km, void *opaque)
 		/* Shutting down: it stays in the journal for next time. */
 	} else {
 		m->n.failed++;
-		warnx("kafka: delivery failed: %s", rd_kafka_err2str(km->err));
+		m2k_warnx("kafka: delivery failed: %s", rd_kafka_err2str(km->err));
 		if (m->dlq >= 0) {
 			size_t cap = km->len * 6 + 256, n = 0;
 			char *buf = malloc(cap);
@@ -185,7 +185,7 @@ error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 
 	if (e == RD_KAFKA_RESP_ERR__FATAL) {
 		rd_kafka_fatal_error(rk, buf, sizeof(buf));
-		warnx("kafka: fatal: %s", buf);
+		m2k_warnx("kafka: fatal: %s", buf);
 		m->fatal = m->kfatal = 1;
 		return;
 	}
@@ -193,7 +193,7 @@ error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 	    e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN &&
 	    now_mono() - last > 10)) {
 		last = now_mono();
-		warnx("kafka: %s", reason);
+		m2k_warnx("kafka: %s", reason);
 	}
 }
 
@@ -203,7 +203,7 @@ log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 	(void)rk;
 	(void)level;
 	if (cli_verbosity >= CLI_DEBUG)
-		warnx("kafka: %s: %s", fac, buf);
+		m2k_warnx("kafka: %s: %s", fac, buf);
 }
 
 /* The producer: the bridge's defaults, then -b, -X and -F in order.
@@ -316,7 +316,7 @@ dead_letter(struct m2k *m, const char *topic, const char *id,
 
 	if (cli_verbosity >= CLI_INFO || (m->dlq < 0 &&
 	    m->o->dlq_topic == NULL))
-		warnx("%s: dead letter %s: %s", topic, id, why);
+		m2k_warnx("%s: dead letter %s: %s", topic, id, why);
 	/* On a failed write it stays journaled for the next start. */
 	if (m->dlq >= 0 && dlq_write(m, m->dbuf, n) == -1)
 		return;

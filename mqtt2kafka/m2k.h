@@ -5,12 +5,14 @@
  * running state and the counters live in struct m2k, which main() owns
  * and passes explicitly: to the threads as their argument, to librdkafka
  * as its opaque, to paho as its callback context. */
+#include <err.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <MQTTClient.h>
+#include <MQTTAsync.h>
 #include <librdkafka/rdkafka.h>
 
 #include "archive.h"
@@ -30,6 +32,15 @@
 #define M2K_KEEPMAX	(16U << 20)	/* longer messages are journaled
 					   truncated to --max-size */
 #define M2K_TLSMAX	(16U << 20)	/* --cafile, --cert, --key */
+
+/* err(3)'s warn and warnx write the program's name and the message in
+ * separate calls; the bridge's threads (main, paho's, the worker,
+ * librdkafka's) all write to stderr, so each message holds stderr's lock
+ * throughout and no message lands inside another. */
+#define m2k_warn(...) do { flockfile(stderr); warn(__VA_ARGS__); \
+	funlockfile(stderr); } while (0)
+#define m2k_warnx(...) do { flockfile(stderr); warnx(__VA_ARGS__); \
+	funlockfile(stderr); } while (0)
 
 /* paho's persistence for its QoS 2 state (--mqtt-persistence). */
 enum m2k_persist { M2K_PERSIST_NONE, M2K_PERSIST_FILE, M2K_PERSIST_LOG };
@@ -84,8 +95,11 @@ struct m2k {
 	int dlq_failed;		/* a write to it failed (under dlq_mu) */
 	atomic_int dlq_dirty;	/* written since the last sync */
 	pthread_mutex_t dlq_mu;
-	MQTTClient mc;
+	MQTTAsync mc;
 	MQTTClient_persistence pstore;
+	/* paho's answers to a connect, a subscribe and a disconnect: 0
+	 * while waiting, 1 done, -1 failed (mq_rc says why) */
+	atomic_int mq_conn, mq_sub, mq_disc, mq_rc, mq_session;
 	char pspath[4096];
 	struct invoice *inv;	/* scratch, one user at a time */
 	char *jbuf, *dbuf;
@@ -134,7 +148,7 @@ void *m2k_worker_run(void *arg);
 int m2k_stage(void *ctx, int nbufs, char **bufs, int *lens);
 void m2k_store_failed(void *ctx, const char *file, int e, int unacked);
 int m2k_on_message(void *ctx, char *topic_name, int topic_len,
-    MQTTClient_message *msg);
+    MQTTAsync_message *msg);
 void m2k_on_lost(void *ctx, char *cause);
 int m2k_mqtt_connect(struct m2k *m);
 void m2k_mqtt_connect_failed(struct m2k *m, int crc);

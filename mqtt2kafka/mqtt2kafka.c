@@ -84,7 +84,7 @@ watchdog_run(void *arg)
 		if ((what != NULL &&
 		    t - (since > seen ? since : seen) >= 0.3) ||
 		    t - seen >= limit) {
-			warnx("stopping: %s did not finish in time; exiting, "
+			m2k_warnx("stopping: %s did not finish in time; exiting, "
 			    "undelivered invoices stay in the journal",
 			    what != NULL ? what : "shutdown");
 			_exit(m->fatal ? 1 : 0);
@@ -153,16 +153,16 @@ static void
 sync_files(struct m2k *m)
 {
 	if (journal_sync(m->jr) == -1) {
-		warn("%s", journal_error(m->jr));
+		m2k_warn("%s", journal_error(m->jr));
 		m->fatal = 1;
 	}
 	if (m->ar != NULL && archive_sync(m->ar) == -1) {
-		warn("%s", m->o->archive_path);
+		m2k_warn("%s", m->o->archive_path);
 		m->fatal = 1;
 	}
 	if (m->dlq >= 0 && m->dlq_reg && atomic_exchange(&m->dlq_dirty, 0) &&
 	    fdatasync(m->dlq) == -1) {
-		warn("%s", m->o->dlq_path);
+		m2k_warn("%s", m->o->dlq_path);
 		m->fatal = 1;
 	}
 }
@@ -187,7 +187,7 @@ reserve_first(struct m2k *m)
 		}
 		if (errno != ENOSPC || waited || rd_kafka_outq_len(m->rk) == 0)
 			break;
-		warn("%s: delivering the journal's backlog first", file);
+		m2k_warn("%s: delivering the journal's backlog first", file);
 		while (rd_kafka_outq_len(m->rk) > 0 && !m2k_halted(m)) {
 			rd_kafka_poll(m->rk, 100);
 			sync_files(m);
@@ -210,11 +210,11 @@ dump(const struct m2k_opts *o)
 	if (archive_dump(o->dump, o->dump_json, stdout, errbuf,
 	    sizeof(errbuf)) < 0) {
 		fflush(stdout);
-		warnx("%s", errbuf);
+		m2k_warnx("%s", errbuf);
 		return 1;
 	}
 	if (close_stdout() == -1) {
-		warn("stdout");
+		m2k_warn("stdout");
 		return 1;
 	}
 	return 0;
@@ -336,14 +336,14 @@ start_mqtt(struct m2k *m)
 	if (pstore_init(&m->pstore, kinds[o->persist], m->pspath,
 	    &hooks) == -1)
 		err(1, NULL);
-	crc = MQTTClient_create(&m->mc, o->mqtt.url, o->mqtt.client_id,
+	crc = MQTTAsync_create(&m->mc, o->mqtt.url, o->mqtt.client_id,
 	    MQTTCLIENT_PERSISTENCE_USER, &m->pstore);
-	if (crc != MQTTCLIENT_SUCCESS && pstore_error(&m->pstore))
+	if (crc != MQTTASYNC_SUCCESS && pstore_error(&m->pstore))
 		errx(1, "%s", pstore_error(&m->pstore));
-	if (crc != MQTTCLIENT_SUCCESS)
+	if (crc != MQTTASYNC_SUCCESS)
 		errx(2, "%s: cannot create client: %s", o->mqtt.url,
-		    MQTTClient_strerror(crc));
-	MQTTClient_setCallbacks(m->mc, m, m2k_on_lost, m2k_on_message, NULL);
+		    MQTTAsync_strerror(crc));
+	MQTTAsync_setCallbacks(m->mc, m, m2k_on_lost, m2k_on_message, NULL);
 	m2k_doing(m, "connecting to the MQTT broker");
 	crc = m2k_mqtt_connect(m);
 	m2k_doing(m, NULL);
@@ -398,6 +398,18 @@ run(struct m2k *m)
 	}
 }
 
+static void
+on_disconnected(void *ctx, MQTTAsync_successData *r)
+{
+	((struct m2k *)ctx)->mq_disc = 1;
+}
+
+static void
+on_disconnect_failed(void *ctx, MQTTAsync_failureData *r)
+{
+	((struct m2k *)ctx)->mq_disc = -1;
+}
+
 /* Stop intake, let the worker hand over what it holds, drain Kafka for
  * --drain; what is left stays in the journal. */
 static void
@@ -410,9 +422,21 @@ stop_intake(struct m2k *m)
 		struct m2k_qent *e, *next;
 
 		m2k_doing(m, "disconnecting from the MQTT broker");
-		if (!m->lost)
-			MQTTClient_disconnect(m->mc, 500);
-		MQTTClient_destroy(&m->mc);
+		if (!m->lost) {
+			MQTTAsync_disconnectOptions d =
+			    MQTTAsync_disconnectOptions_initializer;
+			double until = now_mono() + 0.6;
+
+			d.timeout = 500;
+			d.onSuccess = on_disconnected;
+			d.onFailure = on_disconnect_failed;
+			d.context = m;
+			m->mq_disc = 0;
+			if (MQTTAsync_disconnect(m->mc, &d) == MQTTASYNC_SUCCESS)
+				while (m->mq_disc == 0 && now_mono() < until)
+					sleep_sec(0.002);
+		}
+		MQTTAsync_destroy(&m->mc);
 		m2k_doing(m, NULL);
 		/* Staged but never handed over: they stay journaled. */
 		for (e = m->st_head; e != NULL; e = next) {
@@ -455,18 +479,18 @@ close_all(struct m2k *m, rd_kafka_topic_t *ktopic, rd_kafka_topic_t *dtopic)
 	rd_kafka_destroy(m->rk);
 	m2k_doing(m, NULL);
 	if (m->ar != NULL && archive_close(m->ar) == -1) {
-		warn("%s", o->archive_path);
+		m2k_warn("%s", o->archive_path);
 		rc = 1;
 	}
 	m->ar = NULL;
 	if (journal_close(m->jr, errbuf, sizeof(errbuf)) == -1) {
-		warnx("%s", errbuf);
+		m2k_warnx("%s", errbuf);
 		rc = 1;
 	}
 	m->jr = NULL;
 	if (m->dlq >= 0 && ((m->dlq_reg && m->dlq_dirty &&
 	    fdatasync(m->dlq) == -1) || close(m->dlq) == -1)) {
-		warn("%s", o->dlq_path);
+		m2k_warn("%s", o->dlq_path);
 		rc = 1;
 	}
 	invno_close(&m->inv_no);
@@ -500,7 +524,7 @@ bridge(struct m2k *m)
 	nrep = journal_replay(m->jr, m2k_replay_one, m);
 	m->in_main = 0;
 	if (nrep == -1 && errno != EINTR) {
-		warn("%s", journal_error(m->jr));
+		m2k_warn("%s", journal_error(m->jr));
 		m->fatal = 1;
 	} else if (nrep > 0)
 		cli_log(CLI_INFO, "replaying %ld journaled messages", nrep);
@@ -519,7 +543,7 @@ bridge(struct m2k *m)
 	if (close_all(m, ktopic, dtopic) != 0)
 		rc = 1;
 	if (close_stdout() == -1) {
-		warn("stdout");
+		m2k_warn("stdout");
 		rc = 1;
 	}
 	return rc;

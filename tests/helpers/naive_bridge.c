@@ -111,12 +111,14 @@ main(int argc, char **argv)
 		sleep_sec(0.1);
 	if (rc != MQTTCLIENT_SUCCESS)
 		errx(1, "%s: cannot connect: %d", url, rc);
+	/* The broker sends a waiting backlog right after the CONNACK, while
+	 * the subscribe below waits for its SUBACK: the clock starts now. */
+	t0 = now_mono();
 	/* With a backlog, the SUBACK may come too late; the persistent
 	 * session keeps the subscription anyway. */
 	if ((rc = MQTTClient_subscribe(mc, filter, 1)) != MQTTCLIENT_SUCCESS &&
 	    !co.returned.sessionPresent)
 		errx(1, "%s: cannot subscribe: %d", url, rc);
-	t0 = now_mono();
 	while ((want == 0 || done < want) && (maxtime == 0 ||
 	    now_mono() - t0 < maxtime))
 		sleep_sec(0.001);
