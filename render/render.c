@@ -15,17 +15,20 @@
 #include "dash.h"
 #include "data.h"
 #include "fmt.h"
+#include "gfx.h"
 #include "layout.h"
 #include "util.h"
+#include "web.h"
 
 enum {
 	OPT_ALT = 256, OPT_ASCII, OPT_COLOR, OPT_COLUMNS, OPT_DECIMALS,
 	OPT_EVERY, OPT_FRAMES, OPT_GROUPING, OPT_LAST, OPT_LAYOUT, OPT_MAX,
 	OPT_MIN, OPT_ONCE, OPT_PREFIX, OPT_REVERSE, OPT_SERIES, OPT_SORT,
 	OPT_SUFFIX, OPT_TICKS, OPT_TITLE, OPT_VERSION,
+	OPT_FORMAT, OPT_LISTEN, OPT_SIZE,	/* pictures, serve */
 };
 
-#define SHORTOPTS	":d:hH:l:n:qvw:x:y:"
+#define SHORTOPTS	":d:hH:l:n:o:qvw:x:y:"
 
 static const struct option longopts[] = {
 	{ "alt-screen", no_argument, NULL, OPT_ALT },
@@ -35,6 +38,7 @@ static const struct option longopts[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "decimals", required_argument, NULL, OPT_DECIMALS },
 	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "grouping", required_argument, NULL, OPT_GROUPING },
 	{ "height", required_argument, NULL, 'H' },
@@ -42,13 +46,16 @@ static const struct option longopts[] = {
 	{ "label", required_argument, NULL, 'l' },
 	{ "last", required_argument, NULL, OPT_LAST },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "min", required_argument, NULL, OPT_MIN },
 	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "output", required_argument, NULL, 'o' },
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "series", required_argument, NULL, OPT_SERIES },
+	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "snapshots", required_argument, NULL, 'd' },
 	{ "sort", optional_argument, NULL, OPT_SORT },
 	{ "suffix", required_argument, NULL, OPT_SUFFIX },
@@ -74,6 +81,8 @@ static const struct cli_retired retired[] = {
 static const char help_text[] =
 "Usage: render bar|hbar|share|line|spark|table|kpi|heat|pop [OPTION]... [FILE]\n"
 "       render dash --layout FILE [-d DIR] [OPTION]...\n"
+"       render serve --layout FILE [-d DIR] [--listen ADDR:PORT]\n"
+"       render report --layout FILE [-d DIR] -o FILE\n"
 "Draw CSV (header first) from FILE or standard input as a chart, or run a\n"
 "live dashboard of snapshot files.\n"
 "\n"
@@ -114,6 +123,12 @@ static const char help_text[] =
 "      --once             draw one frame and exit\n"
 "      --frames=N         draw N frames and report CPU time per frame\n"
 "      --alt-screen       draw on the alternate screen\n"
+"Pictures (render KIND or dash), report and browser:\n"
+"      --format=FMT       png, svg or pdf (default: -o's extension)\n"
+"  -o, --output=FILE      the picture or report file ('-': stdout)\n"
+"      --size=WxH         pixels (PNG) or points (default 800x500, dash\n"
+"                         1600x1000, report PDF 1190x842)\n"
+"      --listen=ADDR:PORT serve: where (default 127.0.0.1:8080)\n"
 "  -q, --quiet            errors only      -v, --verbose  more (-vv: debug)\n"
 "  -h, --help             this help        --version      the version\n"
 "\n"
@@ -131,6 +146,8 @@ struct render_opts {
 	const char *layout, *dir, *ticks;
 	double every;
 	long frames;
+	const char *output, *listen;	/* pictures, report, serve */
+	int format, pw, ph;
 	int argc;		/* the operands: chart type, file */
 	char **argv;
 };
@@ -238,6 +255,17 @@ other_opt(struct render_opts *o, int ch, const char *val, char **argv)
 	case OPT_LAYOUT: o->layout = val; return 0;
 	case OPT_ONCE: o->once = 1; return 0;
 	case OPT_TICKS: o->ticks = val; return 0;
+	case 'o': o->output = val; return 0;
+	case OPT_LISTEN: o->listen = val; return 0;
+	case OPT_FORMAT:
+		if ((o->format = gfx_format_parse(val)) < 0)
+			return cli_usage_error("--format: png, svg or pdf, not "
+			    "'%s'", val), -1;
+		return 0;
+	case OPT_SIZE:
+		if (gfx_size_parse(val, &o->pw, &o->ph, why, sizeof(why)))
+			return cli_usage_error("--size: %s", why), -1;
+		return 0;
 	case OPT_COLOR:
 	case OPT_GROUPING:
 		return style_opt(o, ch, val);
@@ -281,6 +309,7 @@ parse_args(int argc, char **argv, struct render_opts *o)
 	o->env.grouping = FMT_WESTERN;
 	o->color = -1;
 	o->dir = ".";
+	o->format = -1;
 	while ((ch = cli_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case '?':
@@ -332,6 +361,9 @@ parse_args(int argc, char **argv, struct render_opts *o)
 	return CLI_RUN;
 }
 
+/* Pictures, report and serve (web.h). */
+static struct web_opts pic = { .format = -1 };
+
 /* Colour on a terminal only, and not with NO_COLOR or TERM=dumb. */
 static int
 color_auto(void)
@@ -373,6 +405,10 @@ run_chart(struct chart_spec *s, const char *file, const struct chart_env *env,
 	    t->ncol);
 	if (t->nrow == 0 && s->kind != CH_TABLE) {
 		warnx("%s: no data rows", t->name);
+		goto out;
+	}
+	if (pic.format >= 0) {
+		rc = web_chart(&pic, s, t, env);
 		goto out;
 	}
 	if ((cv = cv_new(w, h)) == NULL)
@@ -489,6 +525,61 @@ run_one_chart(const struct render_opts *o)
 	return rc;
 }
 
+/* render serve and report, and the picture options of the others: the
+ * exit status, or -1 to go on to the chart or the dashboard. */
+static int
+pictures(const struct render_opts *o)
+{
+	char why[256];
+	int sub = strcmp(o->argv[0], "serve") == 0 ? 1 :
+	    strcmp(o->argv[0], "report") == 0 ? 2 : 0, rc;
+
+	pic.output = o->output;
+	pic.format = o->format;
+	pic.listen = o->listen;
+	pic.w = o->pw;
+	pic.h = o->ph;
+	pic.layout = o->layout;
+	pic.dir = o->dir;
+	pic.ticks = o->ticks;
+	pic.frames = o->frames;
+	pic.env = o->env;
+	pic.grouping_set = o->grouping_set;
+	if (o->listen && sub != 1)
+		return cli_usage_error("--listen needs 'render serve'");
+	if (sub == 0) {
+		if (web_picture_opts(&pic, why, sizeof(why)) == -1)
+			return cli_usage_error("%s", why);
+		if (strcmp(o->argv[0], "dash") != 0)
+			return -1;	/* a chart: run_chart draws it */
+		if (o->argc > 1)
+			return cli_usage_error("dash: unexpected argument '%s'",
+			    o->argv[1]);
+		if (o->layout == NULL)
+			return cli_usage_error("dash: --layout is required");
+		if (o->nset > 0)
+			return cli_usage_error("dash: --%s belongs in the "
+			    "layout file", o->set[0].key);
+		rc = web_dash(&pic);
+	} else {
+		if (o->argc > 1)
+			return cli_usage_error("%s: unexpected argument '%s'",
+			    o->argv[0], o->argv[1]);
+		if (o->layout == NULL)
+			return cli_usage_error("%s: --layout is required",
+			    o->argv[0]);
+		if (o->nset > 0)
+			return cli_usage_error("%s: --%s belongs in the layout "
+			    "file", o->argv[0], o->set[0].key);
+		rc = sub == 1 ? serve_run(&pic) : report_run(&pic);
+	}
+	if (close_stdout() == -1 && rc == 0) {
+		warn("stdout");
+		rc = 1;
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -513,6 +604,13 @@ main(int argc, char **argv)
 	if (o.color < 0)
 		o.color = color_auto();
 	o.env.color = o.color;
+	if (o.output || o.format >= 0 || o.listen || o.pw) {
+		int rc = pictures(&o);
+		if (rc >= 0)
+			return rc;
+	}
+	if (strcmp(o.argv[0], "serve") == 0 || strcmp(o.argv[0], "report") == 0)
+		return pictures(&o);
 	if (strcmp(o.argv[0], "dash") == 0)
 		return run_dash(&o);
 	return run_one_chart(&o);

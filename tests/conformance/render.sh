@@ -6,7 +6,10 @@ CONF_TOOL=render
 # A minimal valid run: a bar chart of the example snapshot.
 CONF_ARGS_OK="hbar $LI_TOP/examples/render-snap/branch_sales.csv"
 # The shared flags render has (conventions.md's tables).
-CONF_FLAGS="-h --help --version -q -v -d --snapshots -n --top --once"
+CONF_FLAGS="-h --help --version -q -v -d --snapshots -n --top --once
+    -o --output --format"
+
+_conf_render_lsan="LSAN_OPTIONS=suppressions=$LI_TOP/tests/lsan/render.supp:print_suppressions=0"
 
 # A snapshot directory, a layout and tick lines with a bad one, made once.
 _conf_render_files() {
@@ -70,6 +73,19 @@ conf_render_flag() {
 		    -d conf-render-snap --once -w 80 -H 8 >conf.out 2>conf.err
 		check "render --once: one plain frame of 8 lines" sh -c \
 		    '[ "$(wc -l <conf.out)" -eq 8 ] && ! grep -q "$(printf "\033")" conf.out' ;;
+	-o|--output)
+		# Pictures load fontconfig, whose configuration lives as long
+		# as the process (tests/lsan/render.supp says why).
+		check "render $1 FILE.png: exit 0" env "$_conf_render_lsan" \
+		    render hbar "$1" conf.png conf-render-snap/branch_sales.csv
+		check "render $1: the picture is a PNG of 800x500" sh -c \
+		    '[ "$(pngcheck size conf.png)" = "800 500" ]' ;;
+	--format)
+		check "render --format svg -o FILE: exit 0" \
+		    env "$_conf_render_lsan" render hbar --format svg \
+		    -o conf.pic conf-render-snap/branch_sales.csv
+		check "render --format svg: the picture is SVG" \
+		    xmllint --noout conf.pic ;;
 	*)
 		skip "render $1" "not a render flag" ;;
 	esac

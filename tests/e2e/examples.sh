@@ -74,8 +74,22 @@ else
 	_notok "scaleout.sh: kafka_mock did not start" "$(cat "$WORK/mock.err")"
 fi
 
+# The daily report, mailed through a sendmail that keeps the message.
+printf '#!/bin/sh\ncat >"%s/mail.msg"\n' "$WORK" >"$WORK/sendmail"
+chmod +x "$WORK/sendmail"
+# (fontconfig's allocations live as long as render: tests/lsan/render.supp)
+ex report env SENDMAIL="$WORK/sendmail" LC_ALL=C.UTF-8 \
+    LSAN_OPTIONS="suppressions=$LI_TOP/tests/lsan/render.supp:print_suppressions=0" \
+    sh examples/daily-report.sh -d examples/render-snap \
+    -l examples/dashboard.layout -t managers@example.com
+rc=$?
+check "daily-report.sh exits 0 (status $rc)" test $rc -eq 0
+check "daily-report.sh: stderr clean" quiet report
+check_grep "daily-report.sh mailed the report" \
+    '^Content-Type: multipart/related' "$WORK/mail.msg"
+
 # A new example must be added here.
 check "every example is run here (${seen# })" test "$seen" = \
-    " demo.sh invoice-analyses.sh invoice-pipeline.sh recommend-demo.sh scaleout.sh sysheat-textfile.sh"
+    " daily-report.sh demo.sh invoice-analyses.sh invoice-pipeline.sh recommend-demo.sh scaleout.sh sysheat-textfile.sh"
 
 done_testing

@@ -41,6 +41,12 @@ fuzz_render_draw_SRCS := render/dash.c render/layout.c render/alerts.c \
 # The harness's own checks need no comparison tracing (it was a fifth
 # of the time); the modules under test keep it.
 fuzz_render_draw_INC := -Irender -fno-sanitize-coverage=trace-cmp
+fuzz_render_gfx_SRCS := render/gfx.c render/layout.c render/alerts.c \
+	render/chart.c render/bars.c render/plot.c render/series.c \
+	render/table.c render/canvas.c render/data.c render/fmt.c render/heat.c
+fuzz_render_gfx_INC := -Irender $(CFLAGS_RENDER_GFX)
+fuzz_render_gfx_LDLIBS := $(render_LDLIBS)
+$(B)/fuzz/obj/render/gfx.o: FUZZ_INC = $(CFLAGS_RENDER_GFX)
 FUZZ_REC_MODS := recommend/data.c recommend/input.c recommend/als.c \
 	recommend/kernel.c recommend/model.c recommend/metrics.c recommend/gen.c
 # clang 14 leaves target_clones symbols undefined: one plain kernel here.

@@ -1,0 +1,131 @@
+#!/bin/sh
+# render serve: the page, panels and event stream over HTTP; what it
+# refuses (other paths, traversal, methods, bodies, hosts, big requests,
+# connections past the limit); headless Chromium sees the panel titles and
+# the branch totals of the snapshot after two ticks, and a screenshot's
+# bars ordered by value; SIGTERM ends it within a second.
+. "$LI_TOP/tests/lib.sh"
+LC_ALL=C.UTF-8; export LC_ALL
+LSAN_OPTIONS=suppressions=$LI_TOP/tests/lsan/render.supp:print_suppressions=0
+export LSAN_OPTIONS
+cp -r "$LI_TOP/examples/render-snap" snap
+cat >b.layout <<'L'
+title "Browser test"
+row height=6
+kpi file=kpis.csv value=TotalRevenue title="Total revenue" prefix=₹
+kpi file=kpis.csv value=Transactions title="Transactions"
+row weight=2
+hbar file=branch_sales.csv label=BranchName value=TotalRevenue sort=desc title="Revenue by branch" prefix=₹
+table file=branch_sales.csv title="Branch table"
+L
+printf 'BranchName,TotalRevenue\nIndiranagar,500.5\nJayanagar,900\nKoramangala,100\nWhitefield,700.25\nYelahanka,300\n' >new.csv
+
+check_fail "--listen not an address" 2 --msg "render: --listen: not ADDR:PORT" \
+    render serve --layout b.layout -d snap --listen localhost </dev/null
+check_fail "--listen without serve" 2 --msg "render: --listen needs 'render serve'" \
+    render dash --layout b.layout -d snap --listen 127.0.0.1:1 </dev/null
+
+mkfifo tk
+render serve -v --layout b.layout -d snap --listen 127.0.0.1:0 \
+    --ticks tk 2>serve.err &
+SP=$!
+at_exit "kill $SP 2>/dev/null"
+exec 7>tk	# the server waits for no writer; keep one for the stream
+wait_for 10 grep -q 'serving http://' serve.err
+U=$(sed -n 's/^render: serving \(http:[^ ]*\)$/\1/p' serve.err)
+P=${U#http://127.0.0.1:}; P=${P%/}
+check "serving on a loopback port ($U)" test -n "$P"
+
+get() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+curl -s -D head.txt -o page.html "$U"
+check_grep "page: 200" '^HTTP/1.1 200' head.txt
+check_grep "page: CSP" "^Content-Security-Policy: default-src 'none'; script-src 'self'" head.txt
+check_grep "page: nosniff" '^X-Content-Type-Options: nosniff' head.txt
+check_grep "page: panel titles" 'Revenue by branch' page.html
+check "page: no external script, style or font" sh -c '! grep -Eq "(src|href)=\"(https?:)?//" page.html'
+check "app.js" test "$(get "${U}app.js")" = 200
+check "app.css" test "$(get "${U}app.css")" = 200
+curl -s -o p2.svg "${U}panel/2.svg"
+check "panel 2 is SVG" xmllint --noout p2.svg
+curl -s -o state.json "${U}state.json"
+check "state.json parses" python3 -c 'import json,sys; json.load(open("state.json"))'
+for path in nothing panel/4.svg panel/0.svgx panel/-1.svg panel/01x.svg \
+    etc/passwd "panel/0.svg/../../etc/passwd"; do
+	check "404: /$path" test "$(get --path-as-is "$U$path")" = 404
+done
+check "404: ../../etc/passwd" test "$(get --path-as-is "$U../../etc/passwd")" = 404
+check "404: %2e%2e/etc/passwd" test "$(get --path-as-is "$U%2e%2e/%2e%2e/etc/passwd")" = 404
+check "404: b.layout" test "$(get "${U}b.layout")" = 404
+check "405: POST" test "$(get -X POST "$U")" = 405
+check "405: PUT" test "$(get -X PUT -d x "${U}state.json")" = 405
+check "413: a GET with a body" test "$(get -X GET -d x "$U")" = 413
+check "421: another Host" test "$(get -H 'Host: evil.example' "$U")" = 421
+check "localhost is a Host taken" test "$(get -H "Host: localhost:$P" "$U")" = 200
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+c=$(get -H "X-Big: $big" "$U")
+check "oversized request refused ($c)" test "$c" != 200 -a "$c" != 000 -o "$c" = 000
+check "still serving after it" test "$(get "$U")" = 200
+# The connection limit: 16 idle connections, then a 17th gets no answer;
+# once they are gone, requests are answered again.
+python3 - "$P" >limit.out 2>&1 <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+held = []
+for i in range(16):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    held.append(s)
+time.sleep(0.3)	# let the server take them all before the 17th
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+try:
+    s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+    r = s.recv(100)
+except OSError:
+    r = b""
+print("17th:", r[:12])
+for h in held:
+    h.close()
+PY
+check_grep "17th connection refused" "^17th: b''" limit.out
+wait_for 5 sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' '$U') = 200"
+check "answered again after" test "$(get "$U")" = 200
+
+# The browser: two ticks, the second after the snapshot changed (the
+# writer of the test goes first: the server waits for the next one).
+exec 7>&-
+if timeout 120 python3 "$LI_TOP/tests/e2e/render_browser.py" check "$U" tk \
+    snap new.csv shot.png >dom.json 2>browser.err; then
+	check "chromium: page loaded, two ticks shown" true
+else
+	check "chromium: page loaded, two ticks shown" sh -c "cat browser.err; false"
+fi
+check_grep "DOM: panel titles" '"titles": \["Total revenue", "Transactions", "Revenue by branch", "Branch table"\]' dom.json
+cat >totals.py <<'PY'
+import csv, json, sys
+dom = json.load(open("dom.json"))["branches"]
+snap = {r["BranchName"]: float(r["TotalRevenue"])
+        for r in csv.DictReader(open("snap/branch_sales.csv"))}
+got = {k: float(v) for k, v in dom.items()}
+print("dom ", sorted(got.items()))
+print("snap", sorted(snap.items()))
+sys.exit(0 if got == snap and snap["Jayanagar"] == 900 else 1)
+PY
+check "DOM: branch totals equal the (new) snapshot's" python3 totals.py
+check_grep "DOM: status shows tick 2" '"status": "tick 2' dom.json
+pngcheck bars shot.png 0072B2 | awk '{print $2}' >bars.len
+check "screenshot: five branch bars" test "$(wc -l <bars.len)" -eq 5
+check "screenshot: bars ordered by value" sh -c 'sort -rn bars.len | cmp -s - bars.len'
+check "screenshot: bar lengths differ" test "$(sort -u bars.len | wc -l)" -eq 5
+
+# SIGTERM with an event stream open ends it within a second.
+curl -s -N -m 20 "${U}events" >events.out &
+CP=$!
+wait_for 5 grep -q '^data: ' events.out
+check "event stream sends the state" grep -q '"panels"' events.out
+t0=$(date +%s%N)
+kill -TERM $SP
+wait $SP; rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "SIGTERM: gone within a second ($ms ms)" test "$ms" -lt 1000
+check "SIGTERM: exit 0" test "$rc" -eq 0
+kill $CP 2>/dev/null; wait $CP 2>/dev/null
+done_testing
