@@ -280,6 +280,10 @@ cut_back(const char *p, size_t lf, enum csvio_err err,
  *   0  more input is needed (the record is not complete yet)
  *  -1  malformed: rec->err set, *used is how much to skip to resync
  * With eof set, the end of p ends the record.
+ * It is one state machine over the bytes (field start, unquoted, quoted,
+ * quote seen, line end) kept whole on purpose: split across functions its
+ * states would travel in a struct and its hot loop would lose them from
+ * registers; test_csvio and fuzz_csvio_diff check it against libcsv.
  */
 static int
 split(struct csvio_reader *r, const char *p, size_t n, int eof,
@@ -521,6 +525,9 @@ fill(struct csvio_reader *r, struct csvio_record *rec)
 	return 1;
 }
 
+/* One loop over the buffer's states (a record in it, more to read, a
+ * record to skip past the limit, the end), kept whole so that each
+ * return to the caller (EINTR, EAGAIN, a record) is visible in one place. */
 int
 csvio_next(struct csvio_reader *r, struct csvio_record *rec)
 {
