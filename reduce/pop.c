@@ -155,7 +155,7 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 	const struct popgrp *p = g < m->npop ? m->pop[g] : NULL;
 	char b[MONEY_BUFSZ];
 	int64_t d, today, yday, week;
-	size_t mi;
+	size_t mi, n;
 
 	if (!a->has_last) {
 		if (!m->pop_sel)
@@ -171,11 +171,14 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 		put_pct(fp, today, m->pop_sel == 1 ? yday : week);
 		return;
 	}
-	fwrite(b, 1, money_format(today, b), fp);
+	n = money_format(today, b);
+	fwrite(b, 1, n, fp);
 	putc(',', fp);
-	fwrite(b, 1, money_format(yday, b), fp);
+	n = money_format(yday, b);
+	fwrite(b, 1, n, fp);
 	putc(',', fp);
-	fwrite(b, 1, money_format(week, b), fp);
+	n = money_format(week, b);
+	fwrite(b, 1, n, fp);
 	putc(',', fp);
 	put_pct(fp, today, yday);
 	putc(',', fp);

@@ -15,9 +15,10 @@ static void
 put_i64(FILE *fp, int64_t v)
 {
 	char b[MONEY_BUFSZ];
+	size_t n = int_format(v, b);
 
 	putc(',', fp);
-	fwrite(b, 1, int_format(v, b), fp);
+	fwrite(b, 1, n, fp);
 }
 
 void

@@ -208,13 +208,12 @@ chart_pop(struct canvas *cv, int x, int y, int w, int h,
 {
 	char buf[512], *names[4];
 	long vc = -1, rc = -1, lc = -1;
-	int used = 0, lw = 0, n;
+	int used = 0, lw = 0;
 	size_t r;
 	struct fmt_num f;
 
 	if (s->value != NULL) {
-		if ((n = chart_split_names(s->value, buf, sizeof(buf), names,
-		    4)) != 2) {
+		if (chart_split_names(s->value, buf, sizeof(buf), names, 4) != 2) {
 			snprintf(err, errlen, "%s: pop wants --value "
 			    "VALUE,REFERENCE", t->name);
 			return -1;
