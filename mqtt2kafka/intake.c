@@ -409,7 +409,9 @@ m2k_mqtt_connect(struct m2k *m)
 		return m->mq_session ? 0 : rc;
 	if (m->mq_session)
 		return 0;
-	return wait_answer(&m->mq_sub, 10) == 1 ? 0 : MQTTASYNC_FAILURE;
+	if ((rc = wait_answer(&m->mq_sub, 10)) != 1)
+		return MQTTASYNC_FAILURE;
+	return 0;
 }
 
 /* Say why the first connection failed (crc from m2k_mqtt_connect). */
