@@ -336,14 +336,14 @@ start_mqtt(struct m2k *m)
 	if (pstore_init(&m->pstore, kinds[o->persist], m->pspath,
 	    &hooks) == -1)
 		err(1, NULL);
-	crc = MQTTAsync_create(&m->mc, o->mqtt.url, o->mqtt.client_id,
+	crc = MQTTClient_create(&m->mc, o->mqtt.url, o->mqtt.client_id,
 	    MQTTCLIENT_PERSISTENCE_USER, &m->pstore);
-	if (crc != MQTTASYNC_SUCCESS && pstore_error(&m->pstore))
+	if (crc != MQTTCLIENT_SUCCESS && pstore_error(&m->pstore))
 		errx(1, "%s", pstore_error(&m->pstore));
-	if (crc != MQTTASYNC_SUCCESS)
+	if (crc != MQTTCLIENT_SUCCESS)
 		errx(2, "%s: cannot create client: %s", o->mqtt.url,
-		    MQTTAsync_strerror(crc));
-	MQTTAsync_setCallbacks(m->mc, m, m2k_on_lost, m2k_on_message, NULL);
+		    MQTTClient_strerror(crc));
+	MQTTClient_setCallbacks(m->mc, m, m2k_on_lost, m2k_on_message, NULL);
 	m2k_doing(m, "connecting to the MQTT broker");
 	crc = m2k_mqtt_connect(m);
 	m2k_doing(m, NULL);
@@ -398,18 +398,6 @@ run(struct m2k *m)
 	}
 }
 
-static void
-on_disconnected(void *ctx, MQTTAsync_successData *r)
-{
-	((struct m2k *)ctx)->mq_disc = 1;
-}
-
-static void
-on_disconnect_failed(void *ctx, MQTTAsync_failureData *r)
-{
-	((struct m2k *)ctx)->mq_disc = -1;
-}
-
 /* Stop intake, let the worker hand over what it holds, drain Kafka for
  * --drain; what is left stays in the journal. */
 static void
@@ -422,21 +410,9 @@ stop_intake(struct m2k *m)
 		struct m2k_qent *e, *next;
 
 		m2k_doing(m, "disconnecting from the MQTT broker");
-		if (!m->lost) {
-			MQTTAsync_disconnectOptions d =
-			    MQTTAsync_disconnectOptions_initializer;
-			double until = now_mono() + 0.6;
-
-			d.timeout = 500;
-			d.onSuccess = on_disconnected;
-			d.onFailure = on_disconnect_failed;
-			d.context = m;
-			m->mq_disc = 0;
-			if (MQTTAsync_disconnect(m->mc, &d) == MQTTASYNC_SUCCESS)
-				while (m->mq_disc == 0 && now_mono() < until)
-					sleep_sec(0.002);
-		}
-		MQTTAsync_destroy(&m->mc);
+		if (!m->lost)
+			MQTTClient_disconnect(m->mc, 500);
+		MQTTClient_destroy(&m->mc);
 		m2k_doing(m, NULL);
 		/* Staged but never handed over: they stay journaled. */
 		for (e = m->st_head; e != NULL; e = next) {

@@ -93,7 +93,9 @@ run_case() {
 	check "$name: rerun delivers everything" wait_for 30 done_case "$id"
 	kill $BPID
 	wait $BPID
-	check "$name: rerun exits 0" test $? -eq 0
+	rc=$?
+	check "$name: rerun exits 0 (status $rc)" \
+	    sh -c "test $rc -eq 0 || { cat 'err2-$id'; exit 1; }"
 	mqtt2kafka --dump "arch-$id.bson" | grep ',Fault,' | cut -d, -f2 \
 	    >"ids-$id.txt"
 	check "$name: each invoice archived once" test \
