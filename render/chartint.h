@@ -54,6 +54,18 @@ size_t chart_first_row(const struct chart_spec *s, const struct dtab *t);
 void chart_numfmt(const struct chart_spec *s, const struct chart_env *env,
     int dec, struct fmt_num *f);
 /* The label and value columns of a one-value chart. */
+/* The cards of a KPI chart: with a label column, a card per row (label,
+ * value column); else a card per value column (--value's list, or every
+ * numeric column) from the last row.  Strings point into t or c->buf. */
+struct kpi_cards {
+	char buf[1024], *names[CHART_MAX_CARDS];
+	const char *labels[CHART_MAX_CARDS];
+	double vals[CHART_MAX_CARDS];
+	int known[CHART_MAX_CARDS], decs[CHART_MAX_CARDS];
+};
+/* Fill c: the number of cards (0: no data yet), or -1 with err set. */
+int chart_kpi_cards(const struct chart_spec *s, const struct dtab *t,
+    struct kpi_cards *c, char *err, size_t errlen);
 int chart_label_value(const struct chart_spec *s, const struct dtab *t,
     long *lc, long *vc, char *err, size_t errlen);
 /* Items summed per label, sorted, in *out (the caller's, with

@@ -1192,58 +1192,14 @@ static int
 g_kpi(struct gctx *g, struct box b, struct chart_spec *s,
     const struct dtab *t, char *err, size_t errlen)
 {
-	char buf[1024], *names[CHART_MAX_CARDS], vb[FMT_BUFSZ];
-	const char *labels[CHART_MAX_CARDS];
-	double vals[CHART_MAX_CARDS], cw, fs = g->fs;
-	int known[CHART_MAX_CARDS], decs[CHART_MAX_CARDS];
-	long vcs[CHART_MAX_CARDS], lc = -1;
-	int n = 0, i, k, nv;
-	size_t r;
+	char vb[FMT_BUFSZ];
+	double cw, fs = g->fs;
+	struct kpi_cards c;
+	int n, i;
 	struct fmt_num f;
 
-	if (s->label) {
-		if (chart_label_value(s, t, &lc, &vcs[0], err, errlen) == -1)
-			return -1;
-		for (r = chart_first_row(s, t); r < t->nrow &&
-		    n < CHART_MAX_CARDS; r++, n++) {
-			labels[n] = lc >= 0 ? dtab_get(t, r, (size_t)lc) : "";
-			if ((k = dtab_num(t, r, (size_t)vcs[0], &vals[n], err,
-			    errlen)) < 0)
-				return -1;
-			known[n] = k == 0;
-			decs[n] = chart_col_decimals(s, t, vcs[0], 0);
-		}
-	} else {
-		if (s->value) {
-			if ((nv = chart_split_names(s->value, buf, sizeof(buf),
-			    names, CHART_MAX_CARDS)) < 1) {
-				snprintf(err, errlen, "%s: bad value column "
-				    "list '%s'", t->name, s->value);
-				return -1;
-			}
-			for (i = 0; i < nv; i++)
-				if (chart_need_col(t, names[i], &vcs[i], err,
-				    errlen) == -1)
-					return -1;
-		} else {
-			for (r = 0, nv = 0; r < t->ncol && nv < CHART_MAX_CARDS;
-			    r++)
-				if (dtab_numeric(t, r) || t->nrow == 0)
-					vcs[nv++] = (long)r;
-		}
-		for (i = 0; i < nv; i++, n++) {
-			labels[n] = nv == 1 && s->title ? s->title :
-			    t->hdr[vcs[i]];
-			known[n] = 0;
-			decs[n] = chart_col_decimals(s, t, vcs[i], 0);
-			if (t->nrow > 0) {
-				if ((k = dtab_num(t, t->nrow - 1,
-				    (size_t)vcs[i], &vals[n], err, errlen)) < 0)
-					return -1;
-				known[n] = k == 0;
-			}
-		}
-	}
+	if ((n = chart_kpi_cards(s, t, &c, err, errlen)) == -1)
+		return -1;
 	if (n == 0) {
 		gt_message(g, b, "no data yet", C_DIM);
 		return 0;
@@ -1256,27 +1212,27 @@ g_kpi(struct gctx *g, struct box b, struct chart_spec *s,
 
 		if (i > 0)
 			vline(g->cr, cx, b.y + 4, b.y + b.h - 4, C_GRID, 1);
-		gt_text(g, cx + fs * 0.5, b.y, cw - fs, labels[i], fs * 0.95,
+		gt_text(g, cx + fs * 0.5, b.y, cw - fs, c.labels[i], fs * 0.95,
 		    0, C_DIM, AL_CENTRE);
-		if (!known[i]) {
+		if (!c.known[i]) {
 			gt_text(g, cx, b.y + fs * 1.6, cw, "–", vs, 1, C_DIM,
 			    AL_CENTRE);
 			continue;
 		}
-		f.decimals = decs[i];
-		fmt_number(vals[i], &f, vb, sizeof(vb));
+		f.decimals = c.decs[i];
+		fmt_number(c.vals[i], &f, vb, sizeof(vb));
 		while ((vwid = gt_width(g, vb, vs, 1)) > cw - fs && vs > fs)
 			vs *= 0.85;
 		if (vwid > cw - fs)
-			fmt_compact(vals[i], &f, vb, sizeof(vb));
+			fmt_compact(c.vals[i], &f, vb, sizeof(vb));
 		vy = b.y + fs * 1.5 + fmax(0, (b.h - fs * 3.4 - vs * 1.3) / 2);
 		gt_text(g, cx + fs * 0.5, vy, cw - fs, vb, vs, 1, C_TEXT,
 		    AL_CENTRE);
 		/* The change since the previous frame. */
 		if (s->nprev == n && isfinite(s->prev[i]) &&
-		    vals[i] != s->prev[i]) {
+		    c.vals[i] != s->prev[i]) {
 			char d[FMT_BUFSZ + 16];
-			double dv = vals[i] - s->prev[i];
+			double dv = c.vals[i] - s->prev[i];
 			struct fmt_num fd = f;
 
 			fd.prefix = NULL;
@@ -1291,7 +1247,7 @@ g_kpi(struct gctx *g, struct box b, struct chart_spec *s,
 	}
 	s->nprev = n;
 	for (i = 0; i < n; i++)
-		s->prev[i] = known[i] ? vals[i] : NAN;
+		s->prev[i] = c.known[i] ? c.vals[i] : NAN;
 	return 0;
 }
 

@@ -367,18 +367,12 @@ kpi_change(struct canvas *cv, int x, int y, int iw, double dv,
 }
 
 int
-chart_kpi(struct canvas *cv, int x, int y, int w, int h,
-    struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
-    char *err, size_t errlen)
+chart_kpi_cards(const struct chart_spec *s, const struct dtab *t,
+    struct kpi_cards *c, char *err, size_t errlen)
 {
-	char buf[1024], *names[CHART_MAX_CARDS];
-	const char *labels[CHART_MAX_CARDS];
-	double vals[CHART_MAX_CARDS];
-	int known[CHART_MAX_CARDS], decs[CHART_MAX_CARDS];
 	long vcs[CHART_MAX_CARDS], lc = -1;
-	int n = 0, i, k, cw;
+	int n = 0, i, k;
 	size_t r;
-	struct fmt_num f;
 
 	if (s->label) {	/* a card per row: label column, value column */
 		if (chart_label_value(s, t, &lc, &vcs[0], err, errlen) == -1)
@@ -386,25 +380,25 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 		for (r = chart_first_row(s, t); r < t->nrow &&
 		    n < CHART_MAX_CARDS;
 		    r++, n++) {
-			labels[n] = dtab_get(t, r, (size_t)lc);
-			if ((k = dtab_num(t, r, (size_t)vcs[0], &vals[n], err,
+			c->labels[n] = dtab_get(t, r, (size_t)lc);
+			if ((k = dtab_num(t, r, (size_t)vcs[0], &c->vals[n], err,
 			    errlen)) < 0)
 				return -1;
-			known[n] = k == 0;
-			decs[n] = chart_col_decimals(s, t, vcs[0], 0);
+			c->known[n] = k == 0;
+			c->decs[n] = chart_col_decimals(s, t, vcs[0], 0);
 		}
 	} else {	/* a card per value column, from the last row */
 		int nv;
 		if (s->value) {
-			if ((nv = chart_split_names(s->value, buf, sizeof(buf),
-			    names,
+			if ((nv = chart_split_names(s->value, c->buf, sizeof(c->buf),
+			    c->names,
 			    CHART_MAX_CARDS)) < 1) {
 				snprintf(err, errlen, "%s: bad value column "
 				    "list '%s'", t->name, s->value);
 				return -1;
 			}
 			for (i = 0; i < nv; i++)
-				if (chart_need_col(t, names[i], &vcs[i], err,
+				if (chart_need_col(t, c->names[i], &vcs[i], err,
 				    errlen) == -1)
 					return -1;
 		} else {
@@ -414,18 +408,32 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 					vcs[nv++] = (long)r;
 		}
 		for (i = 0; i < nv; i++, n++) {
-			labels[n] = nv == 1 && s->title ? s->title :
+			c->labels[n] = nv == 1 && s->title ? s->title :
 			    t->hdr[vcs[i]];
-			known[n] = 0;
-			decs[n] = chart_col_decimals(s, t, vcs[i], 0);
+			c->known[n] = 0;
+			c->decs[n] = chart_col_decimals(s, t, vcs[i], 0);
 			if (t->nrow > 0) {
 				if ((k = dtab_num(t, t->nrow - 1,
-				    (size_t)vcs[i], &vals[n], err, errlen)) < 0)
+				    (size_t)vcs[i], &c->vals[n], err, errlen)) < 0)
 					return -1;
-				known[n] = k == 0;
+				c->known[n] = k == 0;
 			}
 		}
 	}
+	return n;
+}
+
+int
+chart_kpi(struct canvas *cv, int x, int y, int w, int h,
+    struct chart_spec *s, const struct dtab *t, const struct chart_env *env,
+    char *err, size_t errlen)
+{
+	struct kpi_cards c;
+	int n, i, cw;
+	struct fmt_num f;
+
+	if ((n = chart_kpi_cards(s, t, &c, err, errlen)) == -1)
+		return -1;
 	if (n == 0) {
 		int used = chart_no_data(cv, x, y, w, h, "no data yet");
 		return used;
@@ -451,14 +459,14 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 
 		if (i == n - 1)
 			iw = x + w - cx - 2;
-		cv_box(cv, cx, y, iw + 2, ih + 2, labels[i], ST_GREY, ST_BOLD);
-		if (!known[i]) {
+		cv_box(cv, cx, y, iw + 2, ih + 2, c.labels[i], ST_GREY, ST_BOLD);
+		if (!c.known[i]) {
 			cv_ctext(cv, cx + 1, cy + (ih - 1) / 2, iw, "-", 1,
 			    ST_DIM);
 			continue;
 		}
-		f.decimals = decs[i];
-		len = kpi_text(vals[i], &f, iw, ih >= 3, b, sizeof(b), &isbig);
+		f.decimals = c.decs[i];
+		len = kpi_text(c.vals[i], &f, iw, ih >= 3, b, sizeof(b), &isbig);
 		if (isbig) {
 			int top = cy + (ih - 3 - (ih >= 4)) / 2;
 			bw = big_width(b, len);
@@ -471,12 +479,12 @@ chart_kpi(struct canvas *cv, int x, int y, int w, int h,
 		}
 		/* The change since the previous frame. */
 		if (cy < y + ih + 1 && s->nprev == n && isfinite(s->prev[i]) &&
-		    vals[i] != s->prev[i])
-			kpi_change(cv, cx + 1, cy, iw, vals[i] - s->prev[i], &f);
+		    c.vals[i] != s->prev[i])
+			kpi_change(cv, cx + 1, cy, iw, c.vals[i] - s->prev[i], &f);
 	}
 	s->nprev = n;
 	for (i = 0; i < n; i++)
-		s->prev[i] = known[i] ? vals[i] : NAN;
+		s->prev[i] = c.known[i] ? c.vals[i] : NAN;
 	return h > 7 ? 7 : h;
 }
 
