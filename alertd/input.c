@@ -43,7 +43,7 @@ int
 alertd_parse_time(const char *p, size_t n, double *t)
 {
 	struct li_tm tm;
-	double off = 0;
+	long off;
 
 	/* Blanks around it are trimmed, as around numbers. */
 	while (n > 0 && (*p == ' ' || *p == '\t')) {
@@ -56,19 +56,13 @@ alertd_parse_time(const char *p, size_t n, double *t)
 		return -1;
 	if (num_parse(p, n, 0, 1e12, t) == 0)
 		return 0;
-	if (n > 16 && (p[n - 6] == '+' || p[n - 6] == '-') &&
-	    p[n - 3] == ':') {
-		long long h, m;
-
-		if (num_parse_int(p + n - 5, 2, 0, 23, &h) == -1 ||
-		    num_parse_int(p + n - 2, 2, 0, 59, &m) == -1)
-			return -1;
-		off = (double)(h * 3600 + m * 60) * (p[n - 6] == '-' ? -1 : 1);
-		n -= 6;
-	}
-	if (tm_parse(p, n, &tm) == -1)
+	/* A zone written (Z, +05:30, -0500) gives the instant; none is
+	 * taken as UTC, as the tools' machine fields are. */
+	if (tm_parse_zone(p, n, &tm, &off) == -1)
 		return -1;
-	*t = (double)tm_epoch(&tm) - off;
+	if (off == TM_NO_ZONE)
+		off = 0;
+	*t = (double)(tm_epoch(&tm) - off);
 	return 0;
 }
 

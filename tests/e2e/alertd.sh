@@ -154,6 +154,11 @@ check_grep "TZ=America/New_York: -05:00 (JSON too)" \
     '^\{"time":"2026-11-23T13:40:00-05:00","status":"firing"' out
 check_grep "TZ=America/New_York: the offset time read as its instant" \
     '^\{"time":"2026-11-23T13:45:00-05:00","status":"resolved"' out
+# The other zone forms lib/timefield reads name their instants too.
+printf '%s\n' 'time,cpu_temp' '2026-11-24T00:10:00+0530,85' \
+    '2026-11-23T13:45:00-05,60' >tz2.csv
+TZ=Asia/Kolkata alertd -r "$R" --clock=input --input tz2.csv >out
+check_same "+0530 and -05 are read as the instants they name" want out
 mkfifo tzlive
 TZ=Asia/Kolkata alertd -r "$R" --input tzlive >out 2>err 3>&- &
 pid=$!
