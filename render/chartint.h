@@ -106,7 +106,7 @@ struct heat_grid {
 	double *m;		/* cell (i, j) at m[i * HEAT_MAX + j] */
 	unsigned char *have;	/* 1 where a row gave the cell a value */
 	double min, max;	/* of the cells with a value */
-	long vc;		/* the value column */
+	long vc, lc, xc;	/* the value, row and column columns */
 };
 /* Fill g from t: 0 (g->nr 0: no data yet), or -1 with err set.  The
  * caller frees g with chart_heat_grid_free, either way. */
@@ -122,10 +122,11 @@ struct pop_row {
 	int kv, kr;
 };
 /* The rows of t (from chart_first_row) in *rows, n of them (0: no data
- * yet), malloc'd for the caller, and the value column in *vc.  Returns
- * 0, or -1 with err set. */
+ * yet), malloc'd for the caller, and the value and reference columns in
+ * *vc and *rc.  Returns 0, or -1 with err set. */
 int chart_pop_rows(const struct chart_spec *s, const struct dtab *t,
-    struct pop_row **rows, size_t *n, long *vc, char *err, size_t errlen);
+    struct pop_row **rows, size_t *n, long *vc, long *rc, char *err,
+    size_t errlen);
 
 /* What table_draw draws of a table: columns cols[0..ncols), rows
  * order[0..n), each in style[i] (NULL: plain). */

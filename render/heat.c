@@ -119,6 +119,8 @@ chart_heat_grid(const struct chart_spec *s, const struct dtab *t,
 		return -1;
 	}
 	g->vc = vc;
+	g->lc = lc;
+	g->xc = xc;
 	g->m = calloc((size_t)HEAT_MAX * HEAT_MAX, sizeof(*g->m));
 	g->have = calloc((size_t)HEAT_MAX * HEAT_MAX, 1);
 	if (g->m == NULL || g->have == NULL) {
@@ -246,7 +248,8 @@ fail:
 
 int
 chart_pop_rows(const struct chart_spec *s, const struct dtab *t,
-    struct pop_row **rows, size_t *n, long *vcp, char *err, size_t errlen)
+    struct pop_row **rows, size_t *n, long *vcp, long *rcp, char *err,
+    size_t errlen)
 {
 	char buf[512], *names[4];
 	long vc = -1, rc = -1, lc = -1;
@@ -284,6 +287,7 @@ chart_pop_rows(const struct chart_spec *s, const struct dtab *t,
 	} else
 		lc = chart_first_col(t, 0, vc);
 	*vcp = vc;
+	*rcp = rc;
 	if (t->nrow == 0)
 		return 0;
 	if ((pr = calloc(t->nrow, sizeof(*pr))) == NULL) {
@@ -317,11 +321,11 @@ chart_pop(struct canvas *cv, int x, int y, int w, int h,
 {
 	struct pop_row *pr;
 	size_t n, r;
-	long vc;
+	long vc, rc;
 	int used = 0, lw = 0;
 	struct fmt_num f;
 
-	if (chart_pop_rows(s, t, &pr, &n, &vc, err, errlen) == -1)
+	if (chart_pop_rows(s, t, &pr, &n, &vc, &rc, err, errlen) == -1)
 		return -1;
 	if (n == 0) {
 		free(pr);
