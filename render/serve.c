@@ -811,38 +811,55 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 
 /* ---- main loop ---------------------------------------------------------- */
 
-/* "ADDR:PORT" (IPv4) into sa. */
+/* "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6) into sa. */
 static int
-parse_listen(const char *s, struct sockaddr_in *sa)
+parse_listen(const char *s, struct sockaddr_storage *sa)
 {
-	char addr[64];
-	const char *colon = strrchr(s, ':');
+	char addr[INET6_ADDRSTRLEN + 8];
+	const char *colon = strrchr(s, ':'), *a = s;
+	size_t len;
 	long long port;
+	int v6 = s[0] == '[';
 
-	if (colon == NULL || (size_t)(colon - s) >= sizeof(addr))
+	if (colon == NULL)
 		return -1;
-	memcpy(addr, s, (size_t)(colon - s));
-	addr[colon - s] = '\0';
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1)
+	len = (size_t)(colon - s);
+	if (v6) {	/* "[...]" just before the colon */
+		if (len < 2 || s[len - 1] != ']')
+			return -1;
+		a = s + 1;
+		len -= 2;
+	}
+	if (len >= sizeof(addr))
 		return -1;
+	memcpy(addr, a, len);
+	addr[len] = '\0';
 	if (parse_long(colon + 1, 0, 65535, &port) == -1)
 		return -1;
-	sa->sin_port = htons((uint16_t)port);
-	return 0;
+	memset(sa, 0, sizeof(*sa));
+	if (v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1 ? 0 : -1;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		return inet_pton(AF_INET, addr, &s4->sin_addr) == 1 ? 0 : -1;
+	}
 }
 
 int
 serve_run(const struct web_opts *o)
 {
 	struct srv v;
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *di;
-	char ebuf[1024], line[TICK_LINE_MAX], addr[INET_ADDRSTRLEN];
+	char ebuf[1024], line[TICK_LINE_MAX], addr[INET6_ADDRSTRLEN];
 	size_t fill = 0;
-	int fd = -1, i, rc = 1, port;
+	int fd = -1, i, rc = 1, port, v6;
 	const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
 
 	memset(&v, 0, sizeof(v));
@@ -851,9 +868,11 @@ serve_run(const struct web_opts *o)
 	v.o = o;
 	contract_tick_reader_init(&v.treader);
 	if (parse_listen(listen, &sa) == -1) {
-		warnx("--listen: not ADDR:PORT (IPv4): '%s'", listen);
+		warnx("--listen: not ADDR:PORT or [ADDR]:PORT (IPv6): '%s'",
+		    listen);
 		return 2;
 	}
+	v6 = sa.ss_family == AF_INET6;
 	if ((v.l = layout_load(o->layout, ebuf, sizeof(ebuf))) == NULL) {
 		fmt_printable(ebuf);
 		warnx("%s", ebuf);
@@ -880,7 +899,8 @@ serve_run(const struct web_opts *o)
 	make_page(&v);
 	srv_update(&v);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL, NULL,
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 	    handle, &v,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONN,
@@ -894,11 +914,21 @@ serve_run(const struct web_opts *o)
 		goto out;
 	}
 	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	port = di ? di->port : ntohs(sa.sin_port);
-	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
-	snprintf(v.host, sizeof(v.host), "%s:%d", addr, port);
+	if (v6) {
+		const struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
+		port = di ? di->port : ntohs(s6->sin6_port);
+		inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
+		/* The Host header of an IPv6 address is bracketed. */
+		snprintf(v.host, sizeof(v.host), "[%s]:%d", addr, port);
+		v.any_host = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+	} else {
+		const struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+		port = di ? di->port : ntohs(s4->sin_port);
+		inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+		snprintf(v.host, sizeof(v.host), "%s:%d", addr, port);
+		v.any_host = s4->sin_addr.s_addr == htonl(INADDR_ANY);
+	}
 	snprintf(v.host_lo, sizeof(v.host_lo), "localhost:%d", port);
-	v.any_host = sa.sin_addr.s_addr == htonl(INADDR_ANY);
 	cli_log(CLI_INFO, "serving http://%s/", v.host);
 	while (!sig_stop) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };

@@ -24,6 +24,11 @@ printf 'BranchName,TotalRevenue\nIndiranagar,500.5\nJayanagar,900\nKoramangala,1
 
 check_fail "--listen not an address" 2 --msg "render: --listen: not ADDR:PORT" \
     render serve --layout b.layout -d snap --listen localhost </dev/null
+for bad in ::1:8080 '[::1]8080' '[::1:8080' '[nothere]:8080' '[::1]:70000' \
+    '[]:8080' '[127.0.0.1]:8080'; do
+	check_fail "--listen $bad refused" 2 --msg "render: --listen: not ADDR:PORT or \[ADDR\]:PORT .IPv6.: '" \
+	    render serve --layout b.layout -d snap --listen "$bad" </dev/null
+done
 check_fail "--listen without serve" 2 --msg "render: --listen needs 'render serve'" \
     render dash --layout b.layout -d snap --listen 127.0.0.1:1 </dev/null
 
@@ -161,4 +166,26 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "SIGTERM: gone within a second ($ms ms)" test "$ms" -lt 1000
 check "SIGTERM: exit 0" test "$rc" -eq 0
 kill $CP 2>/dev/null; wait $CP 2>/dev/null
+
+# IPv6: [::1]:PORT, the Host header bracketed.
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	render serve -v --layout b.layout -d snap --listen '[::1]:0' \
+	    </dev/null 2>serve6.err &
+	SP6=$!
+	at_exit "kill $SP6 2>/dev/null"
+	wait_for 10 grep -q 'serving http://' serve6.err
+	U6=$(sed -n 's/^render: serving \(http:[^ ]*\)$/\1/p' serve6.err)
+	P6=${U6#http://\[::1\]:}; P6=${P6%/}
+	check "IPv6: serving on [::1] ($U6)" test -n "$P6" -a "$P6" != "$U6"
+	check "IPv6: page 200 (curl -g)" test "$(get -g "$U6")" = 200
+	check "IPv6: the event stream" sh -c "curl -s -g -N -m 10 '${U6}events' | grep -q -m1 '^data: '"
+	check "IPv6: Host localhost taken" test "$(get -g -H "Host: localhost:$P6" "$U6")" = 200
+	check "IPv6: another Host gets 421" test "$(get -g -H 'Host: [::2]:'"$P6" "$U6")" = 421
+	check "IPv6: traversal 404" test "$(get -g --path-as-is "$U6../../etc/passwd")" = 404
+	kill -TERM $SP6
+	wait $SP6; rc=$?
+	check "IPv6: SIGTERM, exit 0" test "$rc" -eq 0
+else
+	skip "IPv6: [::1]:PORT" "no ::1 on this machine"
+fi
 done_testing
