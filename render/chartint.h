@@ -96,6 +96,38 @@ int chart_alerts(CHART_DRAW_ARGS);	/* alerts.c */
 int chart_heat(CHART_DRAW_ARGS);	/* heat.c */
 int chart_pop(CHART_DRAW_ARGS);
 
+/* The cells of a heat chart, for the terminal and the pictures: rows by
+ * --label, columns by --x, cells the --value summed (chart_heat says
+ * what the defaults are).  Names point into the table. */
+#define HEAT_MAX	256	/* rows and columns kept */
+struct heat_grid {
+	const char *rows[HEAT_MAX], *cols[HEAT_MAX];
+	int nr, nc;
+	double *m;		/* cell (i, j) at m[i * HEAT_MAX + j] */
+	unsigned char *have;	/* 1 where a row gave the cell a value */
+	double min, max;	/* of the cells with a value */
+	long vc, lc, xc;	/* the value, row and column columns */
+};
+/* Fill g from t: 0 (g->nr 0: no data yet), or -1 with err set.  The
+ * caller frees g with chart_heat_grid_free, either way. */
+int chart_heat_grid(const struct chart_spec *s, const struct dtab *t,
+    struct heat_grid *g, char *err, size_t errlen);
+void chart_heat_grid_free(struct heat_grid *g);
+
+/* The rows of a pop chart: label (NULL without a label column), value
+ * and reference, each with dtab_num's result (0: a number, 1: empty). */
+struct pop_row {
+	const char *label;
+	double v, ref;
+	int kv, kr;
+};
+/* The rows of t (from chart_first_row) in *rows, n of them (0: no data
+ * yet), malloc'd for the caller, and the value and reference columns in
+ * *vc and *rc.  Returns 0, or -1 with err set. */
+int chart_pop_rows(const struct chart_spec *s, const struct dtab *t,
+    struct pop_row **rows, size_t *n, long *vc, long *rc, char *err,
+    size_t errlen);
+
 /* What table_draw draws of a table: columns cols[0..ncols), rows
  * order[0..n), each in style[i] (NULL: plain). */
 struct table_view {

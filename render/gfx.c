@@ -1251,47 +1251,307 @@ g_kpi(struct gctx *g, struct box b, struct chart_spec *s,
 	return 0;
 }
 
-/* ---- kinds drawn as text ----------------------------------------------- */
+/* ---- heat and pop ------------------------------------------------------- */
 
-/* heat and pop (issue 14) have no drawing of their own yet: their
- * terminal chart, drawn into a canvas of the box's size in cells, is set
- * in a monospaced font, line by line. */
+/* The scale of heat cells: viridis (even steps to the eye, read alike by
+ * the colour-blind, its lightness rising steadily), run from light (low)
+ * to dark (high), so that more is darker on a screen and in grey. */
+static const unsigned char heat_rgb[][3] = {
+	{ 253, 231, 37 }, { 109, 205, 89 }, { 53, 183, 121 }, { 31, 158, 137 },
+	{ 38, 130, 142 }, { 49, 104, 142 }, { 62, 74, 137 }, { 72, 40, 120 },
+	{ 68, 1, 84 },
+};
+#define HEAT_NSTOP	(sizeof(heat_rgb) / sizeof(heat_rgb[0]))
+
+/* The colour of q in 0..1 (clamped; NaN is 0). */
+static void
+heat_colour(double q, double c[3])
+{
+	double at;
+	size_t k;
+	int i;
+
+	if (!(q >= 0))
+		q = 0;
+	if (q > 1)
+		q = 1;
+	at = q * (double)(HEAT_NSTOP - 1);
+	k = (size_t)at;
+	if (k > HEAT_NSTOP - 2)
+		k = HEAT_NSTOP - 2;
+	at -= (double)k;
+	for (i = 0; i < 3; i++)
+		c[i] = (heat_rgb[k][i] + (heat_rgb[k + 1][i] -
+		    heat_rgb[k][i]) * at) / 255.0;
+}
+
+/* heat: a grid of cells, rows by --label and columns by --x, shaded by
+ * value on the scale above; row labels at the left, column labels on
+ * top (as many as have room), and the scale under it with its range and
+ * the value's name and unit.  A cell no row gave a value is left blank. */
 static int
-g_textchart(struct gctx *g, struct box b, struct chart_spec *s,
+g_heat(struct gctx *g, struct box b, struct chart_spec *s,
     const struct dtab *t, char *err, size_t errlen)
 {
-	double cw = g->fs * 0.62, lh = g->fs * 1.25;
-	int w = (int)dcount(b.w / cw), h = (int)dcount(b.h / lh), x, y, used;
-	struct canvas *cv;
-	struct strbuf line = { 0 };
+	struct heat_grid hg;
+	struct fmt_num f;
+	char vb[FMT_BUFSZ], at[300];
+	double fs = g->fs, ts = fs * 0.85, lw = 0, cl = 0, k, lo, hi, cw, ch,
+	    lgw, ly, gap, c[3];
+	struct box p;
+	cairo_pattern_t *grad;
+	size_t rstep, cstep, st;
+	int i, j, rc = -1, blank = 0;
 
-	if (w < 1 || h < 1) {
-		snprintf(err, errlen, "%s: too small", t->name);
+	if (chart_heat_grid(s, t, &hg, err, errlen) == -1)
+		goto out;
+	if (hg.nr == 0) {
+		gt_message(g, b, "no data yet", C_DIM);
+		rc = 0;
+		goto out;
+	}
+	chart_numfmt(s, g->env, chart_col_decimals(s, t, hg.vc, 0), &f);
+	lo = s->has_min ? s->min : fmin(0, hg.min);
+	hi = s->has_max ? s->max : hg.max;
+	for (i = 0; i < hg.nr; i++)
+		if ((k = gt_width(g, hg.rows[i], ts, 0)) > lw)
+			lw = k;
+	if ((k = gt_width(g, t->hdr[hg.xc], ts, 0)) > lw)
+		lw = k;
+	if (lw > b.w * 0.3)
+		lw = b.w * 0.3;
+	for (j = 0; j < hg.nc; j++)
+		if ((k = gt_width(g, hg.cols[j], ts, 0)) > cl)
+			cl = k;
+	p.x = b.x + lw + fs * 0.5;
+	p.y = b.y + fs * 1.3;
+	p.w = b.x + b.w - p.x;
+	p.h = b.h - fs * 1.3 - fs * 3.2;
+	if (p.w < hg.nc || p.h < hg.nr || p.w < fs * 2 || p.h < fs) {
+		snprintf(err, errlen, "%s: too small for a %d x %d heat map",
+		    t->name, hg.nr, hg.nc);
+		goto out;
+	}
+	cw = p.w / hg.nc;
+	ch = fmin(p.h / hg.nr, fs * 2.6);
+	p.h = ch * hg.nr;
+	gap = cw >= 4 && ch >= 4 ? 1 : 0;
+	/* The labels: every rstep-th row and cstep-th column, so that they
+	 * do not overlap. */
+	rstep = (size_t)ceil(ts * 1.2 / ch);
+	cstep = (size_t)ceil((cl + fs * 0.5) / cw);
+	for (i = 0; i < hg.nr; i++)
+		if ((size_t)i % rstep == 0)
+			gt_text(g, b.x, p.y + ch * (i + 0.5) - ts * 0.65, lw,
+			    hg.rows[i], ts, 0, C_TEXT, AL_RIGHT);
+	for (j = 0; j < hg.nc; j++)
+		if ((size_t)j % cstep == 0)
+			gt_text(g, p.x + cw * (j + 0.5) - cw * (double)cstep /
+			    2, b.y, cw * (double)cstep, hg.cols[j], ts, 0, C_DIM,
+			    AL_CENTRE);
+	gt_text(g, b.x, b.y, lw, t->hdr[hg.xc], ts, 0, C_DIM, AL_RIGHT);
+	for (i = 0; i < hg.nr; i++)
+		for (j = 0; j < hg.nc; j++) {
+			/* Whole pixels: cells of one colour to their edges. */
+			double x = round(p.x + cw * j), y = round(p.y + ch * i);
+			double x1 = round(p.x + cw * (j + 1)) - gap;
+			double y1 = round(p.y + ch * (i + 1)) - gap;
+			if (!hg.have[i * HEAT_MAX + j]) {
+				blank = 1;
+				continue;
+			}
+			heat_colour(hi > lo ? (hg.m[i * HEAT_MAX + j] - lo) /
+			    (hi - lo) : 1, c);
+			fill_rect(g->cr, x, y, fmax(x1 - x, 1), fmax(y1 - y, 1),
+			    c);
+		}
+	/* The scale: a gradient bar, its ends' values, the value's name. */
+	ly = p.y + p.h + fs * 0.5;
+	lgw = fmin(p.w * 0.5, fs * 14);
+	grad = cairo_pattern_create_linear(p.x, 0, p.x + lgw, 0);
+	for (st = 0; st < HEAT_NSTOP; st++)
+		cairo_pattern_add_color_stop_rgb(grad, (double)st /
+		    (double)(HEAT_NSTOP - 1), heat_rgb[st][0] / 255.0,
+		    heat_rgb[st][1] / 255.0, heat_rgb[st][2] / 255.0);
+	cairo_rectangle(g->cr, p.x, ly, lgw, fs * 0.8);
+	cairo_set_source(g->cr, grad);
+	cairo_fill_preserve(g->cr);
+	cairo_pattern_destroy(grad);
+	cairo_set_source_rgba(g->cr, 0, 0, 0, 0.35);
+	cairo_set_line_width(g->cr, 0.6);
+	cairo_stroke(g->cr);
+	fmt_compact(lo, &f, vb, sizeof(vb));
+	gt_text(g, p.x, ly + fs * 0.9, lgw / 2, vb, ts, 0, C_DIM, AL_LEFT);
+	fmt_compact(hi, &f, vb, sizeof(vb));
+	gt_text(g, p.x + lgw / 2, ly + fs * 0.9, lgw / 2, vb, ts, 0, C_DIM,
+	    AL_RIGHT);
+	axis_title(s, t->hdr[hg.vc], at, sizeof(at));
+	if (blank)
+		snprintf(at + strlen(at), sizeof(at) - strlen(at),
+		    " · blank: no data");
+	gt_text(g, p.x + lgw + fs * 0.6, ly - fs * 0.05, p.w - lgw - fs * 0.6,
+	    at, ts, 0, C_DIM, AL_LEFT);
+	rc = 0;
+out:
+	chart_heat_grid_free(&hg);
+	return rc;
+}
+
+/* An arrow of size sz pointing up (or down) in colour c, its box's top
+ * left at x, y. */
+static void
+arrow(cairo_t *cr, double x, double y, double sz, int up, const double c[3])
+{
+	set_rgb(cr, c);
+	if (up) {
+		cairo_move_to(cr, x + sz / 2, y);
+		cairo_line_to(cr, x + sz, y + sz * 0.8);
+		cairo_line_to(cr, x, y + sz * 0.8);
+	} else {
+		cairo_move_to(cr, x, y + sz * 0.2);
+		cairo_line_to(cr, x + sz, y + sz * 0.2);
+		cairo_line_to(cr, x + sz / 2, y + sz);
+	}
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+/* The change of a pop row: "+12.3%" (up 1), "−4.5%" (up 0), or "–" (up
+ * -1: no value or no reference). */
+static int
+pop_change(const struct pop_row *r, char *b, size_t cap)
+{
+	double pct;
+
+	if (r->kv != 0 || r->kr != 0 || r->ref == 0 || !isfinite(r->v) ||
+	    !isfinite(r->ref)) {
+		snprintf(b, cap, "–");
 		return -1;
 	}
-	if ((cv = cv_new(w, h)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	pct = (r->v - r->ref) / fabs(r->ref) * 100;
+	snprintf(b, cap, "%s%.1f%%", pct >= 0 ? "+" : "−", fabs(pct));
+	return pct >= 0;
+}
+
+/* pop: a row per --label, each with a bar of the value (palette blue)
+ * over a wider grey bar of the reference, on one scale, then the value,
+ * an arrow and the change in percent (blue up, vermillion down, and a
+ * sign, so that it reads in grey) and the reference; a legend names the
+ * two columns. */
+static int
+g_pop(struct gctx *g, struct box b, struct chart_spec *s,
+    const struct dtab *t, char *err, size_t errlen)
+{
+	static const double C_REF[3] = { 0.78, 0.78, 0.80 };
+	struct pop_row *pr;
+	struct fmt_num f;
+	char vb[FMT_BUFSZ], pc[64], rb[FMT_BUFSZ + 8];
+	double fs = g->fs, lw = 0, vw = 0, pw = 0, rw = 0, k, lo = 0, hi = 0,
+	    rowh, bx, bw, x0, legh = fs * 1.5;
+	size_t n, i, shown;
+	long vc, rc;
+	int up;
+
+	if (chart_pop_rows(s, t, &pr, &n, &vc, &rc, err, errlen) == -1)
 		return -1;
+	if (n == 0) {
+		gt_message(g, b, "no data yet", C_DIM);
+		free(pr);
+		return 0;
 	}
-	used = chart_draw(cv, 0, 0, w, h, s, t, g->env, err, errlen);
-	pango_font_description_set_family(g->fd, "DejaVu Sans Mono");
-	for (y = 0; used >= 0 && y < used && y < h; y++) {
-		line.len = 0;
-		for (x = 0; x < w; x++) {
-			const struct cell *c = &cv->c[y * w + x];
-			if (c->n > 0)
-				sb_add(&line, c->b, c->n);
+	chart_numfmt(s, g->env, chart_col_decimals(s, t, vc, 0), &f);
+	shown = dcount((b.h - legh) / (fs * 1.7));
+	if (shown < 1)
+		shown = 1;
+	if (shown > n)
+		shown = n;
+	for (i = 0; i < shown; i++) {
+		if (pr[i].label && (k = gt_width(g, pr[i].label, fs, 0)) > lw)
+			lw = k;
+		fmt_compact(pr[i].v, &f, vb, sizeof(vb));
+		if ((k = gt_width(g, pr[i].kv ? "–" : vb, fs, 1)) > vw)
+			vw = k;
+		pop_change(&pr[i], pc, sizeof(pc));
+		if ((k = gt_width(g, pc, fs, 1)) > pw)
+			pw = k;
+		fmt_compact(pr[i].ref, &f, vb, sizeof(vb));
+		snprintf(rb, sizeof(rb), "vs %s", pr[i].kr ? "–" : vb);
+		if ((k = gt_width(g, rb, fs * 0.85, 0)) > rw)
+			rw = k;
+		if (pr[i].kv == 0 && isfinite(pr[i].v))
+			lo = fmin(lo, pr[i].v), hi = fmax(hi, pr[i].v);
+		if (pr[i].kr == 0 && isfinite(pr[i].ref))
+			lo = fmin(lo, pr[i].ref), hi = fmax(hi, pr[i].ref);
+	}
+	if (lw > b.w * 0.3)
+		lw = b.w * 0.3;
+	if (s->has_min)
+		lo = s->min;
+	if (s->has_max)
+		hi = s->max;
+	bx = b.x + (lw > 0 ? lw + fs * 0.6 : 0);
+	bw = b.x + b.w - bx - (vw + fs * 1.3 + pw + fs * 0.6 + rw + fs * 0.4);
+	if (bw < fs * 2) {
+		/* No room for the bars: the numbers alone. */
+		bw = 0;
+	}
+	rowh = (b.h - legh) / (double)shown;
+	if (rowh > fs * 2.4)
+		rowh = fs * 2.4;
+	x0 = vmap(0 > lo ? 0 : lo, lo, hi, bx, bx + bw);
+	for (i = 0; i < shown; i++) {
+		double cy = b.y + rowh * ((double)i + 0.5), tx = bx + bw +
+		    fs * 0.4;
+		const double *col;
+
+		if (pr[i].label)
+			gt_text(g, b.x, cy - fs * 0.65, lw, pr[i].label, fs, 0,
+			    C_TEXT, AL_RIGHT);
+		if (bw > 0 && pr[i].kr == 0 && isfinite(pr[i].ref)) {
+			double x1 = vmap(pr[i].ref, lo, hi, bx, bx + bw);
+			fill_rect(g->cr, fmin(x0, x1), cy - rowh * 0.34,
+			    fabs(x1 - x0), rowh * 0.68, C_REF);
 		}
-		if (line.p && line.len) {
-			sb_add(&line, "", 1);
-			gt_text(g, b.x, b.y + lh * y, b.w, line.p, g->fs, 0,
-			    C_TEXT, AL_LEFT);
+		if (bw > 0 && pr[i].kv == 0 && isfinite(pr[i].v))
+			bar_rect(g->cr, x0, cy - rowh * 0.17, vmap(pr[i].v, lo,
+			    hi, bx, bx + bw) - x0, rowh * 0.34, 0);
+		fmt_compact(pr[i].v, &f, vb, sizeof(vb));
+		gt_text(g, tx, cy - fs * 0.65, vw, pr[i].kv ? "–" : vb, fs, 1,
+		    C_TEXT, AL_RIGHT);
+		tx += vw + fs * 0.3;
+		up = pop_change(&pr[i], pc, sizeof(pc));
+		col = up < 0 ? C_DIM : up ? C_GOOD : C_BAD;
+		if (up >= 0)
+			arrow(g->cr, tx, cy - fs * 0.45, fs * 0.8, up, col);
+		tx += fs;
+		gt_text(g, tx, cy - fs * 0.65, pw, pc, fs, 1, col, AL_RIGHT);
+		tx += pw + fs * 0.6;
+		fmt_compact(pr[i].ref, &f, vb, sizeof(vb));
+		snprintf(rb, sizeof(rb), "vs %s", pr[i].kr ? "–" : vb);
+		gt_text(g, tx, cy - fs * 0.55, rw + 2, rb, fs * 0.85, 0, C_DIM,
+		    AL_LEFT);
+	}
+	if (bw > 0)
+		vline(g->cr, x0, b.y, b.y + rowh * (double)shown, C_AXIS, 1);
+	/* The legend: which bar is which column (and how many rows more). */
+	{
+		double ly = b.y + rowh * (double)shown + fs * 0.4, lx = bx;
+		bar_rect(g->cr, lx, ly + fs * 0.25, fs * 0.9, fs * 0.4, 0);
+		lx += fs * 1.2;
+		lx += gt_text(g, lx, ly - fs * 0.05, b.x + b.w - lx,
+		    t->hdr[vc], fs * 0.85, 0, C_DIM, AL_LEFT) + fs;
+		fill_rect(g->cr, lx, ly + fs * 0.1, fs * 0.9, fs * 0.7, C_REF);
+		lx += fs * 1.2;
+		lx += gt_text(g, lx, ly - fs * 0.05, b.x + b.w - lx,
+		    t->hdr[rc], fs * 0.85, 0, C_DIM, AL_LEFT) + fs;
+		if (shown < n) {
+			snprintf(rb, sizeof(rb), "… %zu more", n - shown);
+			gt_text(g, lx, ly - fs * 0.05, b.x + b.w - lx, rb,
+			    fs * 0.85, 0, C_DIM, AL_LEFT);
 		}
 	}
-	pango_font_description_set_family(g->fd, FONT_FAMILY);
-	sb_free(&line);
-	cv_free(cv);
-	return used < 0 ? -1 : 0;
+	free(pr);
+	return 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -1334,8 +1594,10 @@ g_chart_body(struct gctx *g, struct box b, struct chart_spec *s,
 		rc = g_kpi(g, b, s, t, err, errlen);
 		break;
 	case CH_HEAT:
+		rc = g_heat(g, b, s, t, err, errlen);
+		break;
 	case CH_POP:
-		rc = g_textchart(g, b, s, t, err, errlen);
+		rc = g_pop(g, b, s, t, err, errlen);
 		break;
 	default:
 		snprintf(err, errlen, "unknown chart kind");

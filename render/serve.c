@@ -1,8 +1,11 @@
 /* render serve: the dashboard in a browser.  One page, its script and
- * style, each panel as SVG, the state as JSON, and a server-sent-events
- * stream that pushes the state on every tick line.  Nothing in a request
- * names a file: the URLs are a fixed table, and panels are chosen by
- * number. */
+ * style, each panel as PNG, the state as JSON, and a server-sent-events
+ * stream that pushes the state on every tick line, with the PNGs (in
+ * base64) of the panels that changed since the stream's last event: a
+ * tick costs the browser no request, and a PNG decodes in a fraction of
+ * the time Chromium takes to draw cairo's glyph-outline SVG.  Nothing in
+ * a request names a file: the URLs are a fixed table, and panels are
+ * chosen by number. */
 #include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
@@ -49,7 +52,9 @@ struct srv {
 	unsigned long gen;	/* bumped on every new state */
 	int stopping;
 	struct strbuf state;	/* the state as JSON, one line */
-	struct strbuf svg[LAYOUT_MAX_PANELS];
+	struct strbuf png[LAYOUT_MAX_PANELS];	/* each panel */
+	struct strbuf png64[LAYOUT_MAX_PANELS];	/* the same, a JSON string */
+	unsigned long pver[LAYOUT_MAX_PANELS];	/* gen of each png[] */
 	struct strbuf page;	/* the HTML page */
 	char host[80], host_lo[80];	/* Host headers taken */
 	int any_host;
@@ -60,7 +65,7 @@ struct srv {
 	int pw[LAYOUT_MAX_PANELS], ph[LAYOUT_MAX_PANELS];
 	struct contract_tick_reader treader;
 	char tick[24], rows[24], ttime[CONTRACT_TIME_MAX];
-	unsigned long ver[LAYOUT_MAX_PANELS];	/* gen of each panel's SVG */
+	unsigned long ver[LAYOUT_MAX_PANELS];	/* gen of each panel's PNG */
 	uint64_t hash[LAYOUT_MAX_PANELS];	/* of what it was drawn from */
 };
 
@@ -144,6 +149,33 @@ web_html(struct strbuf *b, const char *s)
 		default:
 			sb_add(b, p, 1);
 		}
+}
+
+/* Append the len bytes at s as a JSON string in base64. */
+static void
+json_base64(struct strbuf *b, const unsigned char *s, size_t len)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char q[4];
+	size_t i;
+
+	sb_add(b, "\"", 1);
+	for (i = 0; i + 2 < len; i += 3) {
+		q[0] = a[s[i] >> 2];
+		q[1] = a[(s[i] & 3) << 4 | s[i + 1] >> 4];
+		q[2] = a[(s[i + 1] & 15) << 2 | s[i + 2] >> 6];
+		q[3] = a[s[i + 2] & 63];
+		sb_add(b, q, 4);
+	}
+	if (i < len) {
+		q[0] = a[s[i] >> 2];
+		q[1] = a[(s[i] & 3) << 4 | (i + 1 < len ? s[i + 1] >> 4 : 0)];
+		q[2] = i + 1 < len ? a[(s[i + 1] & 15) << 2] : '=';
+		q[3] = '=';
+		sb_add(b, q, 4);
+	}
+	sb_add(b, "\"", 1);
 }
 
 static void
@@ -303,15 +335,18 @@ take_tick(struct srv *v, const char *line)
 	return rc;
 }
 
-/* Read every panel and make the next state: the JSON and the SVGs. */
+/* Read every panel and make the next state: the JSON and the PNGs of the
+ * panels whose data changed. */
 static void
 srv_update(struct srv *v)
 {
-	struct strbuf js = { 0 }, svg[LAYOUT_MAX_PANELS];
+	struct strbuf js = { 0 }, png[LAYOUT_MAX_PANELS];
+	struct strbuf png64[LAYOUT_MAX_PANELS];
 	char err[512], status[256];
 	int i;
 
-	memset(svg, 0, sizeof(svg));
+	memset(png, 0, sizeof(png));
+	memset(png64, 0, sizeof(png64));
 	if (v->tick[0])
 		snprintf(status, sizeof(status), "tick %s · %s rows · %s",
 		    v->tick, v->rows[0] ? v->rows : "?", v->ttime);
@@ -332,16 +367,17 @@ srv_update(struct srv *v)
 		err[0] = '\0';
 		t = gfx_load(v->o->dir, s, err, sizeof(err));
 		/* A panel of the same data keeps its picture and version: the
-		 * page loads only the pictures that changed. */
+		 * page gets only the pictures that changed. */
 		h = panel_hash(s, t, err);
 		if (v->ver[i] == 0 || h != v->hash[i]) {
-			if (gfx_panel(GFX_SVG, v->pw[i], v->ph[i], s, t, err,
-			    &v->env, &svg[i], perr, sizeof(perr)) == -1) {
-				sb_free(&svg[i]);
-				sb_printf(&svg[i], "<svg xmlns=\"http://www.w3.org/"
-				    "2000/svg\" width=\"%d\" height=\"%d\"/>",
-				    v->pw[i], v->ph[i]);
+			if (gfx_panel(GFX_PNG, v->pw[i], v->ph[i], s, t, err,
+			    &v->env, &png[i], perr, sizeof(perr)) == -1) {
+				fmt_printable(perr);
+				cli_log(CLI_INFO, "panel %d: %s", i, perr);
+				sb_free(&png[i]);
 			}
+			json_base64(&png64[i], (unsigned char *)png[i].p,
+			    png[i].len);
 			v->ver[i] = v->gen + 1;
 			v->hash[i] = h;
 		}
@@ -367,10 +403,13 @@ srv_update(struct srv *v)
 	sb_free(&v->state);
 	v->state = js;
 	for (i = 0; i < v->l->npanels; i++) {
-		if (svg[i].p == NULL)
+		if (png64[i].p == NULL)
 			continue;	/* unchanged */
-		sb_free(&v->svg[i]);
-		v->svg[i] = svg[i];
+		sb_free(&v->png[i]);
+		v->png[i] = png[i];
+		sb_free(&v->png64[i]);
+		v->png64[i] = png64[i];
+		v->pver[i] = v->gen;
 	}
 	pthread_cond_broadcast(&v->cond);
 	pthread_mutex_unlock(&v->mu);
@@ -407,9 +446,18 @@ static const char app_js[] =
 "  tb.replaceChildren(...rows);\n"
 "  fig.querySelector('.err').textContent = p.error || '';\n"
 "}\n"
+"const now = () => performance.timeOrigin + performance.now();\n"
+"// A changed panel comes in the event as a PNG in base64: shown once\n"
+"// decoded, with no request.\n"
+"function draw(fig, b64) {\n"
+"  const img = fig.querySelector('img');\n"
+"  if (b64 === '') { img.removeAttribute('src'); return null; }\n"
+"  img.src = 'data:image/png;base64,' + b64;\n"
+"  return img.decode().catch(() => {});\n"
+"}\n"
 "const es = new EventSource('/events');\n"
 "es.onmessage = (ev) => {\n"
-"  const got = Date.now();\n"
+"  const got = now();\n"
 "  const st = JSON.parse(ev.data);\n"
 "  document.getElementById('status').textContent = st.status;\n"
 "  const loads = [];\n"
@@ -417,16 +465,19 @@ static const char app_js[] =
 "    const fig = document.getElementById('p' + p.id);\n"
 "    if (!fig) continue;\n"
 "    fill(fig, p);\n"
-"    const img = fig.querySelector('img');\n"
-"    if (img.dataset.v === String(p.v)) continue;\n"
-"    img.dataset.v = String(p.v);\n"
-"    img.src = '/panel/' + p.id + '.svg?v=' + p.v;\n"
-"    loads.push(img.decode().catch(() => {}));\n"
+"    if (st.png && typeof st.png[p.id] === 'string')\n"
+"      loads.push(draw(fig, st.png[p.id]));\n"
 "  }\n"
+"  // Shown (window.liShown, which the benchmark reads): the first task\n"
+"  // after the rendering step of the frame that follows the decoding.\n"
 "  Promise.all(loads).then(() => {\n"
-"    shown.push([st.tick, Date.now(), got, st.t]);\n"
-"    document.body.dataset.gen = String(st.gen);\n"
-"    document.body.dataset.tick = st.tick;\n"
+"    const decoded = now();\n"
+"    requestAnimationFrame(() => setTimeout(() => {\n"
+"      shown.push([st.tick, now(), got, st.t, decoded]);\n"
+"      if (st.gen < Number(document.body.dataset.gen || 0)) return;\n"
+"      document.body.dataset.gen = String(st.gen);\n"
+"      document.body.dataset.tick = st.tick;\n"
+"    }, 0));\n"
 "  });\n"
 "};\n"
 "es.onerror = () => { document.getElementById('status').textContent ="
@@ -475,8 +526,8 @@ make_page(struct srv *v)
 			sb_printf(b, "<figure id=\"p%d\" class=\"w%d\">", p,
 			    s->weight < 1 ? 1 : s->weight > 16 ? 16 :
 			    s->weight);
-			sb_printf(b, "<img src=\"/panel/%d.svg\" width=\"%d\" "
-			    "height=\"%d\" alt=\"", p, v->pw[p], v->ph[p]);
+			sb_printf(b, "<img width=\"%d\" height=\"%d\" alt=\"",
+			    v->pw[p], v->ph[p]);
 			web_html(b, s->title ? s->title : s->file);
 			sb_printf(b, "\"><details><summary class=\"title\">");
 			web_html(b, s->title ? s->title : s->file);
@@ -488,7 +539,7 @@ make_page(struct srv *v)
 	sb_printf(b, "</body></html>\n");
 }
 
-/* Each panel's size in the 1600-wide layout picture: its SVG's. */
+/* Each panel's size in the 1600-wide layout picture: its PNG's. */
 static void
 panel_sizes(struct srv *v)
 {
@@ -525,7 +576,7 @@ panel_sizes(struct srv *v)
 /* ---- HTTP --------------------------------------------------------------- */
 
 static const char csp[] = "default-src 'none'; script-src 'self'; "
-    "style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 static enum MHD_Result
@@ -588,6 +639,33 @@ struct stream {
 	size_t len, off;
 };
 
+/* The event for a stream that has seen generation seen: the state, and
+ * "png": each panel that changed since, by number, in base64 (all of
+ * them for a new stream).  Called under v->mu.  Returns a string of *len
+ * bytes for the caller to free, or NULL on ENOMEM. */
+static char *
+sse_message(struct srv *v, unsigned long seen, size_t *len)
+{
+	struct strbuf b = { 0 };
+	int i, n = 0;
+
+	sb_add(&b, "data: ", 6);
+	sb_add(&b, v->state.p, v->state.len - 1);	/* without its '}' */
+	sb_add(&b, ",\"png\":{", 8);
+	for (i = 0; i < v->l->npanels; i++) {
+		if (v->pver[i] <= seen || v->png64[i].p == NULL)
+			continue;
+		sb_printf(&b, "%s\"%d\":", n++ ? "," : "", i);
+		sb_add(&b, v->png64[i].p, v->png64[i].len);
+	}
+	if (sb_add(&b, "}}\n\n", 4) == -1) {
+		sb_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
+
 static ssize_t
 sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -614,13 +692,8 @@ sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
 		if (v->gen != st->seen) {
+			st->msg = sse_message(v, st->seen, &st->len);
 			st->seen = v->gen;
-			st->len = v->state.len + 8;
-			if ((st->msg = malloc(st->len + 1)) != NULL) {
-				memcpy(st->msg, "data: ", 6);
-				memcpy(st->msg + 6, v->state.p, v->state.len);
-				memcpy(st->msg + 6 + v->state.len, "\n\n", 2);
-			}
 		} else if ((st->msg = strdup(": keepalive\n\n")) != NULL)
 			st->len = strlen(st->msg);
 		pthread_mutex_unlock(&v->mu);
@@ -667,7 +740,7 @@ send_events(struct srv *v, struct MHD_Connection *c)
 	return ret;
 }
 
-/* "/panel/N.svg": N, or -1. */
+/* "/panel/N.png": N, or -1. */
 static int
 panel_of(const char *url, int npanels)
 {
@@ -678,7 +751,7 @@ panel_of(const char *url, int npanels)
 		return -1;
 	for (; *p >= '0' && *p <= '9' && n < 1000; p++)
 		n = n * 10 + (*p - '0');
-	if (strcmp(p, ".svg") != 0 || n >= npanels)
+	if (strcmp(p, ".png") != 0 || n >= npanels)
 		return -1;
 	return (int)n;
 }
@@ -732,44 +805,61 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/events") == 0)
 		return send_events(v, c);
 	if ((p = panel_of(url, v->l->npanels)) >= 0)
-		return send_locked(v, c, "image/svg+xml", &v->svg[p]);
+		return send_locked(v, c, "image/png", &v->png[p]);
 	return send_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
 /* ---- main loop ---------------------------------------------------------- */
 
-/* "ADDR:PORT" (IPv4) into sa. */
+/* "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6) into sa. */
 static int
-parse_listen(const char *s, struct sockaddr_in *sa)
+parse_listen(const char *s, struct sockaddr_storage *sa)
 {
-	char addr[64];
-	const char *colon = strrchr(s, ':');
+	char addr[INET6_ADDRSTRLEN + 8];
+	const char *colon = strrchr(s, ':'), *a = s;
+	size_t len;
 	long long port;
+	int v6 = s[0] == '[';
 
-	if (colon == NULL || (size_t)(colon - s) >= sizeof(addr))
+	if (colon == NULL)
 		return -1;
-	memcpy(addr, s, (size_t)(colon - s));
-	addr[colon - s] = '\0';
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1)
+	len = (size_t)(colon - s);
+	if (v6) {	/* "[...]" just before the colon */
+		if (len < 2 || s[len - 1] != ']')
+			return -1;
+		a = s + 1;
+		len -= 2;
+	}
+	if (len >= sizeof(addr))
 		return -1;
+	memcpy(addr, a, len);
+	addr[len] = '\0';
 	if (parse_long(colon + 1, 0, 65535, &port) == -1)
 		return -1;
-	sa->sin_port = htons((uint16_t)port);
-	return 0;
+	memset(sa, 0, sizeof(*sa));
+	if (v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1 ? 0 : -1;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		return inet_pton(AF_INET, addr, &s4->sin_addr) == 1 ? 0 : -1;
+	}
 }
 
 int
 serve_run(const struct web_opts *o)
 {
 	struct srv v;
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *di;
-	char ebuf[1024], line[TICK_LINE_MAX], addr[INET_ADDRSTRLEN];
+	char ebuf[1024], line[TICK_LINE_MAX], addr[INET6_ADDRSTRLEN];
 	size_t fill = 0;
-	int fd = -1, i, rc = 1, port;
+	int fd = -1, i, rc = 1, port, v6;
 	const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
 
 	memset(&v, 0, sizeof(v));
@@ -778,9 +868,11 @@ serve_run(const struct web_opts *o)
 	v.o = o;
 	contract_tick_reader_init(&v.treader);
 	if (parse_listen(listen, &sa) == -1) {
-		warnx("--listen: not ADDR:PORT (IPv4): '%s'", listen);
+		warnx("--listen: not ADDR:PORT or [ADDR]:PORT (IPv6): '%s'",
+		    listen);
 		return 2;
 	}
+	v6 = sa.ss_family == AF_INET6;
 	if ((v.l = layout_load(o->layout, ebuf, sizeof(ebuf))) == NULL) {
 		fmt_printable(ebuf);
 		warnx("%s", ebuf);
@@ -807,7 +899,8 @@ serve_run(const struct web_opts *o)
 	make_page(&v);
 	srv_update(&v);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL, NULL,
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 	    handle, &v,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONN,
@@ -821,11 +914,21 @@ serve_run(const struct web_opts *o)
 		goto out;
 	}
 	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	port = di ? di->port : ntohs(sa.sin_port);
-	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
-	snprintf(v.host, sizeof(v.host), "%s:%d", addr, port);
+	if (v6) {
+		const struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
+		port = di ? di->port : ntohs(s6->sin6_port);
+		inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
+		/* The Host header of an IPv6 address is bracketed. */
+		snprintf(v.host, sizeof(v.host), "[%s]:%d", addr, port);
+		v.any_host = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+	} else {
+		const struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+		port = di ? di->port : ntohs(s4->sin_port);
+		inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+		snprintf(v.host, sizeof(v.host), "%s:%d", addr, port);
+		v.any_host = s4->sin_addr.s_addr == htonl(INADDR_ANY);
+	}
 	snprintf(v.host_lo, sizeof(v.host_lo), "localhost:%d", port);
-	v.any_host = sa.sin_addr.s_addr == htonl(INADDR_ANY);
 	cli_log(CLI_INFO, "serving http://%s/", v.host);
 	while (!sig_stop) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
@@ -874,8 +977,10 @@ out:
 		MHD_stop_daemon(d);
 	if (fd > STDIN_FILENO)
 		close(fd);
-	for (i = 0; i < LAYOUT_MAX_PANELS; i++)
-		sb_free(&v.svg[i]);
+	for (i = 0; i < LAYOUT_MAX_PANELS; i++) {
+		sb_free(&v.png[i]);
+		sb_free(&v.png64[i]);
+	}
 	sb_free(&v.state);
 	sb_free(&v.page);
 	layout_free(v.l);

@@ -3,8 +3,9 @@
 # 1600x1000 PNG (time per picture inside render, --frames, after the
 # first, which loads the fonts), next to the same panels drawn by
 # matplotlib in the same run; and serve's tick-to-page latency, measured
-# in headless Chromium over 100 ticks (the page's own clock when the new
-# pictures are decoded, minus the time the tick line was written).
+# in headless Chromium over 100 ticks (the page's own clock in the first
+# task after the frame that follows the new pictures' decoding, minus the
+# time the tick line was written).
 # Goals: a picture in under 50 ms; an update shown within 100 ms.
 LC_ALL=C.UTF-8; export LC_ALL
 set -u

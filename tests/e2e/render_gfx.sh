@@ -119,10 +119,106 @@ for k in bar hbar share line spark table kpi; do
 done
 check "no output left by the errors" sh -c '! ls nan-*.png zero-bar.png 2>/dev/null | grep -q .'
 
-# heat and pop: their terminal text, set in a monospaced font.
-printf 'BranchName,Hour,Rows\nA,09,5\nA,10,9\nB,09,2\nB,10,7\n' >heat.csv
-check "heat png" render heat -l BranchName -x Hour -y Rows -o heat.png heat.csv
-check "heat png: drawn" test "$(pngcheck ink heat.png 0 0 400 200)" -gt 300
+# heat: a grid of cells shaded on a sequential scale (light low, dark
+# high); decoded, the cells of each row are ordered as their values.  Row
+# A rises from 10 to 40, row B falls from 40 to 10.
+printf 'BranchName,Hour,Rows\nA,09,10\nA,10,20\nA,11,30\nA,12,40\nB,09,40\nB,10,30\nB,11,20\nB,12,10\n' >heat.csv
+cat >cells.py <<'PY'
+# The lines of "pngcheck runs" with 4 runs (the 4 cells): the distinct
+# colour rows, top to bottom, and whether each is ordered as the data.
+import sys
+lines = {}
+for l in open(sys.argv[1]):
+    y, x, n, c = l.split()
+    lines.setdefault(int(y), []).append(c)
+rows, seen = [], {}
+for y in sorted(lines):	# rows of cells: 3 lines or more alike
+    if len(lines[y]) == 4:
+        seen[tuple(lines[y])] = seen.get(tuple(lines[y]), 0) + 1
+        if seen[tuple(lines[y])] == 3:
+            rows.append(lines[y])
+def lum(c):
+    r, g, b = (int(c[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+print("rows", len(rows))
+if len(rows) == 2:
+    a, b = [[lum(c) for c in r] for r in rows]
+    print("A darker as it rises", all(x > y for x, y in zip(a, a[1:])))
+    print("B lighter as it falls", all(x < y for x, y in zip(b, b[1:])))
+    print("same value, same colour", rows[0] == rows[1][::-1])
+PY
+check "heat png" render heat -l BranchName -x Hour -y Rows --title "Rows by hour" -o heat.png heat.csv
+pngcheck runs heat.png 20 >heat.runs
+python3 cells.py heat.runs >heat.cells
+check_grep "heat png: two rows of four cells" '^rows 2$' heat.cells
+check_grep "heat png: row A darker as it rises" 'rises True' heat.cells
+check_grep "heat png: row B lighter as it falls" 'falls True' heat.cells
+check_grep "heat png: the same value, the same colour" 'colour True' heat.cells
+check "heat svg" render heat -l BranchName -x Hour -y Rows --format svg -o heat.svg heat.csv
+check "heat svg parses" xmllint --noout heat.svg
+check "heat svg: four cell colours and the scale" sh -c \
+    'test "$(grep -o "fill:rgb([^)]*)" heat.svg | sort -u | wc -l)" -ge 6'
+check "heat svg: a gradient for the scale" grep -q '<linearGradient' heat.svg
+check "heat pdf" render heat -l BranchName -x Hour -y Rows -o heat.pdf heat.csv
+check "heat pdf renders" pdftoppm -r 72 -png -singlefile heat.pdf heat-pdf
+pngcheck runs heat-pdf.png 20 >heatpdf.runs
+python3 cells.py heatpdf.runs >heatpdf.cells
+check_grep "heat pdf: two rows of four cells" '^rows 2$' heatpdf.cells
+check_grep "heat pdf: row A darker as it rises" 'rises True' heatpdf.cells
+pdftotext heat.pdf heat.txt
+check_grep "heat pdf: hour labels" '^09' heat.txt
+check_grep "heat pdf: the columns' name" '^Hour' heat.txt
+check_grep "heat pdf: the scale's name and range" 'Rows' heat.txt
+check_grep "heat pdf: the scale's top" '^40$' heat.txt
+
+# pop: per row a bar of the value over a grey bar of the reference, the
+# value, an arrow and the change in percent, coloured and signed.
+printf 'Branch,Now,Before\nA,150,100\nB,50,100\nC,120,100\nD,80,0\n' >pop.csv
+check "pop png" render pop -l Branch -y Now,Before --title "Now vs before" -o pop.png pop.csv
+pngcheck bars pop.png 0072B2 | head -3 | awk '{print $2}' >pop.len
+check "pop png: value bars ordered as the values (A 150, B 50, C 120)" \
+    sh -c 'set -- $(cat pop.len); test "$1" -gt "$3" -a "$3" -gt "$2"'
+check "pop png: the down change in vermillion" \
+    test "$(pngcheck count pop.png 400 0 400 500 D55E00)" -gt 20
+check "pop png: the reference bars in grey" \
+    test "$(pngcheck count pop.png 0 0 800 500 C7C7CC)" -gt 500
+check "pop svg" render pop -l Branch -y Now,Before --format svg -o pop.svg pop.csv
+check "pop svg parses" xmllint --noout pop.svg
+check "pop pdf" render pop -l Branch -y Now,Before -o pop.pdf pop.csv
+check "pop pdf renders" pdftoppm -r 36 -png -singlefile pop.pdf pop-pdf
+pdftotext pop.pdf pop.txt
+check_grep "pop pdf: up with a sign" '+50\.0%' pop.txt
+check_grep "pop pdf: down with a sign" '−50\.0%' pop.txt
+check_grep "pop pdf: the reference" 'vs 100' pop.txt
+check_grep "pop pdf: no change against 0" '^– vs 0$' pop.txt
+check_grep "pop pdf: the legend" '^Before$' pop.txt
+# Hostile input: a 100-byte label, invalid UTF-8, NaN, one row, no rows.
+printf 'Label,Col,Value\n%s,%s,5\nshort,x,3\n' "$long" "$long" >hlong.csv
+printf 'Label,Col,Value\n\377\376bad\001,\001\033[2J,5\nok,y,3\n' >hbad.csv
+printf 'Label,Col,Value\nx,y,nan\n' >hnan.csv
+printf 'Label,Col,Value\nonly,one,42\n' >hone.csv
+printf 'Label,Col,Value\n' >hzero.csv
+printf 'Label,Value,Ref\n%s,5,4\n' "$long" >plong.csv
+printf 'Label,Value,Ref\n\377\376bad\001,5,4\nok,3,4\n' >pbad.csv
+printf 'Label,Value,Ref\nx,nan,3\n' >pnan.csv
+printf 'Label,Value,Ref\nonly,42,40\n' >pone.csv
+printf 'Label,Value,Ref\n' >pzero.csv
+for k in heat pop; do
+	f=${k%"${k#?}"}
+	check "$k: 100-byte label" render "$k" -o "long-$k.png" "${f}long.csv"
+	check "$k: invalid UTF-8" render "$k" --format svg -o "bad-$k.svg" "${f}bad.csv"
+	check "$k: invalid UTF-8 gives valid SVG" xmllint --noout "bad-$k.svg"
+	_v=Value; [ "$k" = pop ] && _v=Value,Ref
+	check_fail "$k: NaN is an error" 1 --msg "render: ${f}nan.csv:2: .*not a number" \
+	    render "$k" --value "$_v" -o "nan-$k.png" "${f}nan.csv"
+	check "$k: one row" render "$k" -o "one-$k.pdf" "${f}one.csv"
+	check_fail "$k: zero rows" 1 --msg "render: ${f}zero.csv: no data rows" \
+	    render "$k" -o "zero-$k.png" "${f}zero.csv"
+done
+# Many rows and columns (hours of a month) still make a picture.
+awk 'BEGIN { print "Day,Hour,V"; for (d = 1; d <= 31; d++) for (h = 0; h < 24; h++) printf "D%02d,%02d,%d\n", d, h, (d * 7 + h * 13) % 50 }' >month.csv
+check "heat: 31 x 24 cells" render heat -o month.png month.csv
+check "heat: 31 x 24 cells drawn" test "$(pngcheck ink month.png 0 0 800 500)" -gt 50000
 
 # The text output stays the default.
 render hbar "$E/branch_sales.csv" >text.out

@@ -1,5 +1,6 @@
-/* render pictures: every chart kind drawn by cairo and pango from hostile
- * CSV, with random options, into a small PNG, SVG or PDF.
+/* render pictures: every chart kind (heat and pop too) drawn by cairo
+ * and pango from hostile CSV, with random options, into a small PNG, SVG
+ * or PDF.
  *
  * The input is HDR option bytes and then the CSV.  Checked under
  * ASan+UBSan: gfx_chart returns 0 with a picture of the right kind (the
@@ -83,10 +84,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.max = s.has_min ? s.min + (data[11] & 0x3f) : data[11];
 	}
 	s.last = data[11] & 0x40 ? 5 : 0;
-	/* Value columns by name: the second and third, when there are. */
+	/* Value columns by name: the second and third, when there are (a
+	 * heat map: cells of c, columns by b, rows by a). */
 	if (data[11] & 0x80) {
-		snprintf(v, sizeof(v), "%s", "b,c");
+		snprintf(v, sizeof(v), "%s", s.kind == CH_HEAT ? "c" : "b,c");
 		s.value = v;
+		if (s.kind == CH_HEAT) {
+			s.label = (char *)"a";
+			s.x = (char *)"b";
+		}
 	}
 	fd = fuzz_memfd(data + HDR, size - HDR);
 	t = dtab_read_fd(fd, "fuzz.csv", 0, 0, err, sizeof(err));

@@ -6,6 +6,9 @@
  *   pngcheck count FILE X Y W H RRGGBB  pixels of about that colour
  *   pngcheck bars FILE RRGGBB           the horizontal bars of that colour,
  *                                       top to bottom: "y length" each
+ *   pngcheck runs FILE MINLEN           on each line, the runs of one
+ *                                       colour (not a grey) at least MINLEN
+ *                                       long: "y x length RRGGBB" each
  * Exit 0, or 1 with a message when the file is not a PNG. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +63,7 @@ main(int argc, char **argv)
 	unsigned c, bg;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: pngcheck size|ink|count|bars FILE ...\n");
+		fprintf(stderr, "usage: pngcheck size|ink|count|bars|runs FILE ...\n");
 		return 2;
 	}
 	img = cairo_image_surface_create_from_png(argv[2]);
@@ -117,6 +120,24 @@ main(int argc, char **argv)
 				in = 0;
 			}
 		}
+	} else if (strcmp(argv[1], "runs") == 0 && argc == 4) {
+		int min = atoi(argv[3]);
+
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; ) {
+				int x1 = x + 1, hi, lo, i;
+				c = rgb_at(x, y);
+				while (x1 < W && near(rgb_at(x1, y), c))
+					x1++;
+				for (i = 0, hi = 0, lo = 255; i < 24; i += 8) {
+					int ch = (int)(c >> i & 0xff);
+					hi = ch > hi ? ch : hi;
+					lo = ch < lo ? ch : lo;
+				}
+				if (x1 - x >= min && hi - lo > 24)
+					printf("%d %d %d %06X\n", y, x, x1 - x, c);
+				x = x1;
+			}
 	} else {
 		fprintf(stderr, "pngcheck: bad arguments\n");
 		cairo_surface_destroy(img);

@@ -14,6 +14,7 @@
 
 #include "../../render/canvas.h"
 #include "../../render/chart.h"
+#include "../../render/chartint.h"
 #include "../../render/data.h"
 #include "../../render/fmt.h"
 #include "../../render/layout.h"
@@ -394,6 +395,137 @@ test_output_live(void **state)
 	cv_free(cv);
 }
 
+/* The cells of a heat chart, as the terminal and the pictures take them:
+ * rows and columns in the order they come (weekdays Monday first, their
+ * cells with them), values summed, blank cells marked, min and max of the
+ * cells with a value. */
+static void
+test_heat_grid(void **state)
+{
+	static const struct {
+		const char *csv, *label, *x;
+		int nr, nc;
+		const char *row0, *col0;
+		double cell00, min, max;
+		int blanks;
+	} cases[] = {
+		{ "B,H,V\nA,9,1\nA,9,2\nB,10,-4\n", "B", "H", 2, 2, "A", "9",
+		    3, -4, 3, 2 },
+		{ "D,H,V\nSunday,9,7\nMonday,10,5\n", "D", "H", 2, 2,
+		    "Monday", "9", 0, 5, 7, 2 },
+		{ "D,H,V\nx,1,\ny,2,8\n", NULL, NULL, 1, 1, "y", "2", 8, 8, 8,
+		    0 },
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char err[512];
+		struct dtab *t = table_of(cases[k].csv, err, sizeof(err));
+		struct chart_spec s;
+		struct heat_grid g;
+		int i, j, blanks = 0;
+
+		assert_non_null(t);
+		chart_spec_init(&s, CH_HEAT);
+		s.label = (char *)cases[k].label;
+		s.x = (char *)cases[k].x;
+		assert_int_equal(chart_heat_grid(&s, t, &g, err, sizeof(err)),
+		    0);
+		assert_int_equal(g.nr, cases[k].nr);
+		assert_int_equal(g.nc, cases[k].nc);
+		assert_string_equal(g.rows[0], cases[k].row0);
+		assert_string_equal(g.cols[0], cases[k].col0);
+		assert_true(g.m[0] == cases[k].cell00);
+		assert_true(g.min == cases[k].min);
+		assert_true(g.max == cases[k].max);
+		for (i = 0; i < g.nr; i++)
+			for (j = 0; j < g.nc; j++)
+				blanks += !g.have[i * HEAT_MAX + j];
+		assert_int_equal(blanks, cases[k].blanks);
+		chart_heat_grid_free(&g);
+		dtab_free(t);
+	}
+}
+
+/* A heat chart without a column it needs, or with a value that is not a
+ * number, says so. */
+static void
+test_heat_grid_errors(void **state)
+{
+	static const struct {
+		const char *csv, *label, *want;
+	} cases[] = {
+		{ "B,H,V\nA,9,1\n", "Nope", "Nope" },
+		{ "B,V\nA,1\n", NULL, "a heat map wants" },
+		{ "B,H,V\nA,9,1\nA,9,x\n", NULL, "not a number" },
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char err[512] = "";
+		struct dtab *t = table_of(cases[k].csv, err, sizeof(err));
+		struct chart_spec s;
+		struct heat_grid g;
+
+		assert_non_null(t);
+		chart_spec_init(&s, CH_HEAT);
+		s.label = (char *)cases[k].label;
+		if (k == 2)
+			s.value = (char *)"V";
+		assert_int_equal(chart_heat_grid(&s, t, &g, err, sizeof(err)),
+		    -1);
+		if (strstr(err, cases[k].want) == NULL)
+			fail_msg("case %zu: '%s' has no '%s'", k, err,
+			    cases[k].want);
+		chart_heat_grid_free(&g);
+		dtab_free(t);
+	}
+}
+
+/* The rows of a pop chart: label, value and reference, blank ones
+ * marked; the default columns are the first two numeric ones. */
+static void
+test_pop_rows(void **state)
+{
+	char err[512];
+	struct dtab *t = table_of("Branch,Now,Before\nA,150,100\nB,,100\n"
+	    "C,5,\n", err, sizeof(err));
+	struct chart_spec s;
+	struct pop_row *r;
+	size_t n;
+	long vc, rc;
+
+	(void)state;
+	assert_non_null(t);
+	chart_spec_init(&s, CH_POP);
+	assert_int_equal(chart_pop_rows(&s, t, &r, &n, &vc, &rc, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(vc, 1);
+	assert_int_equal(rc, 2);
+	assert_string_equal(r[0].label, "A");
+	assert_true(r[0].v == 150 && r[0].ref == 100);
+	assert_int_equal(r[0].kv, 0);
+	assert_int_equal(r[1].kv, 1);
+	assert_int_equal(r[2].kr, 1);
+	free(r);
+	s.value = (char *)"Before,Now";
+	s.last = 1;
+	assert_int_equal(chart_pop_rows(&s, t, &r, &n, &vc, &rc, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(vc, 2);
+	assert_string_equal(r[0].label, "C");
+	free(r);
+	s.value = (char *)"Now";
+	assert_int_equal(chart_pop_rows(&s, t, &r, &n, &vc, &rc, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "VALUE,REFERENCE"));
+	dtab_free(t);
+}
+
 int
 main(void)
 {
@@ -411,6 +543,9 @@ main(void)
 		cmocka_unit_test(test_layout_ok),
 		cmocka_unit_test(test_keep_last),
 		cmocka_unit_test(test_output_live),
+		cmocka_unit_test(test_heat_grid),
+		cmocka_unit_test(test_heat_grid_errors),
+		cmocka_unit_test(test_pop_rows),
 	};
 	return cmocka_run_group_tests(tests, setup_utf8, NULL);
 }
