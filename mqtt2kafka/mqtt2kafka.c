@@ -328,7 +328,8 @@ start_mqtt(struct m2k *m)
 	static const enum pstore_kind kinds[] = { PSTORE_MEM, PSTORE_DIR,
 	    PSTORE_LOG };
 	const struct m2k_opts *o = m->o;
-	struct pstore_hooks hooks = { m2k_stage, m2k_store_failed, m };
+	struct pstore_hooks hooks = { m2k_stage, m2k_store_failed, m, NULL,
+	    NULL };
 	int crc;
 
 	snprintf(m->pspath, sizeof(m->pspath), o->persist ==

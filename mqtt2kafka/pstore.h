@@ -16,6 +16,8 @@
  * paho goes on to acknowledge; the store never fsyncs: it survives a killed
  * process, not a power loss.  Files are created mode 0600 (they hold
  * customer data). */
+#include <stddef.h>
+
 #include <MQTTClientPersistence.h>
 
 enum pstore_kind { PSTORE_LOG, PSTORE_DIR, PSTORE_MEM };
@@ -31,13 +33,21 @@ struct pstore_hooks {
 	 * (unacked 0: the entry may come back after a restart). */
 	void (*failed)(void *ctx, const char *path, int err, int unacked);
 	void *ctx;
+	/* Allocate and free what pget and pkeys hand to paho, which frees
+	 * it with its own free(): a paho built with its heap tracking (as
+	 * Debian's is: no HIGH_PERFORMANCE) frees only what its own
+	 * malloc() recorded and ignores the rest: with MQTTAsync, pass
+	 * MQTTAsync_malloc and MQTTAsync_free.  NULL: malloc, free. */
+	void *(*alloc)(size_t size);
+	void (*release)(void *ptr);
 };
 
 /* Fill p to keep paho's store at path (a file for PSTORE_LOG, a directory
  * for PSTORE_DIR, unused for PSTORE_MEM; borrowed, it must outlive the
  * client).  hooks is copied; its members may be NULL.  Pass p to
- * MQTTClient_create with MQTTCLIENT_PERSISTENCE_USER.  Returns 0 or -1
- * (ENOMEM). */
+ * paho's create function with MQTTCLIENT_PERSISTENCE_USER.  Every call
+ * paho makes takes the store's lock (paho may call it from two threads
+ * at once).  Returns 0 or -1 (ENOMEM). */
 int pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
     const char *path, const struct pstore_hooks *hooks);
 
@@ -45,7 +55,7 @@ int pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
  * NULL when there was none. */
 const char *pstore_error(const MQTTClient_persistence *p);
 
-/* Free what pstore_init allocated (after MQTTClient_destroy). */
+/* Free what pstore_init allocated (after paho's client is destroyed). */
 void pstore_fini(MQTTClient_persistence *p);
 
 #endif
