@@ -1,11 +1,13 @@
 #ifndef M2K_PSTORE_H
 #define M2K_PSTORE_H
-/* paho's persistence interface, the bridge's hook before every
- * acknowledgement.  paho 1.3.x puts a received message in its store (a
- * "q-" key) before it sends the PUBACK, so the put is the one place where
- * the bridge sees a message before the broker forgets it: queue puts go to
- * the queue hook (the bridge journals the message there) and are not kept
- * in the store at all.  Everything else paho stores (QoS 2 state) is kept
+/* paho's persistence interface, the bridge's hook before an
+ * acknowledgement.  paho 1.3.x puts a received message it queues (a "q-"
+ * key) in its store before it sends the PUBACK (MQTTClient queues every
+ * message; MQTTAsync only one it cannot hand to messageArrived at once),
+ * so for such a message the put is the one place where the bridge sees it
+ * before the broker forgets it: queue puts go to the queue hook (the
+ * bridge journals the message there) and are not kept in the store at
+ * all.  Everything else paho stores (QoS 2 state) is kept
  * in one of three ways:
  *   PSTORE_LOG  one append-only file (a put is one writev(2)), replayed at
  *               open, rewritten when it grows; a torn record at the end is
