@@ -147,6 +147,28 @@ reserve_ahead(struct m2k *m)
 	}
 }
 
+/* Wait, before a message is journaled, while the journal holds more than
+ * --max-spool (paho reads nothing meanwhile; the broker keeps the rest).
+ * The journal gives space back a segment at a time: once all that the
+ * current segment holds is delivered it is released, so a limit below a
+ * segment's size (8 MiB) lets intake go on.  When stopping, it returns
+ * at once. */
+static void
+spool_wait(struct m2k *m)
+{
+	while (journal_bytes(m->jr) > m->o->max_spool && !m2k_halted(m)) {
+		int rc = journal_release(m->jr);
+
+		if (rc == -1) {
+			/* The roll failed (a sync, the next segment): the
+			 * append after this fails too, before any PUBACK. */
+			m2k_warn("%s", journal_error(m->jr));
+			m->fatal = 1;
+		} else if (rc == 0)
+			sleep_sec(0.01);
+	}
+}
+
 /* paho's store hook for a received message, called before paho sends
  * its PUBACK (pstore.h): journal it, stage it for on_message.  When that
  * fails the process ends here, so the broker never has a PUBACK for a
@@ -164,6 +186,7 @@ m2k_stage(void *ctx, int nbufs, char **bufs, int *lens)
 	    lens[6] < 1)
 		die_unacked("mqtt", EPROTO);
 	tlen = strnlen(bufs[6], (size_t)lens[6]);
+	spool_wait(m);
 	if ((e = journal_msg(m, bufs[6], tlen, bufs[1], (size_t)lens[1],
 	    &file)) == NULL)
 		die_unacked(file, errno);
@@ -220,15 +243,12 @@ unstage(struct m2k *m, const MQTTAsync_message *msg)
 	return e;
 }
 
-/* Hand a journaled message to the worker, waiting while the journal or
- * the worker's queue is full (paho reads nothing meanwhile; the broker
- * keeps the rest).  When stopping, it stays in the journal for the next
- * start. */
+/* Hand a journaled message to the worker, waiting while the worker's
+ * queue is full (paho reads nothing meanwhile; the broker keeps the
+ * rest).  When stopping, it stays in the journal for the next start. */
 static void
 hand_off(struct m2k *m, struct m2k_qent *e)
 {
-	while (journal_bytes(m->jr) > m->o->max_spool && !m2k_halted(m))
-		sleep_sec(0.01);
 	pthread_mutex_lock(&m->q_mu);
 	while (m->q_n >= M2K_QMAX && !m2k_halted(m)) {
 		struct timespec ts;
@@ -270,6 +290,7 @@ m2k_on_message(void *ctx, char *topic_name, int topic_len,
 		 * now, or end here and the broker sends it again.  (Also a
 		 * message paho restored from a store that 0.1.x wrote.) */
 		tlen = topic_len > 0 ? (size_t)topic_len : strlen(topic_name);
+		spool_wait(m);
 		if ((e = journal_msg(m, topic_name, tlen,
 		    msg->payload != NULL ? msg->payload : "",
 		    (size_t)(msg->payloadlen > 0 ? msg->payloadlen : 0),
