@@ -1,6 +1,12 @@
-/* mqtt2kafka's MQTT side: paho's store hook journals each message before
- * its PUBACK, on_message hands it to the worker, which enriches and
- * produces it (deliver.c). */
+/* mqtt2kafka's MQTT side, on paho's MQTTAsync client: on_message journals
+ * each message before its PUBACK and hands it to the worker, which
+ * enriches and produces it (deliver.c).  MQTTAsync (1.3) calls
+ * messageArrived from its receive thread while it handles the PUBLISH,
+ * before it sends the PUBACK (Protocol_processPublication, then
+ * MQTTPacket_send_puback in MQTTProtocol_handlePublishes); only a message
+ * it cannot deliver at once (messageArrived returned 0 for an earlier
+ * one) is queued and put in its store first, and the store hook journals
+ * that one (m2k_stage), so every path journals before the PUBACK. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>
@@ -141,6 +147,28 @@ reserve_ahead(struct m2k *m)
 	}
 }
 
+/* Wait, before a message is journaled, while the journal holds more than
+ * --max-spool (paho reads nothing meanwhile; the broker keeps the rest).
+ * The journal gives space back a segment at a time: once all that the
+ * current segment holds is delivered it is released, so a limit below a
+ * segment's size (8 MiB) lets intake go on.  When stopping, it returns
+ * at once. */
+static void
+spool_wait(struct m2k *m)
+{
+	while (journal_bytes(m->jr) > m->o->max_spool && !m2k_halted(m)) {
+		int rc = journal_release(m->jr);
+
+		if (rc == -1) {
+			/* The roll failed (a sync, the next segment): the
+			 * append after this fails too, before any PUBACK. */
+			m2k_warn("%s", journal_error(m->jr));
+			m->fatal = 1;
+		} else if (rc == 0)
+			sleep_sec(0.01);
+	}
+}
+
 /* paho's store hook for a received message, called before paho sends
  * its PUBACK (pstore.h): journal it, stage it for on_message.  When that
  * fails the process ends here, so the broker never has a PUBACK for a
@@ -158,6 +186,7 @@ m2k_stage(void *ctx, int nbufs, char **bufs, int *lens)
 	    lens[6] < 1)
 		die_unacked("mqtt", EPROTO);
 	tlen = strnlen(bufs[6], (size_t)lens[6]);
+	spool_wait(m);
 	if ((e = journal_msg(m, bufs[6], tlen, bufs[1], (size_t)lens[1],
 	    &file)) == NULL)
 		die_unacked(file, errno);
@@ -193,7 +222,7 @@ m2k_store_failed(void *ctx, const char *file, int e, int unacked)
 /* The staged entry of the message paho hands to on_message, or NULL when
  * the hook did not see it (paho restored it from its store). */
 static struct m2k_qent *
-unstage(struct m2k *m, const MQTTClient_message *msg)
+unstage(struct m2k *m, const MQTTAsync_message *msg)
 {
 	struct m2k_qent *e, *prev = NULL;
 
@@ -214,15 +243,12 @@ unstage(struct m2k *m, const MQTTClient_message *msg)
 	return e;
 }
 
-/* Hand a journaled message to the worker, waiting while the journal or
- * the worker's queue is full (paho reads nothing meanwhile; the broker
- * keeps the rest).  When stopping, it stays in the journal for the next
- * start. */
+/* Hand a journaled message to the worker, waiting while the worker's
+ * queue is full (paho reads nothing meanwhile; the broker keeps the
+ * rest).  When stopping, it stays in the journal for the next start. */
 static void
 hand_off(struct m2k *m, struct m2k_qent *e)
 {
-	while (journal_bytes(m->jr) > m->o->max_spool && !m2k_halted(m))
-		sleep_sec(0.01);
 	pthread_mutex_lock(&m->q_mu);
 	while (m->q_n >= M2K_QMAX && !m2k_halted(m)) {
 		struct timespec ts;
@@ -251,7 +277,7 @@ hand_off(struct m2k *m, struct m2k_qent *e)
 
 int
 m2k_on_message(void *ctx, char *topic_name, int topic_len,
-    MQTTClient_message *msg)
+    MQTTAsync_message *msg)
 {
 	struct m2k_qent *e;
 	const char *file;
@@ -260,22 +286,21 @@ m2k_on_message(void *ctx, char *topic_name, int topic_len,
 	struct m2k *m = ctx;
 
 	if ((e = unstage(m, msg)) == NULL) {
-		/* Restored by paho from a store an earlier version wrote:
-		 * it stays there until this returns 1. */
+		/* Delivered as it arrives, before its PUBACK: journal it
+		 * now, or end here and the broker sends it again.  (Also a
+		 * message paho restored from a store that 0.1.x wrote.) */
 		tlen = topic_len > 0 ? (size_t)topic_len : strlen(topic_name);
+		spool_wait(m);
 		if ((e = journal_msg(m, topic_name, tlen,
 		    msg->payload != NULL ? msg->payload : "",
 		    (size_t)(msg->payloadlen > 0 ? msg->payloadlen : 0),
-		    &file)) == NULL) {
-			if (!m->fatal)
-				warn("%s", file);
-			m->fatal = 1;
-			return 0;
-		}
+		    &file)) == NULL)
+			die_unacked(file, errno);
+		reserve_ahead(m);
 	}
 	hand_off(m, e);
-	MQTTClient_freeMessage(&msg);
-	MQTTClient_free(topic_name);
+	MQTTAsync_freeMessage(&msg);
+	MQTTAsync_free(topic_name);
 	return 1;
 }
 
@@ -312,16 +337,66 @@ on_tls_error(const char *str, size_t len, void *u)
 	return 0;
 }
 
+static void
+on_connected(void *ctx, MQTTAsync_successData *r)
+{
+	struct m2k *m = ctx;
+
+	m->mq_session = r != NULL && r->alt.connect.sessionPresent;
+	m->mq_conn = 1;
+}
+
+static void
+on_connect_failed(void *ctx, MQTTAsync_failureData *r)
+{
+	struct m2k *m = ctx;
+
+	m->mq_rc = r != NULL && r->code != 0 ? r->code : MQTTASYNC_FAILURE;
+	m->mq_conn = -1;
+}
+
+static void
+on_subscribed(void *ctx, MQTTAsync_successData *r)
+{
+	struct m2k *m = ctx;
+
+	m->mq_sub = 1;
+}
+
+static void
+on_subscribe_failed(void *ctx, MQTTAsync_failureData *r)
+{
+	struct m2k *m = ctx;
+
+	m->mq_sub = -1;
+}
+
+/* Wait for paho's answer in *state for up to secs seconds, or a signal.
+ * Returns 1 (done), -1 (failed) or 0 (no answer). */
+static int
+wait_answer(atomic_int *state, double secs)
+{
+	double end = now_mono() + secs;
+
+	while (*state == 0 && !sig_stop && now_mono() < end)
+		sleep_sec(0.002);
+	return *state;
+}
+
 int
 m2k_mqtt_connect(struct m2k *m)
 {
-	MQTTClient_connectOptions co = MQTTClient_connectOptions_initializer;
-	MQTTClient_SSLOptions so = MQTTClient_SSLOptions_initializer;
+	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	MQTTAsync_SSLOptions so = MQTTAsync_SSLOptions_initializer;
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
 	int rc;
 
 	co.keepAliveInterval = m->o->mqtt.keepalive;
 	co.cleansession = 0;
 	co.connectTimeout = 10;
+	co.onSuccess = on_connected;
+	co.onFailure = on_connect_failed;
+	co.context = m;
 	if (m->o->mqtt.user != NULL) {
 		co.username = m->o->mqtt.user;
 		co.password = m->o->mqtt.password;
@@ -336,15 +411,26 @@ m2k_mqtt_connect(struct m2k *m)
 		co.ssl = &so;
 	}
 	m->tls_err[0] = '\0';
-	if ((rc = MQTTClient_connect(m->mc, &co)) != MQTTCLIENT_SUCCESS)
+	m->mq_conn = 0;
+	m->mq_rc = 0;
+	if ((rc = MQTTAsync_connect(m->mc, &co)) != MQTTASYNC_SUCCESS)
 		return rc;
-	/* With a large backlog the SUBACK queues behind the messages and
-	 * the call may time out; a present session keeps the subscription. */
-	if ((rc = MQTTClient_subscribe(m->mc, m->o->mqtt.topic,
-	    m->o->mqtt.qos)) != MQTTCLIENT_SUCCESS &&
-	    !co.returned.sessionPresent)
-		return rc;
-	return 0;
+	/* paho gives up after connectTimeout; a signal ends the wait. */
+	if ((rc = wait_answer(&m->mq_conn, co.connectTimeout + 5)) != 1)
+		return rc == -1 ? m->mq_rc : MQTTASYNC_FAILURE;
+	/* The broker sends the session's backlog from the CONNACK on; a
+	 * present session keeps the subscription, so its SUBACK (queued
+	 * behind the backlog) is not waited for. */
+	m->mq_sub = 0;
+	ro.onSuccess = on_subscribed;
+	ro.onFailure = on_subscribe_failed;
+	ro.context = m;
+	if ((rc = MQTTAsync_subscribe(m->mc, m->o->mqtt.topic,
+	    m->o->mqtt.qos, &ro)) != MQTTASYNC_SUCCESS)
+		return m->mq_session ? 0 : rc;
+	if (m->mq_session)
+		return 0;
+	return wait_answer(&m->mq_sub, 10) == 1 ? 0 : MQTTASYNC_FAILURE;
 }
 
 /* Say why the first connection failed (crc from m2k_mqtt_connect). */
@@ -360,5 +446,5 @@ m2k_mqtt_connect_failed(struct m2k *m, int crc)
 		    "the URL in the server's certificate?)", url);
 	else
 		m2k_warnx("%s: %s", url, crc > 0 && crc <= 5 ?
-		    "connection refused" : MQTTClient_strerror(crc));
+		    "connection refused" : MQTTAsync_strerror(crc));
 }

@@ -519,6 +519,20 @@ journal_bytes(struct journal *j)
 	return b;
 }
 
+int
+journal_release(struct journal *j)
+{
+	struct seg *s;
+	int rc = 0;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->fd >= 0 && j->cur_bytes > 0 &&
+	    (s = seg_find(j, j->cur)) != NULL && s->pending == 0)
+		rc = seg_roll(j, 0) == -1 ? -1 : 1;
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
 const char *
 journal_error(struct journal *j)
 {

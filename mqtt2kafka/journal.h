@@ -65,6 +65,14 @@ int journal_sync(struct journal *j);
 /* Bytes in live segments (back-pressure). */
 uint64_t journal_bytes(struct journal *j);
 
+/* Space goes back a whole segment at a time, when it is rolled and all
+ * its records are done: when every record of the current segment is
+ * done, roll it now (synced, then removed), so that a back-pressure limit
+ * below a segment's size does not wait for ever.  Returns 1 when it did,
+ * 0 when there was nothing to give back, -1 with errno set (journal_error
+ * names the file). */
+int journal_release(struct journal *j);
+
 /* The file of the last failure (the directory when none is known). */
 const char *journal_error(struct journal *j);
 

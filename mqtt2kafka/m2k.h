@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <MQTTClient.h>
+#include <MQTTAsync.h>
 #include <librdkafka/rdkafka.h>
 
 #include "archive.h"
@@ -95,8 +95,11 @@ struct m2k {
 	int dlq_failed;		/* a write to it failed (under dlq_mu) */
 	atomic_int dlq_dirty;	/* written since the last sync */
 	pthread_mutex_t dlq_mu;
-	MQTTClient mc;
+	MQTTAsync mc;
 	MQTTClient_persistence pstore;
+	/* paho's answers to a connect, a subscribe and a disconnect: 0
+	 * while waiting, 1 done, -1 failed (mq_rc says why) */
+	atomic_int mq_conn, mq_sub, mq_disc, mq_rc, mq_session;
 	char pspath[4096];
 	struct invoice *inv;	/* scratch, one user at a time */
 	char *jbuf, *dbuf;
@@ -145,7 +148,7 @@ void *m2k_worker_run(void *arg);
 int m2k_stage(void *ctx, int nbufs, char **bufs, int *lens);
 void m2k_store_failed(void *ctx, const char *file, int e, int unacked);
 int m2k_on_message(void *ctx, char *topic_name, int topic_len,
-    MQTTClient_message *msg);
+    MQTTAsync_message *msg);
 void m2k_on_lost(void *ctx, char *cause);
 int m2k_mqtt_connect(struct m2k *m);
 void m2k_mqtt_connect_failed(struct m2k *m, int crc);

@@ -273,6 +273,16 @@ setup_inputs(struct m2k *m, struct m2k_opts *o)
 		check_input(o->mqtt.key, M2K_TLSMAX);
 }
 
+/* A file of the state could not be opened: say so and exit 1, with the
+ * producer closed first (its threads gone, so that a leak check at exit,
+ * as under make check SANITIZE=address, sees no memory in flight). */
+static void
+setup_failed(struct m2k *m, const char *msg)
+{
+	rd_kafka_destroy(m->rk);
+	errx(1, "%s", msg);
+}
+
 /* Everything up to the replay of the journal: threads, buffers, the
  * state directory, the archive, --dlq-file and the producer.  Exits on
  * failure. */
@@ -303,21 +313,24 @@ setup(struct m2k *m, pthread_t *wd)
 	if ((m->rk = m2k_kafka_new(m, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 
-	if (mkdir(o->state_dir, 0700) == -1 && errno != EEXIST)
-		err(1, "%s", o->state_dir);
+	if (mkdir(o->state_dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(errbuf, sizeof(errbuf), "%s: %s", o->state_dir,
+		    strerror(errno));
+		setup_failed(m, errbuf);
+	}
 	snprintf(path, sizeof(path), "%s/invoice-no", o->state_dir);
 	if (invno_open(&m->inv_no, path, M2K_INVBLOCK, errbuf,
 	    sizeof(errbuf)) == -1)
-		errx(1, "%s", errbuf);
+		setup_failed(m, errbuf);
 	if ((m->jr = journal_open(o->state_dir, M2K_SEGBYTES, errbuf,
 	    sizeof(errbuf))) == NULL)
-		errx(1, "%s", errbuf);
+		setup_failed(m, errbuf);
 	if (o->archive_path != NULL && (m->ar = archive_open(o->archive_path,
 	    errbuf, sizeof(errbuf))) == NULL)
-		errx(1, "%s", errbuf);
+		setup_failed(m, errbuf);
 	m->dlq = -1;
 	if (o->dlq_path != NULL && dlq_open(m, errbuf, sizeof(errbuf)) == -1)
-		errx(1, "%s", errbuf);
+		setup_failed(m, errbuf);
 }
 
 /* Create the MQTT client, connect and subscribe.  Returns 0, or 1 when
@@ -328,7 +341,9 @@ start_mqtt(struct m2k *m)
 	static const enum pstore_kind kinds[] = { PSTORE_MEM, PSTORE_DIR,
 	    PSTORE_LOG };
 	const struct m2k_opts *o = m->o;
-	struct pstore_hooks hooks = { m2k_stage, m2k_store_failed, m };
+	/* What the store hands paho comes from paho's allocator (pstore.h). */
+	struct pstore_hooks hooks = { m2k_stage, m2k_store_failed, m,
+	    MQTTAsync_malloc, MQTTAsync_free };
 	int crc;
 
 	snprintf(m->pspath, sizeof(m->pspath), o->persist ==
@@ -336,14 +351,23 @@ start_mqtt(struct m2k *m)
 	if (pstore_init(&m->pstore, kinds[o->persist], m->pspath,
 	    &hooks) == -1)
 		err(1, NULL);
-	crc = MQTTClient_create(&m->mc, o->mqtt.url, o->mqtt.client_id,
+	crc = MQTTAsync_create(&m->mc, o->mqtt.url, o->mqtt.client_id,
 	    MQTTCLIENT_PERSISTENCE_USER, &m->pstore);
-	if (crc != MQTTCLIENT_SUCCESS && pstore_error(&m->pstore))
-		errx(1, "%s", pstore_error(&m->pstore));
-	if (crc != MQTTCLIENT_SUCCESS)
-		errx(2, "%s: cannot create client: %s", o->mqtt.url,
-		    MQTTClient_strerror(crc));
-	MQTTClient_setCallbacks(m->mc, m, m2k_on_lost, m2k_on_message, NULL);
+	if (crc != MQTTASYNC_SUCCESS) {
+		/* Stopped the usual way (stop_intake destroys what paho made
+		 * of the client), which also closes the producer. */
+		m->stopping = 1;
+		m->lost = 1;
+		if (pstore_error(&m->pstore) != NULL) {
+			m2k_warnx("%s", pstore_error(&m->pstore));
+			m->fatal = 1;
+			return 1;
+		}
+		m2k_warnx("%s: cannot create client: %s", o->mqtt.url,
+		    MQTTAsync_strerror(crc));
+		return 2;
+	}
+	MQTTAsync_setCallbacks(m->mc, m, m2k_on_lost, m2k_on_message, NULL);
 	m2k_doing(m, "connecting to the MQTT broker");
 	crc = m2k_mqtt_connect(m);
 	m2k_doing(m, NULL);
@@ -398,6 +422,18 @@ run(struct m2k *m)
 	}
 }
 
+static void
+on_disconnected(void *ctx, MQTTAsync_successData *r)
+{
+	((struct m2k *)ctx)->mq_disc = 1;
+}
+
+static void
+on_disconnect_failed(void *ctx, MQTTAsync_failureData *r)
+{
+	((struct m2k *)ctx)->mq_disc = -1;
+}
+
 /* Stop intake, let the worker hand over what it holds, drain Kafka for
  * --drain; what is left stays in the journal. */
 static void
@@ -410,9 +446,21 @@ stop_intake(struct m2k *m)
 		struct m2k_qent *e, *next;
 
 		m2k_doing(m, "disconnecting from the MQTT broker");
-		if (!m->lost)
-			MQTTClient_disconnect(m->mc, 500);
-		MQTTClient_destroy(&m->mc);
+		if (!m->lost) {
+			MQTTAsync_disconnectOptions d =
+			    MQTTAsync_disconnectOptions_initializer;
+			double until = now_mono() + 0.6;
+
+			d.timeout = 500;
+			d.onSuccess = on_disconnected;
+			d.onFailure = on_disconnect_failed;
+			d.context = m;
+			m->mq_disc = 0;
+			if (MQTTAsync_disconnect(m->mc, &d) == MQTTASYNC_SUCCESS)
+				while (m->mq_disc == 0 && now_mono() < until)
+					sleep_sec(0.002);
+		}
+		MQTTAsync_destroy(&m->mc);
 		m2k_doing(m, NULL);
 		/* Staged but never handed over: they stay journaled. */
 		for (e = m->st_head; e != NULL; e = next) {

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ struct pentry {
 };
 
 struct pstore {
+	/* paho's MQTTAsync calls the store from more than one thread under
+	 * different locks of its own (a subscribe's command is put by the
+	 * calling thread under its command lock while the receive thread
+	 * puts and removes QoS 2 state under its client lock), so every
+	 * call takes this. */
+	pthread_mutex_t mu;
 	enum pstore_kind kind;
 	const char *path;
 	struct pstore_hooks hooks;
@@ -422,7 +429,7 @@ fail:
 /* ==== paho's interface =================================================== */
 
 static int
-ps_open(void **handle, const char *client, const char *uri, void *ctx)
+open_locked(void **handle, const char *client, const char *uri, void *ctx)
 {
 	struct pstore *s = ctx;
 
@@ -448,7 +455,7 @@ ps_open(void **handle, const char *client, const char *uri, void *ctx)
 }
 
 static int
-ps_close(void *h)
+close_locked(void *h)
 {
 	struct pstore *s = h;
 	int rc = 0;
@@ -463,7 +470,7 @@ ps_close(void *h)
 }
 
 static int
-ps_put(void *h, char *key, int nbufs, char *bufs[], int lens[])
+put_locked(void *h, char *key, int nbufs, char *bufs[], int lens[])
 {
 	struct pstore *s = h;
 	char bad[4300];
@@ -471,9 +478,6 @@ ps_put(void *h, char *key, int nbufs, char *bufs[], int lens[])
 	char *data;
 	int i, w;
 
-	if (is_queue_key(key) && s->hooks.queue != NULL)
-		return s->hooks.queue(s->hooks.ctx, nbufs, bufs, lens) == 0 ?
-		    0 : PS_ERR;
 	for (i = 0; i < nbufs; i++)
 		total += (uint32_t)lens[i];
 	if ((data = malloc(total ? total : 1)) == NULL) {
@@ -518,13 +522,30 @@ ps_put(void *h, char *key, int nbufs, char *bufs[], int lens[])
 	return 0;
 }
 
+/* Memory handed to paho, which frees it (pstore.h). */
+static void *
+ps_alloc(const struct pstore *s, size_t size)
+{
+	return s->hooks.alloc != NULL ? s->hooks.alloc(size) : malloc(size);
+}
+
+static void
+ps_release(const struct pstore *s, void *ptr)
+{
+	if (s->hooks.release != NULL)
+		s->hooks.release(ptr);
+	else
+		free(ptr);
+}
+
 static int
-ps_get(void *h, char *key, char **buf, int *len)
+get_locked(void *h, char *key, char **buf, int *len)
 {
 	struct pstore *s = h;
 	long i = find(s, key);
 
-	if (i < 0 || (*buf = malloc(s->e[i].len ? s->e[i].len : 1)) == NULL)
+	if (i < 0 || (*buf = ps_alloc(s, s->e[i].len ? s->e[i].len : 1)) ==
+	    NULL)
 		return PS_ERR;
 	memcpy(*buf, s->e[i].data, s->e[i].len);
 	*len = (int)s->e[i].len;
@@ -532,7 +553,7 @@ ps_get(void *h, char *key, char **buf, int *len)
 }
 
 static int
-ps_remove(void *h, char *key)
+remove_locked(void *h, char *key)
 {
 	struct pstore *s = h;
 	char path[4096];
@@ -574,7 +595,7 @@ ps_remove(void *h, char *key)
 }
 
 static int
-ps_keys(void *h, char ***keys, int *nkeys)
+keys_locked(void *h, char ***keys, int *nkeys)
 {
 	struct pstore *s = h;
 	size_t i;
@@ -583,22 +604,26 @@ ps_keys(void *h, char ***keys, int *nkeys)
 	*nkeys = 0;
 	if (s->n == 0)
 		return 0;
-	if ((*keys = calloc(s->n, sizeof(char *))) == NULL)
+	if ((*keys = ps_alloc(s, s->n * sizeof(char *))) == NULL)
 		return PS_ERR;
-	for (i = 0; i < s->n; i++)
-		if (((*keys)[i] = strdup(s->e[i].key)) == NULL) {
+	for (i = 0; i < s->n; i++) {
+		size_t kl = strlen(s->e[i].key) + 1;
+
+		if (((*keys)[i] = ps_alloc(s, kl)) == NULL) {
 			while (i-- > 0)
-				free((*keys)[i]);
-			free(*keys);
+				ps_release(s, (*keys)[i]);
+			ps_release(s, *keys);
 			*keys = NULL;
 			return PS_ERR;
 		}
+		memcpy((*keys)[i], s->e[i].key, kl);
+	}
 	*nkeys = (int)s->n;
 	return 0;
 }
 
 static int
-ps_clear(void *h)
+clear_locked(void *h)
 {
 	struct pstore *s = h;
 	char path[4096];
@@ -629,9 +654,111 @@ ps_clear(void *h)
 }
 
 static int
-ps_containskey(void *h, char *key)
+containskey_locked(void *h, char *key)
 {
 	return find(h, key) >= 0 ? 0 : PS_ERR;
+}
+
+/* paho's entry points: each call under the store's lock. */
+static int
+ps_open(void **handle, const char *client, const char *uri, void *ctx)
+{
+	struct pstore *s = ctx;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = open_locked(handle, client, uri, ctx);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_close(void *h)
+{
+	struct pstore *s = h;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = close_locked(h);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_put(void *h, char *key, int nbufs, char *bufs[], int lens[])
+{
+	struct pstore *s = h;
+	int rc;
+
+	/* A received message: to the hook, which may wait (back-pressure)
+	 * and needs no lock, as nothing of the store is touched. */
+	if (is_queue_key(key) && s->hooks.queue != NULL)
+		return s->hooks.queue(s->hooks.ctx, nbufs, bufs, lens) == 0 ?
+		    0 : PS_ERR;
+	pthread_mutex_lock(&s->mu);
+	rc = put_locked(h, key, nbufs, bufs, lens);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_get(void *h, char *key, char **buf, int *len)
+{
+	struct pstore *s = h;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = get_locked(h, key, buf, len);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_remove(void *h, char *key)
+{
+	struct pstore *s = h;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = remove_locked(h, key);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_keys(void *h, char ***keys, int *nkeys)
+{
+	struct pstore *s = h;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = keys_locked(h, keys, nkeys);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_clear(void *h)
+{
+	struct pstore *s = h;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = clear_locked(h);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int
+ps_containskey(void *h, char *key)
+{
+	struct pstore *s = h;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = containskey_locked(h, key);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
 }
 
 int
@@ -642,6 +769,7 @@ pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
 
 	if (s == NULL)
 		return -1;
+	pthread_mutex_init(&s->mu, NULL);
 	s->kind = kind;
 	s->path = path;
 	s->fd = -1;
@@ -676,6 +804,7 @@ pstore_fini(MQTTClient_persistence *p)
 	if (s == NULL)
 		return;
 	ps_close(s);
+	pthread_mutex_destroy(&s->mu);
 	free(s->e);
 	free(s);
 	p->context = NULL;

@@ -1,11 +1,13 @@
 #ifndef M2K_PSTORE_H
 #define M2K_PSTORE_H
-/* paho's persistence interface, the bridge's hook before every
- * acknowledgement.  paho 1.3.x puts a received message in its store (a
- * "q-" key) before it sends the PUBACK, so the put is the one place where
- * the bridge sees a message before the broker forgets it: queue puts go to
- * the queue hook (the bridge journals the message there) and are not kept
- * in the store at all.  Everything else paho stores (QoS 2 state) is kept
+/* paho's persistence interface, the bridge's hook before an
+ * acknowledgement.  paho 1.3.x puts a received message it queues (a "q-"
+ * key) in its store before it sends the PUBACK (MQTTClient queues every
+ * message; MQTTAsync only one it cannot hand to messageArrived at once),
+ * so for such a message the put is the one place where the bridge sees it
+ * before the broker forgets it: queue puts go to the queue hook (the
+ * bridge journals the message there) and are not kept in the store at
+ * all.  Everything else paho stores (QoS 2 state) is kept
  * in one of three ways:
  *   PSTORE_LOG  one append-only file (a put is one writev(2)), replayed at
  *               open, rewritten when it grows; a torn record at the end is
@@ -16,6 +18,8 @@
  * paho goes on to acknowledge; the store never fsyncs: it survives a killed
  * process, not a power loss.  Files are created mode 0600 (they hold
  * customer data). */
+#include <stddef.h>
+
 #include <MQTTClientPersistence.h>
 
 enum pstore_kind { PSTORE_LOG, PSTORE_DIR, PSTORE_MEM };
@@ -31,13 +35,21 @@ struct pstore_hooks {
 	 * (unacked 0: the entry may come back after a restart). */
 	void (*failed)(void *ctx, const char *path, int err, int unacked);
 	void *ctx;
+	/* Allocate and free what pget and pkeys hand to paho, which frees
+	 * it with its own free(): a paho built with its heap tracking (as
+	 * Debian's is: no HIGH_PERFORMANCE) frees only what its own
+	 * malloc() recorded and ignores the rest: with MQTTAsync, pass
+	 * MQTTAsync_malloc and MQTTAsync_free.  NULL: malloc, free. */
+	void *(*alloc)(size_t size);
+	void (*release)(void *ptr);
 };
 
 /* Fill p to keep paho's store at path (a file for PSTORE_LOG, a directory
  * for PSTORE_DIR, unused for PSTORE_MEM; borrowed, it must outlive the
  * client).  hooks is copied; its members may be NULL.  Pass p to
- * MQTTClient_create with MQTTCLIENT_PERSISTENCE_USER.  Returns 0 or -1
- * (ENOMEM). */
+ * paho's create function with MQTTCLIENT_PERSISTENCE_USER.  Every call
+ * paho makes takes the store's lock (paho may call it from two threads
+ * at once).  Returns 0 or -1 (ENOMEM). */
 int pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
     const char *path, const struct pstore_hooks *hooks);
 
@@ -45,7 +57,7 @@ int pstore_init(MQTTClient_persistence *p, enum pstore_kind kind,
  * NULL when there was none. */
 const char *pstore_error(const MQTTClient_persistence *p);
 
-/* Free what pstore_init allocated (after MQTTClient_destroy). */
+/* Free what pstore_init allocated (after paho's client is destroyed). */
 void pstore_fini(MQTTClient_persistence *p);
 
 #endif

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,7 @@ test_log(void **state)
 {
 	MQTTClient_persistence p, q;
 	struct seen s = { 0 };
-	struct pstore_hooks hooks = { on_queue, on_failed, &s };
+	struct pstore_hooks hooks = { on_queue, on_failed, &s, NULL, NULL };
 	void *h, *h2;
 	char *bufs[2] = { "ab", "cde" }, *out, **keys;
 	int lens[2] = { 2, 3 }, len, n, fd;
@@ -195,7 +196,7 @@ test_dir_and_mem(void **state)
 {
 	MQTTClient_persistence p;
 	struct seen s = { 0 };
-	struct pstore_hooks hooks = { on_queue, on_failed, &s };
+	struct pstore_hooks hooks = { on_queue, on_failed, &s, NULL, NULL };
 	char sub[192], file[256], *bufs[1] = { "abc" }, *out;
 	int lens[1] = { 3 }, len;
 	struct stat st;
@@ -245,7 +246,7 @@ test_failures(void **state)
 {
 	MQTTClient_persistence p;
 	struct seen s = { 0 };
-	struct pstore_hooks hooks = { on_queue, on_failed, &s };
+	struct pstore_hooks hooks = { on_queue, on_failed, &s, NULL, NULL };
 	char bad[192], big[4096], *bufs[1] = { big };
 	int lens[1] = { sizeof(big) }, st;
 	struct rlimit rl = { 1000, RLIM_INFINITY };
@@ -285,6 +286,119 @@ test_failures(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* paho's allocator, counted: what pget and pkeys hand paho (which frees
+ * it with its own free()) comes from it, and nothing else does. */
+static int allocs, releases, fail_at;
+
+static void *
+paho_alloc(size_t size)
+{
+	if (++allocs == fail_at)
+		return NULL;
+	return malloc(size);
+}
+
+static void
+paho_release(void *ptr)
+{
+	releases++;
+	free(ptr);
+}
+
+static void
+test_paho_alloc(void **state)
+{
+	MQTTClient_persistence p;
+	struct seen s = { 0 };
+	struct pstore_hooks hooks = { on_queue, on_failed, &s, paho_alloc,
+	    paho_release };
+	char *bufs[1] = { "abc" }, *out, **keys;
+	int lens[1] = { 3 }, len, n, i;
+	void *h;
+
+	(void)state;
+	allocs = releases = fail_at = 0;
+	assert_int_equal(pstore_init(&p, PSTORE_LOG, path, &hooks), 0);
+	assert_int_equal(p.popen(&h, "id", "tcp://x", p.context), 0);
+	assert_int_equal(p.pput(h, "r-1", 1, bufs, lens), 0);
+	assert_int_equal(p.pput(h, "r-2", 1, bufs, lens), 0);
+	assert_int_equal(queue_put(&p, h, "q-1", "x", "t"), 0);
+	assert_int_equal(p.premove(h, "r-2"), 0);
+	assert_int_equal(allocs, 0);
+	assert_int_equal(p.pget(h, "r-1", &out, &len), 0);
+	assert_int_equal(allocs, 1);
+	assert_memory_equal(out, "abc", 3);
+	paho_release(out);
+	assert_int_equal(p.pput(h, "r-3", 1, bufs, lens), 0);
+	assert_int_equal(p.pkeys(h, &keys, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(allocs, 4);	/* the array and two keys */
+	for (i = 0; i < n; i++)
+		paho_release(keys[i]);
+	paho_release(keys);
+	/* Out of memory at the second key: what was taken is given back
+	 * the same way. */
+	allocs = releases = 0;
+	fail_at = 3;
+	assert_int_equal(p.pkeys(h, &keys, &n), MQTTCLIENT_PERSISTENCE_ERROR);
+	assert_null(keys);
+	assert_int_equal(allocs, 3);
+	assert_int_equal(releases, 2);
+	assert_int_equal(p.pclose(h), 0);
+	pstore_fini(&p);
+}
+
+/* paho's MQTTAsync calls the store from two threads at once (a command
+ * put by the thread that subscribes, QoS 2 state by the receive thread):
+ * each keeps its own keys right. */
+struct hammer {
+	MQTTClient_persistence *p;
+	void *h;
+	char tag;
+	int bad;
+};
+
+static void *
+hammer_run(void *arg)
+{
+	struct hammer *t = arg;
+	char key[32], *bufs[1] = { "x" };
+	int lens[1] = { 1 }, i;
+
+	for (i = 0; i < 20000; i++) {
+		snprintf(key, sizeof(key), "%c-%d", t->tag, i % 7);
+		if (t->p->pput(t->h, key, 1, bufs, lens) != 0 ||
+		    t->p->pcontainskey(t->h, key) != 0 ||
+		    t->p->premove(t->h, key) != 0 ||
+		    t->p->pcontainskey(t->h, key) == 0)
+			t->bad++;
+	}
+	return NULL;
+}
+
+static void
+test_threads(void **state)
+{
+	MQTTClient_persistence p;
+	struct hammer a = { &p, NULL, 'c', 0 }, b = { &p, NULL, 'r', 0 };
+	pthread_t ta, tb;
+	void *h;
+
+	(void)state;
+	assert_int_equal(pstore_init(&p, PSTORE_MEM, path, NULL), 0);
+	assert_int_equal(p.popen(&h, "id", "tcp://x", p.context), 0);
+	a.h = b.h = h;
+	assert_int_equal(pthread_create(&ta, NULL, hammer_run, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, hammer_run, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.bad, 0);
+	assert_int_equal(b.bad, 0);
+	assert_int_equal(nkeys(&p, h), 0);
+	assert_int_equal(p.pclose(h), 0);
+	pstore_fini(&p);
+}
+
 int
 main(void)
 {
@@ -295,6 +409,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dir_and_mem, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paho_alloc, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -175,6 +175,49 @@ limit_fsize(rlim_t n)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
 }
 
+/* Back-pressure below a segment's size: the current segment's space
+ * comes back once all its records are done (journal_release), not only
+ * when a later append rolls it. */
+static void
+test_journal_release(void **state)
+{
+	char err[256];
+	struct journal *j;
+	struct seen s;
+	int i;
+
+	(void)state;
+	j = journal_open(dir, 1 << 20, err, sizeof(err));
+	assert_non_null(j);
+	assert_int_equal(journal_release(j), 0);	/* no segment yet */
+	append(j, 1, "one");
+	append(j, 2, "two");
+	assert_int_equal(journal_bytes(j), 2 * (12 + 18 + 1 + 3));
+	journal_done(j, 1);
+	/* One record still pending: nothing to give back. */
+	assert_int_equal(journal_release(j), 0);
+	assert_int_equal(journal_bytes(j), 2 * (12 + 18 + 1 + 3));
+	journal_done(j, 1);
+	assert_int_equal(journal_release(j), 1);
+	assert_int_equal(journal_bytes(j), 0);
+	assert_int_equal(count_segments(), 1);	/* the next one, empty */
+	assert_int_equal(journal_release(j), 0);	/* empty: kept */
+	append(j, 3, "three");
+	assert_int_equal(journal_bytes(j), 12 + 18 + 1 + 5);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	/* What was released is gone; what is pending is replayed. */
+	j = journal_open(dir, 1 << 20, err, sizeof(err));
+	assert_non_null(j);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(journal_replay(j, collect, &s), 1);
+	assert_int_equal(s.invnos[0], 3);
+	assert_int_equal(s.segs[0], 2);
+	for (i = 0; i < s.n; i++)
+		journal_done(j, s.segs[i]);
+	assert_int_equal(journal_close(j, err, sizeof(err)), 0);
+	assert_int_equal(count_segments(), 0);
+}
+
 static void
 test_journal_reserve(void **state)
 {
@@ -444,6 +487,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_journal_replay, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_journal_replay_cut, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_journal_release, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_journal_reserve, setup,
 		    teardown),
