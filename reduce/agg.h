@@ -64,7 +64,7 @@ int agg_last_time(const struct agg *a, int64_t *secs);
 /* The newest timestamp of the accepted rows, as agg_last_time. */
 int agg_max_time(const struct agg *a, int64_t *secs);
 
-/* ---- event-time windows and filters (window.c) ------------------------ */
+/* ---- event-time windows and filters (window.c, wincsv.c) --------------- */
 
 /* How many aggregates have a window key. */
 size_t agg_nwindowed(const struct agg *a);

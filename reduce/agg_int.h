@@ -151,6 +151,10 @@ struct agg {
 	uint64_t filtered;
 	/* A pop() or idle() measure: they read max_time, the newest row's. */
 	int pop_time;
+	/* pop.c's cache: the date and minute of the day of time pop_t. */
+	int64_t pop_t, pop_d;
+	size_t pop_mi;
+	int pop_cached;
 	/* The identities of the runs whose counts the state holds (one for
 	 * a plain run, every part's for a merge), saved in checkpoints. */
 	char (*ids)[AGG_IDLEN + 1];
@@ -178,6 +182,9 @@ int pop_add(struct agg *a, struct meas *m, size_t g, int64_t v);
 void pop_free(struct meas *m);
 /* Group g's 5 columns (comma-separated); idle()'s column. */
 void pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g);
+/* 0 when the change that the one-column pop(COL):day or :week measure m
+ * writes for group g is unknown (its reference is 0). */
+int pop_known(const struct agg *a, const struct meas *m, size_t g);
 void idle_write(FILE *fp, const struct agg *a, const struct cell *c);
 /* Checkpoint "p" lines of group g (saved as gi) of measure mj. */
 void pop_save(FILE *fp, const struct meas *m, size_t mj, size_t g, size_t gi);

@@ -100,10 +100,114 @@ hopen(struct history *h, struct hfile *f, struct agg *a)
 	return 0;
 }
 
+/* The checkpoint's length and inode of the file named name, from its
+ * ext lines.  1 when found, 0 when not, -1 when the line is bad. */
+static int
+ckpt_len_of(const char *ext, size_t len, const char *name, uint64_t *size,
+    uint64_t *ino)
+{
+	const char *p = ext, *end = ext + len;
+	size_t n = strlen(name);
+
+	while (p != NULL && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (ll > 12 + n && memcmp(p, "ext,history,", 12) == 0 &&
+		    memcmp(p + 12, name, n) == 0 && p[12 + n] == ',') {
+			char b[64], *e;
+			size_t bl = ll - 13 - n;
+			unsigned long long sz, in;
+			if (bl >= sizeof(b))
+				return -1;
+			memcpy(b, p + 13 + n, bl);
+			b[bl] = '\0';
+			errno = 0;
+			sz = strtoull(b, &e, 10);
+			if (e == b || *e != ',' || errno != 0)
+				return -1;
+			in = strtoull(e + 1, &e, 10);
+			if (*e != '\0' || errno != 0)
+				return -1;
+			*size = sz;
+			*ino = in;
+			return 1;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Cut f back to its length at the checkpoint (history_open).  0, or -1
+ * with errno set. */
+static int
+cut_back(struct hfile *f, const char *name, const char *ext, size_t len)
+{
+	struct stat st;
+	uint64_t size, ino;
+	int rc = ckpt_len_of(ext, len, name, &size, &ino);
+
+	if (rc == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rc == 0)
+		return 0;	/* not kept at the checkpoint */
+	if (stat(f->path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_ino == ino) {
+		if ((uint64_t)st.st_size > size && truncate(f->path,
+		    (off_t)size) == -1)
+			return -1;
+		return 0;
+	}
+	if (stat(f->old, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_ino == ino) {
+		/* Rotated after the checkpoint: FILE holds only later
+		 * rows. */
+		if ((uint64_t)st.st_size > size && truncate(f->old,
+		    (off_t)size) == -1)
+			return -1;
+		return rename(f->old, f->path);
+	}
+	return 0;
+}
+
+int
+history_ext(struct history *h, char **ext, size_t *len)
+{
+	FILE *mp = open_memstream(ext, len);
+	size_t i;
+
+	if (mp == NULL)
+		return -1;
+	for (i = 0; i < h->n; i++) {
+		struct stat st;
+		const char *name = strrchr(h->f[i].path, '/') + 1;
+		if (h->f[i].fp == NULL || fflush(h->f[i].fp) == EOF ||
+		    fstat(fileno(h->f[i].fp), &st) == -1) {
+			int saved = errno ? errno : EIO;
+			fclose(mp);
+			free(*ext);
+			*ext = NULL;
+			errno = saved;
+			return -1;
+		}
+		fprintf(mp, "ext,history,%s,%llu,%llu\n", name,
+		    (unsigned long long)st.st_size,
+		    (unsigned long long)st.st_ino);
+	}
+	if (fclose(mp) == EOF) {
+		free(*ext);
+		*ext = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
 struct history *
 history_open(struct agg *a, const struct spec *sp, const char *dir,
     const char *files, uint64_t max_size, double max_age, int nosync,
-    char *err, size_t errlen)
+    const char *ckpt_ext, size_t ckpt_len, char *err, size_t errlen)
 {
 	struct history *h = calloc(1, sizeof(*h));
 	size_t i;
@@ -143,6 +247,12 @@ history_open(struct agg *a, const struct spec *sp, const char *dir,
 		}
 		sprintf(f->path, "%s/%s", dir, name);
 		sprintf(f->old, "%s/%s.1", dir, name);
+		if (ckpt_ext != NULL && cut_back(f, name, ckpt_ext,
+		    ckpt_len) == -1) {
+			snprintf(err, errlen, "%s: cutting back to the "
+			    "checkpoint: %s", f->path, strerror(errno));
+			goto fail;
+		}
 		if (hopen(h, f, a) == -1) {
 			snprintf(err, errlen, "%s: %s", f->path, strerror(errno));
 			goto fail;

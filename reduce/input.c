@@ -50,6 +50,10 @@ struct run {
 	double next_tick;
 	struct stat st;		/* of the input when opened */
 	struct history *hist;	/* --history */
+	/* The counts of the state the history's last rows hold (hist_on:
+	 * it holds one: a tick appended, or the checkpoint resumed from). */
+	uint64_t hist_rows, hist_rej;
+	int hist_on;
 };
 
 
@@ -106,8 +110,13 @@ save_checkpoint(struct run *R)
 			err(1, "%s", R->o.rejects);
 		pos.rejects_size = (uint64_t)off;
 	}
+	/* The history files' lengths, to cut them back to on resume. */
+	if (R->hist != NULL && history_ext(R->hist, &pos.ext,
+	    &pos.extlen) == -1)
+		err(1, "%s", R->o.history);
 	if (agg_save(R->agg, &pos, R->o.ckpt, R->o.nosync) == -1)
 		err(1, "%s", R->o.ckpt);
+	free(pos.ext);
 }
 
 static void
@@ -126,13 +135,23 @@ tick(struct run *R)
 		if (agg_write_snapshot(R->agg, R->o.outdir, R->o.nosync, errb,
 		    sizeof(errb)) == -1)
 			err(1, "%s", errb);
+		/* The history before the checkpoint, which records its
+		 * length: a crash between the two leaves a row that the
+		 * resumed run cuts off.  A state the history holds already
+		 * (the checkpoint's, just resumed) is not appended again. */
+		if (R->hist != NULL && (!R->hist_on || rows != R->hist_rows ||
+		    rej != R->hist_rej)) {
+			if (history_tick(R->hist, R->agg, now_wall(), errb,
+			    sizeof(errb)) == -1)
+				err(1, "%s", errb);
+			R->hist_on = 1;
+			R->hist_rows = rows;
+			R->hist_rej = rej;
+		}
 		if (R->o.ckpt != NULL)
 			save_checkpoint(R);
 		else if (agg_flush_closed(R->agg, R->o.nosync) == -1)
 			err(1, "%s", R->o.closed_dir);
-		if (R->hist != NULL && history_tick(R->hist, R->agg, now_wall(),
-		    errb, sizeof(errb)) == -1)
-			err(1, "%s", errb);
 		R->written = 1;
 		R->written_rows = rows;
 		R->written_rej = rej;
@@ -570,8 +589,17 @@ input_run(const struct opts *o, const struct spec *sp)
 	input_setup_windows(R.agg, o, resumed);
 	if (o->history != NULL && (R.hist = history_open(R.agg, sp, o->history,
 	    o->history_files ? o->history_files : "", o->history_max,
-	    o->history_age, o->nosync, errb, sizeof(errb))) == NULL)
+	    o->history_age, o->nosync, resumed ? (pos.ext ? pos.ext : "") :
+	    NULL, pos.extlen, errb, sizeof(errb))) == NULL)
 		errx(1, "%s", errb);
+	if (resumed && R.hist != NULL) {
+		R.hist_on = 1;
+		R.hist_rows = agg_rows(R.agg);
+		R.hist_rej = agg_rejected(R.agg);
+	}
+	free(pos.ext);
+	pos.ext = NULL;
+	pos.extlen = 0;
 	if (o->rejects != NULL)
 		open_rejects(&R, resumed, pos.rejects_size);
 	open_input(&R);

@@ -16,6 +16,7 @@
 #include "contract.h"
 #include "kafkaconf.h"
 #include "money.h"
+#include "opts.h"
 #include "ticks.h"
 #include "util.h"
 
@@ -37,7 +38,11 @@ kin_tick(struct kin *K)
 		    errb, sizeof(errb)) == -1)
 			err(1, "%s", errb);
 		if (K->c->ckpt != NULL && K->c->state_dir == NULL)
-			kin_save(K);
+			kin_save(K);	/* with the closed windows */
+		else if (K->c->state_dir == NULL &&
+		    agg_flush_closed(K->agg, K->c->nosync) == -1)
+			err(1, "%s", K->c->opts != NULL ?
+			    K->c->opts->closed_dir : "closed windows");
 		K->written = 1;
 		K->written_rows = rows;
 		K->written_rej = rej;
@@ -553,6 +558,7 @@ kin_new(const struct kin_conf *c, const struct spec *sp)
 	struct agg_pos pos;
 	char errb[4200];
 	size_t i;
+	int resumed = 0;
 
 	if (K == NULL || (K->msgof = malloc(KIN_BATCH * sizeof(*K->msgof))) ==
 	    NULL || (K->start = malloc(KIN_BATCH * sizeof(*K->start))) == NULL)
@@ -575,7 +581,9 @@ kin_new(const struct kin_conf *c, const struct spec *sp)
 	if (c->state_dir != NULL) {
 		if (mkdir(c->state_dir, 0777) == -1 && errno != EEXIST)
 			err(1, "%s", c->state_dir);
-	} else if (c->ckpt != NULL) {
+		return K;
+	}
+	if (c->ckpt != NULL) {
 		if (access(c->ckpt, F_OK) == 0) {
 			if (agg_load(K->agg, c->ckpt, &pos, errb,
 			    sizeof(errb)) == -1)
@@ -585,9 +593,15 @@ kin_new(const struct kin_conf *c, const struct spec *sp)
 				    c->ckpt, pos.input);
 			kin_restore(K, pos.ext, pos.extlen);
 			free(pos.ext);
+			resumed = 1;
 		} else if (errno != ENOENT)
 			err(1, "%s", c->ckpt);
 	}
+	/* Windows and filters read each message's row time, as from a file:
+	 * the watermark and the windows are in the state, saved with the
+	 * offsets in one checkpoint. */
+	if (c->setup_windows != NULL)
+		c->setup_windows(K->agg, c->opts, resumed);
 	return K;
 }
 
@@ -707,6 +721,13 @@ kin_finish(struct kin *K)
 	kin_close(K);
 	for (i = 0; i < KIN_MAXPARTS; i++)
 		kin_give_up(K, (int32_t)i);
+	if (c->state_dir == NULL && agg_flush_closed(K->agg, c->nosync) == -1)
+		err(1, "%s", c->opts != NULL ? c->opts->closed_dir :
+		    "closed windows");
+	if (c->verbose && (agg_late(K->agg) > 0 || agg_filtered(K->agg) > 0))
+		warnx("%s: %llu late, %llu left out by --since/--until",
+		    c->topic, (unsigned long long)agg_late(K->agg),
+		    (unsigned long long)agg_filtered(K->agg));
 	if (agg_overflowed(K->agg))
 		warnx("%s: a sum went past +-92233720368547758.07 and was "
 		    "held there", c->topic);

@@ -29,7 +29,9 @@
 
 #define KIN_MAXPARTS	1024	/* partition ids 0..KIN_MAXPARTS-1 */
 
+struct agg;
 struct kafka_opts;
+struct opts;
 
 struct kin_conf {
 	const struct kafka_opts *kafka;	/* -b, -t, -X, -F (kafkaconf.h) */
@@ -47,6 +49,11 @@ struct kin_conf {
 	unsigned long long tick_rows;
 	size_t max_record;
 	int nosync, quiet, verbose, debug;
+	/* Windows, --watermark, --since, --until, the closed-windows
+	 * directory (opts.h): setup_windows(agg, opts, resumed) is called
+	 * on the state once loaded (input_setup_windows; NULL: none). */
+	const struct opts *opts;
+	void (*setup_windows)(struct agg *, const struct opts *, int);
 };
 
 /* Parse "0,2,4" or "0-2,5" into parts (sorted, no duplicates).  Returns 0,

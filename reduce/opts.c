@@ -231,17 +231,19 @@ check_window(struct parse *P)
 	if (o->history != NULL && (o->merge || o->kafka.brokers != NULL))
 		return cli_usage_error("--history works with a file or stream "
 		    "input only"), -1;
-	if (o->kafka.brokers != NULL && (o->wm_on || o->closed_dir ||
+	/* With --state-dir every partition has a state of its own, so
+	 * one watermark and one closed-windows file cannot be shared. */
+	if (o->kc.state_dir != NULL && (o->wm_on || o->closed_dir ||
 	    o->since_on || o->until_on))
 		return cli_usage_error("--watermark, --closed-dir, --since and "
-		    "--until do not work with -b yet"), -1;
+		    "--until do not work with --state-dir yet"), -1;
 	if (o->merge && (o->since_on || o->until_on))
 		return cli_usage_error("--merge takes no --since or --until"),
 		    -1;
-	for (i = 0; o->kafka.brokers != NULL && i < P->sp->naggs; i++)
+	for (i = 0; o->kc.state_dir != NULL && i < P->sp->naggs; i++)
 		if (P->sp->aggs[i].wsize > 0)
 			return cli_usage_error("%s: windows do not work with "
-			    "-b yet", P->sp->aggs[i].file), -1;
+			    "--state-dir yet", P->sp->aggs[i].file), -1;
 	return 0;
 }
 

@@ -79,9 +79,20 @@ grp(struct meas *m, size_t g, int make)
 static void
 put(struct agg *a, struct popgrp *p, int64_t t, int64_t v)
 {
-	int64_t d = day_of(t);
-	size_t s = (size_t)(((d % POP_DAYS) + POP_DAYS) % POP_DAYS);
-	size_t mi = (size_t)((t - d * 86400) / 60);
+	int64_t d;
+	size_t s, mi;
+
+	/* Every pop() measure of a row, and most rows of a minute, share
+	 * the division. */
+	if (!a->pop_cached || a->pop_t != t) {
+		a->pop_d = day_of(t);
+		a->pop_mi = (size_t)((t - a->pop_d * 86400) / 60);
+		a->pop_t = t;
+		a->pop_cached = 1;
+	}
+	d = a->pop_d;
+	mi = a->pop_mi;
+	s = (size_t)(d & (POP_DAYS - 1));
 
 	if (p->day[s] != d) {
 		if (p->day[s] > d)
@@ -183,6 +194,20 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 	put_pct(fp, today, yday);
 	putc(',', fp);
 	put_pct(fp, today, week);
+}
+
+int
+pop_known(const struct agg *a, const struct meas *m, size_t g)
+{
+	const struct popgrp *p = g < m->npop ? m->pop[g] : NULL;
+	int64_t d;
+	size_t mi;
+
+	if (!a->has_last)
+		return 0;
+	d = day_of(a->max_time);
+	mi = (size_t)((a->max_time - d * 86400) / 60);
+	return upto(p, d - (m->pop_sel == 1 ? 1 : 7), mi) != 0;
 }
 
 void

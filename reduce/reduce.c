@@ -309,6 +309,8 @@ kafka_setup(struct opts *o)
 	kc->verbose = o->verbose;
 	kc->debug = cli_verbosity >= CLI_DEBUG;
 	kc->header = o->header != NULL ? o->header : SYNTH_HEADER;
+	kc->opts = o;
+	kc->setup_windows = input_setup_windows;
 }
 
 int

@@ -107,7 +107,7 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 	uint32_t *order = NULL;
 	const void *ctx[2] = { a, t };
 	size_t g, j;
-	int rc = -1;
+	int rc = -1, only_change;
 
 	if (t->win != NULL)
 		return win_write_csv(a, ti, fp);
@@ -134,8 +134,16 @@ agg_write_csv(struct agg *a, size_t ti, FILE *fp)
 	for (g = 0; g < t->ng; g++)
 		order[g] = (uint32_t)g;
 	qsort_r(order, t->ng, sizeof(*order), cmp_groups, ctx);
+	/* A keyed table whose one measure is a change (pop(COL):day or
+	 * :week), for an alert rule, leaves out the groups whose change is
+	 * unknown (nothing sold in the reference period) rather than write
+	 * an empty cell. */
+	only_change = t->k > 0 && t->m == 1 && t->ms[0].func == SF_POP &&
+	    t->ms[0].pop_sel;
 	for (g = 0; g < t->ng; g++) {
 		size_t gi = order[g];
+		if (only_change && !pop_known(a, &t->ms[0], gi))
+			continue;
 		for (j = 0; j < t->k; j++) {
 			size_t len;
 			const char *s = strmap_key(a->src[t->si[j]].map,

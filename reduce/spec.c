@@ -17,7 +17,11 @@ const char spec_default_text[] =
     "kpis.csv: -> TotalRevenue=sum(FinalAmount), UnitsSold=sum(Quantity):int, "
     "Transactions=count(), ActiveBranches=distinct(BranchName), "
     "AvgOrderValue=mean(FinalAmount), RejectedRows=rejected(), "
-    "FirstSale=mintime(), LastSale=maxtime()\n";
+    "FirstSale=mintime(), LastSale=maxtime()\n"
+    "pop_branch.csv: BranchName -> Revenue=pop(FinalAmount)\n"
+    "pop_total.csv: -> Revenue=pop(FinalAmount)\n"
+    "branch_vs_last_week.csv: BranchName -> VsLastWeekPct=pop(FinalAmount):week\n"
+    "branch_idle.csv: BranchName -> IdleMinutes=idle()\n";
 
 static const char *const func_names[] = { "sum", "count", "min", "max",
     "mean", "distinct", "rejected", "mintime", "maxtime", "pop", "idle" };

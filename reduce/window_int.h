@@ -1,4 +1,4 @@
-/* Private to reduce/window.c and reduce/winstate.c: the windows of a
+/* Private to reduce/window.c, wincsv.c and winstate.c: the windows of a
  * windowed aggregate (see window.c's opening comment). */
 #ifndef REDUCE_WINDOW_INT_H
 #define REDUCE_WINDOW_INT_H
@@ -57,5 +57,13 @@ void win_drop_all(struct win **v, long n);
 /* The open windows of t, made from its panes, in *out: their number, or
  * -1 on ENOMEM. */
 long win_open_windows(struct agg *a, struct table *t, struct win ***out);
+/* The groups of windows w[0..nw) in output order (by the other keys,
+ * then the window's start), their number in *n; NULL on ENOMEM
+ * (wincsv.c). */
+struct wg *win_sorted_groups(const struct agg *a, const struct table *t,
+    struct win **w, size_t nw, size_t *n);
+/* Write the groups v[0..n) of windows w as CSV rows (wincsv.c). */
+void win_put_rows(FILE *fp, const struct agg *a, const struct table *t,
+    struct win **w, const struct wg *v, size_t n);
 
 #endif

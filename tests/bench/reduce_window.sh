@@ -1,11 +1,14 @@
 #!/bin/sh
 # Benchmark of reduce's windows and period over period (issue 14), on the
-# same data in the same run: the default profile alone, then the default
-# profile plus three hopping windows and pop() with a 1 h watermark, both
-# read from a pipe; their ratio (goal: at least 0.7) and rows/s (goal: at
-# least 3M); peak RSS at ROWS (goal: flat, as the default's); and DuckDB
-# computing the same windows with time_bucket, when it is installed
-# (make bench-deps), with the windows' totals compared.
+# same data in the same run, read from a pipe: the contract's nine files
+# alone (the default before period over period joined it: "contract"),
+# today's default (with pop_branch, pop_total, branch_vs_last_week and
+# branch_idle: "default"), and today's default plus three hopping windows
+# with a 1 h watermark ("windows"); the ratio of windows to contract (goal:
+# at least 0.7) and rows/s (goal: at least 3M); peak RSS at ROWS (goal:
+# flat); and DuckDB computing the same three windows with time_bucket
+# (./deps.sh --bench installs it), its time against reduce's and the
+# windows' totals compared.
 #
 #   make bench BENCH=reduce_window [ROWS=10000000]
 LC_ALL=C; export LC_ALL
@@ -22,15 +25,16 @@ synthgen "$ROWS" >"$BIG" || exit 1
 head -n $((SMALL_ROWS + 1)) "$BIG" >"$SMALL"
 echo "data: $(wc -c <"$BIG") bytes, $ROWS rows, $(sed -n 2p "$BIG" | cut -d, -f2) to $(tail -n 1 "$BIG" | cut -d, -f2)"
 
-# The default profile, then the three windows and period over period.
+# The contract's files, the default (with period over period), and the
+# default with the three windows.
 reduce --print-spec >"$T/default.spec"
+grep -Ev '^(pop_branch|pop_total|branch_vs_last_week|branch_idle)\.csv:' \
+    "$T/default.spec" >"$T/contract.spec"
 cp "$T/default.spec" "$T/win.spec"
 cat >>"$T/win.spec" <<'EOF'
 rev_1h.csv: BranchName, window(1h, 5m) -> Revenue=sum(FinalAmount)
 rev_15m.csv: BranchName, window(15m, 5m) -> Revenue=sum(FinalAmount)
 cat_1d.csv: Category, window(1d, 1h) -> Revenue=sum(FinalAmount), n=count()
-pop_branch.csv: BranchName -> Revenue=pop(FinalAmount)
-pop_total.csv: -> Revenue=pop(FinalAmount)
 EOF
 
 # run NAME ROWS CMD: time CMD, print and remember seconds, RSS, rows/s.
@@ -49,15 +53,18 @@ run() {
 rss() {	# rss NAME ROWS SPEC: reduce's own peak RSS
 	run "$1" "$2" "cat '$4' | /usr/bin/time -f '%M' -o '$T/rss.$1' reduce --no-sync -q --watermark 1h -s '$3' -o '$T/o.$1' >/dev/null"
 }
+rss contract "$ROWS" "$T/contract.spec" "$BIG"
 rss default "$ROWS" "$T/default.spec" "$BIG"
 rss windows "$ROWS" "$T/win.spec" "$BIG"
-rss default@small "$SMALL_ROWS" "$T/default.spec" "$SMALL"
 rss windows@small "$SMALL_ROWS" "$T/win.spec" "$SMALL"
 
 # DuckDB: the same three windows with time_bucket (a row in every window
 # that holds it: one bucket per hop offset), and the closed+open totals.
 if [ -d "$CACHE/node_modules/@duckdb/node-api" ] && command -v node >/dev/null; then
-	cat >"$T/duck.mjs" <<'JS'
+	# Beside its node_modules, where node resolves the import.
+	DUCKJS=$CACHE/.li-bench-window.$$.mjs
+	trap 'rm -rf "$T" "$DUCKJS"' EXIT
+	cat >"$DUCKJS" <<'JS'
 import { DuckDBInstance } from '@duckdb/node-api';
 const out = process.argv[2];
 const db = await DuckDBInstance.create(':memory:');
@@ -72,9 +79,9 @@ await c.run(`COPY (${hop('BranchName', "'15 minutes'", "'5 minutes'", 'sum(Final
 await c.run(`COPY (${hop('Category', "'1 day'", "'1 hour'", 'sum(FinalAmount), count(*)')}) TO '${out}/cat_1d.csv' (HEADER)`);
 JS
 	mkdir -p "$T/duck"
-	run duckdb "$ROWS" "cat '$BIG' | node '$T/duck.mjs' '$T/duck'"
+	run duckdb "$ROWS" "cat '$BIG' | node '$DUCKJS' '$T/duck'"
 else
-	echo "duckdb: skipped (make bench-deps, or npm install --prefix $CACHE @duckdb/node-api)"
+	echo "duckdb: skipped (./deps.sh --bench, or npm install --prefix $CACHE @duckdb/node-api)"
 fi
 
 echo
@@ -84,8 +91,12 @@ while read -r n r s kb rate cpu; do
 	printf '%-16s %10s %8s %8s %9s %10s\n' "$n" "$r" "$s" "$cpu" \
 	    "$(awk -v k="$kb" 'BEGIN { printf (k == "-" ? "-" : "%.1f"), k / 1024 }')" "$rate"
 done <"$T/results"
-awk '$1 == "default" { d = $5; dc = $6 } $1 == "windows" { w = $5; wc = $6 }
-    END { if (d > 0) printf "windows + pop vs default alone: %.2fx by wall time, %.2fx by CPU time (goal >= 0.70), %.2fM rows/s (goal >= 3M)\n", w / d, (wc > 0 ? dc / wc : 0), w / 1e6 }' "$T/results"
+awk '$1 == "contract" { c = $5; cc = $6 } $1 == "default" { d = $5; dc = $6 }
+    $1 == "windows" { w = $5; wc = $6 } $1 == "duckdb" { k = $5; kc = $6 }
+    END { if (c > 0) printf "default (with pop) vs contract alone: %.2fx by wall time, %.2fx by CPU time\n", d / c, (dc > 0 ? cc / dc : 0)
+          if (c > 0) printf "default + 3 windows vs contract alone: %.2fx by wall time, %.2fx by CPU time (goal >= 0.70), %.2fM rows/s (goal >= 3M)\n", w / c, (wc > 0 ? cc / wc : 0), w / 1e6
+          if (k > 0) printf "reduce (default + 3 windows) vs DuckDB (3 windows only): %.1fx faster by wall time, %.1fx by CPU time\n", w / k, (wc > 0 ? kc / wc : 0) }' "$T/results"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "open windows at the end: $(($(wc -l <"$T/o.windows/rev_1h.csv") - 1)) rows of rev_1h.csv; closed: $(($(wc -l <"$T/o.windows/closed/rev_1h.csv") - 1))"
 if [ -d "$T/duck" ] && [ -s "$T/duck/rev_1h.csv" ]; then
 	# reduce's closed and open windows, against DuckDB's (rounded).

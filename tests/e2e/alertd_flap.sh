@@ -4,9 +4,17 @@
 # with --tick-rows, through examples/liveinsight.rules.  No alert fires or
 # resolves more than once (before hysteresis= and min_stat=, one product
 # fired 5 times and resolved 4); the weak branch does fire.
+#
+# Not the event-time rules (branch_below_last_week, stale_branch): this
+# stream has 55 rows a day, so a tick of 100 rows spans 1.8 days of event
+# time and a branch's idle minutes and its change against last week jump
+# on every tick (measured: stale_branch fired 38 times per branch in these
+# rows).  They are for a live feed; tests/e2e/reduce_pop.sh checks them.
 . "$LI_TOP/tests/lib.sh"
 TZ=UTC; export TZ
-R=$LI_TOP/examples/liveinsight.rules
+sed -e '/^branch_below_last_week /d' -e '/^stale_branch /d' \
+    "$LI_TOP/examples/liveinsight.rules" >shop.rules
+R=$WORK/shop.rules
 
 for seed in 1 2; do
 	rm -rf snap

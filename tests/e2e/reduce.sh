@@ -77,6 +77,28 @@ cat >want/kpis.csv <<'EOF2'
 TotalRevenue,UnitsSold,Transactions,ActiveBranches,AvgOrderValue,RejectedRows,FirstSale,LastSale
 20553.65,8,5,3,4110.73,1,2024-01-06T09:15:00+00:00,2024-02-01T07:59:59+00:00
 EOF2
+# Period over period and idle: now is 2024-02-01 07:59:59,
+# so today is Whitefield's 07:59:59 sale; yesterday's 22:00 sale is after
+# now's minute of the day, and there is nothing a week before.
+cat >want/pop_branch.csv <<'EOF2'
+BranchName,RevenueToday,RevenueYesterday,RevenueLastWeek,RevenueVsYesterdayPct,RevenueVsLastWeekPct
+Indiranagar,0.00,0.00,0.00,,
+Jayanagar,0.00,0.00,0.00,,
+Whitefield,649.00,0.00,0.00,,
+EOF2
+cat >want/pop_total.csv <<'EOF2'
+RevenueToday,RevenueYesterday,RevenueLastWeek,RevenueVsYesterdayPct,RevenueVsLastWeekPct
+649.00,0.00,0.00,,
+EOF2
+# A change alone, for an alert rule: branches without last week's sales
+# are left out (no empty cell).
+echo BranchName,VsLastWeekPct >want/branch_vs_last_week.csv
+cat >want/branch_idle.csv <<'EOF2'
+BranchName,IdleMinutes
+Indiranagar,35394
+Jayanagar,599
+Whitefield,0
+EOF2
 
 # ---- the default snapshot ------------------------------------------------
 check_fail "small input exits 0" 0 reduce --no-sync -o snap in.csv
@@ -134,15 +156,19 @@ check_same "man page example: -a with two keys and a mean" pay.want paysnap/pay.
 check "-a replaces the default" sh -c 'test "$(cd cli && ls | tr "\n" " ")" = "x.csv y.csv "'
 
 # ---- exact money on a synthetic stream, plain and shuffled ---------------
+# reduce_exact.py computes the running totals; pop_branch, pop_total,
+# branch_vs_last_week and branch_idle are checked against reduce_pop.py
+# in reduce_pop.sh.
+POPX='-x pop_branch.csv -x pop_total.csv -x branch_vs_last_week.csv -x branch_idle.csv'
 if command -v python3 >/dev/null 2>&1; then
 	synthgen -s 7 30000 >synth.csv
 	python3 "$LI_TOP/tests/e2e/reduce_exact.py" synth.csv exact
 	reduce --no-sync -q -o got synth.csv >/dev/null
-	check "30000 rows: snapshot equals an exact decimal computation" diff -r exact got
+	check "30000 rows: snapshot equals an exact decimal computation" diff -r $POPX exact got
 	synthgen -d -f -e 500 -s 8 20000 >dirty.csv
 	python3 "$LI_TOP/tests/e2e/reduce_exact.py" dirty.csv exact2
 	reduce --no-sync -q -o got2 dirty.csv >/dev/null
-	check "dirty forms (DMY, 4.0, empty rows): equals the exact computation" diff -r exact2 got2
+	check "dirty forms (DMY, 4.0, empty rows): equals the exact computation" diff -r $POPX exact2 got2
 else
 	skip "exact computation" "no python3"
 	skip "exact computation (dirty)" "no python3"

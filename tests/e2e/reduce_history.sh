@@ -40,4 +40,87 @@ check "age: --history-files kpis.csv only" test ! -e a/branch_sales.csv
 check_fail "--history-files: an aggregate the spec lacks" 1 --msg "no aggregate 'nope.csv' in the spec" \
     reduce --history x --history-files nope.csv -o s5 all.csv
 check_fail "--history-max needs --history" 2 reduce --history-max 1M -o s6 all.csv
+
+# ---- crash and resume: the history is cut back to the checkpoint ----------
+# A tick appends to the history, then saves the checkpoint with the
+# history files' lengths; a resumed run cuts them back to those lengths
+# (and renames FILE.1 back when the crash came after a rotation), and
+# does not append its checkpoint's state again.  So after a crash anywhere
+# and a resume, the history holds the rows of an uninterrupted run, but
+# for the tick times (their first column): no row twice, none missing.
+# From the first checkpoint on: a crash in the first tick, before any
+# checkpoint, leaves the rows that tick appended, and the rerun, a fresh
+# run, appends to them as to any history it finds.
+. "$LI_TOP/tests/fault/lib.sh"
+hrun() {	# hrun REDUCE [INPUT]
+	"$1" --no-sync -q --tick 60 --tick-rows 250 --checkpoint ck \
+	    --history h --history-max 1K -o s "${2:-all.csv}"
+}
+hnorm() {	# the history without the tick times
+	for f in kpis.csv.1 kpis.csv branch_sales.csv.1 branch_sales.csv; do
+		echo "== $f"
+		cut -d, -f2- "h/$f" 2>/dev/null
+	done
+}
+rm -rf h s ck
+hrun reduce >/dev/null
+hnorm >h.want
+cp -r s s.want
+check "crash: the reference history rotates" test -s h/kpis.csv.1 -a -s h/branch_sales.csv.1
+bad=0 runs=0 early=0
+for sweep in "write,rename h/" "rename ck"; do
+	ops=${sweep% *}
+	LI_FAULT_OPS=$ops LI_FAULT_PATH=${sweep#* } LI_FAULT_CRASH=1
+	export LI_FAULT_OPS LI_FAULT_PATH LI_FAULT_CRASH
+	calls=$(rm -rf h s ck; fault_calls hrun "$FAULT_BIN/reduce")
+	n=1
+	while [ "$n" -le "${calls:-0}" ]; do
+		rm -rf h s ck
+		fault_at "$n" hrun "$FAULT_BIN/reduce"
+		unset LI_FAULT_OPS LI_FAULT_PATH LI_FAULT_CRASH
+		[ -e ck ] || early=$((early + 1))
+		[ -e ck ] || rm -rf h
+		hrun reduce >/dev/null 2>resume.err
+		rc=$?
+		hnorm >h.got
+		runs=$((runs + 1))
+		if [ "$FAULT_RC" -ne 137 ] || [ $rc -ne 0 ] || [ -s resume.err ] ||
+		    ! cmp -s h.want h.got || ! diff -r s.want s >/dev/null; then
+			bad=$((bad + 1))
+			echo "# $ops on ${sweep#* }, call $n: crash rc $FAULT_RC, resume rc $rc"
+			diff h.want h.got | head -n 5 | sed 's/^/#   /'
+		fi
+		LI_FAULT_OPS=$ops LI_FAULT_PATH=${sweep#* } LI_FAULT_CRASH=1
+		export LI_FAULT_OPS LI_FAULT_PATH LI_FAULT_CRASH
+		n=$((n + 1))
+	done
+	check "crash at each $ops of ${sweep#* } ($calls): sweep ran" test "${calls:-0}" -gt 10
+done
+unset LI_FAULT_OPS LI_FAULT_PATH LI_FAULT_CRASH
+check "crash anywhere, resume: the history of an uninterrupted run ($runs runs, $early before the first checkpoint)" test "$bad" -eq 0 -a $((runs - early)) -gt 50
+
+# kill -9 mid-stream on a FIFO, the stream sent again from its start.
+rm -rf h s ck
+mkfifo in.fifo
+hexec() {	# kill -9 $! must kill reduce itself
+	exec reduce --no-sync -q --tick 60 --tick-rows 250 --checkpoint ck \
+	    --history h --history-max 1K -o s in.fifo
+}
+hexec >k1.out 2>&1 &
+pid=$!
+at_exit "kill -9 $pid 2>/dev/null"
+exec 3>in.fifo
+head -n 2001 all.csv >&3
+check "kill -9: ticks checkpointed" wait_for 20 grep -q '^6,' k1.out
+check "kill -9: the first run's history rotated" test -s h/kpis.csv.1
+kill -9 $pid
+wait $pid 2>/dev/null
+exec 3>&-
+hexec >/dev/null 2>k2.err &
+pid=$!
+cat all.csv >in.fifo
+wait $pid
+check "kill -9: the rerun exits 0" test "$?" -eq 0 -a ! -s k2.err
+hnorm >h.got
+check_same "kill -9: the history of an uninterrupted run" h.want h.got
 done_testing

@@ -1,7 +1,8 @@
 #!/bin/sh
 # reduce: pop() (today, the same time yesterday and a week ago, and the
 # change in percent) and idle() (minutes since a branch's last sale), the
-# rules shipped for them, checked against an independent Python
+# rules shipped for them (examples/liveinsight.rules) and the default
+# profile that writes them, checked against an independent Python
 # computation (reduce_pop.py), and exact across kill -9 and --merge.
 . "$LI_TOP/tests/lib.sh"
 
@@ -59,6 +60,21 @@ reduce --no-sync -q --checkpoint p2/state.ckpt "$S" "$T" -o p2 h2.csv >/dev/null
 reduce --no-sync -q --merge "$S" "$T" -o m p1 p2 >/dev/null
 check "merge: two branch halves equal the whole" diff -r whole m
 
+# ---- the default profile ---------------------------------------------------
+# The default spec writes pop_branch.csv, pop_total.csv,
+# branch_vs_last_week.csv and branch_idle.csv beside the contract's files.
+reduce --no-sync -q -o d cut.csv >/dev/null
+{ paste -d, d/pop_branch.csv d/branch_idle.csv | cut -d, -f1-6,8 | sed 1d
+  printf '*,%s,0\n' "$(sed 1d d/pop_total.csv)"; } >d.got
+sed 1d c.want >d.want
+check_same "default profile: pop_branch, pop_total and branch_idle equal Python's" d.want d.got
+check "default profile: branch_vs_last_week is pop_branch's column" sh -c \
+    "cut -d, -f1,6 d/pop_branch.csv | sed 1d >b1; sed 1d d/branch_vs_last_week.csv >b2; cmp b1 b2"
+alertd --once -r "$LI_TOP/examples/liveinsight.rules" -d d >dal.out 2>dal.err
+check "default profile and shipped rules: no rule unknown" sh -c '! grep -q UNKNOWN dal.out && test ! -s dal.err'
+check_grep "default profile and shipped rules: stale_branch judged" 'stale_branch\[' dal.out
+check_grep "default profile and shipped rules: branch_below_last_week judged" 'branch_below_last_week\[' dal.out
+
 # ---- the shipped spec and rules ------------------------------------------
 reduce --no-sync -q -s "$LI_TOP/examples/reduce-trends.spec" --watermark 10m -o tr cut.csv >/dev/null
 check "reduce-trends.spec: runs" test -s tr/branch_idle.csv -a -s tr/closed/rev_1h.csv
@@ -67,9 +83,9 @@ check "reduce-trends.spec: branch_vs_last_week equals pop.csv's column" sh -c \
 mkdir rs
 printf 'BranchName,VsLastWeekPct\nA,-50.0\nB,-23.1\nC,\n' >rs/branch_vs_last_week.csv
 printf 'BranchName,IdleMinutes\nA,3\nB,25\nC,61\n' >rs/branch_idle.csv
-alertd --once -r "$LI_TOP/examples/liveinsight-trends.rules" -d rs >al.out 2>al.err
+alertd --once -r "$LI_TOP/examples/liveinsight.rules" -d rs >al.out 2>al.err
 check_grep "rules: the Nagios line names both" 'CRITICAL' al.out
-alertd -r "$LI_TOP/examples/liveinsight-trends.rules" -d rs --format csv </dev/null >al.csv 2>al.err &
+alertd -r "$LI_TOP/examples/liveinsight.rules" -d rs --format csv </dev/null >al.csv 2>al.err &
 apid=$!
 at_exit "kill $apid 2>/dev/null"
 check "rules: alertd reports" wait_for 10 grep -q stale_branch al.csv

@@ -221,6 +221,8 @@ check_fail "--since: a bad time is a usage error" 2 --msg "^reduce: --since: '25
     reduce --since 25:00 -o x all.csv
 check_fail "window: a hop longer than the size is an error" 2 --msg 'the hop is longer than the size' \
     reduce -a 'x.csv: window(5m, 10m) -> n=count()' -o x all.csv
-check_fail "--watermark with -b is refused" 2 --msg 'do not work with -b yet' \
-    reduce --watermark 1m -b 127.0.0.1:1 --topic t -G g -o x
+check_fail "--watermark with --state-dir is refused" 2 --msg 'do not work with --state-dir yet' \
+    reduce --watermark 1m -b 127.0.0.1:1 --topic t -G g --state-dir sd -o x
+check_fail "a window with --state-dir is refused" 2 --msg 'windows do not work with --state-dir yet' \
+    reduce -a 'x.csv: window(5m) -> n=count()' -b 127.0.0.1:1 --topic t -G g --state-dir sd -o x
 done_testing

@@ -20,7 +20,7 @@ fuzz_timefield_SRCS :=
 fuzz_reduce_spec_SRCS := reduce/spec.c reduce/spec_win.c
 fuzz_reduce_spec_INC := -Ireduce
 fuzz_reduce_state_SRCS := reduce/spec.c reduce/spec_win.c reduce/agg.c reduce/aggsetup.c \
-	reduce/state.c reduce/snapshot.c reduce/window.c reduce/winstate.c reduce/pop.c
+	reduce/state.c reduce/snapshot.c reduce/window.c reduce/wincsv.c reduce/winstate.c reduce/pop.c
 fuzz_reduce_state_INC := -Ireduce
 fuzz_alertd_rule_SRCS := alertd/rule.c alertd/num.c
 fuzz_alertd_rule_INC := -Ialertd
