@@ -99,6 +99,23 @@ check "... and replay exits 0" test $? -eq 0
 head -n 1 inv.want > slow.want
 check_same "... the first row, whole" slow.want slow.got
 
+# ---- keepalive while waiting for the next row's time --------------------------
+# Rows 5 s apart with a keepalive of 5 s: replay pings the broker while it
+# waits (after 3.75 s without a packet), so the connection holds.
+kport=$(free_port)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nlog_type all\n' \
+    "$kport" > ka.conf
+"$MOSQUITTO" -c ka.conf > ka.log 2>&1 &
+echo $! > ka.pid
+wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $kport -t probe -E -W 2"
+replay --synth=invoices --invoices 2 --rate 0.2 --keepalive 5s \
+    --client-id replay-ka --mqtt "tcp://127.0.0.1:$kport" --mqtt-topic w/ka \
+    2> ka.err
+check "keepalive 5s, rows 5 s apart: exit 0" test $? -eq 0
+check_grep "... replay sent a PINGREQ while it waited" \
+    'Received PINGREQ from replay-ka' ka.log
+check "... and kept its connection" test ! -s ka.err
+
 # ---- a broker restarted with the window full ---------------------------------
 # Stopped (SIGSTOP) mid-stream, the broker acknowledges nothing and the
 # window fills; then it is restarted (its queue for the subscriber kept on
