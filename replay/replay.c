@@ -253,9 +253,12 @@ summary(const struct ctx *c)
 	int tcp = sink_tcp_stats(c->sink, &ts) == 0;
 
 	if (o->verbose) {
+		/* MQTT: a row counts as sent once the broker confirmed it. */
+		long long conf = sink_confirmed(c->sink);
 		warnx("%llu rows sent, %llu empty rows skipped, %llu malformed "
-		    "records skipped, %llu unparsable timestamps", c->sent,
-		    c->empty, c->malformed, c->bad_ts);
+		    "records skipped, %llu unparsable timestamps", conf >= 0 ?
+		    (unsigned long long)conf : c->sent, c->empty, c->malformed,
+		    c->bad_ts);
 		if (o->speedup > 0)
 			warnx("%llu rows older than the newest before them "
 			    "sent at once%s", (unsigned long long)c->pace.late,

@@ -224,6 +224,13 @@ sink_wait_input(struct sink *s, int fd)
 
 	if (s->kind == K_TCP)
 		return tcp_rc(tcpout_wait_fd(s->tcp, fd));
+	if (s->kind == K_MQTT && mqttout_wants_input_fd(s->mq)) {
+		int r;
+		while (!sig_stop)
+			if ((r = mqttout_wait(s->mq, TICK_MS / 1000.0, fd)) != 0)
+				return r == 1 ? SINK_OK : SINK_ERR;
+		return SINK_STOP;
+	}
 	while (!sig_stop) {
 		int n = poll(&pfd, 1, TICK_MS);
 		if (n > 0)
@@ -239,7 +246,8 @@ sink_wait_input(struct sink *s, int fd)
 int
 sink_wants_nonblocking_input(const struct sink *s)
 {
-	return s->kind == K_TCP;
+	return s->kind == K_TCP ||
+	    (s->kind == K_MQTT && mqttout_wants_input_fd(s->mq));
 }
 
 int
@@ -409,7 +417,9 @@ sink_wait(struct sink *s, double sec)
 	ms = sec * 1000 + 1;
 	if (s->kind == K_TCP)
 		return tcpout_wait(s->tcp, sec) == 0 ? SINK_OK : SINK_ERR;
-	if (s->fd < 0 || s->kind == K_MQTT || s->kind == K_KAFKA ||
+	if (s->kind == K_MQTT)
+		return mqttout_wait(s->mq, sec, -1) == -1 ? SINK_ERR : SINK_OK;
+	if (s->fd < 0 || s->kind == K_KAFKA ||
 	    s->regular) {
 		sleep_sec(sec);
 		return SINK_OK;
@@ -467,6 +477,8 @@ sink_set_batch(struct sink *s, int batch)
 {
 	int rc = SINK_OK;
 
+	if (s->kind == K_MQTT)
+		mqttout_set_batch(s->mq, batch);
 	if (s->kind == K_STDOUT || (s->kind == K_PATH && !s->reopen)) {
 		if (!batch)
 			rc = flush_out(s);
@@ -549,6 +561,18 @@ sink_tcp_stats(const struct sink *s, struct tcpout_stats *st)
 		return -1;
 	tcpout_stats(s->tcp, st);
 	return 0;
+}
+
+long long
+sink_confirmed(const struct sink *s)
+{
+	long long n;
+
+	if (s->kind != K_MQTT)
+		return -1;
+	/* Less the header, the first message when there is one. */
+	n = (long long)mqttout_confirmed(s->mq);
+	return s->hdr != NULL && n > 0 ? n - 1 : n;
 }
 
 void

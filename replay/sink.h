@@ -60,6 +60,9 @@ int sink_finish(struct sink *s);
 /* --listen: the clients served, gone, dropped and refused.  0, or -1 for
  * the other sinks. */
 int sink_tcp_stats(const struct sink *s, struct tcpout_stats *st);
+/* --mqtt: the rows the broker has acknowledged (at QoS 0: written), not
+ * counting the header.  -1 for the other sinks. */
+long long sink_confirmed(const struct sink *s);
 void sink_free(struct sink *s);
 
 #endif

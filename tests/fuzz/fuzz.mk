@@ -29,6 +29,8 @@ fuzz_alertd_writers_INC := -Ialertd
 fuzz_alertd_eval_SRCS := alertd/rule.c alertd/num.c alertd/eval.c \
 	alertd/table.c alertd/inventory.c alertd/outfmt.c
 fuzz_alertd_eval_INC := -Ialertd
+fuzz_replay_mqttwire_SRCS := replay/mqttwire.c
+fuzz_replay_mqttwire_INC := -Ireplay
 fuzz_render_layout_SRCS := render/layout.c render/alerts.c render/chart.c \
 	render/bars.c render/plot.c render/series.c render/table.c \
 	render/canvas.c render/data.c render/fmt.c render/heat.c
