@@ -652,7 +652,7 @@ where_ok(const struct agg *a, const struct table *t)
 static inline int64_t
 floor_day(int64_t x)
 {
-	return (x >= 0 ? x / 86400 : (x - 86399) / 86400) * 86400;
+	return agg_day(x) * 86400;
 }
 
 /* --since, --until: 1 when the row is left out (counted). */
@@ -727,6 +727,7 @@ agg_row(struct agg *a, const struct csvio_record *rec, char *why,
 	}
 	a->rows++;
 	if (a->need_time) {
+		agg_fold_day(a, a->cur_time, a->cur_time);
 		if (!a->has_last || a->cur_time > a->max_time)
 			a->max_time = a->cur_time;
 		a->last_time = a->cur_time;
@@ -762,6 +763,26 @@ agg_last_time(const struct agg *a, int64_t *secs)
 		return 0;
 	*secs = a->last_time;
 	return 1;
+}
+
+/* Called before a->max_time takes max_time into account. */
+void
+agg_fold_day(struct agg *a, int64_t max_time, int64_t day_first)
+{
+	int64_t d, nd;
+
+	if (!a->has_last) {
+		a->day_first = day_first;
+		return;
+	}
+	if (max_time <= a->max_time && day_first >= a->day_first)
+		return;		/* the common case: nothing earlier, nothing newer */
+	d = agg_day(a->max_time);
+	nd = agg_day(max_time);
+	if (nd > d)
+		a->day_first = day_first;
+	else if (nd == d && day_first < a->day_first)
+		a->day_first = day_first;
 }
 
 int

@@ -129,6 +129,11 @@ struct agg {
 	uint64_t rows, rejected;
 	int64_t last_time;	/* of the last accepted row */
 	int64_t max_time;	/* the newest accepted row's (has_last) */
+	/* The first row on the newest row's date (has_last; its midnight when
+	 * a checkpoint before 0.2.1 did not say): the store's day began
+	 * there, and idle() counts from it at the earliest.  A minimum over
+	 * a set of rows, so any order and any split merge to the same. */
+	int64_t day_first;
 	int64_t cur_time;	/* of the row being added */
 	int cur_hour;
 	int has_last;
@@ -173,6 +178,14 @@ void agg_cell_merge(struct agg *a, const struct meas *m, struct cell *dst,
 void agg_table_release(struct table *t);
 
 /* ---- pop.c: pop() and idle() ------------------------------------------- */
+/* Day number (days since 1970-01-01) of civil seconds t. */
+static inline int64_t
+agg_day(int64_t t)
+{
+	return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+/* Fold a run's (newest row, first row of its date) into a's. */
+void agg_fold_day(struct agg *a, int64_t max_time, int64_t day_first);
 
 #define POP_NCOLS	5
 /* The suffix of pop()'s column i (Today, Yesterday, ...). */

@@ -5,7 +5,9 @@
  *	NAME=pop(COL):day, NAME=pop(COL):week
  *			NAME: the change against yesterday or last week
  *	NAME=idle()	minutes of event time since the group's newest row
- *			(against the newest row of all)
+ *			(against the newest row of all), or since the day
+ *			began when that is later: the first row on the
+ *			newest row's date
  *
  * "Now" is the newest accepted row time (the till's wall clock).  Today is
  * the sum of the rows of now's date; yesterday and last week are the sums
@@ -37,12 +39,6 @@ const char *
 pop_col(size_t i)
 {
 	return pop_cols[i];
-}
-
-static int64_t
-day_of(int64_t t)
-{
-	return t >= 0 ? t / 86400 : (t - 86399) / 86400;
 }
 
 static struct popgrp *
@@ -85,7 +81,7 @@ put(struct agg *a, struct popgrp *p, int64_t t, int64_t v)
 	/* Every pop() measure of a row, and most rows of a minute, share
 	 * the division. */
 	if (!a->pop_cached || a->pop_t != t) {
-		a->pop_d = day_of(t);
+		a->pop_d = agg_day(t);
 		a->pop_mi = (size_t)((t - a->pop_d * 86400) / 60);
 		a->pop_t = t;
 		a->pop_cached = 1;
@@ -173,7 +169,7 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 			fputs(",,,,", fp);
 		return;
 	}
-	d = day_of(a->max_time);
+	d = agg_day(a->max_time);
 	mi = (size_t)((a->max_time - d * 86400) / 60);
 	today = upto(p, d, mi);
 	yday = upto(p, d - 1, mi);
@@ -205,7 +201,7 @@ pop_known(const struct agg *a, const struct meas *m, size_t g)
 
 	if (!a->has_last)
 		return 0;
-	d = day_of(a->max_time);
+	d = agg_day(a->max_time);
 	mi = (size_t)((a->max_time - d * 86400) / 60);
 	return upto(p, d - (m->pop_sel == 1 ? 1 : 7), mi) != 0;
 }
@@ -213,8 +209,12 @@ pop_known(const struct agg *a, const struct meas *m, size_t g)
 void
 idle_write(FILE *fp, const struct agg *a, const struct cell *c)
 {
-	if (c->cnt > 0 && a->has_last)
-		fprintf(fp, "%lld", (long long)((a->max_time - c->max) / 60));
+	int64_t since;
+
+	if (c->cnt > 0 && a->has_last) {
+		since = c->max > a->day_first ? c->max : a->day_first;
+		fprintf(fp, "%lld", (long long)((a->max_time - since) / 60));
+	}
 }
 
 /* ==== checkpoints ======================================================== */

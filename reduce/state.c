@@ -150,12 +150,13 @@ agg_save(struct agg *a, const struct agg_pos *pos, const char *path,
 	fputs("\ntotals", fp);
 	put_i64(fp, (int64_t)a->rows);
 	put_i64(fp, (int64_t)a->rejected);
-	/* The last row's time, then the newest row's. */
+	/* The last row's time, the newest row's, the first on its date. */
 	if (a->has_last) {
 		put_i64(fp, a->last_time);
 		put_i64(fp, a->max_time);
+		put_i64(fp, a->day_first);
 	} else
-		fputs(",,", fp);
+		fputs(",,,", fp);
 	putc('\n', fp);
 	for (i = 0; i < a->ntab; i++) {
 		struct table *t = &a->tab[i];
@@ -371,6 +372,8 @@ agg_merge(struct agg *dst, const struct agg *src)
 	if (src->has_last && (!dst->has_last ||
 	    src->last_time > dst->last_time))
 		dst->last_time = src->last_time;
+	if (src->has_last)
+		agg_fold_day(dst, src->max_time, src->day_first);
 	if (src->has_last && (!dst->has_last ||
 	    src->max_time > dst->max_time))
 		dst->max_time = src->max_time;
@@ -443,13 +446,14 @@ struct load {
 #define LOAD_BAD	(-1)
 #define LOAD_NOMEM	(-2)
 
-/* "totals,ROWS,REJECTED,LAST[,NEWEST]" (4 fields before 0.2.0: the last
- * row's time stands for the newest). */
+/* "totals,ROWS,REJECTED,LAST[,NEWEST[,DAYFIRST]]" (4 fields before 0.2.0:
+ * the last row's time stands for the newest; 5 before 0.2.1, without the
+ * first row on the newest row's date). */
 static int
 load_totals(struct load *L, const struct csvio_field *f, size_t nf)
 {
 	struct agg *a = L->a;
-	int64_t rows, rej, last, max;
+	int64_t rows, rej, last, max, first;
 
 	if (state_field_i64(&f[1], &rows) == -1 || rows < 0 ||
 	    state_field_i64(&f[2], &rej) == -1 || rej < 0)
@@ -462,10 +466,16 @@ load_totals(struct load *L, const struct csvio_field *f, size_t nf)
 	if (state_field_i64(&f[3], &last) == -1)
 		return LOAD_BAD;
 	max = last;
-	if (nf == 5 && state_field_i64(&f[4], &max) == -1)
+	if (nf >= 5 && state_field_i64(&f[4], &max) == -1)
+		return LOAD_BAD;
+	/* Before 0.2.1 the day's first row was not saved: its midnight. */
+	first = agg_day(max) * 86400;
+	if (nf == 6 && (state_field_i64(&f[5], &first) == -1 || first > max ||
+	    agg_day(first) != agg_day(max)))
 		return LOAD_BAD;
 	if (!a->has_last || last > a->last_time)
 		a->last_time = last;
+	agg_fold_day(a, max, first);
 	if (!a->has_last || max > a->max_time)
 		a->max_time = max;
 	a->has_last = 1;
@@ -644,7 +654,7 @@ load_line(struct load *L, const struct csvio_record *rec, const char *path,
 	}
 	if (state_field_is(&f[0], "input") || state_field_is(&f[0], "ext"))
 		return load_position(L, rec);
-	if (state_field_is(&f[0], "totals") && (rec->nf == 4 || rec->nf == 5))
+	if (state_field_is(&f[0], "totals") && rec->nf >= 4 && rec->nf <= 6)
 		return load_totals(L, f, rec->nf);
 	if (state_field_is(&f[0], "table") && rec->nf == 3) {
 		L->t = NULL;

@@ -93,10 +93,12 @@ EOF2
 # A change alone, for an alert rule: branches without last week's sales
 # are left out (no empty cell).
 echo BranchName,VsLastWeekPct >want/branch_vs_last_week.csv
+# The last row (07:59:59) is the first on its date: the store's day
+# begins there, and no branch has been idle since.
 cat >want/branch_idle.csv <<'EOF2'
 BranchName,IdleMinutes
-Indiranagar,35394
-Jayanagar,599
+Indiranagar,0
+Jayanagar,0
 Whitefield,0
 EOF2
 

@@ -9,8 +9,9 @@
 # FinalAmount on now's date; yesterday and last week the sums on the date
 # before and a week before, up to now's minute of the day (inclusive);
 # the changes in percent to one decimal, half away from zero, empty when
-# the reference is 0; Idle the whole minutes from a branch's newest row to
-# now.
+# the reference is 0; Idle the whole minutes from a branch's newest row,
+# or from when the day began if that is later (the first row on now's
+# date), to now.
 import csv, datetime, decimal, sys
 
 D = decimal.Decimal
@@ -29,6 +30,7 @@ with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
             t = datetime.datetime.strptime(ts, '%d-%m-%Y %H:%M')
         rows.append((t, row[ix['BranchName']], D(row[ix['FinalAmount']])))
 now = max(t for t, _, _ in rows)
+opened = min(t for t, _, _ in rows if t.date() == now.date())
 cut = now.hour * 60 + now.minute
 
 def period(days, b):
@@ -51,7 +53,7 @@ with open(sys.argv[2], 'w') as out:
         if b is None:
             idle = 0
         else:
-            last = max(t for t, br, _ in rows if br == b)
+            last = max(max(t for t, br, _ in rows if br == b), opened)
             idle = int((now - last).total_seconds()) // 60
         out.write('%s,%s,%s,%s,%s,%s,%d\n' % (b or '*', td, yd, wk,
                   pct(td, yd), pct(td, wk), idle))

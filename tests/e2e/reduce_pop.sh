@@ -60,6 +60,32 @@ reduce --no-sync -q --checkpoint p2/state.ckpt "$S" "$T" -o p2 h2.csv >/dev/null
 reduce --no-sync -q --merge "$S" "$T" -o m p1 p2 >/dev/null
 check "merge: two branch halves equal the whole" diff -r whole m
 
+# ---- idle() counts from the day's first sale at the earliest ------------
+# A closed the evening before; B opened the next morning: at 09:25 A has
+# been quiet for 25 minutes of the store's day, not since 20:00; checked
+# whole, across a checkpoint, and merged.
+printf '%s\n' 'Timestamp,BranchName,FinalAmount' '2024-03-04 20:00:00,A,10' \
+    '2024-03-04 20:30:00,B,10' '2024-03-05 09:00:00,B,10' >mo1.csv
+printf '%s\n' 'Timestamp,BranchName,FinalAmount' '2024-03-05 09:25:00,B,10' \
+    '2024-03-05 09:10:00,B,10' >mo2.csv
+I='-a idle.csv: BranchName -> Idle=idle()'
+{ cat mo1.csv; sed 1d mo2.csv; } >mo.csv
+reduce --no-sync -q "$I" -o mo mo.csv >/dev/null
+printf 'BranchName,Idle\nA,25\nB,0\n' >mo.want
+check_same "idle: from the day's first sale" mo.want mo/idle.csv
+{ head -n 1 mo.csv; sed 1d mo.csv | sort -r; } >mo_s.csv
+reduce --no-sync -q "$I" -o mo_s mo_s.csv >/dev/null
+check_same "idle: rows in reverse order, the same" mo.want mo_s/idle.csv
+cp mo1.csv mo_r.csv
+reduce --no-sync -q --checkpoint mock "$I" -o mo_a mo_r.csv >/dev/null
+sed 1d mo2.csv >>mo_r.csv
+reduce --no-sync -q --checkpoint mock "$I" -o mo_b mo_r.csv >/dev/null
+check_same "idle: the day's start survives a checkpoint" mo.want mo_b/idle.csv
+reduce --no-sync -q --checkpoint mo_p1 "$I" -o mo_p1d mo1.csv >/dev/null
+reduce --no-sync -q --checkpoint mo_p2 "$I" -o mo_p2d mo2.csv >/dev/null
+reduce --no-sync -q --merge "$I" -o mo_m mo_p1 mo_p2 >/dev/null
+check_same "idle: a merge of the evening and the morning" mo.want mo_m/idle.csv
+
 # ---- the default profile ---------------------------------------------------
 # The default spec writes pop_branch.csv, pop_total.csv,
 # branch_vs_last_week.csv and branch_idle.csv beside the contract's files.

@@ -464,6 +464,11 @@ test_corruption(void **state)
 		  ":2: corrupt checkpoint" },
 		{ "reduce-checkpoint,1\ntotals,1,2,3\n",
 		  "corrupt checkpoint (truncated)" },
+		/* The day's first row after the newest, or on another date. */
+		{ "reduce-checkpoint,1\ntotals,1,0,100,200,300\nend\n",
+		  ":2: corrupt checkpoint" },
+		{ "reduce-checkpoint,1\ntotals,1,0,100,200000,100\nend\n",
+		  ":2: corrupt checkpoint" },
 	};
 
 	(void)state;
