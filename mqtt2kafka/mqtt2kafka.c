@@ -167,6 +167,8 @@ sync_files(struct m2k *m)
 	}
 }
 
+static void setup_failed(struct m2k *, const char *);
+
 /* The state directory must take new messages before any is taken: the
  * first InvoiceNo block and journal segment are reserved now, so that a
  * full, read-only or missing directory is said before subscribing.  When
@@ -175,6 +177,7 @@ sync_files(struct m2k *m)
 static void
 reserve_first(struct m2k *m)
 {
+	char msg[4200];
 	const char *file;
 	int waited = 0;
 
@@ -196,7 +199,8 @@ reserve_first(struct m2k *m)
 			return;
 		waited = 1;
 	}
-	err(1, "%s", file);
+	snprintf(msg, sizeof(msg), "%s: %s", file, strerror(errno));
+	setup_failed(m, msg);
 }
 
 /* ==== main =============================================================== */
