@@ -17,8 +17,14 @@ while IFS= read -r cmd; do
 	*"--rows 0"*)
 		# timeout signals the whole group; the shell waits for every
 		# member to finish (reduce writes its last snapshot on
-		# SIGTERM) so nothing writes after the test ends.
-		LC_ALL=C.UTF-8 COLUMNS=120 LINES=40 timeout 4 \
+		# SIGTERM) so nothing writes after the test ends.  Under
+		# SANITIZE, LeakSanitizer's exit check in render, which gets
+		# SIGTERM as its tick pipe closes, hung spinning 2 times in
+		# 6 runs (2026-12-03, load 1-2); leaks at render's SIGTERM
+		# are checked in render's own tests, so not here, and -k
+		# bounds any hang to seconds.
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		LC_ALL=C.UTF-8 COLUMNS=120 LINES=40 timeout -k 10 4 \
 		    sh -c "trap 'wait; exit 124' TERM; $cmd & wait" \
 		    > out.$i 2> err.$i
 		rc=$?
