@@ -156,6 +156,16 @@ put_pct(FILE *fp, int64_t now, int64_t ref)
 	fputs(b, fp);
 }
 
+/* Now's date (days since 1970-01-01), and its minute of the day in *mi. */
+static int64_t
+now_day(const struct agg *a, size_t *mi)
+{
+	int64_t d = agg_day(a->max_time);
+
+	*mi = (size_t)((a->max_time - d * 86400) / 60);
+	return d;
+}
+
 void
 pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 {
@@ -169,8 +179,7 @@ pop_write(FILE *fp, const struct agg *a, const struct meas *m, size_t g)
 			fputs(",,,,", fp);
 		return;
 	}
-	d = agg_day(a->max_time);
-	mi = (size_t)((a->max_time - d * 86400) / 60);
+	d = now_day(a, &mi);
 	today = upto(p, d, mi);
 	yday = upto(p, d - 1, mi);
 	week = upto(p, d - 7, mi);
@@ -201,8 +210,7 @@ pop_known(const struct agg *a, const struct meas *m, size_t g)
 
 	if (!a->has_last)
 		return 0;
-	d = agg_day(a->max_time);
-	mi = (size_t)((a->max_time - d * 86400) / 60);
+	d = now_day(a, &mi);
 	return upto(p, d - (m->pop_sel == 1 ? 1 : 7), mi) != 0;
 }
 
