@@ -489,7 +489,7 @@ do_connect(struct mqttout *m)
 	    "server unavailable", "bad user name or password",
 	    "not authorised" };
 	double deadline = now_mono() + CONNECT_S;
-	const char *id = m->c.client_id ? m->c.client_id : m->client_id;
+	const char *id = m->c.client_id;
 	struct mqw_pkt pk;
 	size_t len;
 	long used;
@@ -681,20 +681,22 @@ mqttout_new(const struct mqttout_conf *c)
 	}
 	m->c = *c;
 	m->fd = -1;
+	if (c->client_id == NULL) {
+		snprintf(m->client_id, sizeof(m->client_id), "replay-%ld",
+		    (long)getpid());
+		m->c.client_id = m->client_id;
+	}
 	if (strncmp(c->url, "ssl://", 6) == 0 ||
 	    strncmp(c->url, "mqtts://", 8) == 0) {
-		if ((m->paho = mqpaho_new(c)) == NULL)
+		if ((m->paho = mqpaho_new(&m->c)) == NULL)
 			goto fail;
-		return m;
+		goto connected;
 	}
 	if (split_url(m, c->url) == -1) {
 		warnx("mqtt: %s: not a tcp://, mqtt://, ssl:// or mqtts:// URL",
 		    c->url);
 		goto fail;
 	}
-	if (c->client_id == NULL)
-		snprintf(m->client_id, sizeof(m->client_id), "replay-%ld",
-		    (long)getpid());
 	m->topiclen = strlen(c->topic);
 	m->win = c->max_inflight > 0 && c->max_inflight <= 65535 ?
 	    (size_t)c->max_inflight : 1000;
@@ -704,9 +706,9 @@ mqttout_new(const struct mqttout_conf *c)
 	}
 	if (do_connect(m) != 0)
 		goto fail;
+connected:
 	if (c->verbose)
-		warnx("mqtt: connected to %s as %s", c->url,
-		    c->client_id ? c->client_id : m->client_id);
+		warnx("mqtt: connected to %s as %s", c->url, m->c.client_id);
 	return m;
 fail:
 	mqttout_free(m);

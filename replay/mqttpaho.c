@@ -42,7 +42,6 @@ struct slot {
 struct mqpaho {
 	struct mqttout_conf c;
 	char *url;
-	char client_id[64];
 	MQTTClient cl;
 	int created, connected;
 	MQTTClient_connectOptions co;
@@ -103,13 +102,12 @@ cb_delivered(void *ctx, MQTTClient_deliveryToken tok)
 
 /* ==== connection ========================================================= */
 
-/* paho wants tcp:// or ssl://; accept mqtt:// and mqtts:// too. */
+/* paho wants ssl://; accept mqtts:// too (mqttout.c sends only these). */
 static char *
-norm_url(const char *u, int *tls)
+norm_url(const char *u)
 {
-	static const struct { const char *from, *to; int tls; } map[] = {
-		{ "mqtt://", "tcp://", 0 }, { "tcp://", "tcp://", 0 },
-		{ "mqtts://", "ssl://", 1 }, { "ssl://", "ssl://", 1 },
+	static const struct { const char *from, *to; } map[] = {
+		{ "mqtts://", "ssl://" }, { "ssl://", "ssl://" },
 	};
 	size_t i, fl;
 	char *s;
@@ -122,7 +120,6 @@ norm_url(const char *u, int *tls)
 				return NULL;
 			strcpy(s, map[i].to);
 			strcat(s, u + fl);
-			*tls = map[i].tls;
 			return s;
 		}
 	}
@@ -170,7 +167,7 @@ mqpaho_new(const struct mqttout_conf *c)
 	struct mqpaho *m = calloc(1, sizeof(*m));
 	MQTTClient_connectOptions co = MQTTClient_connectOptions_initializer;
 	MQTTClient_SSLOptions ssl = MQTTClient_SSLOptions_initializer;
-	int tls = 0, rc;
+	int rc;
 
 	if (m == NULL) {
 		warn("malloc");
@@ -180,24 +177,18 @@ mqpaho_new(const struct mqttout_conf *c)
 	pthread_cond_init(&m->cv, NULL);
 	m->c = *c;
 	m->win = (size_t)c->max_inflight;
-	if ((m->url = norm_url(c->url, &tls)) == NULL) {
-		warnx("mqtt: %s: not a tcp://, mqtt://, ssl:// or mqtts:// URL",
-		    c->url);
+	if ((m->url = norm_url(c->url)) == NULL) {
+		warnx("mqtt: %s: not an ssl:// or mqtts:// URL", c->url);
 		goto fail;
 	}
-	if (c->client_id != NULL)
-		snprintf(m->client_id, sizeof(m->client_id), "%s", c->client_id);
-	else
-		snprintf(m->client_id, sizeof(m->client_id), "replay-%ld",
-		    (long)getpid());
 	if ((m->ring = calloc(m->win, sizeof(*m->ring))) == NULL ||
 	    (m->tokslot = calloc(NTOK, sizeof(*m->tokslot))) == NULL ||
 	    (m->early = calloc(NTOK, 1)) == NULL) {
 		warn("malloc");
 		goto fail;
 	}
-	rc = MQTTClient_create(&m->cl, m->url, c->client_id ? c->client_id :
-	    m->client_id, MQTTCLIENT_PERSISTENCE_NONE, NULL);
+	rc = MQTTClient_create(&m->cl, m->url, c->client_id,
+	    MQTTCLIENT_PERSISTENCE_NONE, NULL);
 	if (rc != MQTTCLIENT_SUCCESS) {
 		warnx("mqtt: %s: %s", c->url, MQTTClient_strerror(rc));
 		goto fail;
@@ -215,20 +206,15 @@ mqpaho_new(const struct mqttout_conf *c)
 	co.username = c->user;
 	co.password = c->password;
 	co.connectTimeout = 10;
-	if (tls) {
-		ssl.trustStore = c->cafile;
-		ssl.keyStore = c->cert;
-		ssl.privateKey = c->key;
-		ssl.enableServerCertAuth = 1;
-		m->ssl = ssl;
-		co.ssl = &m->ssl;
-	}
+	ssl.trustStore = c->cafile;
+	ssl.keyStore = c->cert;
+	ssl.privateKey = c->key;
+	ssl.enableServerCertAuth = 1;
+	m->ssl = ssl;
+	co.ssl = &m->ssl;
 	m->co = co;
 	if (do_connect(m) == -1)
 		goto fail;
-	if (c->verbose)
-		warnx("mqtt: connected to %s as %s", c->url,
-		    c->client_id ? c->client_id : m->client_id);
 	return m;
 fail:
 	mqpaho_free(m);

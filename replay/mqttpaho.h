@@ -8,7 +8,8 @@
 
 struct mqpaho;
 
-/* Connect.  NULL on failure (the reason printed with warnx). */
+/* Connect to c's ssl:// or mqtts:// URL as c->client_id (set).  NULL on
+ * failure (the reason printed with warnx). */
 struct mqpaho *mqpaho_new(const struct mqttout_conf *c);
 /* Publish one message; blocks while the window is full.  Returns 0, 1 when
  * a signal stopped a reconnect, or -1 on failure (printed). */
