@@ -22,6 +22,17 @@
 
 /* ==== ticks ============================================================= */
 
+/* Append the windows that closed to their files (a --state-dir keeps
+ * none: windows are refused there).  Exits on failure. */
+static void
+kin_flush_closed(struct kin *K)
+{
+	if (K->c->state_dir == NULL &&
+	    agg_flush_closed(K->agg, K->c->nosync) == -1)
+		err(1, "%s", K->c->opts != NULL ? K->c->opts->closed_dir :
+		    "closed windows");
+}
+
 static void
 kin_tick(struct kin *K)
 {
@@ -39,10 +50,8 @@ kin_tick(struct kin *K)
 			err(1, "%s", errb);
 		if (K->c->ckpt != NULL && K->c->state_dir == NULL)
 			kin_save(K);	/* with the closed windows */
-		else if (K->c->state_dir == NULL &&
-		    agg_flush_closed(K->agg, K->c->nosync) == -1)
-			err(1, "%s", K->c->opts != NULL ?
-			    K->c->opts->closed_dir : "closed windows");
+		else
+			kin_flush_closed(K);
 		K->written = 1;
 		K->written_rows = rows;
 		K->written_rej = rej;
@@ -721,9 +730,7 @@ kin_finish(struct kin *K)
 	kin_close(K);
 	for (i = 0; i < KIN_MAXPARTS; i++)
 		kin_give_up(K, (int32_t)i);
-	if (c->state_dir == NULL && agg_flush_closed(K->agg, c->nosync) == -1)
-		err(1, "%s", c->opts != NULL ? c->opts->closed_dir :
-		    "closed windows");
+	kin_flush_closed(K);
 	if (c->verbose && (agg_late(K->agg) > 0 || agg_filtered(K->agg) > 0))
 		warnx("%s: %llu late, %llu left out by --since/--until",
 		    c->topic, (unsigned long long)agg_late(K->agg),
